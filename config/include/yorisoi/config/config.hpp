@@ -1,0 +1,174 @@
+#pragma once
+// The deployment's configuration: one immutable value loaded and validated at start-up.
+//
+// load() reads one TOML file, applies the environment overrides (YORISOI_LISTEN, YORISOI_DATABASE_URL,
+// YORISOI_LINE_API_BASE, …) and resolves every secret from the environment variable or file the file
+// names. Anything invalid throws config::error naming the file, the key and what is wrong; nothing is
+// half-loaded. The returned value is never modified afterwards and may be read from any thread.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace yorisoi::config {
+
+// What went wrong, where: `file` and `key` (a dotted TOML path such as "tenant[0].channel[1].key").
+class error : public std::runtime_error {
+ public:
+  error(std::string file, std::string key, std::string what);
+  [[nodiscard]] const std::string& file() const noexcept { return file_; }
+  [[nodiscard]] const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string file_;
+  std::string key_;
+};
+
+struct server_settings {
+  std::string listen_host = "127.0.0.1";  // YORISOI_LISTEN=host:port overrides
+  std::uint16_t listen_port = 8080;       // 0 = any free port (tests)
+  unsigned threads = 0;                   // network threads; 0 = one per core
+  std::size_t body_limit_bytes = 1 << 20;
+  std::size_t header_limit_bytes = 16 * 1024;
+  std::chrono::milliseconds header_timeout{10'000};  // whole request head must arrive within this
+  std::chrono::milliseconds body_timeout{10'000};    // the body, after the head
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection without a request
+  std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: in-flight requests get this long
+  std::size_t max_connections = 10'000;
+  std::string console_dir;  // static console files; empty = the built-in default next to the binary
+};
+
+struct database_settings {
+  std::string url;             // libpq connection string or URI; YORISOI_DATABASE_URL overrides
+  unsigned pool_size = 4;      // worker connections for console/API work
+  unsigned ingest_workers = 2; // connections that write webhook batches (group commit)
+  std::size_t ingest_max_batch = 1000;  // events per transaction at most
+};
+
+struct line_settings {
+  std::string api_base = "https://api.line.me";  // YORISOI_LINE_API_BASE overrides
+  std::string data_api_base = "https://api-data.line.me";
+};
+
+// Encryption keys for sensitive columns (AES-256-GCM), by key id; the highest id encrypts new rows,
+// older ids stay readable (key rotation). The pepper keys resident pseudonyms (HMAC-SHA256).
+struct crypto_settings {
+  std::map<std::uint32_t, std::string> keys;  // key id -> 32 raw bytes
+  std::string pseudonym_pepper;               // >= 32 raw bytes
+};
+
+struct channel {
+  std::string key;  // webhook path /webhook/line/{key}; unique across the whole file
+  std::string name;
+  std::string secret;        // resolved channel secret (never logged)
+  std::string access_token;  // resolved channel access token (never logged)
+  std::string add_friend_url;
+};
+
+// A weekly staffed window in the tenant's local time, e.g. Mon–Fri 18:00–21:00.
+struct weekly_window {
+  std::vector<int> weekdays;  // 0 = Sunday … 6 = Saturday
+  int start_minute = 0;       // minutes after local midnight, [0, 1440)
+  int end_minute = 0;         // exclusive, (start_minute, 1440]
+};
+
+struct local_date {
+  int year = 0, month = 0, day = 0;
+  auto operator<=>(const local_date&) const = default;
+};
+
+struct month_day {
+  int month = 0, day = 0;
+  auto operator<=>(const month_day&) const = default;
+};
+
+struct schedule {
+  std::vector<weekly_window> windows;
+  bool closed_on_national_holidays = true;
+  std::vector<month_day> closed_every_year;  // e.g. 12-29 … 01-03
+  std::vector<local_date> closed_dates;      // one-off closed days
+};
+
+// Intake accepts messages from intake_start to intake_end (inclusive, local dates); counsellors answer
+// until answers_until. Unset = open-ended.
+struct service_period {
+  std::optional<local_date> intake_start;
+  std::optional<local_date> intake_end;
+  std::optional<local_date> answers_until;
+};
+
+struct messages {
+  std::string greeting;        // on follow
+  std::string off_hours;       // placeholders: {next_window}
+  std::string out_of_service;  // before intake_start / after intake_end; {other_contacts}
+  std::string crisis;          // crisis contacts, sent at once outside staffed hours
+  std::string age_question;    // quick reply with the age bands
+  std::string other_contacts;  // other services to name in out_of_service
+};
+
+struct template_answer {
+  std::string id;
+  std::string title;
+  std::string text;
+};
+
+enum class org_unit_kind { hub, department, platform_group };
+
+struct org_unit {
+  std::string id;  // stable identifier, e.g. "seikatsu-fukushi"
+  std::string name;
+  org_unit_kind kind = org_unit_kind::department;
+  std::vector<std::string> members;  // platform groups: member organisations
+};
+
+struct tracked_link {
+  std::string code;  // GET /l/{code}
+  std::string label;
+  std::string channel_key;
+};
+
+struct tenant {
+  std::string id;  // e.g. "yamagata"; first column of every key
+  std::string name;
+  std::string time_zone = "Asia/Tokyo";
+  int utc_offset_minutes = 9 * 60;  // derived from time_zone
+  std::vector<channel> channels;
+  schedule staffed;
+  service_period service;
+  messages texts;
+  std::vector<template_answer> templates;
+  std::vector<std::string> categories;
+  std::vector<std::string> age_bands;
+  std::vector<std::string> risk_keywords;
+  std::vector<org_unit> org_units;
+  std::vector<tracked_link> links;
+  std::chrono::minutes idle_close_after{72 * 60};
+  std::chrono::hours retention{24 * 365 * 5};
+};
+
+struct settings {
+  std::string source_file;
+  server_settings server;
+  database_settings database;
+  line_settings line;
+  crypto_settings crypto;
+  std::vector<tenant> tenants;
+
+  // The channel with this webhook key and its tenant, or nullptr.
+  [[nodiscard]] const channel* find_channel(std::string_view key, const tenant** owner = nullptr) const;
+  [[nodiscard]] const tenant* find_tenant(std::string_view id) const;
+};
+
+// Reads the environment; tests pass their own.
+using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
+[[nodiscard]] env_lookup process_environment();
+
+// Loads, overrides and validates; throws config::error on anything invalid.
+[[nodiscard]] settings load(const std::string& path, const env_lookup& env = process_environment());
+
+}  // namespace yorisoi::config

@@ -1,0 +1,38 @@
+#pragma once
+// The HTTP server: LINE webhook, health, readiness and metrics (console API and WebSocket later).
+//
+// Owns the io_context and its network threads. Database work goes to storage::service and is awaited
+// without blocking a network thread. Thread-safety: run() blocks the caller until stop() (from any
+// thread, or SIGTERM/SIGINT when handle_signals is set) has drained in-flight requests.
+
+#include "yorisoi/config/config.hpp"
+#include "yorisoi/storage/service.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace yorisoi::gateway {
+
+class server {
+ public:
+  server(const config::settings& settings, storage::service& store);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Binds the listening socket (throws std::system_error when it cannot). After this, port() is known.
+  void listen();
+  [[nodiscard]] std::uint16_t port() const;
+
+  // Serves until stop() or a signal; then stops accepting, lets in-flight requests finish within the
+  // configured grace period, and returns.
+  void run(bool handle_signals = true);
+  void stop();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace yorisoi::gateway
