@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs yorisoi locally with the example configuration (the Yamagata pilot), on a fresh Debian 12 machine:
+# installs what is missing, builds, starts a private PostgreSQL under .local/ (unless
+# YORISOI_DATABASE_URL names one), applies migrations and serves on 127.0.0.1:8080
+# (YORISOI_LISTEN=host:port overrides). Ctrl-C stops everything it started.
+#
+# Secrets: every one that is unset in the environment gets a development value, generated once and kept
+# in .local/dev-secrets.env (mode 600) so that data written today is still readable tomorrow.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+config=${YORISOI_CONFIG:-config/examples/yamagata.toml}
+build=${YORISOI_BUILD_DIR:-build}
+local_dir="$root/.local"
+
+./deploy/install-deps.sh run
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$(nproc)" --target yorisoi
+
+mkdir -p "$local_dir"
+chmod 700 "$local_dir"
+secrets="$local_dir/dev-secrets.env"
+touch "$secrets"
+chmod 600 "$secrets"
+# shellcheck disable=SC1090
+. "$secrets"
+
+dev_secret() {  # NAME VALUE-COMMAND: keep the environment's value, else a stored or new development value
+  local name=$1 maker=$2
+  if [ -n "${!name:-}" ]; then
+    export "${name?}"
+    return
+  fi
+  local value
+  value=$(eval "$maker")
+  echo "export $name='$value'" >> "$secrets"
+  export "$name=$value"
+  echo "run-local: $name was unset; generated a development value (kept in .local/dev-secrets.env)" >&2
+}
+dev_secret YAMAGATA_LINE_CHANNEL_SECRET 'openssl rand -hex 16'
+dev_secret YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN 'openssl rand -base64 48 | tr -d "\n"'
+dev_secret YORISOI_ENCRYPTION_KEYS 'echo "1:$(openssl rand -base64 32)"'
+dev_secret YORISOI_PSEUDONYM_PEPPER 'openssl rand -base64 32'
+
+pids=()
+pg_started=""
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -n "$pg_started" ]; then
+    "$root/tests/support/pg-cluster.sh" stop "$local_dir/pg" || true
+    echo "run-local: stopped the private PostgreSQL" >&2
+  fi
+}
+trap stop_all INT TERM EXIT
+
+if [ -z "${YORISOI_DATABASE_URL:-}" ]; then
+  port=$(cat "$local_dir/pg/port" 2>/dev/null || echo 0)
+  "$root/tests/support/pg-cluster.sh" stop "$local_dir/pg" >/dev/null 2>&1 || true
+  admin_url=$("$root/tests/support/pg-cluster.sh" start "$local_dir/pg" "$port")
+  pg_started=1
+  if ! psql "$admin_url" -tAc "select 1 from pg_database where datname = 'yorisoi'" | grep -q 1; then
+    psql "$admin_url" -qc "create database yorisoi"
+  fi
+  export YORISOI_DATABASE_URL=${admin_url/\/postgres\?/\/yorisoi?}
+  echo "run-local: private PostgreSQL in .local/pg (port $(cat "$local_dir/pg/port"))" >&2
+fi
+
+listen=${YORISOI_LISTEN:-127.0.0.1:8080}
+export YORISOI_LISTEN=$listen
+"$build/gateway/yorisoi" serve --config "$config" &
+pids+=($!)
+echo "run-local: yorisoi serving on http://$listen/ (webhook: /webhook/line/yamagata, console: http://$listen/console/); Ctrl-C stops" >&2
+wait -n "${pids[@]}" || true
