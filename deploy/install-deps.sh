@@ -14,7 +14,7 @@ run_packages=(
   postgresql-15 postgresql-client-15
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev wrk nginx-light
+  clang-14 libclang-rt-14-dev wrk nginx-light nodejs npm
 )
 
 case "$profile" in

@@ -22,6 +22,13 @@ done
 
 ./deploy/install-deps.sh test
 
+# npm packages the tests use, pinned by their lockfiles.
+for dir in tests/holidays; do
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    (cd "$dir" && npm ci --silent --no-audit --no-fund)
+  fi
+done
+
 jobs=${JOBS:-$(nproc)}
 case "$mode" in
   plain) build=build; cmake_flags=() ;;
