@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yorisoi::config {
@@ -41,6 +42,8 @@ struct server_settings {
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: in-flight requests get this long
   std::size_t max_connections = 10'000;
   std::string console_dir;  // static console files; empty = the built-in default next to the binary
+
+  friend bool operator==(const server_settings&, const server_settings&) = default;
 };
 
 struct database_settings {
@@ -48,11 +51,15 @@ struct database_settings {
   unsigned pool_size = 4;      // worker connections for console/API work
   unsigned ingest_workers = 2; // connections that write webhook batches (group commit)
   std::size_t ingest_max_batch = 1000;  // events per transaction at most
+
+  friend bool operator==(const database_settings&, const database_settings&) = default;
 };
 
 struct line_settings {
   std::string api_base = "https://api.line.me";  // YORISOI_LINE_API_BASE overrides
   std::string data_api_base = "https://api-data.line.me";
+
+  friend bool operator==(const line_settings&, const line_settings&) = default;
 };
 
 // Encryption keys for sensitive columns (AES-256-GCM), by key id; the highest id encrypts new rows,
@@ -60,6 +67,8 @@ struct line_settings {
 struct crypto_settings {
   std::map<std::uint32_t, std::string> keys;  // key id -> 32 raw bytes
   std::string pseudonym_pepper;               // >= 32 raw bytes
+
+  friend bool operator==(const crypto_settings&, const crypto_settings&) = default;
 };
 
 struct channel {
@@ -68,6 +77,8 @@ struct channel {
   std::string secret;        // resolved channel secret (never logged)
   std::string access_token;  // resolved channel access token (never logged)
   std::string add_friend_url;
+
+  friend bool operator==(const channel&, const channel&) = default;
 };
 
 // A weekly staffed window in the tenant's local time, e.g. Mon–Fri 18:00–21:00.
@@ -75,6 +86,8 @@ struct weekly_window {
   std::vector<int> weekdays;  // 0 = Sunday … 6 = Saturday
   int start_minute = 0;       // minutes after local midnight, [0, 1440)
   int end_minute = 0;         // exclusive, (start_minute, 1440]
+
+  friend bool operator==(const weekly_window&, const weekly_window&) = default;
 };
 
 struct local_date {
@@ -92,6 +105,8 @@ struct schedule {
   bool closed_on_national_holidays = true;
   std::vector<month_day> closed_every_year;  // e.g. 12-29 … 01-03
   std::vector<local_date> closed_dates;      // one-off closed days
+
+  friend bool operator==(const schedule&, const schedule&) = default;
 };
 
 // Intake accepts messages from intake_start to intake_end (inclusive, local dates); counsellors answer
@@ -100,6 +115,8 @@ struct service_period {
   std::optional<local_date> intake_start;
   std::optional<local_date> intake_end;
   std::optional<local_date> answers_until;
+
+  friend bool operator==(const service_period&, const service_period&) = default;
 };
 
 struct messages {
@@ -109,12 +126,16 @@ struct messages {
   std::string crisis;          // crisis contacts, sent at once outside staffed hours
   std::string age_question;    // quick reply with the age bands
   std::string other_contacts;  // other services to name in out_of_service
+
+  friend bool operator==(const messages&, const messages&) = default;
 };
 
 struct template_answer {
   std::string id;
   std::string title;
   std::string text;
+
+  friend bool operator==(const template_answer&, const template_answer&) = default;
 };
 
 enum class org_unit_kind { hub, department, platform_group };
@@ -124,12 +145,16 @@ struct org_unit {
   std::string name;
   org_unit_kind kind = org_unit_kind::department;
   std::vector<std::string> members;  // platform groups: member organisations
+
+  friend bool operator==(const org_unit&, const org_unit&) = default;
 };
 
 struct tracked_link {
   std::string code;  // GET /l/{code}
   std::string label;
   std::string channel_key;
+
+  friend bool operator==(const tracked_link&, const tracked_link&) = default;
 };
 
 struct tenant {
@@ -149,6 +174,8 @@ struct tenant {
   std::vector<tracked_link> links;
   std::chrono::minutes idle_close_after{72 * 60};
   std::chrono::hours retention{24 * 365 * 5};
+
+  friend bool operator==(const tenant&, const tenant&) = default;
 };
 
 struct settings {
@@ -162,13 +189,21 @@ struct settings {
   // The channel with this webhook key and its tenant, or nullptr.
   [[nodiscard]] const channel* find_channel(std::string_view key, const tenant** owner = nullptr) const;
   [[nodiscard]] const tenant* find_tenant(std::string_view id) const;
+
+  friend bool operator==(const settings&, const settings&) = default;
 };
 
 // Reads the environment; tests pass their own.
 using env_lookup = std::function<std::optional<std::string>(const std::string& name)>;
 [[nodiscard]] env_lookup process_environment();
 
-// Loads, overrides and validates; throws config::error on anything invalid.
+// Loads, overrides and validates; throws config::error on anything invalid (and nothing else, whatever
+// the file holds). Relative secret_file/keys_file/pepper_file/console_dir paths are resolved against
+// the folder of `path`. Reentrant; `env` is called from the calling thread only.
 [[nodiscard]] settings load(const std::string& path, const env_lookup& env = process_environment());
+
+// The same, for a document already in memory (tests, fuzzing). `file_label` names the document in
+// errors and its folder anchors relative paths, exactly as `path` does for load().
+[[nodiscard]] settings load_from_string(std::string_view toml, std::string file_label, const env_lookup& env);
 
 }  // namespace yorisoi::config
