@@ -1,0 +1,39 @@
+#pragma once
+// Turns the body of a LINE webhook request into routing::line_event values.
+//
+// Pure, total and thread-safe: any byte string gives either events or an error code (never an
+// exception other than std::bad_alloc). Call it only after the signature was verified.
+
+#include "yorisoi/routing/line_event.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace yorisoi::gateway {
+
+enum class webhook_error {
+  none,
+  not_json,            // not a JSON document (or nested deeper than LINE ever sends)
+  not_object,          // the document is not an object
+  no_events,           // no `events` array
+  event_not_object,    // an element of `events` is not an object
+  event_without_type,  // an event has no string `type`
+};
+
+struct webhook_parse_result {
+  webhook_error error = webhook_error::none;
+  std::string message;      // what was wrong, for logs; never quotes the body
+  std::string destination;  // the bot's user id the request was sent to (may be empty)
+  std::vector<routing::line_event> events;
+
+  [[nodiscard]] bool ok() const noexcept { return error == webhook_error::none; }
+};
+
+// Every event keeps its whole object in raw_json (re-serialised). An event without webhookEventId
+// gets "sha256:" + hex(SHA-256(raw_json)), so a redelivery of the same bytes still deduplicates.
+[[nodiscard]] webhook_parse_result parse_webhook(std::string_view body);
+
+[[nodiscard]] std::string_view to_string(webhook_error error) noexcept;
+
+}  // namespace yorisoi::gateway

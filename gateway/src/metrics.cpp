@@ -1,0 +1,101 @@
+#include "metrics.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <string>
+
+namespace yorisoi::gateway {
+
+struct metrics::impl {
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+
+  prometheus::Family<prometheus::Counter>& requests = prometheus::BuildCounter()
+                                                          .Name("yorisoi_http_requests_total")
+                                                          .Help("HTTP requests answered, by route and status")
+                                                          .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& ingest_family =
+      prometheus::BuildHistogram()
+          .Name("yorisoi_webhook_ingest_seconds")
+          .Help("Webhook request received until storage answered")
+          .Register(*registry);
+  prometheus::Histogram& ingest_seconds = ingest_family.Add(
+      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
+                                                  0.5, 1, 2, 5});
+  prometheus::Family<prometheus::Counter>& events = prometheus::BuildCounter()
+                                                        .Name("yorisoi_webhook_events_total")
+                                                        .Help("Webhook events by outcome")
+                                                        .Register(*registry);
+  prometheus::Counter& inserted = events.Add({{"outcome", "inserted"}});
+  prometheus::Counter& duplicate = events.Add({{"outcome", "duplicate"}});
+  prometheus::Counter& rejected = events.Add({{"outcome", "rejected"}});
+  prometheus::Family<prometheus::Histogram>& batch_family = prometheus::BuildHistogram()
+                                                                .Name("yorisoi_ingest_batch_events")
+                                                                .Help("Events per group-commit transaction")
+                                                                .Register(*registry);
+  prometheus::Histogram& batch_events = batch_family.Add(
+      {}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
+  prometheus::Family<prometheus::Histogram>& commit_family =
+      prometheus::BuildHistogram()
+          .Name("yorisoi_ingest_commit_seconds")
+          .Help("Duration of one group-commit transaction")
+          .Register(*registry);
+  prometheus::Histogram& commit_seconds = commit_family.Add(
+      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
+                                                  0.5, 1, 2});
+  prometheus::Family<prometheus::Gauge>& pool_workers = prometheus::BuildGauge()
+                                                            .Name("yorisoi_storage_pool_workers")
+                                                            .Help("Storage worker threads")
+                                                            .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& pool_busy = prometheus::BuildGauge()
+                                                         .Name("yorisoi_storage_pool_busy")
+                                                         .Help("Storage workers running a job")
+                                                         .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& pool_queued = prometheus::BuildGauge()
+                                                           .Name("yorisoi_storage_pool_queued")
+                                                           .Help("Storage jobs waiting")
+                                                           .Register(*registry);
+  prometheus::Family<prometheus::Gauge>& ingest_queued = prometheus::BuildGauge()
+                                                             .Name("yorisoi_ingest_queued")
+                                                             .Help("Events waiting for the next group commit")
+                                                             .Register(*registry);
+};
+
+metrics::metrics() : impl_(std::make_unique<impl>()) {}
+metrics::~metrics() = default;
+
+void metrics::count_request(std::string_view route, unsigned status) {
+  impl_->requests.Add({{"route", std::string(route)}, {"status", std::to_string(status)}}).Increment();
+}
+
+void metrics::observe_webhook_seconds(double seconds) { impl_->ingest_seconds.Observe(seconds); }
+
+void metrics::count_events(std::string_view outcome, std::size_t count) {
+  const auto amount = static_cast<double>(count);
+  if (outcome == "inserted") {
+    impl_->inserted.Increment(amount);
+  } else if (outcome == "duplicate") {
+    impl_->duplicate.Increment(amount);
+  } else {
+    impl_->rejected.Increment(amount);
+  }
+}
+
+void metrics::observe_batch(const storage::batch_report& report) {
+  impl_->batch_events.Observe(static_cast<double>(report.events));
+  impl_->commit_seconds.Observe(static_cast<double>(report.duration.count()) / 1e6);
+}
+
+std::string metrics::render(const storage::pool_stats& stats) {
+  impl_->pool_workers.Add({}).Set(stats.workers);
+  impl_->pool_busy.Add({}).Set(stats.busy);
+  impl_->pool_queued.Add({}).Set(static_cast<double>(stats.queued));
+  impl_->ingest_queued.Add({}).Set(static_cast<double>(stats.ingest_queued));
+  return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
+}
+
+}  // namespace yorisoi::gateway

@@ -1,0 +1,38 @@
+#pragma once
+// The gateway's Prometheus metrics (prometheus-cpp core stays inside metrics.cpp).
+// Thread-safety: every member may be called from any thread, including storage threads.
+
+#include "yorisoi/storage/service.hpp"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace yorisoi::gateway {
+
+class metrics {
+ public:
+  metrics();
+  ~metrics();
+  metrics(const metrics&) = delete;
+  metrics& operator=(const metrics&) = delete;
+
+  // `route` is a route name from routes(), or "unmatched": bounded label values only.
+  void count_request(std::string_view route, unsigned status);
+  // Webhook request received -> storage answered.
+  void observe_webhook_seconds(double seconds);
+  // outcome: "inserted", "duplicate" or "rejected".
+  void count_events(std::string_view outcome, std::size_t count);
+  // Fed by storage::service::set_batch_observer.
+  void observe_batch(const storage::batch_report& report);
+
+  // The Prometheus text exposition, with the pool gauges read from `stats` now.
+  [[nodiscard]] std::string render(const storage::pool_stats& stats);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace yorisoi::gateway

@@ -1,0 +1,197 @@
+#include "yorisoi/gateway/server.hpp"
+
+#include "handlers.hpp"
+#include "metrics.hpp"
+#include "session.hpp"
+
+#include <boost/asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace yorisoi::gateway {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+struct server::impl {
+  impl(const config::settings& s, storage::service& st) : settings(s), store(st) {}
+
+  const config::settings& settings;
+  storage::service& store;
+  gateway::metrics metrics;
+  handler_context handlers{settings, store, metrics};
+  std::atomic<bool> draining{false};
+  session_env env{handlers, settings.server, draining};
+
+  asio::io_context io;
+  // The acceptor, the signals and the grace timer belong to one strand: shutdown touches them all.
+  asio::strand<asio::io_context::executor_type> control = asio::make_strand(io);
+  tcp::acceptor acceptor{control};
+  asio::signal_set signals{control};
+  asio::steady_timer grace{control};
+  std::uint16_t bound_port = 0;
+
+  std::mutex mutex;  // guards live
+  std::unordered_map<connection*, std::weak_ptr<connection>> live;
+
+  std::size_t live_count() {
+    std::lock_guard lock(mutex);
+    return live.size();
+  }
+
+  void add(const std::shared_ptr<connection>& conn) {
+    std::lock_guard lock(mutex);
+    live.emplace(conn.get(), conn);
+  }
+
+  void remove(connection* conn) {
+    bool last = false;
+    {
+      std::lock_guard lock(mutex);
+      live.erase(conn);
+      last = live.empty() && draining.load();
+    }
+    if (last) {
+      asio::post(control, [this] { grace.cancel(); });
+    }
+  }
+
+  std::vector<std::shared_ptr<connection>> snapshot() {
+    std::lock_guard lock(mutex);
+    std::vector<std::shared_ptr<connection>> out;
+    for (auto& [key, weak] : live) {
+      if (auto conn = weak.lock()) {
+        out.push_back(std::move(conn));
+      }
+    }
+    return out;
+  }
+
+  asio::awaitable<void> accept_loop() {
+    asio::steady_timer backoff{control};
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
+        co_return;
+      }
+      if (ec) {
+        // Out of descriptors and the like: back off instead of spinning, and keep serving.
+        spdlog::warn("accept failed: {}", ec.message());
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      auto executor = socket.get_executor();
+      auto conn = make_connection(std::move(socket));
+      if (live_count() >= settings.server.max_connections) {
+        asio::co_spawn(executor, refuse_connection(env, conn), asio::detached);
+        continue;
+      }
+      add(conn);
+      asio::co_spawn(executor, serve_connection(env, conn),
+                     [this, raw = conn.get()](const std::exception_ptr&) { remove(raw); });
+    }
+  }
+
+  // Runs on the control strand.
+  void begin_shutdown() {
+    if (draining.exchange(true)) {
+      return;
+    }
+    spdlog::info("shutting down: {} open connections, grace {} ms", live_count(),
+                 settings.server.shutdown_grace.count());
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    for (const auto& conn : snapshot()) {
+      close_when_idle(conn);
+    }
+    grace.expires_after(settings.server.shutdown_grace);
+    grace.async_wait([this](boost::system::error_code ec) {
+      if (ec) {
+        return;  // every connection finished in time
+      }
+      spdlog::warn("shutdown grace period over: closing {} connections", live_count());
+      for (const auto& conn : snapshot()) {
+        close_now(conn);
+      }
+      // Requests still waiting for storage cannot be answered any more; stop the loop.
+      io.stop();
+    });
+    if (live_count() == 0) {
+      grace.cancel();
+    }
+  }
+};
+
+server::server(const config::settings& settings, storage::service& store)
+    : impl_(std::make_unique<impl>(settings, store)) {
+  store.set_batch_observer([this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
+}
+
+server::~server() = default;
+
+void server::listen() {
+  try {
+    const auto& s = impl_->settings.server;
+    tcp::resolver resolver(impl_->io);
+    const auto results = resolver.resolve(s.listen_host, std::to_string(s.listen_port),
+                                          tcp::resolver::passive | tcp::resolver::numeric_service);
+    const tcp::endpoint endpoint = *results.begin();
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+    impl_->bound_port = acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    throw std::system_error(e.code().value(), std::generic_category(),
+                            "cannot listen on " + impl_->settings.server.listen_host + ":" +
+                                std::to_string(impl_->settings.server.listen_port));
+  }
+}
+
+std::uint16_t server::port() const { return impl_->bound_port; }
+
+void server::run(bool handle_signals) {
+  if (!impl_->acceptor.is_open()) {
+    listen();
+  }
+  auto& state = *impl_;
+  asio::co_spawn(state.control, state.accept_loop(), asio::detached);
+  if (handle_signals) {
+    state.signals.add(SIGINT);
+    state.signals.add(SIGTERM);
+    state.signals.async_wait([&state](boost::system::error_code ec, int) {
+      if (!ec) {
+        state.begin_shutdown();
+      }
+    });
+  }
+  unsigned threads = state.settings.server.threads;
+  if (threads == 0) {
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  spdlog::info("listening on {}:{} with {} threads", state.settings.server.listen_host, state.bound_port, threads);
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) {
+    pool.emplace_back([&state] { state.io.run(); });
+  }
+  state.io.run();
+  for (auto& thread : pool) {
+    thread.join();
+  }
+  spdlog::info("server stopped");
+}
+
+void server::stop() {
+  asio::post(impl_->control, [state = impl_.get()] { state->begin_shutdown(); });
+}
+
+}  // namespace yorisoi::gateway
