@@ -35,6 +35,11 @@ struct options {
   std::size_t ingest_max_batch = 1000;  // events per transaction at most
   bool run_inbox_processor = true;      // apply stored events (resident, consultation, message)
   std::chrono::milliseconds inbox_poll{1000};  // also look for work written by other instances
+  std::size_t inbox_batch = 200;               // inbox events applied per transaction
+  // Bounds on every storage operation, so that a webhook can answer 503 within LINE's 2 s when the
+  // database is down or stuck. connect_timeout is rounded up to 2 s by libpq.
+  std::chrono::seconds connect_timeout{2};
+  std::chrono::milliseconds statement_timeout{1500};  // 0 = none
 };
 
 // One verified webhook request of one channel.
@@ -96,7 +101,12 @@ class service {
   // Finishes queued work (ingest batches included), then joins the threads. Idempotent.
   void stop();
 
+  // Stores the request's events durably, then calls `done` on a storage thread: `stored` only after
+  // COMMIT, `unavailable` (within about connect_timeout + statement_timeout) when the database cannot
+  // take them. Before start() or after stop(), answers `unavailable` at once on the caller's thread.
   void ingest(ingest_request request, std::function<void(ingest_result)> done);
+  // Asks a general worker whether the database answers and holds this binary's schema. Before
+  // start() or after stop(), answers "not ready" at once on the caller's thread.
   void check_ready(std::function<void(readiness)> done);
   void set_batch_observer(std::function<void(const batch_report&)> observer);  // before start()
 

@@ -1,0 +1,164 @@
+#include "inbox_processor.hpp"
+
+#include "connection.hpp"
+#include "inbox_apply.hpp"
+#include "pg_array.hpp"
+#include "stored_event.hpp"
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+#include <optional>
+#include <utility>
+
+namespace yorisoi::storage::detail {
+namespace {
+
+// Only one instance applies events at a time; the others find the lock taken and wait for the next poll.
+constexpr const char* lock_sql = "SELECT pg_try_advisory_xact_lock(7212461002)";
+
+constexpr const char* take_sql = R"sql(
+SELECT tenant_id, event_id::text, channel_key, occurred_at::text, payload, key_id
+  FROM inbox_event
+ WHERE processed_at IS NULL
+ ORDER BY seq
+ LIMIT $1
+   FOR UPDATE SKIP LOCKED
+)sql";
+
+constexpr const char* mark_sql = R"sql(
+UPDATE inbox_event AS e
+   SET processed_at = now(), process_error = u.err
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS u(t, id, err)
+ WHERE e.tenant_id = u.t AND e.event_id = u.id::uuid
+)sql";
+
+void prepare(pqxx::connection& conn) {
+  conn.prepare("inbox_lock", lock_sql);
+  conn.prepare("inbox_take", take_sql);
+  conn.prepare("inbox_mark", mark_sql);
+  prepare_apply_statements(conn);
+}
+
+// Failures that say nothing about the event itself: roll the batch back and try again later.
+bool is_transient(const pqxx::sql_error& e) {
+  const std::string state = e.sqlstate();
+  return state == "57014" /* query_canceled (statement timeout) */ || state == "40001" /* serialization */ ||
+         state == "40P01" /* deadlock */ || state.starts_with("08") /* connection */ ||
+         state.starts_with("53") /* insufficient resources */ || state.starts_with("57P") /* shutdown */;
+}
+
+}  // namespace
+
+inbox_processor::inbox_processor(const keyring& keys, std::string conninfo, std::chrono::milliseconds poll,
+                                 std::size_t batch)
+    : keys_(keys), conninfo_(std::move(conninfo)), poll_(poll), batch_(batch == 0 ? 1 : batch) {}
+
+inbox_processor::~inbox_processor() { stop(); }
+
+void inbox_processor::start() {
+  std::lock_guard lock(mutex_);
+  if (!thread_.joinable() && !stopping_) {
+    thread_ = std::thread([this] { run(); });
+  }
+}
+
+void inbox_processor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void inbox_processor::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    poked_ = true;
+  }
+  wake_.notify_one();
+}
+
+bool inbox_processor::stopping() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
+void inbox_processor::run() {
+  db_connection conn(conninfo_, &prepare);
+  while (!stopping()) {
+    {
+      std::lock_guard lock(mutex_);
+      poked_ = false;
+    }
+    try {
+      // A full batch suggests more is waiting: keep going until the inbox is drained.
+      while (process_batch(conn) == batch_ && !stopping()) {
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("storage: inbox processing paused: {}", e.what());
+      conn.reset();
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, poll_, [this] { return stopping_ || poked_; });
+  }
+}
+
+std::size_t inbox_processor::process_batch(db_connection& db) {
+  pqxx::connection& conn = db.get();
+  pqxx::work tx(conn, "inbox");
+  if (!tx.exec_prepared1("inbox_lock")[0].as<bool>()) {
+    return 0;
+  }
+  const pqxx::result rows = tx.exec_prepared("inbox_take", static_cast<long long>(batch_));
+  binary_array tenants{pg_oid::text};
+  binary_array ids{pg_oid::text};
+  binary_array errors{pg_oid::text};
+  std::size_t failed = 0;
+  for (const auto& r : rows) {
+    inbox_row row{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>()};
+    std::optional<std::string> error;
+    try {
+      const std::string json =
+          keys_.open(sealed{r[5].as<std::uint32_t>(), pqxx::binarystring(r[4]).str()}, row.tenant_id + "/inbox");
+      const routing::line_event event = parse_stored_event(json);
+      // A savepoint per event: a row the database rejects is recorded, the rest of the batch applies.
+      pqxx::subtransaction sub(tx, "apply");
+      apply_event(sub, keys_, row, event);
+      sub.commit();
+    } catch (const crypto_error&) {
+      error = "payload could not be opened";
+    } catch (const unusable_event& e) {
+      error = e.what();
+    } catch (const pqxx::sql_error& e) {
+      if (is_transient(e)) {
+        throw;
+      }
+      error = "rejected by the database (SQLSTATE " + e.sqlstate() + ")";
+    }
+    tenants.add(std::string_view(row.tenant_id));
+    ids.add(std::string_view(row.event_id));
+    if (error) {
+      ++failed;
+      spdlog::warn("storage: inbox event {} of tenant {} not applied: {}", row.event_id, row.tenant_id, *error);
+      errors.add(std::string_view(*error));
+    } else {
+      errors.add_null();
+    }
+  }
+  if (!rows.empty()) {
+    tx.exec_prepared0("inbox_mark", pqxx::binarystring(tenants.bytes()), pqxx::binarystring(ids.bytes()),
+                      pqxx::binarystring(errors.bytes()));
+  }
+  tx.commit();
+  if (!rows.empty()) {
+    spdlog::debug("storage: applied {} inbox events ({} failed)", rows.size(), failed);
+  }
+  return rows.size();
+}
+
+}  // namespace yorisoi::storage::detail

@@ -1,0 +1,147 @@
+#include "yorisoi/storage/service.hpp"
+
+#include "connection.hpp"
+#include "ingest_writer.hpp"
+#include "inbox_processor.hpp"
+#include "migration_list.hpp"
+#include "migrator.hpp"
+#include "worker_pool.hpp"
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <optional>
+#include <utility>
+
+namespace yorisoi::storage {
+
+namespace {
+
+constexpr const char* ready_sql = "SELECT max(version) FROM schema_migrations";
+
+detail::connection_settings settings_of(const options& opts, std::chrono::milliseconds statement_timeout,
+                                        const char* application_name) {
+  detail::connection_settings s;
+  s.connect_timeout = opts.connect_timeout;
+  s.statement_timeout = statement_timeout;
+  s.application_name = application_name;
+  return s;
+}
+
+readiness probe(detail::db_connection& db) {
+  readiness r;
+  try {
+    pqxx::connection& conn = db.get();
+    pqxx::nontransaction tx(conn, "ready");
+    const pqxx::row row = tx.exec1(ready_sql);
+    r.database_reachable = true;
+    // A newer schema is fine for readiness: during a rolling upgrade it is the newer binary's.
+    r.migrations_applied = !row[0].is_null() && row[0].as<int>() >= service::schema_version();
+  } catch (const pqxx::undefined_table&) {
+    r.database_reachable = true;  // reachable, never migrated
+  } catch (const std::exception& e) {
+    spdlog::debug("storage: readiness probe failed: {}", e.what());
+    db.reset();
+  }
+  return r;
+}
+
+}  // namespace
+
+struct service::impl {
+  impl(options o, keyring k)
+      : opts(std::move(o)),
+        keys(std::move(k)),
+        conninfo(detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi"))),
+        pool(opts.pool_size, conninfo),
+        writer(opts, keys, detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi-ingest")),
+               [this] { poke(); }) {
+    if (opts.run_inbox_processor) {
+      // Applying a batch is not on a webhook's critical path; allow it more time than ingest.
+      const auto timeout = opts.statement_timeout.count() == 0 ? opts.statement_timeout : opts.statement_timeout * 10;
+      inbox.emplace(keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-inbox")),
+                    opts.inbox_poll, opts.inbox_batch);
+    }
+  }
+
+  void poke() {
+    if (inbox) {
+      inbox->poke();
+    }
+  }
+
+  options opts;
+  keyring keys;
+  std::string conninfo;
+  detail::worker_pool pool;
+  detail::ingest_writer writer;
+  std::optional<detail::inbox_processor> inbox;
+  std::mutex lifecycle;
+  bool started = false;
+  bool stopped = false;
+};
+
+service::service(options opts, keyring keys) : impl_(std::make_unique<impl>(std::move(opts), std::move(keys))) {}
+
+service::~service() { stop(); }
+
+int service::schema_version() noexcept { return detail::all_migrations().back().version; }
+
+void service::migrate() {
+  detail::run_migrations(detail::make_conninfo(
+      impl_->opts.url, settings_of(impl_->opts, std::chrono::milliseconds{0}, "yorisoi-migrate")));
+}
+
+void service::start() {
+  std::lock_guard lock(impl_->lifecycle);
+  if (impl_->started || impl_->stopped) {
+    return;
+  }
+  impl_->started = true;
+  impl_->pool.start();
+  impl_->writer.start();
+  if (impl_->inbox) {
+    impl_->inbox->start();
+  }
+}
+
+void service::stop() {
+  std::lock_guard lock(impl_->lifecycle);
+  if (impl_->stopped) {
+    return;
+  }
+  impl_->stopped = true;
+  // Ingest first: its last commits may still poke the inbox processor, which is stopped after it.
+  impl_->writer.stop();
+  impl_->pool.stop();
+  if (impl_->inbox) {
+    impl_->inbox->stop();
+  }
+}
+
+void service::ingest(ingest_request request, std::function<void(ingest_result)> done) {
+  impl_->writer.submit(std::move(request), std::move(done));
+}
+
+void service::check_ready(std::function<void(readiness)> done) {
+  auto job = [done](detail::db_connection& db) { done(probe(db)); };
+  if (!impl_->pool.submit(std::move(job))) {
+    done(readiness{});
+  }
+}
+
+void service::set_batch_observer(std::function<void(const batch_report&)> observer) {
+  impl_->writer.set_observer(std::move(observer));
+}
+
+pool_stats service::stats() const {
+  pool_stats s = impl_->pool.stats();
+  s.ingest_queued = impl_->writer.queued_events();
+  return s;
+}
+
+void service::poke_inbox() { impl_->poke(); }
+
+}  // namespace yorisoi::storage
