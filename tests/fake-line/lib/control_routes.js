@@ -8,8 +8,38 @@ const { send_event, send_raw } = require('./webhook');
 
 const keep_alive_ms = 15000;
 
+const max_wait_ms = 60000;
+
 function filter_by(list, query, keys) {
   return list.filter((item) => keys.every((key) => !query.has(key) || String(item[key]) === query.get(key)));
+}
+
+// Answers the filtered list; with ?min_count=N&wait_ms=T it first waits (long poll, no sleeping in the
+// caller) until N entries match or T ms have passed, whichever comes first.
+function send_list(state, res, query, select, keys) {
+  const matching = () => filter_by(select(), query, keys);
+  const min_count = Number(query.get('min_count') || 0);
+  const wait_ms = Math.min(Number(query.get('wait_ms') || 0), max_wait_ms);
+  if (!(min_count > 0 && wait_ms > 0) || matching().length >= min_count) {
+    send_json(res, 200, matching());
+    return;
+  }
+  const finish = () => {
+    clearTimeout(timer);
+    state.changes.off('event', check);
+    send_json(res, 200, matching());
+  };
+  const check = () => {
+    if (matching().length >= min_count) {
+      finish();
+    }
+  };
+  const timer = setTimeout(finish, wait_ms);
+  state.changes.on('event', check);
+  res.on('close', () => {
+    clearTimeout(timer);
+    state.changes.off('event', check);
+  });
 }
 
 // Validates and stores POST /_fake/behaviour; an empty object clears it.
@@ -70,13 +100,13 @@ async function handle_control(state, config, req, res, url) {
   }
   switch (route) {
     case 'GET /_fake/calls':
-      send_json(res, 200, filter_by(state.calls, query, ['path', 'channel', 'method', 'status']));
+      send_list(state, res, query, () => state.calls, ['path', 'channel', 'method', 'status']);
       return;
     case 'GET /_fake/deliveries':
-      send_json(res, 200, filter_by(state.deliveries, query, ['to', 'via', 'channel', 'retry_key']));
+      send_list(state, res, query, () => state.deliveries, ['to', 'via', 'channel', 'retry_key']);
       return;
     case 'GET /_fake/webhooks':
-      send_json(res, 200, filter_by(state.webhooks, query, ['userId', 'channel', 'event']));
+      send_list(state, res, query, () => state.webhooks, ['userId', 'channel', 'event']);
       return;
     case 'POST /_fake/reset':
       state.reset();

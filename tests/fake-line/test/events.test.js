@@ -75,3 +75,19 @@ describe('server-sent events', () => {
     stream.close();
   });
 });
+
+describe('long poll', () => {
+  let fake;
+  before(async () => { fake = await h.start_fake(); });
+  after(() => fake.close());
+
+  it('waits until enough deliveries match, or until wait_ms', async () => {
+    const waiting = h.request(fake.url, 'GET', `/_fake/deliveries?to=${h.resident_id}&min_count=2&wait_ms=10000`);
+    await h.api(fake.url, 'POST', '/v2/bot/message/push', { to: h.resident_id, messages: [h.text_message('1')] });
+    await h.api(fake.url, 'POST', '/v2/bot/message/push', { to: h.resident_id, messages: [h.text_message('2')] });
+    const res = await waiting;
+    assert.deepEqual(res.body.map((d) => d.message.text), ['1', '2']);
+    const timed_out = await h.request(fake.url, 'GET', `/_fake/deliveries?to=${h.resident_id}&min_count=3&wait_ms=50`);
+    assert.equal(timed_out.body.length, 2);
+  });
+});
