@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages yorisoi needs, only those missing (apt-get runs only when something is).
-#   install-deps.sh run    what ./deploy/run-local.sh needs: compilers, libraries, PostgreSQL
+#   install-deps.sh run    what ./deploy/run-local.sh needs: compilers, libraries, PostgreSQL, Node (simulator)
 #   install-deps.sh test   that, plus what ./tests/run.sh needs: clang/libFuzzer, wrk, nginx, pgbench
 # Boost comes as the 1.81 packages only; the 1.74 -dev packages conflict with them (DESIGN.md §9).
 set -euo pipefail
@@ -11,10 +11,10 @@ run_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libpqxx-dev libspdlog-dev libtomlplusplus-dev prometheus-cpp-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15
+  postgresql-15 postgresql-client-15 nodejs
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev wrk nginx-light nodejs npm
+  clang-14 libclang-rt-14-dev wrk nginx-light npm
 )
 
 case "$profile" in

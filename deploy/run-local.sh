@@ -70,6 +70,18 @@ fi
 
 listen=${YORISOI_LISTEN:-127.0.0.1:8080}
 export YORISOI_LISTEN=$listen
+
+# Without a real LINE channel, the resident simulator plays the LINE platform: it signs webhooks to
+# yorisoi and receives yorisoi's replies and pushes. YORISOI_LINE_API_BASE set = talk to that instead.
+if [ -z "${YORISOI_LINE_API_BASE:-}" ]; then
+  sim_listen=${YORISOI_SIMULATOR_PORT:-8081}
+  node tests/fake-line/server.js --port "$sim_listen" --yorisoi "http://$listen" \
+    --channels-from-env yamagata=YAMAGATA_LINE_CHANNEL_SECRET:YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN >/dev/null &
+  pids+=($!)
+  export YORISOI_LINE_API_BASE="http://127.0.0.1:$sim_listen"
+  echo "run-local: resident simulator on http://127.0.0.1:$sim_listen/ (plays LINE: write as a resident there)" >&2
+fi
+
 "$build/gateway/yorisoi" serve --config "$config" &
 pids+=($!)
 echo "run-local: yorisoi serving on http://$listen/ (webhook: /webhook/line/yamagata, console: http://$listen/console/); Ctrl-C stops" >&2
