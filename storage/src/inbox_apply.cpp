@@ -140,6 +140,11 @@ void prepare_apply_statements(pqxx::connection& conn) {
   conn.prepare("message_withdraw", message_withdraw_sql);
 }
 
+bool changes_domain(routing::line_event_type type) noexcept {
+  return type == routing::line_event_type::follow || type == routing::line_event_type::unfollow ||
+         type == routing::line_event_type::message || type == routing::line_event_type::unsend;
+}
+
 void apply_event(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
                  const routing::line_event& event) {
   switch (event.type) {

@@ -26,6 +26,9 @@ struct inbox_row {
 // Prepares the statements used below on a fresh connection.
 void prepare_apply_statements(pqxx::connection& conn);
 
+// Whether apply_event does anything for this type; the others are only marked processed.
+[[nodiscard]] bool changes_domain(routing::line_event_type type) noexcept;
+
 // Applies `event` (parsed from `row`'s payload). Throws unusable_event for an event that can never
 // apply; database errors propagate to the caller, which decides between retry and giving up.
 void apply_event(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,

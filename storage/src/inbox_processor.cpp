@@ -126,10 +126,12 @@ std::size_t inbox_processor::process_batch(db_connection& db) {
       const std::string json =
           keys_.open(sealed{r[5].as<std::uint32_t>(), pqxx::binarystring(r[4]).str()}, row.tenant_id + "/inbox");
       const routing::line_event event = parse_stored_event(json);
-      // A savepoint per event: a row the database rejects is recorded, the rest of the batch applies.
-      pqxx::subtransaction sub(tx, "apply");
-      apply_event(sub, keys_, row, event);
-      sub.commit();
+      if (changes_domain(event.type)) {
+        // A savepoint per event: a row the database rejects is recorded, the rest of the batch applies.
+        pqxx::subtransaction sub(tx, "apply");
+        apply_event(sub, keys_, row, event);
+        sub.commit();
+      }
     } catch (const crypto_error&) {
       error = "payload could not be opened";
     } catch (const unusable_event& e) {

@@ -59,7 +59,7 @@ void ingest_writer::submit(ingest_request request, callback done) {
     std::lock_guard lock(mutex_);
     if (running_ && !stopping_) {
       queued_events_ += request.events.size();
-      queue_.push_back(pending{std::move(request), std::move(done)});
+      queue_.push_back(pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
       wake_.notify_one();
       return;
     }
@@ -72,11 +72,18 @@ std::size_t ingest_writer::queued_events() const {
   return queued_events_;
 }
 
-bool ingest_writer::take(std::vector<pending>& batch) {
+bool ingest_writer::take(std::vector<pending>& batch, std::vector<pending>& expired) {
   std::unique_lock lock(mutex_);
   wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+  // Queued since before the deadline: the caller's answer would come too late to matter.
+  const auto deadline = std::chrono::steady_clock::now() - opts_.ingest_max_wait;
+  while (!queue_.empty() && queue_.front().queued_at < deadline) {
+    queued_events_ -= queue_.front().request.events.size();
+    expired.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
   if (queue_.empty()) {
-    return false;
+    return !expired.empty() || !stopping_;
   }
   // Everything queued, bounded by the batch size; an oversized request still goes alone.
   std::size_t events = 0;
@@ -95,7 +102,18 @@ void ingest_writer::run() {
   std::vector<pending> batch;
   std::vector<const ingest_request*> requests;
   const std::vector<std::size_t> none;
-  while (take(batch)) {
+  std::vector<pending> expired;
+  while (take(batch, expired)) {
+    if (!expired.empty()) {
+      spdlog::warn("storage: {} ingest requests waited too long for a writer; answered unavailable", expired.size());
+      for (const pending& p : expired) {
+        answer(p.done, ingest_result{ingest_outcome::unavailable, 0, 0});
+      }
+      expired.clear();
+    }
+    if (batch.empty()) {
+      continue;
+    }
     const auto started = std::chrono::steady_clock::now();
     requests.clear();
     std::size_t events = 0;

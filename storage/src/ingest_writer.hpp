@@ -12,6 +12,7 @@
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/service.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -48,11 +49,13 @@ class ingest_writer {
   struct pending {
     ingest_request request;
     callback done;
+    std::chrono::steady_clock::time_point queued_at;
   };
 
   void run();
-  // Blocks for work; false when stopping and nothing is left.
-  bool take(std::vector<pending>& batch);
+  // Blocks for work; false when stopping and nothing is left. Requests queued for longer than
+  // ingest_max_wait are moved to `expired` instead of `batch`.
+  bool take(std::vector<pending>& batch, std::vector<pending>& expired);
 
   const options& opts_;
   const keyring& keys_;

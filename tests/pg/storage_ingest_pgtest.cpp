@@ -139,6 +139,41 @@ TEST_F(ingest_pg, rows_of_both_keys_stay_readable_after_rotation) {
   EXPECT_EQ(count(url(), "SELECT line_user_key_id FROM resident"), 2);
 }
 
+TEST_F(ingest_pg, a_stuck_database_answers_unavailable_within_two_seconds) {
+  service svc(opts(false), make_keys({1}));
+  svc.migrate();
+  svc.start();
+  // Another session holds the table: the INSERT waits until statement_timeout cancels it.
+  pqxx::connection blocker(url());
+  pqxx::work lock_tx(blocker);
+  lock_tx.exec0("LOCK TABLE inbox_event IN ACCESS EXCLUSIVE MODE");
+
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::chrono::steady_clock::duration> latencies;
+  std::vector<ingest_outcome> outcomes;
+  constexpr int requests = 6;
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < requests; ++i) {
+    svc.ingest(request_of({make_event("S" + std::to_string(i), "follow", "U1")}), [&](ingest_result r) {
+      std::lock_guard lock(m);
+      latencies.push_back(std::chrono::steady_clock::now() - started);
+      outcomes.push_back(r.outcome);
+      cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, wait_limit, [&] { return outcomes.size() == requests; }));
+  }
+  for (int i = 0; i < requests; ++i) {
+    EXPECT_EQ(outcomes[i], ingest_outcome::unavailable);
+    EXPECT_LT(latencies[i], std::chrono::milliseconds(2000));
+  }
+  lock_tx.abort();
+  EXPECT_EQ(ingest_sync(svc, request_of({make_event("S0", "follow", "U1")})).outcome, ingest_outcome::stored);
+}
+
 // A port nobody listens on: bound, then closed without listen().
 int closed_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

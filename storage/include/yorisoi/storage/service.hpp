@@ -40,6 +40,9 @@ struct options {
   // database is down or stuck. connect_timeout is rounded up to 2 s by libpq.
   std::chrono::seconds connect_timeout{2};
   std::chrono::milliseconds statement_timeout{1500};  // 0 = none
+  // A request still queued after this long (the writers are stuck on a slow or dead database) is
+  // answered `unavailable` instead of being written, so that the webhook's answer stays within 2 s.
+  std::chrono::milliseconds ingest_max_wait{500};
 };
 
 // One verified webhook request of one channel.
