@@ -1,8 +1,12 @@
 // Quick closed-loop ingest rate of the storage service alone (no HTTP): `clients` requests are kept
 // in flight, each answered request immediately submits the next. Not part of ctest.
-//   YORISOI_TEST_PG_URL=... storage_ingest_bench [events=100000] [clients=256] [events_per_request=1]
+//   YORISOI_TEST_PG_URL=... storage_ingest_bench [events=100000] [clients=256] [events_per_request=1] [inbox]
+// With "inbox", the inbox processor then applies every event, and its rate is printed too.
 #include "yorisoi/storage/service.hpp"
 #include "yorisoi/test/scratch_database.hpp"
+
+#include <pqxx/pqxx>
+#include <thread>
 
 #include <atomic>
 #include <chrono>
@@ -37,6 +41,7 @@ int main(int argc, char** argv) {
   const std::size_t total = argc > 1 ? std::stoul(argv[1]) : 100'000;
   const std::size_t clients = argc > 2 ? std::stoul(argv[2]) : 256;
   const std::size_t per_request = argc > 3 ? std::stoul(argv[3]) : 1;
+  const bool inbox = argc > 4 && std::string(argv[4]) == "inbox";
   if (!test::scratch_database::admin_url()) {
     std::fprintf(stderr, "set YORISOI_TEST_PG_URL\n");
     return 2;
@@ -86,6 +91,26 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   svc.stop();
+  if (inbox) {
+    // Applied afterwards, alone, so that its rate is not mixed with ingest's.
+    opts.run_inbox_processor = true;
+    opts.inbox_batch = 500;
+    storage::service applier(opts, storage::keyring({{1, std::string(32, 'k')}}, std::string(32, 'p')));
+    const auto apply_started = std::chrono::steady_clock::now();
+    applier.start();
+    pqxx::connection conn(db.url());
+    for (;;) {
+      pqxx::nontransaction tx(conn);
+      if (tx.exec1("SELECT count(*) FROM inbox_event WHERE processed_at IS NULL")[0].as<long long>() == 0) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const double apply_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_started).count();
+    std::printf("inbox applied %zu events in %.2f s = %.0f events/s\n", total, apply_seconds,
+                static_cast<double>(total) / apply_seconds);
+  }
   std::printf("events=%zu clients=%zu per_request=%zu seconds=%.2f events_per_s=%.0f commits=%zu failed=%zu\n", total,
               clients, per_request, seconds, static_cast<double>(total) / seconds, commits.load(), failed.load());
   return failed.load() == 0 ? 0 : 1;
