@@ -108,6 +108,7 @@ void request_producer::run() {
       ready_requests_ += count;
       ready_.push_back(std::move(block));
       built_ += count;
+      (void)should_build_locked();  // marks prefilled_ for wait_prefilled() once full
     }
     changed_.notify_all();
   }
