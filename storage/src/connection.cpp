@@ -38,10 +38,11 @@ std::string uri_escape(const std::string& value) {
 }  // namespace
 
 std::string make_conninfo(const std::string& url, const connection_settings& settings) {
-  std::string server_options = "-c synchronous_commit=on -c statement_timeout=" +
-                               std::to_string(settings.statement_timeout.count());
+  std::string server_options =
+      "-c synchronous_commit=on -c statement_timeout=" + std::to_string(settings.statement_timeout.count());
   // libpq's minimum is 2 s; smaller values are rounded up by libpq itself.
-  const std::string connect_timeout = std::to_string(std::max<long long>(1, settings.connect_timeout.count()));
+  const std::string connect_timeout =
+      std::to_string(std::max<long long>(1, settings.connect_timeout.count()));
   if (is_uri(url)) {
     std::string out = url;
     out += url.find('?') == std::string::npos ? '?' : '&';
@@ -82,6 +83,8 @@ pqxx::connection& db_connection::get() {
   }
 }
 
-void db_connection::reset() noexcept { conn_.reset(); }
+void db_connection::reset() noexcept {
+  conn_.reset();
+}
 
 }  // namespace yorisoi::storage::detail

@@ -33,7 +33,9 @@ const unsigned char* bytes(std::string_view s) noexcept {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-unsigned char* bytes(std::string& s) noexcept { return reinterpret_cast<unsigned char*>(s.data()); }
+unsigned char* bytes(std::string& s) noexcept {
+  return reinterpret_cast<unsigned char*>(s.data());
+}
 
 // OpenSSL takes int lengths; our values are far smaller, but a silent truncation would be a bug.
 int checked_len(std::size_t n) {
@@ -52,7 +54,8 @@ keyring::keyring(std::map<std::uint32_t, std::string> keys, std::string pepper)
   }
   for (const auto& [id, key] : keys_) {
     if (key.size() != key_size) {
-      throw crypto_error("key " + std::to_string(id) + " must be 32 bytes, not " + std::to_string(key.size()));
+      throw crypto_error("key " + std::to_string(id) + " must be 32 bytes, not " +
+                         std::to_string(key.size()));
     }
   }
   if (pepper_.size() < min_pepper_size) {
@@ -74,14 +77,16 @@ sealed keyring::seal(std::string_view plaintext, std::string_view context) const
   int len = 0;
   unsigned char* ciphertext = nonce + nonce_size;
   // The default GCM nonce length is 12 bytes, so no IVLEN control is needed.
-  bool ok = EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key), nonce) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(context), checked_len(context.size())) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), ciphertext, &len, bytes(plaintext), checked_len(plaintext.size())) == 1;
+  bool ok =
+      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key), nonce) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, bytes(context), checked_len(context.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), ciphertext, &len, bytes(plaintext), checked_len(plaintext.size())) == 1;
   int written = len;
   ok = ok && EVP_EncryptFinal_ex(ctx.get(), ciphertext + written, &len) == 1;
   written += len;
   ok = ok && static_cast<std::size_t>(written) == plaintext.size() &&
-       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_size), ciphertext + written) == 1;
+       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, static_cast<int>(tag_size),
+                           ciphertext + written) == 1;
   if (!ok) {
     throw crypto_error("AES-256-GCM encryption failed");
   }
@@ -104,12 +109,14 @@ std::string keyring::open(const sealed& value, std::string_view context) const {
   std::string plaintext(ciphertext.size(), '\0');
   auto ctx = new_ctx();
   int len = 0;
-  bool ok = EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key->second), bytes(nonce)) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(context), checked_len(context.size())) == 1 &&
-            EVP_DecryptUpdate(ctx.get(), bytes(plaintext), &len, bytes(ciphertext),
-                              checked_len(ciphertext.size())) == 1;
+  bool ok =
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, bytes(key->second), bytes(nonce)) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, bytes(context), checked_len(context.size())) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), bytes(plaintext), &len, bytes(ciphertext),
+                        checked_len(ciphertext.size())) == 1;
   int written = len;
-  ok = ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_size), bytes(tag)) == 1;
+  ok =
+      ok && EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_size), bytes(tag)) == 1;
   // Final verifies the tag: a wrong key, context or any flipped bit fails here.
   ok = ok && EVP_DecryptFinal_ex(ctx.get(), bytes(plaintext) + written, &len) == 1;
   if (!ok) {

@@ -82,11 +82,13 @@ std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys, con
   const sealed user_id = keys.seal(ev.source_user_id, row.tenant_id + "/resident");
   return tx
       .exec_prepared1(statement, row.tenant_id, pqxx::binarystring(pseudonym), row.channel_key,
-                      pqxx::binarystring(user_id.blob), static_cast<std::int32_t>(user_id.key_id), row.occurred_at)[0]
+                      pqxx::binarystring(user_id.blob), static_cast<std::int32_t>(user_id.key_id),
+                      row.occurred_at)[0]
       .as<std::string>();
 }
 
-void apply_follow(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row, const routing::line_event& ev) {
+void apply_follow(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
+                  const routing::line_event& ev) {
   if (!ev.source_user_id.empty()) {
     (void)upsert_resident(tx, keys, row, ev, "resident_follow");
   }
@@ -106,9 +108,11 @@ void apply_message(pqxx::transaction_base& tx, const keyring& keys, const inbox_
     return;
   }
   const std::string resident_id = upsert_resident(tx, keys, row, ev, "resident_seen");
-  const pqxx::result open = tx.exec_prepared("consultation_continue", row.tenant_id, resident_id, row.occurred_at);
+  const pqxx::result open =
+      tx.exec_prepared("consultation_continue", row.tenant_id, resident_id, row.occurred_at);
   const std::string consultation_id =
-      open.empty() ? tx.exec_prepared1("consultation_open", row.tenant_id, resident_id, row.occurred_at)[0].as<std::string>()
+      open.empty() ? tx.exec_prepared1("consultation_open", row.tenant_id, resident_id, row.occurred_at)[0]
+                         .as<std::string>()
                    : open[0][0].as<std::string>();
   const std::string kind = ev.message_type.empty() ? "unknown" : ev.message_type;
   if (kind == "text") {
@@ -117,8 +121,8 @@ void apply_message(pqxx::transaction_base& tx, const keyring& keys, const inbox_
                       pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), row.occurred_at,
                       row.event_id);
   } else {
-    tx.exec_prepared0("message_insert", row.tenant_id, consultation_id, resident_id, kind, ev.message_id, nullptr,
-                      nullptr, row.occurred_at, row.event_id);
+    tx.exec_prepared0("message_insert", row.tenant_id, consultation_id, resident_id, kind, ev.message_id,
+                      nullptr, nullptr, row.occurred_at, row.event_id);
   }
 }
 

@@ -18,7 +18,7 @@ namespace yorisoi::storage::detail {
 // What the inbox row says about the event besides its payload.
 struct inbox_row {
   std::string tenant_id;
-  std::string event_id;     // uuid, as text
+  std::string event_id;  // uuid, as text
   std::string channel_key;
   std::string occurred_at;  // timestamptz, as PostgreSQL printed it
 };

@@ -55,7 +55,9 @@ inbox_processor::inbox_processor(const keyring& keys, std::string conninfo, std:
                                  std::size_t batch)
     : keys_(keys), conninfo_(std::move(conninfo)), poll_(poll), batch_(batch == 0 ? 1 : batch) {}
 
-inbox_processor::~inbox_processor() { stop(); }
+inbox_processor::~inbox_processor() {
+  stop();
+}
 
 void inbox_processor::start() {
   std::lock_guard lock(mutex_);
@@ -120,11 +122,12 @@ std::size_t inbox_processor::process_batch(db_connection& db) {
   binary_array errors{pg_oid::text};
   std::size_t failed = 0;
   for (const auto& r : rows) {
-    inbox_row row{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>()};
+    inbox_row row{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                  r[3].as<std::string>()};
     std::optional<std::string> error;
     try {
-      const std::string json =
-          keys_.open(sealed{r[5].as<std::uint32_t>(), pqxx::binarystring(r[4]).str()}, row.tenant_id + "/inbox");
+      const std::string json = keys_.open(sealed{r[5].as<std::uint32_t>(), pqxx::binarystring(r[4]).str()},
+                                          row.tenant_id + "/inbox");
       const routing::line_event event = parse_stored_event(json);
       if (changes_domain(event.type)) {
         // A savepoint per event: a row the database rejects is recorded, the rest of the batch applies.
@@ -146,7 +149,8 @@ std::size_t inbox_processor::process_batch(db_connection& db) {
     ids.add(std::string_view(row.event_id));
     if (error) {
       ++failed;
-      spdlog::warn("storage: inbox event {} of tenant {} not applied: {}", row.event_id, row.tenant_id, *error);
+      spdlog::warn("storage: inbox event {} of tenant {} not applied: {}", row.event_id, row.tenant_id,
+                   *error);
       errors.add(std::string_view(*error));
     } else {
       errors.add_null();

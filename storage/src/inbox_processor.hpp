@@ -24,7 +24,8 @@ class db_connection;
 class inbox_processor {
  public:
   // `keys` must outlive the processor.
-  inbox_processor(const keyring& keys, std::string conninfo, std::chrono::milliseconds poll, std::size_t batch);
+  inbox_processor(const keyring& keys, std::string conninfo, std::chrono::milliseconds poll,
+                  std::size_t batch);
   ~inbox_processor();
   inbox_processor(const inbox_processor&) = delete;
   inbox_processor& operator=(const inbox_processor&) = delete;

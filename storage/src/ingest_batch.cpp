@@ -34,7 +34,9 @@ std::string_view mode_name(routing::line_event_mode mode) {
 
 }  // namespace
 
-void ingest_batch::prepare(pqxx::connection& conn) { conn.prepare(insert_name, insert_sql); }
+void ingest_batch::prepare(pqxx::connection& conn) {
+  conn.prepare(insert_name, insert_sql);
+}
 
 void ingest_batch::clear() {
   for (binary_array* a : {&tenant_, &webhook_event_id_, &channel_key_, &event_type_, &mode_, &timestamp_ms_,
@@ -46,7 +48,7 @@ void ingest_batch::clear() {
 }
 
 const std::vector<std::size_t>& ingest_batch::write(pqxx::connection& conn,
-                                                     const std::vector<const ingest_request*>& requests) {
+                                                    const std::vector<const ingest_request*>& requests) {
   clear();
   inserted_.assign(requests.size(), 0);
   for (std::size_t i = 0; i < requests.size(); ++i) {

@@ -30,7 +30,8 @@ class ingest_batch {
   // returns (the session runs with synchronous_commit=on). Returns how many events of each request
   // were new; the rest were duplicates (already stored, or repeated within the batch). Throws on any
   // failure, in which case nothing of the batch is guaranteed stored.
-  const std::vector<std::size_t>& write(pqxx::connection& conn, const std::vector<const ingest_request*>& requests);
+  const std::vector<std::size_t>& write(pqxx::connection& conn,
+                                        const std::vector<const ingest_request*>& requests);
 
  private:
   struct event_key {
@@ -40,7 +41,8 @@ class ingest_batch {
   };
   struct event_key_hash {
     std::size_t operator()(const event_key& k) const noexcept {
-      return std::hash<std::string_view>{}(k.webhook_event_id) * 31 + std::hash<std::string_view>{}(k.tenant_id);
+      return std::hash<std::string_view>{}(k.webhook_event_id) * 31 +
+             std::hash<std::string_view>{}(k.tenant_id);
     }
   };
 

@@ -24,9 +24,13 @@ ingest_writer::ingest_writer(const options& opts, const keyring& keys, std::stri
                              std::function<void()> on_commit)
     : opts_(opts), keys_(keys), conninfo_(std::move(conninfo)), on_commit_(std::move(on_commit)) {}
 
-ingest_writer::~ingest_writer() { stop(); }
+ingest_writer::~ingest_writer() {
+  stop();
+}
 
-void ingest_writer::set_observer(observer obs) { observer_ = std::move(obs); }
+void ingest_writer::set_observer(observer obs) {
+  observer_ = std::move(obs);
+}
 
 void ingest_writer::start() {
   std::lock_guard lock(mutex_);
@@ -105,7 +109,8 @@ void ingest_writer::run() {
   std::vector<pending> expired;
   while (take(batch, expired)) {
     if (!expired.empty()) {
-      spdlog::warn("storage: {} ingest requests waited too long for a writer; answered unavailable", expired.size());
+      spdlog::warn("storage: {} ingest requests waited too long for a writer; answered unavailable",
+                   expired.size());
       for (const pending& p : expired) {
         answer(p.done, ingest_result{ingest_outcome::unavailable, 0, 0});
       }
@@ -131,7 +136,8 @@ void ingest_writer::run() {
         answer(batch[i].done, ingest_result{ingest_outcome::stored, n, batch[i].request.events.size() - n});
       }
     } catch (const std::exception& e) {
-      spdlog::warn("storage: ingest batch of {} requests / {} events not stored: {}", batch.size(), events, e.what());
+      spdlog::warn("storage: ingest batch of {} requests / {} events not stored: {}", batch.size(), events,
+                   e.what());
       conn.reset();
       for (const pending& p : batch) {
         answer(p.done, ingest_result{ingest_outcome::unavailable, 0, 0});
@@ -144,7 +150,8 @@ void ingest_writer::run() {
       batch_report report;
       report.requests = batch.size();
       report.events = events;
-      report.duration = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+      report.duration =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
       report.committed = committed;
       try {
         observer_(report);

@@ -30,7 +30,8 @@ class ingest_writer {
   using observer = std::function<void(const batch_report&)>;
 
   // `keys` must outlive the writer; `on_commit` runs on a writer thread after each commit.
-  ingest_writer(const options& opts, const keyring& keys, std::string conninfo, std::function<void()> on_commit);
+  ingest_writer(const options& opts, const keyring& keys, std::string conninfo,
+                std::function<void()> on_commit);
   ~ingest_writer();
   ingest_writer(const ingest_writer&) = delete;
   ingest_writer& operator=(const ingest_writer&) = delete;

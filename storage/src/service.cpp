@@ -1,8 +1,8 @@
 #include "yorisoi/storage/service.hpp"
 
 #include "connection.hpp"
-#include "ingest_writer.hpp"
 #include "inbox_processor.hpp"
+#include "ingest_writer.hpp"
 #include "migration_list.hpp"
 #include "migrator.hpp"
 #include "worker_pool.hpp"
@@ -56,11 +56,13 @@ struct service::impl {
         keys(std::move(k)),
         conninfo(detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi"))),
         pool(opts.pool_size, conninfo),
-        writer(opts, keys, detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi-ingest")),
+        writer(opts, keys,
+               detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi-ingest")),
                [this] { poke(); }) {
     if (opts.run_inbox_processor) {
       // Applying a batch is not on a webhook's critical path; allow it more time than ingest.
-      const auto timeout = opts.statement_timeout.count() == 0 ? opts.statement_timeout : opts.statement_timeout * 10;
+      const auto timeout =
+          opts.statement_timeout.count() == 0 ? opts.statement_timeout : opts.statement_timeout * 10;
       inbox.emplace(keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-inbox")),
                     opts.inbox_poll, opts.inbox_batch);
     }
@@ -83,11 +85,16 @@ struct service::impl {
   bool stopped = false;
 };
 
-service::service(options opts, keyring keys) : impl_(std::make_unique<impl>(std::move(opts), std::move(keys))) {}
+service::service(options opts, keyring keys)
+    : impl_(std::make_unique<impl>(std::move(opts), std::move(keys))) {}
 
-service::~service() { stop(); }
+service::~service() {
+  stop();
+}
 
-int service::schema_version() noexcept { return detail::all_migrations().back().version; }
+int service::schema_version() noexcept {
+  return detail::all_migrations().back().version;
+}
 
 void service::migrate() {
   detail::run_migrations(detail::make_conninfo(
@@ -142,6 +149,8 @@ pool_stats service::stats() const {
   return s;
 }
 
-void service::poke_inbox() { impl_->poke(); }
+void service::poke_inbox() {
+  impl_->poke();
+}
 
 }  // namespace yorisoi::storage

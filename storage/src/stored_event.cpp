@@ -41,7 +41,8 @@ routing::line_event parse_stored_event(std::string_view text) {
   }
   ev.type = routing::line_event_type_from(ev.type_name);
   ev.webhook_event_id = string_at(*obj, "webhookEventId");
-  ev.mode = string_at(*obj, "mode") == "standby" ? routing::line_event_mode::standby : routing::line_event_mode::active;
+  ev.mode = string_at(*obj, "mode") == "standby" ? routing::line_event_mode::standby
+                                                 : routing::line_event_mode::active;
   if (const json::value* ts = obj->if_contains("timestamp"); ts != nullptr && ts->is_number()) {
     ev.timestamp_ms = ts->is_int64() ? ts->get_int64() : static_cast<std::int64_t>(ts->to_number<double>());
   }

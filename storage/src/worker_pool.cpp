@@ -1,7 +1,7 @@
 #include "worker_pool.hpp"
 
-#include <pqxx/except>
 #include <spdlog/spdlog.h>
+#include <pqxx/except>
 
 #include <utility>
 
@@ -10,7 +10,9 @@ namespace yorisoi::storage::detail {
 worker_pool::worker_pool(unsigned size, std::string conninfo)
     : size_(size == 0 ? 1 : size), conninfo_(std::move(conninfo)) {}
 
-worker_pool::~worker_pool() { stop(); }
+worker_pool::~worker_pool() {
+  stop();
+}
 
 void worker_pool::start() {
   std::lock_guard lock(mutex_);

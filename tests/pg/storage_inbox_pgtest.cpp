@@ -32,17 +32,20 @@ TEST_F(inbox_pg, message_creates_resident_consultation_and_message) {
   EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE followed"), 1);
   EXPECT_EQ(bytes("SELECT pseudonym FROM resident"), keys_.pseudonym("yamagata-line", "U1"));
   EXPECT_EQ(keys_.open(sealed{1, bytes("SELECT line_user_id FROM resident")}, "yamagata/resident"), "U1");
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE state = 'waiting' AND priority = 'normal' "
-                         "AND last_message_at = to_timestamp(1700000000)"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM consultation WHERE state = 'waiting' AND priority = 'normal' "
+                  "AND last_message_at = to_timestamp(1700000000)"),
             1);
   const auto msg = sql(url(), "SELECT direction, kind, line_message_id, body_key_id FROM message")[0];
   EXPECT_EQ(msg[0].as<std::string>(), "in");
   EXPECT_EQ(msg[1].as<std::string>(), "text");
   EXPECT_EQ(msg[2].as<std::string>(), "m1");
-  EXPECT_EQ(keys_.open(sealed{msg[3].as<std::uint32_t>(), bytes("SELECT body FROM message")}, "yamagata/message"),
-            "眠れない日が続いています");
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM message m JOIN consultation c USING (tenant_id, consultation_id) "
-                         "JOIN inbox_event e ON e.event_id = m.source_event_id WHERE c.resident_id = m.resident_id"),
+  EXPECT_EQ(
+      keys_.open(sealed{msg[3].as<std::uint32_t>(), bytes("SELECT body FROM message")}, "yamagata/message"),
+      "眠れない日が続いています");
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM message m JOIN consultation c USING (tenant_id, consultation_id) "
+                  "JOIN inbox_event e ON e.event_id = m.source_event_id WHERE c.resident_id = m.resident_id"),
             1);
 }
 
@@ -78,7 +81,8 @@ TEST_F(inbox_pg, follow_and_unfollow_update_the_resident) {
   ingest({make_event("W1", "follow", "U1")});
   EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE followed AND unfollowed_at IS NULL"), 1);
   ingest({make_event("W2", "unfollow", "U1")});
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE NOT followed AND unfollowed_at IS NOT NULL"), 1);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE NOT followed AND unfollowed_at IS NOT NULL"),
+            1);
   ingest({make_event("W3", "follow", "U1")});
   EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE followed AND unfollowed_at IS NULL"), 1);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation"), 0);
@@ -87,15 +91,19 @@ TEST_F(inbox_pg, follow_and_unfollow_update_the_resident) {
 TEST_F(inbox_pg, unsend_withdraws_the_body) {
   ingest({make_text("W1", "U1", "m1", "I take this back")});
   ingest({make_event("W2", "unsend", "U1", R"(,"unsend":{"messageId":"m1"})")});
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM message WHERE withdrawn_at IS NOT NULL AND body IS NULL "
-                         "AND body_key_id IS NULL"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM message WHERE withdrawn_at IS NOT NULL AND body IS NULL "
+                  "AND body_key_id IS NULL"),
             1);
 }
 
 TEST_F(inbox_pg, other_event_types_are_only_marked_processed) {
   ingest({make_event("W1", "postback", "U1", R"(,"postback":{"data":"consent=yes"})"),
           make_event("W2", "someFutureEvent", "U1")});
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE processed_at IS NOT NULL AND process_error IS NULL"), 2);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM inbox_event WHERE processed_at IS NOT NULL AND process_error IS NULL"),
+      2);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM resident"), 0);
 }
 
@@ -104,14 +112,18 @@ TEST_F(inbox_pg, unusable_payloads_are_marked_and_do_not_block_the_queue) {
   auto not_json = make_event("W1", "message", "U1");
   not_json.raw_json = "this is not json";
   // Not sealed at all (written around the service, e.g. by a bad restore).
-  sql(url(), "INSERT INTO inbox_event (tenant_id, webhook_event_id, channel_key, event_type, mode, occurred_at, "
-             "payload, key_id) VALUES ('yamagata', 'W0', 'yamagata-line', 'message', 'active', now(), "
-             "'\\x0102'::bytea, 1)");
+  sql(url(),
+      "INSERT INTO inbox_event (tenant_id, webhook_event_id, channel_key, event_type, mode, occurred_at, "
+      "payload, key_id) VALUES ('yamagata', 'W0', 'yamagata-line', 'message', 'active', now(), "
+      "'\\x0102'::bytea, 1)");
   ingest({not_json, make_text("W2", "U1", "m2", "still applied")});
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE processed_at IS NOT NULL AND process_error IS NOT NULL"),
-            2);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE webhook_event_id = 'W0' "
-                         "AND process_error = 'payload could not be opened'"),
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM inbox_event WHERE processed_at IS NOT NULL AND process_error IS NOT NULL"),
+      2);
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM inbox_event WHERE webhook_event_id = 'W0' "
+                  "AND process_error = 'payload could not be opened'"),
             1);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM message"), 1);
 }

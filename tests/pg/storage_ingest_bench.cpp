@@ -29,9 +29,10 @@ routing::line_event event_of(std::size_t n) {
   ev.timestamp_ms = 1'700'000'000'000;
   ev.source_type = "user";
   ev.source_user_id = "U" + std::to_string(n % 5000) + "0123456789abcdef0123456789abcdef";
-  ev.raw_json = R"({"type":"message","mode":"active","timestamp":1700000000000,"webhookEventId":")" + ev.webhook_event_id +
-                R"(","source":{"type":"user","userId":")" + ev.source_user_id +
-                R"("},"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","message":{"type":"text","id":"444573844083572737","quoteToken":"q3Plxr4AgKd...","text":"こんにちは、少し話を聞いてほしいです"}})";
+  ev.raw_json =
+      R"({"type":"message","mode":"active","timestamp":1700000000000,"webhookEventId":")" +
+      ev.webhook_event_id + R"(","source":{"type":"user","userId":")" + ev.source_user_id +
+      R"("},"replyToken":"nHuyWiB7yP5Zw52FIkcQobQuGDXCTA","message":{"type":"text","id":"444573844083572737","quoteToken":"q3Plxr4AgKd...","text":"こんにちは、少し話を聞いてほしいです"}})";
   return ev;
 }
 
@@ -111,7 +112,8 @@ int main(int argc, char** argv) {
     std::printf("inbox applied %zu events in %.2f s = %.0f events/s\n", total, apply_seconds,
                 static_cast<double>(total) / apply_seconds);
   }
-  std::printf("events=%zu clients=%zu per_request=%zu seconds=%.2f events_per_s=%.0f commits=%zu failed=%zu\n", total,
-              clients, per_request, seconds, static_cast<double>(total) / seconds, commits.load(), failed.load());
+  std::printf(
+      "events=%zu clients=%zu per_request=%zu seconds=%.2f events_per_s=%.0f commits=%zu failed=%zu\n", total,
+      clients, per_request, seconds, static_cast<double>(total) / seconds, commits.load(), failed.load());
   return failed.load() == 0 ? 0 : 1;
 }

@@ -1,7 +1,7 @@
 #include "storage_pg_support.hpp"
 
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -12,7 +12,9 @@ namespace {
 
 using ingest_pg = storage_pg;
 
-std::string bytes_of(const pqxx::field& f) { return pqxx::binarystring(f).str(); }
+std::string bytes_of(const pqxx::field& f) {
+  return pqxx::binarystring(f).str();
+}
 
 TEST_F(ingest_pg, stores_events_and_deduplicates_redeliveries) {
   service svc(opts(false), make_keys({1}));
@@ -28,9 +30,10 @@ TEST_F(ingest_pg, stores_events_and_deduplicates_redeliveries) {
   EXPECT_EQ(again.inserted, 0u);
   EXPECT_EQ(again.duplicates, 2u);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event"), 2);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE webhook_event_id = 'W1' AND event_type = 'message' "
-                         "AND channel_key = 'yamagata-line' AND mode = 'active' AND tenant_id = 'yamagata' "
-                         "AND occurred_at = to_timestamp(1700000000)"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM inbox_event WHERE webhook_event_id = 'W1' AND event_type = 'message' "
+                  "AND channel_key = 'yamagata-line' AND mode = 'active' AND tenant_id = 'yamagata' "
+                  "AND occurred_at = to_timestamp(1700000000)"),
             1);
   // The same webhookEventId in another tenant is another event.
   EXPECT_EQ(ingest_sync(svc, request_of({make_text("W1", "U1", "m1", "hello")}, "tendo")).inserted, 1u);
@@ -40,8 +43,9 @@ TEST_F(ingest_pg, duplicates_inside_one_request) {
   service svc(opts(false), make_keys({1}));
   svc.migrate();
   svc.start();
-  const ingest_result r = ingest_sync(
-      svc, request_of({make_event("W1", "follow", "U1"), make_event("W2", "follow", "U2"), make_event("W1", "follow", "U1")}));
+  const ingest_result r =
+      ingest_sync(svc, request_of({make_event("W1", "follow", "U1"), make_event("W2", "follow", "U2"),
+                                   make_event("W1", "follow", "U1")}));
   EXPECT_EQ(r.outcome, ingest_outcome::stored);
   EXPECT_EQ(r.inserted, 2u);
   EXPECT_EQ(r.duplicates, 1u);
@@ -123,12 +127,15 @@ TEST_F(ingest_pg, rows_of_both_keys_stay_readable_after_rotation) {
     ASSERT_EQ(ingest_sync(svc, request_of({make_text("W2", "U1", "m2", "after rotation")})).inserted, 1u);
   }
   const keyring rotated = make_keys({1, 2});
-  const auto rows = sql(url(), "SELECT webhook_event_id, key_id, payload FROM inbox_event ORDER BY webhook_event_id");
+  const auto rows =
+      sql(url(), "SELECT webhook_event_id, key_id, payload FROM inbox_event ORDER BY webhook_event_id");
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0][1].as<int>(), 1);
   EXPECT_EQ(rows[1][1].as<int>(), 2);
-  EXPECT_NE(rotated.open(sealed{1, bytes_of(rows[0][2])}, "yamagata/inbox").find("before rotation"), std::string::npos);
-  EXPECT_NE(rotated.open(sealed{2, bytes_of(rows[1][2])}, "yamagata/inbox").find("after rotation"), std::string::npos);
+  EXPECT_NE(rotated.open(sealed{1, bytes_of(rows[0][2])}, "yamagata/inbox").find("before rotation"),
+            std::string::npos);
+  EXPECT_NE(rotated.open(sealed{2, bytes_of(rows[1][2])}, "yamagata/inbox").find("after rotation"),
+            std::string::npos);
 
   // The processor with the rotated ring applies both, and the resident's id is re-sealed with key 2.
   service svc(opts(true), make_keys({1, 2}));

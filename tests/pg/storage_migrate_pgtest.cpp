@@ -16,7 +16,9 @@ TEST_F(migrate_pg, from_empty_database) {
   EXPECT_EQ(count(url(), "SELECT count(*) FROM schema_migrations"), service::schema_version());
   EXPECT_EQ(count(url(), "SELECT max(version) FROM schema_migrations"), service::schema_version());
   for (const char* table : {"inbox_event", "resident", "consultation", "message"}) {
-    EXPECT_EQ(count(url(), std::string("SELECT count(*) FROM pg_tables WHERE tablename = '") + table + "'"), 1) << table;
+    EXPECT_EQ(count(url(), std::string("SELECT count(*) FROM pg_tables WHERE tablename = '") + table + "'"),
+              1)
+        << table;
   }
   // Tenant first: every primary key of a domain table starts with tenant_id.
   EXPECT_EQ(count(url(), R"sql(

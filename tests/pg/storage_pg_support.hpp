@@ -39,16 +39,17 @@ inline routing::line_event make_event(const std::string& webhook_event_id, const
   ev.source_type = "user";
   ev.source_user_id = user_id;
   ev.raw_json = R"({"type":")" + type + R"(","mode":"active","timestamp":1700000000000,"webhookEventId":")" +
-                webhook_event_id + R"(","deliveryContext":{"isRedelivery":false},"source":{"type":"user","userId":")" +
-                user_id + "\"}" + inner + "}";
+                webhook_event_id +
+                R"(","deliveryContext":{"isRedelivery":false},"source":{"type":"user","userId":")" + user_id +
+                "\"}" + inner + "}";
   return ev;
 }
 
 inline routing::line_event make_text(const std::string& webhook_event_id, const std::string& user_id,
                                      const std::string& message_id, const std::string& text) {
-  auto ev = make_event(webhook_event_id, "message", user_id,
-                       R"(,"replyToken":"rt","message":{"type":"text","id":")" + message_id + R"(","text":")" + text +
-                           "\"}");
+  auto ev = make_event(
+      webhook_event_id, "message", user_id,
+      R"(,"replyToken":"rt","message":{"type":"text","id":")" + message_id + R"(","text":")" + text + "\"}");
   ev.message_type = "text";
   ev.message_id = message_id;
   ev.text = text;
@@ -126,7 +127,8 @@ class storage_pg : public ::testing::Test {
 
   // Waits until the inbox processor has handled every stored event.
   void wait_processed() {
-    ASSERT_TRUE(eventually([&] { return count(url(), "SELECT count(*) FROM inbox_event WHERE processed_at IS NULL") == 0; }));
+    ASSERT_TRUE(eventually(
+        [&] { return count(url(), "SELECT count(*) FROM inbox_event WHERE processed_at IS NULL") == 0; }));
   }
 
   std::optional<test::scratch_database> db_;

@@ -5,10 +5,16 @@
 namespace yorisoi::storage {
 namespace {
 
-std::string key_of(char fill) { return std::string(32, fill); }
-std::string pepper() { return std::string(32, 'p'); }
+std::string key_of(char fill) {
+  return std::string(32, fill);
+}
+std::string pepper() {
+  return std::string(32, 'p');
+}
 
-keyring ring_1() { return keyring({{1, key_of('a')}}, pepper()); }
+keyring ring_1() {
+  return keyring({{1, key_of('a')}}, pepper());
+}
 
 TEST(keyring, round_trip) {
   const keyring ring = ring_1();

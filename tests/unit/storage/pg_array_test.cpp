@@ -21,15 +21,28 @@ TEST(binary_array, text_with_null) {
   a.add_null();
   EXPECT_EQ(a.size(), 2u);
   // ndim 1, has null, oid 25, length 2, lower bound 1; "ab"; NULL
-  EXPECT_EQ(hex(a.bytes()), "00000001" "00000001" "00000019" "00000002" "00000001"
-                            "00000002" "6162" "ffffffff");
+  EXPECT_EQ(hex(a.bytes()),
+            "00000001"
+            "00000001"
+            "00000019"
+            "00000002"
+            "00000001"
+            "00000002"
+            "6162"
+            "ffffffff");
 }
 
 TEST(binary_array, scalars_and_reuse) {
   binary_array a{pg_oid::int8};
   a.add(std::int64_t{-2});
-  EXPECT_EQ(hex(a.bytes()), "00000001" "00000000" "00000014" "00000001" "00000001"
-                            "00000008" "fffffffffffffffe");
+  EXPECT_EQ(hex(a.bytes()),
+            "00000001"
+            "00000000"
+            "00000014"
+            "00000001"
+            "00000001"
+            "00000008"
+            "fffffffffffffffe");
   a.clear();
   EXPECT_EQ(a.size(), 0u);
   binary_array b{pg_oid::boolean};

@@ -29,11 +29,11 @@ class storage_error : public std::runtime_error {
 };
 
 struct options {
-  std::string url;                      // libpq connection string or URI
-  unsigned pool_size = 4;               // general workers (console/API, readiness)
-  unsigned ingest_workers = 2;          // group-commit writers
-  std::size_t ingest_max_batch = 1000;  // events per transaction at most
-  bool run_inbox_processor = true;      // apply stored events (resident, consultation, message)
+  std::string url;                             // libpq connection string or URI
+  unsigned pool_size = 4;                      // general workers (console/API, readiness)
+  unsigned ingest_workers = 2;                 // group-commit writers
+  std::size_t ingest_max_batch = 1000;         // events per transaction at most
+  bool run_inbox_processor = true;             // apply stored events (resident, consultation, message)
   std::chrono::milliseconds inbox_poll{1000};  // also look for work written by other instances
   std::size_t inbox_batch = 200;               // inbox events applied per transaction
   // Bounds on every storage operation, so that a webhook can answer 503 within LINE's 2 s when the
