@@ -193,6 +193,11 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
       }
       consumed += used;
     }
+    if (parse_ec == http::error::body_limit) {
+      // Beast checks Content-Length against body_limit as soon as the head is complete.
+      co_await refuse(env, conn, 413, 11, "payload too large");
+      co_return;
+    }
     if (parse_ec || !parser.is_header_done()) {
       co_await refuse(env, conn, parse_ec == http::error::header_limit ? 431 : 400, 11, "bad request");
       co_return;

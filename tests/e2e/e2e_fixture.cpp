@@ -23,8 +23,9 @@ std::string read_file(const std::filesystem::path& path) {
 // The tenants of the example deployment, under test server settings.
 std::string test_config(const std::string& database_url) {
   const std::string example = read_file(YORISOI_EXAMPLE_CONFIG);
-  const auto tenants = example.find("[[tenant]]");
-  if (tenants == std::string::npos) {
+  // The first [[tenant]] table header at the start of a line (comments mention it too).
+  const auto header = example.find("\n[[tenant]]");
+  if (header == std::string::npos) {
     throw std::runtime_error("no [[tenant]] in " + std::string(YORISOI_EXAMPLE_CONFIG));
   }
   std::ostringstream out;
@@ -45,7 +46,7 @@ std::string test_config(const std::string& database_url) {
       << "[crypto]\n"
       << "keys_env = \"E2E_ENCRYPTION_KEYS\"\n"
       << "pepper_env = \"E2E_PSEUDONYM_PEPPER\"\n\n"
-      << example.substr(tenants);
+      << example.substr(header + 1);
   return out.str();
 }
 
