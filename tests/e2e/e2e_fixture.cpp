@@ -21,7 +21,7 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 // The tenants of the example deployment, under test server settings.
-std::string test_config(const std::string& database_url) {
+std::string test_config(const std::string& database_url, std::size_t max_connections) {
   const std::string example = read_file(YORISOI_EXAMPLE_CONFIG);
   // The first [[tenant]] table header at the start of a line (comments mention it too).
   const auto header = example.find("\n[[tenant]]");
@@ -38,7 +38,7 @@ std::string test_config(const std::string& database_url) {
       << "body_timeout_ms = 3000\n"
       << "idle_timeout_ms = 5000\n"
       << "shutdown_grace_ms = 5000\n"
-      << "max_connections = 200\n\n"
+      << "max_connections = " << max_connections << "\n\n"
       << "[database]\n"
       << "url = \"" << database_url << "\"\n"
       << "pool_size = 2\n"
@@ -52,14 +52,15 @@ std::string test_config(const std::string& database_url) {
 
 }  // namespace
 
-e2e_environment::e2e_environment() : database_(std::make_unique<test::scratch_database>()) {
+e2e_environment::e2e_environment(std::size_t max_connections)
+    : database_(std::make_unique<test::scratch_database>()) {
   char pattern[] = "/tmp/yorisoi-e2e-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
   }
   dir_ = pattern;
   config_ = dir_ / "e2e.toml";
-  std::ofstream(config_) << test_config(database_->url());
+  std::ofstream(config_) << test_config(database_->url(), max_connections);
 }
 
 e2e_environment::~e2e_environment() {

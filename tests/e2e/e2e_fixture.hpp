@@ -25,7 +25,8 @@ inline constexpr int header_timeout_ms = 1000;
 // A database, a work folder and a config file; servers are made from it.
 class e2e_environment {
  public:
-  e2e_environment();  // throws when the database cannot be created
+  // Throws when the database cannot be created.
+  explicit e2e_environment(std::size_t max_connections = 200);
   ~e2e_environment();
 
   [[nodiscard]] const std::string& database_url() const { return database_->url(); }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 
 namespace yorisoi::e2e {
 namespace {
@@ -98,6 +99,36 @@ TEST_F(e2e_protocol, pipelined_requests_are_answered_in_order) {
   ASSERT_TRUE(first && second);
   EXPECT_EQ(first->status, 200);
   EXPECT_EQ(second->status, 404);
+}
+
+TEST_F(e2e_protocol, connections_above_max_connections_get_503) {
+  e2e_environment small(2);
+  auto server = small.start_ready_server();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  // The readiness probes' connections may still be closing on the server's side, so a slot may
+  // be refused for a moment: retry until a connection is served (bounded).
+  auto served_connection = [&]() -> std::unique_ptr<http_connection> {
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto connection = std::make_unique<http_connection>(server->port());
+      const auto reply = connection->request("GET", "/healthz");
+      if (reply && reply->status == 200) {
+        return connection;
+      }
+    }
+    return nullptr;
+  };
+  // Two served keep-alive connections hold both slots.
+  const auto first = served_connection();
+  const auto second = served_connection();
+  ASSERT_TRUE(first && second);
+  http_connection third(server->port());
+  const auto refused = third.request("GET", "/healthz");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+  // The slot-holders are still served.
+  const auto again = first->request("GET", "/healthz");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
 }
 
 }  // namespace
