@@ -94,11 +94,17 @@ int serve(const command_line& cmd) {
   // The server registers its metrics observer on the store, which must happen before start().
   yorisoi::gateway::server server(settings, store);
   store.start();
-  server.listen();
-  if (cmd.port_file) {
-    write_port_file(*cmd.port_file, server.port());
+  try {
+    server.listen();
+    if (cmd.port_file) {
+      write_port_file(*cmd.port_file, server.port());
+    }
+    server.run();
+  } catch (...) {
+    // Storage threads call back into the server (metrics): stop them before the server goes.
+    store.stop();
+    throw;
   }
-  server.run();
   // The server has drained its requests; now flush queued ingest batches. The server outlives this
   // call, so a late storage callback still finds its (stopped) io_context.
   store.stop();

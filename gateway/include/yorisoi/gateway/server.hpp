@@ -16,6 +16,9 @@ namespace yorisoi::gateway {
 
 class server {
  public:
+  // Registers the server's metrics as `store`'s batch observer, so construct it before
+  // store.start(). `settings` and `store` must outlive the server, and the server must outlive
+  // store.stop(): storage threads call back into it (metrics, answers to awaited requests).
   server(const config::settings& settings, storage::service& store);
   ~server();
   server(const server&) = delete;
