@@ -23,9 +23,18 @@ case "$profile" in
   *) echo "install-deps.sh: unknown profile '$profile' (run|test)" >&2; exit 2 ;;
 esac
 
+# Node and npm may come from elsewhere (e.g. a nodejs build that bundles npm): a working command is enough.
+provided_by_command() {
+  case "$1" in
+    nodejs) command -v node >/dev/null ;;
+    npm) command -v npm >/dev/null ;;
+    *) return 1 ;;
+  esac
+}
+
 missing=()
 for p in "${wanted[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && ! provided_by_command "$p"; then
     missing+=("$p")
   fi
 done
