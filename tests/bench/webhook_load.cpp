@@ -40,8 +40,8 @@ bool write_acked_file(const bench::load_options& options, const bench::worker_st
 int run(const bench::load_options& options) {
   const auto address = boost::asio::ip::make_address(options.target_host);
   const boost::asio::ip::tcp::endpoint target(address, options.target_port);
-  const std::string host_header =
-      (address.is_v6() ? "[" + options.target_host + "]" : options.target_host) + ":" + std::to_string(options.target_port);
+  const std::string host_header = (address.is_v6() ? "[" + options.target_host + "]" : options.target_host) +
+                                  ":" + std::to_string(options.target_port);
 
   // A fixed-rate run knows how many requests it can send. A closed-loop run is pre-built for a rate
   // above what this 2-core class of machine reaches on loopback, and topped up in the background if
@@ -49,14 +49,17 @@ int run(const bench::load_options& options) {
   constexpr double closed_loop_assumed_rate = 150000.0;
   const double total_seconds = options.warmup.count() + options.duration.count();
   const std::uint64_t total_requests =
-      options.rate > 0 ? static_cast<std::uint64_t>(std::ceil(options.rate * total_seconds)) + options.connections : 0;
+      options.rate > 0
+          ? static_cast<std::uint64_t>(std::ceil(options.rate * total_seconds)) + options.connections
+          : 0;
   const std::uint64_t target_requests =
       options.rate > 0 ? total_requests
-                       : static_cast<std::uint64_t>(std::ceil(closed_loop_assumed_rate * total_seconds)) + options.connections;
+                       : static_cast<std::uint64_t>(std::ceil(closed_loop_assumed_rate * total_seconds)) +
+                             options.connections;
 
-  bench::request_producer producer({host_header, options.path, options.secret, options.id_prefix, options.users, options.seed},
-                                   options.events_per_request, options.prebuild_megabytes * 1024 * 1024,
-                                   target_requests, total_requests);
+  bench::request_producer producer(
+      {host_header, options.path, options.secret, options.id_prefix, options.users, options.seed},
+      options.events_per_request, options.prebuild_megabytes * 1024 * 1024, target_requests, total_requests);
   const auto prebuild_start = bench::load_clock::now();
   producer.start();
   producer.wait_prefilled();
@@ -66,16 +69,21 @@ int run(const bench::load_options& options) {
 
   bench::run_schedule schedule;
   schedule.start = bench::load_clock::now() + std::chrono::milliseconds(20);
-  schedule.measure_from = schedule.start + std::chrono::duration_cast<bench::load_clock::duration>(options.warmup);
-  schedule.end = schedule.measure_from + std::chrono::duration_cast<bench::load_clock::duration>(options.duration);
-  schedule.hard_stop = schedule.end + std::chrono::duration_cast<bench::load_clock::duration>(options.request_timeout) +
+  schedule.measure_from =
+      schedule.start + std::chrono::duration_cast<bench::load_clock::duration>(options.warmup);
+  schedule.end =
+      schedule.measure_from + std::chrono::duration_cast<bench::load_clock::duration>(options.duration);
+  schedule.hard_stop = schedule.end +
+                       std::chrono::duration_cast<bench::load_clock::duration>(options.request_timeout) +
                        std::chrono::seconds(1);
 
   std::vector<std::unique_ptr<bench::client_worker>> workers;
   unsigned assigned = 0;
   for (unsigned t = 0; t < options.threads; ++t) {
-    const unsigned share = options.connections / options.threads + (t < options.connections % options.threads ? 1 : 0);
-    workers.push_back(std::make_unique<bench::client_worker>(options, producer, schedule, target, assigned, share));
+    const unsigned share =
+        options.connections / options.threads + (t < options.connections % options.threads ? 1 : 0);
+    workers.push_back(
+        std::make_unique<bench::client_worker>(options, producer, schedule, target, assigned, share));
     assigned += share;
   }
   std::vector<std::thread> threads;

@@ -25,7 +25,8 @@ constexpr auto watchdog_period = std::chrono::milliseconds(50);
 }  // namespace
 
 struct client_worker::connection {
-  explicit connection(asio::io_context& io, unsigned global_index) : socket(io), timer(io), index(global_index) {}
+  explicit connection(asio::io_context& io, unsigned global_index)
+      : socket(io), timer(io), index(global_index) {}
 
   asio::ip::tcp::socket socket;
   asio::steady_timer timer;  // pacing and back-off
@@ -59,8 +60,9 @@ void worker_stats::merge(const worker_stats& other) {
   acked_first_ids.insert(acked_first_ids.end(), other.acked_first_ids.begin(), other.acked_first_ids.end());
 }
 
-client_worker::client_worker(const load_options& options, request_producer& producer, const run_schedule& schedule,
-                             asio::ip::tcp::endpoint target, unsigned first_connection, unsigned connection_count)
+client_worker::client_worker(const load_options& options, request_producer& producer,
+                             const run_schedule& schedule, asio::ip::tcp::endpoint target,
+                             unsigned first_connection, unsigned connection_count)
     : options_(options), producer_(producer), schedule_(schedule), target_(target), io_(1) {
   connections_.reserve(connection_count);
   for (unsigned i = 0; i < connection_count; ++i) {
@@ -130,7 +132,8 @@ asio::awaitable<bool> client_worker::ensure_connected(connection& conn) {
     boost::system::error_code ec;
     conn.socket.open(target_.protocol(), ec);
     if (!ec) {
-      conn.deadline = load_clock::now() + std::chrono::duration_cast<load_clock::duration>(options_.request_timeout);
+      conn.deadline =
+          load_clock::now() + std::chrono::duration_cast<load_clock::duration>(options_.request_timeout);
       std::tie(ec) = co_await conn.socket.async_connect(target_, use_tuple);
       conn.deadline = load_clock::time_point::max();
     }
@@ -157,7 +160,8 @@ void client_worker::record(int status, load_clock::time_point intended, load_clo
   if (intended < schedule_.measure_from || intended >= schedule_.end) {
     return;
   }
-  stats_.latency.record(static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(done - intended).count()));
+  stats_.latency.record(static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(done - intended).count()));
   if (status >= 200 && status < 300) {
     ++stats_.status_2xx;
   } else if (status >= 300 && status < 400) {
@@ -209,8 +213,10 @@ asio::awaitable<void> client_worker::connection_loop(connection& conn) {
     if (measured) {
       ++stats_.sent;
     }
-    conn.deadline = load_clock::now() + std::chrono::duration_cast<load_clock::duration>(options_.request_timeout);
-    auto [write_error, written] = co_await asio::async_write(conn.socket, asio::buffer(bytes.data(), bytes.size()), use_tuple);
+    conn.deadline =
+        load_clock::now() + std::chrono::duration_cast<load_clock::duration>(options_.request_timeout);
+    auto [write_error, written] =
+        co_await asio::async_write(conn.socket, asio::buffer(bytes.data(), bytes.size()), use_tuple);
     (void)written;
     if (write_error) {
       if (measured) {
@@ -224,8 +230,9 @@ asio::awaitable<void> client_worker::connection_loop(connection& conn) {
     bool failed = false;
     for (;;) {
       std::size_t used = 0;
-      auto state = conn.buffered == 0 ? http_response_reader::state::need_more
-                                      : conn.reader.feed(std::string_view(conn.buffer.data(), conn.buffered), used);
+      auto state = conn.buffered == 0
+                       ? http_response_reader::state::need_more
+                       : conn.reader.feed(std::string_view(conn.buffer.data(), conn.buffered), used);
       if (used > 0) {
         std::memmove(conn.buffer.data(), conn.buffer.data() + used, conn.buffered - used);
         conn.buffered -= used;
@@ -241,7 +248,8 @@ asio::awaitable<void> client_worker::connection_loop(connection& conn) {
           asio::buffer(conn.buffer.data() + conn.buffered, conn.buffer.size() - conn.buffered), use_tuple);
       conn.buffered += n;
       if (read_error) {
-        if (read_error == asio::error::eof && conn.reader.end_of_stream() == http_response_reader::state::complete) {
+        if (read_error == asio::error::eof &&
+            conn.reader.end_of_stream() == http_response_reader::state::complete) {
           conn.open = false;  // closed by the peer after a body delimited by end of stream
           break;
         }

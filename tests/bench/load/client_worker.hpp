@@ -35,9 +35,9 @@ struct worker_stats {
   std::uint64_t status_4xx = 0;
   std::uint64_t status_5xx = 0;
   std::uint64_t status_other = 0;
-  std::uint64_t errors = 0;         // connect/read/write failures, timeouts, unparsable responses
+  std::uint64_t errors = 0;  // connect/read/write failures, timeouts, unparsable responses
   std::uint64_t connects = 0;
-  std::uint64_t underruns = 0;      // a sender found no pre-signed request ready (whole run)
+  std::uint64_t underruns = 0;  // a sender found no pre-signed request ready (whole run)
   std::vector<std::uint64_t> acked_first_ids;
 
   void merge(const worker_stats& other);
@@ -70,7 +70,8 @@ class client_worker {
   boost::asio::awaitable<void> watchdog();
   boost::asio::awaitable<bool> take_request(next_request& out);
   boost::asio::awaitable<bool> ensure_connected(connection& conn);
-  void record(int status, load_clock::time_point intended, load_clock::time_point done, std::uint64_t first_id);
+  void record(int status, load_clock::time_point intended, load_clock::time_point done,
+              std::uint64_t first_id);
 
   const load_options& options_;
   request_producer& producer_;

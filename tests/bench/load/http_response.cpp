@@ -40,7 +40,9 @@ bool contains_token(std::string_view list, std::string_view token) {
 
 }  // namespace
 
-void http_response_reader::reset() { *this = http_response_reader{}; }
+void http_response_reader::reset() {
+  *this = http_response_reader{};
+}
 
 http_response_reader::state http_response_reader::parse_headers(std::string_view head) {
   // Status line: HTTP/1.x SP 3DIGIT SP reason

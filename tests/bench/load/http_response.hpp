@@ -27,7 +27,16 @@ class http_response_reader {
   static constexpr std::size_t max_header_bytes = 16 * 1024;
 
  private:
-  enum class phase { headers, body_length, body_to_eof, chunk_size, chunk_data, chunk_data_crlf, trailers, done };
+  enum class phase {
+    headers,
+    body_length,
+    body_to_eof,
+    chunk_size,
+    chunk_data,
+    chunk_data_crlf,
+    trailers,
+    done
+  };
 
   state parse_headers(std::string_view head);
   state after_headers();

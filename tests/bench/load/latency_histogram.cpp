@@ -10,7 +10,7 @@ namespace {
 // Values below 2^sub_bits get one bucket each; above, each power of two gets half_count buckets.
 constexpr unsigned sub_bits = 8;
 constexpr std::uint64_t sub_count = std::uint64_t{1} << sub_bits;  // 256
-constexpr std::uint64_t half_count = sub_count / 2;                 // 128
+constexpr std::uint64_t half_count = sub_count / 2;                // 128
 constexpr std::size_t bucket_total = (64 - sub_bits + 1) * half_count + half_count;
 
 }  // namespace
@@ -59,7 +59,8 @@ std::uint64_t latency_histogram::value_at(double quantile) const {
     return 0;
   }
   quantile = std::clamp(quantile, 0.0, 1.0);
-  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(quantile * static_cast<double>(count_))));
+  const auto rank = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(std::ceil(quantile * static_cast<double>(count_))));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < buckets_.size(); ++i) {
     seen += buckets_[i];

@@ -18,7 +18,9 @@ class latency_histogram {
   [[nodiscard]] std::uint64_t count() const { return count_; }
   [[nodiscard]] std::uint64_t max() const { return max_; }
   [[nodiscard]] std::uint64_t min() const { return count_ == 0 ? 0 : min_; }
-  [[nodiscard]] double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / static_cast<double>(count_); }
+  [[nodiscard]] double mean() const {
+    return count_ == 0 ? 0.0 : static_cast<double>(sum_) / static_cast<double>(count_);
+  }
   // The smallest recorded-bucket upper bound at or below which `quantile` (0..1) of the values lie;
   // clamped to max(). 0 when empty.
   [[nodiscard]] std::uint64_t value_at(double quantile) const;

@@ -1,7 +1,7 @@
 #include "load/line_payload.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
 
 #include <array>
@@ -14,15 +14,30 @@ namespace {
 
 // Fragments a resident might write; joined at random so bodies differ in length and content.
 // None contains a quote or backslash, so they go into JSON unescaped.
-constexpr std::array<std::string_view, 24> fragments = {
-    "こんばんは。", "はじめて相談します。", "最近なかなか眠れません。", "仕事のことで悩んでいます。",
-    "誰とも話さない日が続いています。", "家族とうまくいっていません。", "少し話を聞いてほしいです。",
-    "子育てがつらくて、", "職場の人間関係がしんどいです。", "一人暮らしで寂しいです。",
-    "友だちに相談しづらくて、", "体調がずっと悪くて不安です。", "お金のことが心配で、",
-    "母の介護で疲れてしまいました。", "学校に行けていません。", "どこに相談したらいいかわかりません。",
-    "趣味の仲間がほしいです。", "夜になると気持ちが沈みます。", "ありがとうございます。", "また連絡します。",
-    "今日は雪がたくさん降りました。", "山形に引っ越してきたばかりです。", "ちょっとしたことなんですが、",
-    "よろしくお願いします。"};
+constexpr std::array<std::string_view, 24> fragments = {"こんばんは。",
+                                                        "はじめて相談します。",
+                                                        "最近なかなか眠れません。",
+                                                        "仕事のことで悩んでいます。",
+                                                        "誰とも話さない日が続いています。",
+                                                        "家族とうまくいっていません。",
+                                                        "少し話を聞いてほしいです。",
+                                                        "子育てがつらくて、",
+                                                        "職場の人間関係がしんどいです。",
+                                                        "一人暮らしで寂しいです。",
+                                                        "友だちに相談しづらくて、",
+                                                        "体調がずっと悪くて不安です。",
+                                                        "お金のことが心配で、",
+                                                        "母の介護で疲れてしまいました。",
+                                                        "学校に行けていません。",
+                                                        "どこに相談したらいいかわかりません。",
+                                                        "趣味の仲間がほしいです。",
+                                                        "夜になると気持ちが沈みます。",
+                                                        "ありがとうございます。",
+                                                        "また連絡します。",
+                                                        "今日は雪がたくさん降りました。",
+                                                        "山形に引っ越してきたばかりです。",
+                                                        "ちょっとしたことなんですが、",
+                                                        "よろしくお願いします。"};
 
 void append_hex(std::string& out, std::uint64_t value, int digits) {
   static constexpr char hex[] = "0123456789abcdef";
@@ -62,9 +77,11 @@ line_signer::line_signer(std::string_view secret) : state_(std::make_unique<open
   state_->mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   state_->ctx = state_->mac == nullptr ? nullptr : EVP_MAC_CTX_new(state_->mac);
   char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_construct_end()};
   if (state_->ctx == nullptr ||
-      EVP_MAC_init(state_->ctx, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(), params) != 1) {
+      EVP_MAC_init(state_->ctx, reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                   params) != 1) {
     throw std::runtime_error("cannot set up HMAC-SHA256");
   }
 }
@@ -85,9 +102,12 @@ std::string line_signer::sign(std::string_view body) {
   return std::string(reinterpret_cast<const char*>(encoded.data()), static_cast<std::size_t>(n));
 }
 
-std::string line_signature(std::string_view secret, std::string_view body) { return line_signer(secret).sign(body); }
+std::string line_signature(std::string_view secret, std::string_view body) {
+  return line_signer(secret).sign(body);
+}
 
-line_request_builder::line_request_builder(settings s) : settings_(std::move(s)), signer_(settings_.secret), random_(settings_.seed) {
+line_request_builder::line_request_builder(settings s)
+    : settings_(std::move(s)), signer_(settings_.secret), random_(settings_.seed) {
   user_ids_.reserve(settings_.users);
   for (unsigned i = 0; i < settings_.users; ++i) {
     user_ids_.push_back(line_user_id(settings_.seed, i));
@@ -111,7 +131,8 @@ void line_request_builder::append_event(std::uint64_t id, std::string& body) {
   char number[32];
 
   body.append(R"({"type":"message","message":{"type":"text","id":")");
-  std::snprintf(number, sizeof number, "%llu", 480000000000000000ULL + settings_.seed * 10000000000ULL + message_number);
+  std::snprintf(number, sizeof number, "%llu",
+                480000000000000000ULL + settings_.seed * 10000000000ULL + message_number);
   body.append(number);
   body.append(R"(","quoteToken":")");
   append_hex(body, mix(message_number ^ 0x51), 16);
@@ -150,8 +171,9 @@ void line_request_builder::append_request(std::uint64_t first_id, unsigned count
   out.append(settings_.path);
   out.append(" HTTP/1.1\r\nHost: ");
   out.append(settings_.host_header);
-  out.append("\r\nUser-Agent: LineBotWebhook/2.0\r\nContent-Type: application/json; charset=utf-8\r\n"
-             "X-Line-Signature: ");
+  out.append(
+      "\r\nUser-Agent: LineBotWebhook/2.0\r\nContent-Type: application/json; charset=utf-8\r\n"
+      "X-Line-Signature: ");
   out.append(signer_.sign(body_));
   out.append("\r\nContent-Length: ");
   out.append(std::to_string(body_.size()));

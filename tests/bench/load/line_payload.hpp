@@ -38,7 +38,7 @@ class line_request_builder {
     std::string host_header;  // e.g. "127.0.0.1:8080"
     std::string path;         // e.g. "/webhook/line/yamagata"
     std::string secret;
-    std::string id_prefix;    // webhookEventId = id_prefix + decimal counter
+    std::string id_prefix;  // webhookEventId = id_prefix + decimal counter
     unsigned users = 64;
     std::uint64_t seed = 1;
   };

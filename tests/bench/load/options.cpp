@@ -97,21 +97,54 @@ std::optional<load_options> parse_options(const std::vector<std::string>& args, 
   };
   const std::map<std::string, setter> setters = {
       {"--target", [&](const std::string& v) { return target_seen = set_target(v, options, why); }},
-      {"--path", [&](const std::string& v) { options.path = v; return !v.empty() && v.front() == '/'; }},
-      {"--secret", [&](const std::string& v) { options.secret = v; return true; }},
-      {"--secret-env", [&](const std::string& v) { secret_env = v; return !v.empty(); }},
-      {"--connections", [&](const std::string& v) { return parse_int(v, options.connections) && options.connections > 0 && options.connections <= 10000; }},
-      {"--threads", [&](const std::string& v) { return parse_int(v, options.threads) && options.threads > 0 && options.threads <= 64; }},
+      {"--path",
+       [&](const std::string& v) {
+         options.path = v;
+         return !v.empty() && v.front() == '/';
+       }},
+      {"--secret",
+       [&](const std::string& v) {
+         options.secret = v;
+         return true;
+       }},
+      {"--secret-env",
+       [&](const std::string& v) {
+         secret_env = v;
+         return !v.empty();
+       }},
+      {"--connections",
+       [&](const std::string& v) {
+         return parse_int(v, options.connections) && options.connections > 0 && options.connections <= 10000;
+       }},
+      {"--threads",
+       [&](const std::string& v) {
+         return parse_int(v, options.threads) && options.threads > 0 && options.threads <= 64;
+       }},
       {"--duration", seconds(options.duration, max_duration_seconds)},
       {"--warmup", seconds(options.warmup, max_duration_seconds)},
       {"--timeout", seconds(options.request_timeout, 120.0)},
       {"--rate", [&](const std::string& v) { return parse_double(v, options.rate) && options.rate >= 0; }},
-      {"--events-per-request", [&](const std::string& v) { return parse_int(v, options.events_per_request) && options.events_per_request > 0 && options.events_per_request <= 1000; }},
-      {"--id-prefix", [&](const std::string& v) { options.id_prefix = v; return true; }},
+      {"--events-per-request",
+       [&](const std::string& v) {
+         return parse_int(v, options.events_per_request) && options.events_per_request > 0 &&
+                options.events_per_request <= 1000;
+       }},
+      {"--id-prefix",
+       [&](const std::string& v) {
+         options.id_prefix = v;
+         return true;
+       }},
       {"--users", [&](const std::string& v) { return parse_int(v, options.users) && options.users > 0; }},
       {"--seed", [&](const std::string& v) { return parse_int(v, options.seed); }},
-      {"--prebuild-mb", [&](const std::string& v) { return parse_int(v, options.prebuild_megabytes) && options.prebuild_megabytes >= 1; }},
-      {"--acked-file", [&](const std::string& v) { options.acked_file = v; return !v.empty(); }},
+      {"--prebuild-mb",
+       [&](const std::string& v) {
+         return parse_int(v, options.prebuild_megabytes) && options.prebuild_megabytes >= 1;
+       }},
+      {"--acked-file",
+       [&](const std::string& v) {
+         options.acked_file = v;
+         return !v.empty();
+       }},
   };
 
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -14,19 +14,19 @@ struct load_options {
   std::string target_host = "127.0.0.1";  // a loopback address literal or "localhost"
   std::uint16_t target_port = 0;
   std::string path = "/webhook/line/yamagata";
-  std::string secret;                      // LINE channel secret; signs every body
+  std::string secret;  // LINE channel secret; signs every body
   unsigned connections = 16;
-  unsigned threads = 1;                    // client I/O threads; connections are spread over them
+  unsigned threads = 1;  // client I/O threads; connections are spread over them
   std::chrono::duration<double> duration{10.0};
   std::chrono::duration<double> warmup{0.0};
-  double rate = 0.0;                       // requests/s over all connections; 0 = closed loop
+  double rate = 0.0;  // requests/s over all connections; 0 = closed loop
   unsigned events_per_request = 1;
   std::string id_prefix = "bench-";
-  unsigned users = 64;                     // distinct LINE user ids the events come from
+  unsigned users = 64;  // distinct LINE user ids the events come from
   std::uint64_t seed = 1;
   std::chrono::duration<double> request_timeout{10.0};
-  std::size_t prebuild_megabytes = 1024;   // how far ahead of the senders the producer may run
-  std::string acked_file;                  // empty: don't write
+  std::size_t prebuild_megabytes = 1024;  // how far ahead of the senders the producer may run
+  std::string acked_file;                 // empty: don't write
   bool json = false;
 };
 

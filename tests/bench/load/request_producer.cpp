@@ -13,7 +13,9 @@ request_producer::request_producer(line_request_builder::settings settings, unsi
       target_requests_(std::max<std::uint64_t>(target_requests, requests_per_block)),
       total_requests_(total_requests) {}
 
-request_producer::~request_producer() { stop(); }
+request_producer::~request_producer() {
+  stop();
+}
 
 void request_producer::start() {
   thread_ = std::thread([this] { run(); });
@@ -32,7 +34,9 @@ bool request_producer::should_build_locked() {
   return filling_ && !done_building_locked();
 }
 
-bool request_producer::done_building_locked() const { return total_requests_ != 0 && built_ >= total_requests_; }
+bool request_producer::done_building_locked() const {
+  return total_requests_ != 0 && built_ >= total_requests_;
+}
 
 void request_producer::wait_prefilled() {
   std::unique_lock lock(mutex_);

@@ -40,8 +40,8 @@ struct request_block {
 class request_producer {
  public:
   // total_requests: 0 = unlimited (closed loop), else the run never needs more.
-  request_producer(line_request_builder::settings settings, unsigned events_per_request, std::size_t budget_bytes,
-                   std::uint64_t target_requests, std::uint64_t total_requests);
+  request_producer(line_request_builder::settings settings, unsigned events_per_request,
+                   std::size_t budget_bytes, std::uint64_t target_requests, std::uint64_t total_requests);
   ~request_producer();
   request_producer(const request_producer&) = delete;
   request_producer& operator=(const request_producer&) = delete;
@@ -76,7 +76,7 @@ class request_producer {
   std::size_t ready_bytes_ = 0;
   std::uint64_t ready_requests_ = 0;
   std::uint64_t built_ = 0;
-  bool filling_ = true;     // between the low-water mark and full
+  bool filling_ = true;  // between the low-water mark and full
   bool prefilled_ = false;
   bool stopping_ = false;
   std::thread thread_;
