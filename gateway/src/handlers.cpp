@@ -10,7 +10,9 @@ namespace asio = boost::asio;
 
 namespace {
 
-http_response healthz() { return text_response(200, "ok\n"); }
+http_response healthz() {
+  return text_response(200, "ok\n");
+}
 
 asio::awaitable<http_response> readyz(handler_context& context) {
   const storage::readiness state = co_await async_check_ready(context.store, asio::use_awaitable);

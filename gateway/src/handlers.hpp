@@ -20,7 +20,8 @@ struct handler_context {
 };
 
 // Runs the handler of `match.found` (which must not be null).
-[[nodiscard]] boost::asio::awaitable<http_response> dispatch(handler_context& context, const route_match& match,
+[[nodiscard]] boost::asio::awaitable<http_response> dispatch(handler_context& context,
+                                                             const route_match& match,
                                                              const http_request& request);
 
 [[nodiscard]] boost::asio::awaitable<http_response> handle_line_webhook(handler_context& context,

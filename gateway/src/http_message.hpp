@@ -11,10 +11,10 @@
 namespace yorisoi::gateway {
 
 struct http_request {
-  std::string method;  // "GET", "POST", …
-  std::string path;    // target without its query string
-  std::string body;    // raw bytes, as received
-  std::optional<std::string> line_signature;  // X-Line-Signature, when present
+  std::string method;                                // "GET", "POST", …
+  std::string path;                                  // target without its query string
+  std::string body;                                  // raw bytes, as received
+  std::optional<std::string> line_signature;         // X-Line-Signature, when present
   std::chrono::steady_clock::time_point received{};  // when the head was complete
 };
 

@@ -4,8 +4,8 @@
 #include "yorisoi/gateway/line_signature.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
 
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
 

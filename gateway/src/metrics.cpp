@@ -23,9 +23,9 @@ struct metrics::impl {
           .Name("yorisoi_webhook_ingest_seconds")
           .Help("Webhook request received until storage answered")
           .Register(*registry);
-  prometheus::Histogram& ingest_seconds = ingest_family.Add(
-      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
-                                                  0.5, 1, 2, 5});
+  prometheus::Histogram& ingest_seconds =
+      ingest_family.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                                                    0.05, 0.1, 0.2, 0.5, 1, 2, 5});
   prometheus::Family<prometheus::Counter>& events = prometheus::BuildCounter()
                                                         .Name("yorisoi_webhook_events_total")
                                                         .Help("Webhook events by outcome")
@@ -37,16 +37,16 @@ struct metrics::impl {
                                                                 .Name("yorisoi_ingest_batch_events")
                                                                 .Help("Events per group-commit transaction")
                                                                 .Register(*registry);
-  prometheus::Histogram& batch_events = batch_family.Add(
-      {}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
+  prometheus::Histogram& batch_events =
+      batch_family.Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
   prometheus::Family<prometheus::Histogram>& commit_family =
       prometheus::BuildHistogram()
           .Name("yorisoi_ingest_commit_seconds")
           .Help("Duration of one group-commit transaction")
           .Register(*registry);
-  prometheus::Histogram& commit_seconds = commit_family.Add(
-      {}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2,
-                                                  0.5, 1, 2});
+  prometheus::Histogram& commit_seconds =
+      commit_family.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
+                                                                    0.05, 0.1, 0.2, 0.5, 1, 2});
   prometheus::Family<prometheus::Gauge>& pool_workers = prometheus::BuildGauge()
                                                             .Name("yorisoi_storage_pool_workers")
                                                             .Help("Storage worker threads")
@@ -72,7 +72,9 @@ void metrics::count_request(std::string_view route, unsigned status) {
   impl_->requests.Add({{"route", std::string(route)}, {"status", std::to_string(status)}}).Increment();
 }
 
-void metrics::observe_webhook_seconds(double seconds) { impl_->ingest_seconds.Observe(seconds); }
+void metrics::observe_webhook_seconds(double seconds) {
+  impl_->ingest_seconds.Observe(seconds);
+}
 
 void metrics::count_events(std::string_view outcome, std::size_t count) {
   const auto amount = static_cast<double>(count);

@@ -4,8 +4,8 @@
 #include "metrics.hpp"
 #include "session.hpp"
 
-#include <boost/asio.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio.hpp>
 
 #include <atomic>
 #include <csignal>
@@ -76,7 +76,8 @@ struct server::impl {
   asio::awaitable<void> accept_loop() {
     asio::steady_timer backoff{control};
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] =
+          co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) {
         co_return;
       }
@@ -132,7 +133,8 @@ struct server::impl {
 
 server::server(const config::settings& settings, storage::service& store)
     : impl_(std::make_unique<impl>(settings, store)) {
-  store.set_batch_observer([this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
+  store.set_batch_observer(
+      [this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
 }
 
 server::~server() = default;
@@ -157,7 +159,9 @@ void server::listen() {
   }
 }
 
-std::uint16_t server::port() const { return impl_->bound_port; }
+std::uint16_t server::port() const {
+  return impl_->bound_port;
+}
 
 void server::run(bool handle_signals) {
   if (!impl_->acceptor.is_open()) {
@@ -178,7 +182,8 @@ void server::run(bool handle_signals) {
   if (threads == 0) {
     threads = std::max(1u, std::thread::hardware_concurrency());
   }
-  spdlog::info("listening on {}:{} with {} threads", state.settings.server.listen_host, state.bound_port, threads);
+  spdlog::info("listening on {}:{} with {} threads", state.settings.server.listen_host, state.bound_port,
+               threads);
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i) {
     pool.emplace_back([&state] { state.io.run(); });

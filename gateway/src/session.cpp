@@ -1,9 +1,9 @@
 #include "session.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <array>
 #include <chrono>
@@ -99,8 +99,8 @@ http::response<http::string_body> to_beast(const http_response& response, unsign
   return out;
 }
 
-asio::awaitable<bool> write(connection& conn, const http_response& response, unsigned version, bool keep_alive,
-                            std::chrono::milliseconds timeout) {
+asio::awaitable<bool> write(connection& conn, const http_response& response, unsigned version,
+                            bool keep_alive, std::chrono::milliseconds timeout) {
   auto message = to_beast(response, version, keep_alive);
   conn.stream.expires_after(timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, message, as_result);
@@ -129,7 +129,8 @@ asio::awaitable<void> linger_and_close(connection& conn) {
 asio::awaitable<void> refuse(session_env& env, connection& conn, unsigned status, unsigned version,
                              std::string_view reason) {
   env.handlers.metrics.count_request("protocol_error", status);
-  co_await write(conn, text_response(status, std::string(reason) + "\n"), version, false, env.limits.body_timeout);
+  co_await write(conn, text_response(status, std::string(reason) + "\n"), version, false,
+                 env.limits.body_timeout);
   co_await linger_and_close(conn);
 }
 

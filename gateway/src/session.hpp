@@ -29,10 +29,12 @@ struct session_env {
 [[nodiscard]] std::shared_ptr<connection> make_connection(boost::asio::ip::tcp::socket socket);
 
 // Serves until the peer closes, a timeout, an error, or shutdown. Never throws.
-[[nodiscard]] boost::asio::awaitable<void> serve_connection(session_env& env, std::shared_ptr<connection> conn);
+[[nodiscard]] boost::asio::awaitable<void> serve_connection(session_env& env,
+                                                            std::shared_ptr<connection> conn);
 
 // Answers 503 (too many connections) and closes. Never throws.
-[[nodiscard]] boost::asio::awaitable<void> refuse_connection(session_env& env, std::shared_ptr<connection> conn);
+[[nodiscard]] boost::asio::awaitable<void> refuse_connection(session_env& env,
+                                                             std::shared_ptr<connection> conn);
 
 // Shutdown: close the connection if it waits for a request; otherwise it closes after its answer.
 void close_when_idle(const std::shared_ptr<connection>& conn);

@@ -1,7 +1,7 @@
 #include "yorisoi/gateway/webhook_parser.hpp"
 
-#include <boost/json.hpp>
 #include <openssl/evp.h>
+#include <boost/json.hpp>
 
 #include <array>
 
@@ -67,7 +67,7 @@ routing::line_event map_event(const json::object& event) {
   out.type_name = std::string(event.at("type").get_string());
   out.type = routing::line_event_type_from(out.type_name);
   out.mode = string_at(event, "mode") == "standby" ? routing::line_event_mode::standby
-                                                    : routing::line_event_mode::active;
+                                                   : routing::line_event_mode::active;
   out.timestamp_ms = timestamp_of(event);
   if (const auto* context = object_at(event, "deliveryContext")) {
     if (const auto* flag = context->if_contains("isRedelivery"); flag != nullptr && flag->is_bool()) {

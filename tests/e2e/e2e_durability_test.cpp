@@ -129,9 +129,11 @@ TEST_F(e2e_durability, kill_9_under_load_loses_no_acknowledged_event) {
 TEST_F(e2e_durability, sigterm_lets_in_flight_requests_finish_then_exits_0) {
   auto server = environment().start_ready_server();
   const std::string body = webhook_body({message_event("e2e-sigterm-1")});
-  const std::string head = "POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
-                           "Content-Length: " + std::to_string(body.size()) +
-                           "\r\nX-Line-Signature: " + signed_headers(body).front().second + "\r\n\r\n";
+  const std::string head =
+      "POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nX-Line-Signature: " + signed_headers(body).front().second +
+      "\r\n\r\n";
   // An idle keep-alive connection (one request served) and one with a request half sent.
   http_connection idle(server->port());
   const auto served = idle.request("GET", "/healthz");

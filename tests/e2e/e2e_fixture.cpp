@@ -118,13 +118,15 @@ header_list signed_headers(const std::string& body) {
   return {{"X-Line-Signature", gateway::sign_line_body(channel_secret, body)}};
 }
 
-std::string webhook_path(const std::string& key) { return "/webhook/line/" + key; }
+std::string webhook_path(const std::string& key) {
+  return "/webhook/line/" + key;
+}
 
 long count_events(const std::string& database_url, const std::string& prefix) {
   pqxx::connection connection(database_url);
   pqxx::work work(connection);
-  const auto row = work.exec_params1("SELECT count(*) FROM inbox_event WHERE starts_with(webhook_event_id, $1)",
-                                     prefix);
+  const auto row =
+      work.exec_params1("SELECT count(*) FROM inbox_event WHERE starts_with(webhook_event_id, $1)", prefix);
   return row[0].as<long>();
 }
 
@@ -132,9 +134,8 @@ std::vector<std::string> stored_ids(const std::string& database_url, const std::
   pqxx::connection connection(database_url);
   pqxx::work work(connection);
   std::vector<std::string> out;
-  for (const auto& row :
-       work.exec_params("SELECT webhook_event_id FROM inbox_event WHERE starts_with(webhook_event_id, $1)",
-                        prefix)) {
+  for (const auto& row : work.exec_params(
+           "SELECT webhook_event_id FROM inbox_event WHERE starts_with(webhook_event_id, $1)", prefix)) {
     out.push_back(row[0].as<std::string>());
   }
   return out;

@@ -36,11 +36,13 @@ TEST_F(e2e_protocol, chunked_on_http_1_0_is_refused) {
 }
 
 TEST_F(e2e_protocol, transfer_encodings_other_than_chunked_are_refused) {
-  EXPECT_EQ(status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
-                       "0\r\n\r\n"),
-            400);
-  EXPECT_EQ(status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n"),
-            400);
+  EXPECT_EQ(
+      status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                 "0\r\n\r\n"),
+      400);
+  EXPECT_EQ(
+      status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n"),
+      400);
 }
 
 TEST_F(e2e_protocol, duplicate_content_length_is_refused) {
@@ -51,7 +53,8 @@ TEST_F(e2e_protocol, duplicate_content_length_is_refused) {
   EXPECT_EQ(status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n"
                        "Content-Length: 2\r\n\r\n{}"),
             400);
-  EXPECT_EQ(status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nContent-Length: 2, 2\r\n\r\n{}"), 400);
+  EXPECT_EQ(status_for("POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nContent-Length: 2, 2\r\n\r\n{}"),
+            400);
 }
 
 TEST_F(e2e_protocol, obsolete_line_folding_is_refused) {
@@ -73,10 +76,10 @@ TEST_F(e2e_protocol, chunked_webhook_body_is_accepted) {
   const std::string body = webhook_body({message_event("e2e-chunked-1")});
   char size[16];
   std::snprintf(size, sizeof size, "%zx", body.size());
-  const std::string request = "POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
-                              "X-Line-Signature: " +
-                              signed_headers(body).front().second + "\r\n\r\n" + size + "\r\n" + body +
-                              "\r\n0\r\n\r\n";
+  const std::string request =
+      "POST /webhook/line/yamagata HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+      "X-Line-Signature: " +
+      signed_headers(body).front().second + "\r\n\r\n" + size + "\r\n" + body + "\r\n0\r\n\r\n";
   EXPECT_EQ(status_for(request), 200);
   EXPECT_EQ(count_events(environment().database_url(), "e2e-chunked-"), 1);
 }
@@ -93,7 +96,8 @@ TEST_F(e2e_protocol, slow_client_is_closed_after_the_header_timeout) {
 
 TEST_F(e2e_protocol, pipelined_requests_are_answered_in_order) {
   http_connection connection(port());
-  ASSERT_TRUE(connection.send_raw("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\n"));
+  ASSERT_TRUE(
+      connection.send_raw("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\n"));
   const auto first = connection.read_reply();
   const auto second = connection.read_reply();
   ASSERT_TRUE(first && second);

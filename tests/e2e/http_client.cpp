@@ -133,7 +133,8 @@ std::optional<http_reply> http_connection::read_reply() {
     if (reply.status >= 100 && reply.status < 200) {
       continue;  // 100 Continue: the real answer follows
     }
-    const std::size_t length = reply.headers.count("content-length") ? std::stoul(reply.headers["content-length"]) : 0;
+    const std::size_t length =
+        reply.headers.count("content-length") ? std::stoul(reply.headers["content-length"]) : 0;
     while (buffer_.size() < length) {
       if (!fill()) {
         return std::nullopt;
@@ -168,7 +169,8 @@ std::optional<http_reply> http_connection::request(std::string_view method, std:
 bool http_connection::closed_by_peer(std::chrono::milliseconds within) {
   const auto deadline = std::chrono::steady_clock::now() + within;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !wait_for(fd_, POLLIN, left)) {
       return false;
     }

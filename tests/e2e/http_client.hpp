@@ -37,8 +37,8 @@ class http_connection {
   // Reads one response (skipping 1xx); nullopt on close, reset, timeout or garbage.
   std::optional<http_reply> read_reply();
   // A request with Content-Length and Host; nullopt as read_reply.
-  std::optional<http_reply> request(std::string_view method, std::string_view target, std::string_view body = {},
-                                    const header_list& headers = {});
+  std::optional<http_reply> request(std::string_view method, std::string_view target,
+                                    std::string_view body = {}, const header_list& headers = {});
   // Waits until the peer closes (EOF or reset), at most `within`; unread data is discarded.
   bool closed_by_peer(std::chrono::milliseconds within);
 

@@ -35,7 +35,9 @@ std::optional<int> exit_code_of(int status) {
 
 server_process::server_process(std::filesystem::path config_file, std::filesystem::path work_dir,
                                std::vector<std::pair<std::string, std::string>> environment)
-    : config_file_(std::move(config_file)), work_dir_(std::move(work_dir)), environment_(std::move(environment)) {}
+    : config_file_(std::move(config_file)),
+      work_dir_(std::move(work_dir)),
+      environment_(std::move(environment)) {}
 
 server_process::~server_process() {
   if (pid_ > 0) {
@@ -61,8 +63,8 @@ void server_process::start(std::chrono::milliseconds within) {
     envp.push_back(s.data());
   }
   envp.push_back(nullptr);
-  std::vector<std::string> args{YORISOI_BINARY, "serve", "--config", config_file_.string(), "--port-file",
-                                port_file.string()};
+  std::vector<std::string> args{YORISOI_BINARY,        "serve",       "--config",
+                                config_file_.string(), "--port-file", port_file.string()};
   std::vector<char*> argv;
   for (auto& a : args) {
     argv.push_back(a.data());

@@ -1,5 +1,5 @@
-#include "yorisoi/gateway/line_signature.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
+#include "yorisoi/gateway/line_signature.hpp"
 
 #include <gtest/gtest.h>
 

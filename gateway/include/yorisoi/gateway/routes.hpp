@@ -32,8 +32,8 @@ struct route {
 [[nodiscard]] const std::vector<route>& routes();
 
 struct route_match {
-  const route* found = nullptr;                               // null: no route for this method
-  std::vector<std::pair<std::string, std::string>> params;    // placeholder name -> segment
+  const route* found = nullptr;                             // null: no route for this method
+  std::vector<std::pair<std::string, std::string>> params;  // placeholder name -> segment
   std::string allow;  // when the path matched other methods only: "GET, POST" (answer 405)
 
   [[nodiscard]] std::optional<std::string_view> param(std::string_view name) const;
