@@ -10,13 +10,16 @@
 //
 // Thread-safety: all public members may be called from any thread once start() returned.
 
+#include "yorisoi/routing/inbound.hpp"
 #include "yorisoi/routing/line_event.hpp"
 #include "yorisoi/storage/crypto.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +46,56 @@ struct options {
   // A request still queued after this long (the writers are stuck on a slow or dead database) is
   // answered `unavailable` instead of being written, so that the webhook's answer stays within 2 s.
   std::chrono::milliseconds ingest_max_wait{500};
+
+  // The routing rules of each tenant, by tenant id (decisions of the inbox processor). A tenant without
+  // rules gets its events stored and applied but no automatic answers.
+  std::map<std::string, routing::tenant_rules> tenant_rules;
+  std::map<std::string, std::chrono::minutes> idle_close_after;  // by tenant id; absent or 0 = never
+  // A reply token is used only this long after the event was received (LINE: about one minute).
+  std::chrono::seconds reply_token_usable{50};
+};
+
+// One outbox row claimed for sending. Sensitive fields are opened (decrypted) for the sender only.
+struct outbox_item {
+  std::string tenant_id;
+  std::string outbox_id;    // uuid; also the X-Line-Retry-Key of a push
+  std::string channel_key;
+  std::string line_user_id;   // push target; sensitive: never log
+  std::string messages_json;  // JSON array of LINE message objects (1–5); sensitive: never log
+  std::string reply_token;    // empty when unusable (expired, or already tried); sensitive
+  unsigned attempts = 0;      // including this one
+  // A previous attempt's outcome is unknown (the sender died or timed out after sending). A reply that
+  // may have been delivered must not be followed by a push of the same messages.
+  bool previous_attempt_unknown = false;
+  std::string previous_via;  // "reply" | "push" | "" (never attempted)
+};
+
+enum class outbox_outcome {
+  sent,    // LINE accepted it (2xx, or 409 for a push retry key already accepted)
+  retry,   // 429, 5xx, timeout, connection error: try again at retry_at
+  failed,  // other 4xx: recorded with LINE's error text, shown in the console, never retried
+};
+
+struct outbox_report {
+  std::string tenant_id;
+  std::string outbox_id;
+  outbox_outcome outcome = outbox_outcome::retry;
+  std::string via;  // "reply" | "push"
+  int http_status = 0;
+  std::string error;       // LINE's error message (no user data in it)
+  std::string request_id;  // x-line-request-id
+  std::chrono::system_clock::time_point retry_at{};
+};
+
+// A waiting consultation in the counsellors' queue, in queue order.
+struct queue_row {
+  std::string tenant_id;
+  std::string consultation_id;
+  bool urgent = false;
+  std::string state;  // waiting | assigned
+  std::chrono::system_clock::time_point due_at{};
+  std::chrono::system_clock::time_point waiting_since{};
+  std::string arrival;  // staffed | off_hours
 };
 
 // One verified webhook request of one channel.
@@ -117,6 +170,20 @@ class service {
 
   // Wakes the inbox processor at once (ingest does it itself after each commit).
   void poke_inbox();
+
+  // Outbox (messages to LINE). claim_outbox() takes up to `limit` rows that are due — pending with
+  // next_attempt_at <= now, or `sending` whose lease expired (a sender died mid-send) — with
+  // FOR UPDATE SKIP LOCKED, marks them `sending` until now + lease, and hands them over; rows of
+  // residents who unfollowed are cancelled instead. Several senders (threads or instances) never get
+  // the same row at once. complete_outbox() records the outcome (and the transcript's delivery state).
+  void claim_outbox(std::size_t limit, std::chrono::seconds lease,
+                    std::function<void(std::optional<std::vector<outbox_item>>)> done);  // nullopt: db error
+  void complete_outbox(outbox_report report, std::function<void(bool recorded)> done);
+  // Called (on a storage thread) after new outbox rows were committed, so a sender can wake at once.
+  void set_outbox_notifier(std::function<void()> notify);  // before start()
+
+  // The tenant's open consultations in queue order (urgent, due, waiting longest).
+  void list_queue(std::string tenant_id, std::function<void(std::optional<std::vector<queue_row>>)> done);
 
  private:
   struct impl;
