@@ -50,7 +50,7 @@ class e2e_environment {
 
 // Rows of inbox_event whose webhook_event_id starts with `prefix`.
 [[nodiscard]] long count_events(const std::string& database_url, const std::string& prefix);
-// Which of `ids` are stored.
+// The webhook_event_ids stored that start with `prefix`.
 [[nodiscard]] std::vector<std::string> stored_ids(const std::string& database_url, const std::string& prefix);
 void execute_sql(const std::string& database_url, const std::string& sql);
 
