@@ -1,5 +1,8 @@
 #include "inbox_apply.hpp"
 
+#include "apply_message.hpp"
+#include "line_messages.hpp"
+#include "outbox_write.hpp"
 #include "stored_event.hpp"
 
 #include <pqxx/pqxx>
@@ -48,26 +51,8 @@ ON CONFLICT (tenant_id, pseudonym) DO UPDATE
 RETURNING resident_id::text
 )sql";
 
-// The resident writes again: an assigned consultation goes back to the queue as waiting.
-constexpr const char* consultation_continue_sql = R"sql(
-UPDATE consultation
-   SET state = CASE WHEN state = 'assigned' THEN 'waiting' ELSE state END,
-       last_message_at = greatest(last_message_at, $3::timestamptz)
- WHERE tenant_id = $1 AND resident_id = $2::uuid AND state <> 'closed'
-RETURNING consultation_id::text
-)sql";
-
-constexpr const char* consultation_open_sql = R"sql(
-INSERT INTO consultation (tenant_id, resident_id, state, priority, opened_at, last_message_at)
-VALUES ($1, $2::uuid, 'waiting', 'normal', $3::timestamptz, $3::timestamptz)
-RETURNING consultation_id::text
-)sql";
-
-constexpr const char* message_insert_sql = R"sql(
-INSERT INTO message (tenant_id, consultation_id, resident_id, direction, kind, line_message_id, body,
-                     body_key_id, sent_at, source_event_id)
-VALUES ($1, $2::uuid, $3::uuid, 'in', $4, NULLIF($5, ''), $6::bytea, $7::integer, $8::timestamptz, $9::uuid)
-ON CONFLICT (tenant_id, line_message_id) WHERE line_message_id IS NOT NULL DO NOTHING
+constexpr const char* age_band_sql = R"sql(
+UPDATE resident SET age_band = $3 WHERE tenant_id = $1 AND resident_id = $2::uuid
 )sql";
 
 // The resident withdrew a message: its text is erased, the fact that it existed stays.
@@ -75,6 +60,59 @@ constexpr const char* message_withdraw_sql = R"sql(
 UPDATE message SET withdrawn_at = $3::timestamptz, body = NULL, body_key_id = NULL
  WHERE tenant_id = $1 AND line_message_id = $2 AND direction = 'in'
 )sql";
+
+bool answer_follow(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
+                   const routing::line_event& ev, const std::string& resident_id) {
+  if (ctx.rules == nullptr) {
+    return false;
+  }
+  const auto answers = routing::decide_follow(*ctx.rules, ev.mode == routing::line_event_mode::standby);
+  const answer_target target{row.tenant_id, row.channel_key, resident_id, {}, row.event_id,
+                             ev.reply_token, row.received_at, row.occurred_at};
+  return write_answers(tx, ctx.keys, target, answers, ctx.reply_token_usable);
+}
+
+bool apply_follow(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
+                  const routing::line_event& ev) {
+  if (ev.source_user_id.empty()) {
+    return false;
+  }
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_follow");
+  return answer_follow(tx, ctx, row, ev, resident_id);
+}
+
+void apply_unfollow(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
+                    const routing::line_event& ev) {
+  if (ev.source_user_id.empty()) {
+    return;
+  }
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_unfollow");
+  // Blocked: automatic answers not yet sent would fail anyway, and must not arrive after a re-follow.
+  cancel_pending_auto(tx, row.tenant_id, resident_id);
+}
+
+// The age-band quick reply: only a band the tenant offers is recorded; other postbacks (consent
+// answers come with referrals) are stored for the record.
+void apply_postback(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
+                    const routing::line_event& ev) {
+  if (ctx.rules == nullptr || ev.source_type != "user" || ev.source_user_id.empty()) {
+    return;
+  }
+  const auto band = age_band_of_postback(ev.postback_data, ctx.rules->texts.age_bands);
+  if (!band) {
+    return;
+  }
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_seen");
+  tx.exec_prepared0("resident_age_band", row.tenant_id, resident_id, *band);
+}
+
+void apply_unsend(pqxx::transaction_base& tx, const inbox_row& row, const routing::line_event& ev) {
+  if (!ev.message_id.empty()) {
+    tx.exec_prepared0("message_withdraw", row.tenant_id, ev.message_id, row.occurred_at);
+  }
+}
+
+}  // namespace
 
 std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
                             const routing::line_event& ev, const char* statement) {
@@ -87,89 +125,43 @@ std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys, con
       .as<std::string>();
 }
 
-void apply_follow(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
-                  const routing::line_event& ev) {
-  if (!ev.source_user_id.empty()) {
-    (void)upsert_resident(tx, keys, row, ev, "resident_follow");
-  }
-}
-
-void apply_unfollow(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
-                    const routing::line_event& ev) {
-  if (!ev.source_user_id.empty()) {
-    (void)upsert_resident(tx, keys, row, ev, "resident_unfollow");
-  }
-}
-
-void apply_message(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
-                   const routing::line_event& ev) {
-  // Consultations are one-to-one; messages in groups and rooms are not consultations.
-  if (ev.source_type != "user" || ev.source_user_id.empty()) {
-    return;
-  }
-  const std::string resident_id = upsert_resident(tx, keys, row, ev, "resident_seen");
-  const pqxx::result open =
-      tx.exec_prepared("consultation_continue", row.tenant_id, resident_id, row.occurred_at);
-  const std::string consultation_id =
-      open.empty() ? tx.exec_prepared1("consultation_open", row.tenant_id, resident_id, row.occurred_at)[0]
-                         .as<std::string>()
-                   : open[0][0].as<std::string>();
-  const std::string kind = ev.message_type.empty() ? "unknown" : ev.message_type;
-  if (kind == "text") {
-    const sealed body = keys.seal(ev.text, row.tenant_id + "/message");
-    tx.exec_prepared0("message_insert", row.tenant_id, consultation_id, resident_id, kind, ev.message_id,
-                      pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), row.occurred_at,
-                      row.event_id);
-  } else {
-    tx.exec_prepared0("message_insert", row.tenant_id, consultation_id, resident_id, kind, ev.message_id,
-                      nullptr, nullptr, row.occurred_at, row.event_id);
-  }
-}
-
-void apply_unsend(pqxx::transaction_base& tx, const inbox_row& row, const routing::line_event& ev) {
-  if (!ev.message_id.empty()) {
-    tx.exec_prepared0("message_withdraw", row.tenant_id, ev.message_id, row.occurred_at);
-  }
-}
-
-}  // namespace
-
 void prepare_apply_statements(pqxx::connection& conn) {
   conn.prepare("resident_follow", resident_follow_sql);
   conn.prepare("resident_unfollow", resident_unfollow_sql);
   conn.prepare("resident_seen", resident_seen_sql);
-  conn.prepare("consultation_continue", consultation_continue_sql);
-  conn.prepare("consultation_open", consultation_open_sql);
-  conn.prepare("message_insert", message_insert_sql);
+  conn.prepare("resident_age_band", age_band_sql);
   conn.prepare("message_withdraw", message_withdraw_sql);
+  prepare_message_statements(conn);
+  prepare_outbox_write_statements(conn);
 }
 
 bool changes_domain(routing::line_event_type type) noexcept {
   return type == routing::line_event_type::follow || type == routing::line_event_type::unfollow ||
-         type == routing::line_event_type::message || type == routing::line_event_type::unsend;
+         type == routing::line_event_type::message || type == routing::line_event_type::unsend ||
+         type == routing::line_event_type::postback;
 }
 
-void apply_event(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
+bool apply_event(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
                  const routing::line_event& event) {
   switch (event.type) {
     case routing::line_event_type::follow:
-      apply_follow(tx, keys, row, event);
-      return;
+      return apply_follow(tx, ctx, row, event);
     case routing::line_event_type::unfollow:
-      apply_unfollow(tx, keys, row, event);
-      return;
+      apply_unfollow(tx, ctx, row, event);
+      return false;
     case routing::line_event_type::message:
-      apply_message(tx, keys, row, event);
-      return;
+      return apply_message(tx, ctx, row, event);
     case routing::line_event_type::unsend:
       apply_unsend(tx, row, event);
-      return;
-    // Stored for the record; nothing to apply yet (postback consent answers come with referrals).
+      return false;
+    case routing::line_event_type::postback:
+      apply_postback(tx, ctx, row, event);
+      return false;
+    // Stored for the record; nothing to apply.
     case routing::line_event_type::join:
     case routing::line_event_type::leave:
     case routing::line_event_type::member_joined:
     case routing::line_event_type::member_left:
-    case routing::line_event_type::postback:
     case routing::line_event_type::video_play_complete:
     case routing::line_event_type::beacon:
     case routing::line_event_type::account_link:
@@ -180,8 +172,9 @@ void apply_event(pqxx::transaction_base& tx, const keyring& keys, const inbox_ro
     case routing::line_event_type::bot_suspended:
     case routing::line_event_type::bot_resumed:
     case routing::line_event_type::unknown:
-      return;
+      return false;
   }
+  return false;
 }
 
 }  // namespace yorisoi::storage::detail

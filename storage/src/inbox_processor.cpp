@@ -18,11 +18,15 @@ namespace {
 // Only one instance applies events at a time; the others find the lock taken and wait for the next poll.
 constexpr const char* lock_sql = "SELECT pg_try_advisory_xact_lock(7212461002)";
 
+// Only rows whose writing transaction is older than every transaction still running: a row that
+// sorts before them can no longer appear, so (xid, seq) order is the order events were written in,
+// even when two ingest transactions commit out of order (another instance, or a retried batch).
 constexpr const char* take_sql = R"sql(
-SELECT tenant_id, event_id::text, channel_key, occurred_at::text, payload, key_id
+SELECT tenant_id, event_id::text, channel_key, occurred_at::text, received_at::text, payload, key_id
   FROM inbox_event
  WHERE processed_at IS NULL
- ORDER BY seq
+   AND xid < pg_snapshot_xmin(pg_current_snapshot())
+ ORDER BY xid, seq
  LIMIT $1
    FOR UPDATE SKIP LOCKED
 )sql";
@@ -51,9 +55,14 @@ bool is_transient(const pqxx::sql_error& e) {
 
 }  // namespace
 
-inbox_processor::inbox_processor(const keyring& keys, std::string conninfo, std::chrono::milliseconds poll,
-                                 std::size_t batch)
-    : keys_(keys), conninfo_(std::move(conninfo)), poll_(poll), batch_(batch == 0 ? 1 : batch) {}
+inbox_processor::inbox_processor(const options& opts, const keyring& keys, std::string conninfo,
+                                 std::function<void()> on_outbox)
+    : opts_(opts),
+      keys_(keys),
+      conninfo_(std::move(conninfo)),
+      poll_(opts.inbox_poll),
+      batch_(opts.inbox_batch == 0 ? 1 : opts.inbox_batch),
+      on_outbox_(std::move(on_outbox)) {}
 
 inbox_processor::~inbox_processor() {
   stop();
@@ -83,6 +92,11 @@ void inbox_processor::poke() {
     poked_ = true;
   }
   wake_.notify_one();
+}
+
+apply_context inbox_processor::context_for(const std::string& tenant_id) const {
+  const auto it = opts_.tenant_rules.find(tenant_id);
+  return apply_context{keys_, it == opts_.tenant_rules.end() ? nullptr : &it->second, opts_.reply_token_usable};
 }
 
 bool inbox_processor::stopping() const {
@@ -121,19 +135,21 @@ std::size_t inbox_processor::process_batch(db_connection& db) {
   binary_array ids{pg_oid::text};
   binary_array errors{pg_oid::text};
   std::size_t failed = 0;
+  bool outbox_rows = false;
   for (const auto& r : rows) {
     inbox_row row{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                  r[3].as<std::string>()};
+                  r[3].as<std::string>(), r[4].as<std::string>()};
     std::optional<std::string> error;
     try {
-      const std::string json = keys_.open(sealed{r[5].as<std::uint32_t>(), pqxx::binarystring(r[4]).str()},
+      const std::string json = keys_.open(sealed{r[6].as<std::uint32_t>(), pqxx::binarystring(r[5]).str()},
                                           row.tenant_id + "/inbox");
       const routing::line_event event = parse_stored_event(json);
       if (changes_domain(event.type)) {
         // A savepoint per event: a row the database rejects is recorded, the rest of the batch applies.
         pqxx::subtransaction sub(tx, "apply");
-        apply_event(sub, keys_, row, event);
+        const bool wrote = apply_event(sub, context_for(row.tenant_id), row, event);
         sub.commit();
+        outbox_rows = outbox_rows || wrote;
       }
     } catch (const crypto_error&) {
       error = "payload could not be opened";
@@ -161,6 +177,13 @@ std::size_t inbox_processor::process_batch(db_connection& db) {
                       pqxx::binarystring(errors.bytes()));
   }
   tx.commit();
+  if (outbox_rows && on_outbox_) {
+    try {
+      on_outbox_();
+    } catch (const std::exception& e) {
+      spdlog::error("storage: outbox notifier threw: {}", e.what());
+    }
+  }
   if (!rows.empty()) {
     spdlog::debug("storage: applied {} inbox events ({} failed)", rows.size(), failed);
   }

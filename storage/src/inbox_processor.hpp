@@ -1,18 +1,24 @@
 #pragma once
 // The transactional inbox's consumer: one thread that applies stored webhook events in arrival order.
 //
-// Woken after each ingest commit, and every `poll` anyway (events written by other instances).
+// Woken after each ingest commit, and every `poll` anyway (events written by other instances, or
+// held back until an older transaction finished). Each event is decided by the tenant's routing rules
+// and its automatic answers are written to the outbox in the same transaction; after a commit that
+// wrote outbox rows, `on_outbox` runs (on the processor's thread) so a sender can wake at once.
 // Only one instance applies events at a time (a transaction-scoped advisory lock), so a resident's
 // events are never applied out of order by two processes. A payload that cannot be opened or parsed,
 // or that the database rejects, is marked with process_error and never blocks the queue.
 //
 // Thread-safety: poke() from any thread; start()/stop() from one.
 
+#include "inbox_apply.hpp"
 #include "yorisoi/storage/crypto.hpp"
+#include "yorisoi/storage/service.hpp"
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,9 +29,9 @@ class db_connection;
 
 class inbox_processor {
  public:
-  // `keys` must outlive the processor.
-  inbox_processor(const keyring& keys, std::string conninfo, std::chrono::milliseconds poll,
-                  std::size_t batch);
+  // `opts` and `keys` must outlive the processor (poll, batch, rules and reply-token time come from opts).
+  inbox_processor(const options& opts, const keyring& keys, std::string conninfo,
+                  std::function<void()> on_outbox);
   ~inbox_processor();
   inbox_processor(const inbox_processor&) = delete;
   inbox_processor& operator=(const inbox_processor&) = delete;
@@ -40,11 +46,14 @@ class inbox_processor {
   // Applies up to batch_ events in one transaction; returns how many rows it took.
   std::size_t process_batch(db_connection& conn);
   [[nodiscard]] bool stopping() const;
+  [[nodiscard]] apply_context context_for(const std::string& tenant_id) const;
 
+  const options& opts_;
   const keyring& keys_;
   std::string conninfo_;
   std::chrono::milliseconds poll_;
   std::size_t batch_;
+  std::function<void()> on_outbox_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   bool poked_ = false;

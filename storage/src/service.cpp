@@ -1,10 +1,13 @@
 #include "yorisoi/storage/service.hpp"
 
 #include "connection.hpp"
+#include "idle_closer.hpp"
 #include "inbox_processor.hpp"
 #include "ingest_writer.hpp"
 #include "migration_list.hpp"
 #include "migrator.hpp"
+#include "outbox_store.hpp"
+#include "queue_store.hpp"
 #include "worker_pool.hpp"
 
 #include <pqxx/pqxx>
@@ -48,6 +51,23 @@ readiness probe(detail::db_connection& db) {
   return r;
 }
 
+// Statements of the general workers' jobs.
+void prepare_general(pqxx::connection& conn) {
+  detail::prepare_outbox_statements(conn);
+  detail::prepare_queue_statements(conn);
+}
+
+// A job's database failure: the connection is dropped when its state is unknown.
+void log_job_failure(detail::db_connection& db, const char* what, const std::exception& e) {
+  spdlog::warn("storage: {} failed: {}", what, e.what());
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    db.reset();
+  }
+}
+
+constexpr std::chrono::minutes idle_close_every{1};
+
 }  // namespace
 
 struct service::impl {
@@ -55,7 +75,7 @@ struct service::impl {
       : opts(std::move(o)),
         keys(std::move(k)),
         conninfo(detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi"))),
-        pool(opts.pool_size, conninfo),
+        pool(opts.pool_size, conninfo, &prepare_general),
         writer(opts, keys,
                detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi-ingest")),
                [this] { poke(); }) {
@@ -63,8 +83,19 @@ struct service::impl {
       // Applying a batch is not on a webhook's critical path; allow it more time than ingest.
       const auto timeout =
           opts.statement_timeout.count() == 0 ? opts.statement_timeout : opts.statement_timeout * 10;
-      inbox.emplace(keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-inbox")),
-                    opts.inbox_poll, opts.inbox_batch);
+      inbox.emplace(opts, keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-inbox")),
+                    [this] { notify_outbox(); });
+    }
+    if (!opts.idle_close_after.empty()) {
+      idle.emplace(opts.idle_close_after,
+                   detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout * 10, "yorisoi-idle")),
+                   idle_close_every);
+    }
+  }
+
+  void notify_outbox() {
+    if (outbox_notifier) {
+      outbox_notifier();
     }
   }
 
@@ -80,6 +111,8 @@ struct service::impl {
   detail::worker_pool pool;
   detail::ingest_writer writer;
   std::optional<detail::inbox_processor> inbox;
+  std::optional<detail::idle_closer> idle;
+  std::function<void()> outbox_notifier;  // set before start(), read-only after
   std::mutex lifecycle;
   bool started = false;
   bool stopped = false;
@@ -112,6 +145,9 @@ void service::start() {
   if (impl_->inbox) {
     impl_->inbox->start();
   }
+  if (impl_->idle) {
+    impl_->idle->start();
+  }
 }
 
 void service::stop() {
@@ -125,6 +161,9 @@ void service::stop() {
   impl_->pool.stop();
   if (impl_->inbox) {
     impl_->inbox->stop();
+  }
+  if (impl_->idle) {
+    impl_->idle->stop();
   }
 }
 
@@ -151,6 +190,63 @@ pool_stats service::stats() const {
 
 void service::poke_inbox() {
   impl_->poke();
+}
+
+void service::poke_idle_closer() {
+  if (impl_->idle) {
+    impl_->idle->poke();
+  }
+}
+
+void service::claim_outbox(std::size_t limit, std::chrono::seconds lease,
+                           std::function<void(std::optional<std::vector<outbox_item>>)> done) {
+  const keyring& keys = impl_->keys;
+  auto job = [done, limit, lease, &keys](detail::db_connection& db) {
+    std::optional<std::vector<outbox_item>> items;
+    try {
+      items = detail::claim_outbox(db.get(), keys, limit, lease);
+    } catch (const std::exception& e) {
+      log_job_failure(db, "outbox claim", e);
+    }
+    done(std::move(items));
+  };
+  if (!impl_->pool.submit(std::move(job))) {
+    done(std::nullopt);
+  }
+}
+
+void service::complete_outbox(outbox_report report, std::function<void(bool recorded)> done) {
+  auto job = [done, report = std::move(report)](detail::db_connection& db) {
+    bool recorded = false;
+    try {
+      recorded = detail::complete_outbox(db.get(), report);
+    } catch (const std::exception& e) {
+      log_job_failure(db, "outbox completion", e);
+    }
+    done(recorded);
+  };
+  if (!impl_->pool.submit(std::move(job))) {
+    done(false);
+  }
+}
+
+void service::set_outbox_notifier(std::function<void()> notify) {
+  impl_->outbox_notifier = std::move(notify);
+}
+
+void service::list_queue(std::string tenant_id, std::function<void(std::optional<std::vector<queue_row>>)> done) {
+  auto job = [done, tenant_id = std::move(tenant_id)](detail::db_connection& db) {
+    std::optional<std::vector<queue_row>> rows;
+    try {
+      rows = detail::list_queue(db.get(), tenant_id);
+    } catch (const std::exception& e) {
+      log_job_failure(db, "queue listing", e);
+    }
+    done(std::move(rows));
+  };
+  if (!impl_->pool.submit(std::move(job))) {
+    done(std::nullopt);
+  }
 }
 
 }  // namespace yorisoi::storage

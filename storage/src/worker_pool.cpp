@@ -7,8 +7,8 @@
 
 namespace yorisoi::storage::detail {
 
-worker_pool::worker_pool(unsigned size, std::string conninfo)
-    : size_(size == 0 ? 1 : size), conninfo_(std::move(conninfo)) {}
+worker_pool::worker_pool(unsigned size, std::string conninfo, db_connection::prepare_fn prepare)
+    : size_(size == 0 ? 1 : size), conninfo_(std::move(conninfo)), prepare_(std::move(prepare)) {}
 
 worker_pool::~worker_pool() {
   stop();
@@ -62,7 +62,7 @@ pool_stats worker_pool::stats() const {
 }
 
 void worker_pool::run() {
-  db_connection conn(conninfo_, nullptr);
+  db_connection conn(conninfo_, prepare_);
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });

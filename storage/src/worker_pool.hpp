@@ -22,7 +22,8 @@ class worker_pool {
   // A pqxx::broken_connection escaping the job resets the connection; anything else is logged.
   using job = std::function<void(db_connection&)>;
 
-  worker_pool(unsigned size, std::string conninfo);
+  // `prepare` runs on each worker's fresh connection (prepared statements of the jobs).
+  worker_pool(unsigned size, std::string conninfo, db_connection::prepare_fn prepare = nullptr);
   ~worker_pool();
   worker_pool(const worker_pool&) = delete;
   worker_pool& operator=(const worker_pool&) = delete;
@@ -41,6 +42,7 @@ class worker_pool {
 
   unsigned size_;
   std::string conninfo_;
+  db_connection::prepare_fn prepare_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<job> jobs_;

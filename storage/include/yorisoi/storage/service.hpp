@@ -34,7 +34,9 @@ class storage_error : public std::runtime_error {
 struct options {
   std::string url;                             // libpq connection string or URI
   unsigned pool_size = 4;                      // general workers (console/API, readiness)
-  unsigned ingest_workers = 2;                 // group-commit writers
+  // Group-commit writers. One per instance keeps arrival order equal to commit order (and cannot
+  // deadlock on a redelivered batch); requests queued during a commit still share the next one.
+  unsigned ingest_workers = 1;
   std::size_t ingest_max_batch = 1000;         // events per transaction at most
   bool run_inbox_processor = true;             // apply stored events (resident, consultation, message)
   std::chrono::milliseconds inbox_poll{1000};  // also look for work written by other instances
@@ -170,6 +172,9 @@ class service {
 
   // Wakes the inbox processor at once (ingest does it itself after each commit).
   void poke_inbox();
+  // Runs the idle closer at once (it also runs every minute). Consultations whose last message is
+  // older than their tenant's idle_close_after are closed. No-op when no tenant has a limit.
+  void poke_idle_closer();
 
   // Outbox (messages to LINE). claim_outbox() takes up to `limit` rows that are due — pending with
   // next_attempt_at <= now, or `sending` whose lease expired (a sender died mid-send) — with
