@@ -2,18 +2,23 @@
 // configuration, wires storage and the gateway together, and owns their lifetimes.
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/server.hpp"
+#include "yorisoi/gateway/tenant_rules.hpp"
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -26,6 +31,8 @@ constexpr const char* usage = R"(usage:
 
 Environment overrides (YORISOI_LISTEN=host:port, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, ...)
 apply on top of the file; secrets come from the environment variables or files the file names.
+YORISOI_REPLY_TOKEN_USABLE_SECONDS (default 50) bounds how long after a webhook its reply token is
+used; later answers go by push (tests set 0 to force push).
 )";
 
 struct command_line {
@@ -60,12 +67,34 @@ std::optional<command_line> parse_arguments(const std::vector<std::string>& args
   return out;
 }
 
+// YORISOI_REPLY_TOKEN_USABLE_SECONDS, when set: whole seconds, 0 … 60 (LINE's tokens last about a minute).
+std::optional<std::chrono::seconds> reply_token_usable_override() {
+  const char* text = std::getenv("YORISOI_REPLY_TOKEN_USABLE_SECONDS");
+  if (text == nullptr || *text == '\0') {
+    return std::nullopt;
+  }
+  const std::string_view value(text);
+  long long seconds = -1;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc{} || end != value.data() + value.size() || seconds < 0 || seconds > 60) {
+    throw std::invalid_argument("YORISOI_REPLY_TOKEN_USABLE_SECONDS must be whole seconds in 0..60");
+  }
+  return std::chrono::seconds(seconds);
+}
+
 yorisoi::storage::options storage_options(const yorisoi::config::settings& settings) {
   yorisoi::storage::options opts;
   opts.url = settings.database.url;
   opts.pool_size = settings.database.pool_size;
   opts.ingest_workers = settings.database.ingest_workers;
   opts.ingest_max_batch = settings.database.ingest_max_batch;
+  opts.tenant_rules = yorisoi::gateway::make_all_tenant_rules(settings);
+  for (const auto& tenant : settings.tenants) {
+    opts.idle_close_after.emplace(tenant.id, tenant.idle_close_after);
+  }
+  if (const auto usable = reply_token_usable_override()) {
+    opts.reply_token_usable = *usable;
+  }
   return opts;
 }
 
@@ -91,7 +120,8 @@ int serve(const command_line& cmd) {
   const auto settings = yorisoi::config::load(cmd.config_file);
   yorisoi::storage::service store(storage_options(settings), make_keyring(settings));
   store.migrate();
-  // The server registers its metrics observer on the store, which must happen before start().
+  // The server registers its metrics observer and the outbox notifier on the store, which must
+  // happen before start().
   yorisoi::gateway::server server(settings, store);
   store.start();
   try {

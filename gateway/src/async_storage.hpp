@@ -12,8 +12,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <utility>
+#include <vector>
 
 namespace yorisoi::gateway {
 
@@ -66,6 +70,33 @@ auto async_check_ready(storage::service& store, CompletionToken&& token) {
             storage::readiness{});
       },
       token);
+}
+
+// claim_outbox(): nullopt when the database could not be asked.
+template <typename CompletionToken>
+auto async_claim_outbox(storage::service& store, std::size_t limit, std::chrono::seconds lease,
+                        CompletionToken&& token) {
+  using result = std::optional<std::vector<storage::outbox_item>>;
+  return boost::asio::async_initiate<CompletionToken, void(result)>(
+      [&store, limit, lease](auto handler) {
+        detail::submit_and_post<result>(
+            std::move(handler),
+            [&store, limit, lease](auto complete) { store.claim_outbox(limit, lease, std::move(complete)); },
+            result{});
+      },
+      token);
+}
+
+// complete_outbox(): false when the outcome could not be recorded.
+template <typename CompletionToken>
+auto async_complete_outbox(storage::service& store, storage::outbox_report report, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(bool)>(
+      [&store](auto handler, storage::outbox_report r) {
+        detail::submit_and_post<bool>(
+            std::move(handler),
+            [&store, &r](auto complete) { store.complete_outbox(std::move(r), std::move(complete)); }, false);
+      },
+      token, std::move(report));
 }
 
 }  // namespace yorisoi::gateway

@@ -47,6 +47,18 @@ struct metrics::impl {
   prometheus::Histogram& commit_seconds =
       commit_family.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
                                                                     0.05, 0.1, 0.2, 0.5, 1, 2});
+  prometheus::Family<prometheus::Counter>& outbox_sends = prometheus::BuildCounter()
+                                                              .Name("yorisoi_outbox_sends_total")
+                                                              .Help("Outbox sends to LINE, by API and outcome")
+                                                              .Register(*registry);
+  prometheus::Family<prometheus::Histogram>& outbox_family =
+      prometheus::BuildHistogram()
+          .Name("yorisoi_outbox_send_seconds")
+          .Help("One outbox send: LINE's answer (and a push after a refused reply) until known")
+          .Register(*registry);
+  prometheus::Histogram& outbox_seconds =
+      outbox_family.Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                                                    0.2, 0.5, 1, 2, 5, 10, 20});
   prometheus::Family<prometheus::Gauge>& pool_workers = prometheus::BuildGauge()
                                                             .Name("yorisoi_storage_pool_workers")
                                                             .Help("Storage worker threads")
@@ -90,6 +102,14 @@ void metrics::count_events(std::string_view outcome, std::size_t count) {
 void metrics::observe_batch(const storage::batch_report& report) {
   impl_->batch_events.Observe(static_cast<double>(report.events));
   impl_->commit_seconds.Observe(static_cast<double>(report.duration.count()) / 1e6);
+}
+
+void metrics::count_outbox_send(std::string_view via, std::string_view outcome) {
+  impl_->outbox_sends.Add({{"via", std::string(via)}, {"outcome", std::string(outcome)}}).Increment();
+}
+
+void metrics::observe_outbox_send_seconds(double seconds) {
+  impl_->outbox_seconds.Observe(seconds);
 }
 
 std::string metrics::render(const storage::pool_stats& stats) {

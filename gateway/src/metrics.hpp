@@ -27,6 +27,10 @@ class metrics {
   // Fed by storage::service::set_batch_observer.
   void observe_batch(const storage::batch_report& report);
 
+  // One send of an outbox row: via "reply" | "push", outcome "sent" | "retry" | "failed".
+  void count_outbox_send(std::string_view via, std::string_view outcome);
+  void observe_outbox_send_seconds(double seconds);
+
   // The Prometheus text exposition, with the pool gauges read from `stats` now.
   [[nodiscard]] std::string render(const storage::pool_stats& stats);
 

@@ -2,6 +2,7 @@
 
 #include "handlers.hpp"
 #include "metrics.hpp"
+#include "outbox_sender.hpp"
 #include "session.hpp"
 
 #include <spdlog/spdlog.h>
@@ -36,6 +37,9 @@ struct server::impl {
   asio::signal_set signals{control};
   asio::steady_timer grace{control};
   std::uint16_t bound_port = 0;
+  // After io: destroyed first, while the io_context its sockets and timers belong to still exists.
+  outbox_sender sender{io, settings, store, metrics};
+  bool sender_drained = false;  // control strand only
 
   std::mutex mutex;  // guards live
   std::unordered_map<connection*, std::weak_ptr<connection>> live;
@@ -58,7 +62,14 @@ struct server::impl {
       last = live.empty() && draining.load();
     }
     if (last) {
-      asio::post(control, [this] { grace.cancel(); });
+      asio::post(control, [this] { finish_if_idle(); });
+    }
+  }
+
+  // Control strand: the grace period ends early once no connection and no outbox send is left.
+  void finish_if_idle() {
+    if (sender_drained && live_count() == 0) {
+      grace.cancel();
     }
   }
 
@@ -113,6 +124,13 @@ struct server::impl {
     for (const auto& conn : snapshot()) {
       close_when_idle(conn);
     }
+    // Stop claiming outbox rows; sends in flight may finish within the grace period.
+    sender.stop([this] {
+      asio::post(control, [this] {
+        sender_drained = true;
+        finish_if_idle();
+      });
+    });
     grace.expires_after(settings.server.shutdown_grace);
     grace.async_wait([this](boost::system::error_code ec) {
       if (ec) {
@@ -122,12 +140,11 @@ struct server::impl {
       for (const auto& conn : snapshot()) {
         close_now(conn);
       }
-      // Requests still waiting for storage cannot be answered any more; stop the loop.
+      // Requests still waiting for storage cannot be answered any more, and sends still waiting for
+      // LINE are abandoned (their rows are claimed again after the lease); stop the loop.
       io.stop();
     });
-    if (live_count() == 0) {
-      grace.cancel();
-    }
+    finish_if_idle();
   }
 };
 
@@ -135,6 +152,8 @@ server::server(const config::settings& settings, storage::service& store)
     : impl_(std::make_unique<impl>(settings, store)) {
   store.set_batch_observer(
       [this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
+  // Runs on a storage thread after new outbox rows committed; notify() only posts to the sender.
+  store.set_outbox_notifier([this] { impl_->sender.notify(); });
 }
 
 server::~server() = default;
@@ -169,6 +188,7 @@ void server::run(bool handle_signals) {
   }
   auto& state = *impl_;
   asio::co_spawn(state.control, state.accept_loop(), asio::detached);
+  state.sender.start();
   if (handle_signals) {
     state.signals.add(SIGINT);
     state.signals.add(SIGTERM);
