@@ -120,12 +120,14 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
   const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_seen");
   const facts f = read_facts(tx, row.tenant_id, resident_id);
   // The rules judge the moment the resident wrote (LINE's timestamp), not when we got round to it.
-  const routing::instant at{std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds{ev.timestamp_ms})};
+  const routing::instant at{
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds{ev.timestamp_ms})};
   const std::string_view text = ev.message_type == "text" ? std::string_view(ev.text) : std::string_view();
   const bool standby = ev.mode == routing::line_event_mode::standby;
   const routing::message_decision d =
-      ctx.rules != nullptr ? routing::decide_message(*ctx.rules, at, text, standby, f.resident, f.consultation)
-                           : accept_all(at, f.consultation);
+      ctx.rules != nullptr
+          ? routing::decide_message(*ctx.rules, at, text, standby, f.resident, f.consultation)
+          : accept_all(at, f.consultation);
 
   std::string consultation_id;
   if (d.attach_to_open && f.consultation.open) {
@@ -133,10 +135,10 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
     tx.exec_prepared0("consultation_continue", row.tenant_id, consultation_id, row.occurred_at, d.mark_urgent,
                       epoch_seconds(d.due_at));
   } else if (d.open_consultation) {
-    consultation_id = tx.exec_prepared1("consultation_open", row.tenant_id, resident_id, row.occurred_at,
-                                        d.mark_urgent, std::string(arrival_name(ctx, d.arrived)),
-                                        epoch_seconds(d.due_at))[0]
-                          .as<std::string>();
+    consultation_id =
+        tx.exec_prepared1("consultation_open", row.tenant_id, resident_id, row.occurred_at, d.mark_urgent,
+                          std::string(arrival_name(ctx, d.arrived)), epoch_seconds(d.due_at))[0]
+            .as<std::string>();
   }
   // Outside the service period with nothing open, no consultation exists to hold the message; the
   // event itself stays in the inbox.
@@ -145,8 +147,8 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
     if (kind == "text") {
       const sealed body = ctx.keys.seal(ev.text, row.tenant_id + "/message");
       tx.exec_prepared0("message_insert", row.tenant_id, consultation_id, resident_id, kind, ev.message_id,
-                        pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), row.occurred_at,
-                        row.event_id);
+                        pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id),
+                        row.occurred_at, row.event_id);
     } else {
       tx.exec_prepared0("message_insert", row.tenant_id, consultation_id, resident_id, kind, ev.message_id,
                         nullptr, nullptr, row.occurred_at, row.event_id);
@@ -156,8 +158,8 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
     tx.exec_prepared0("resident_off_hours_answered", row.tenant_id, resident_id,
                       epoch_seconds(*d.off_hours_answered_for));
   }
-  const answer_target target{row.tenant_id, row.channel_key, resident_id, consultation_id, row.event_id,
-                             ev.reply_token, row.received_at, row.occurred_at};
+  const answer_target target{row.tenant_id, row.channel_key, resident_id,     consultation_id,
+                             row.event_id,  ev.reply_token,  row.received_at, row.occurred_at};
   return write_answers(tx, ctx.keys, target, d.answers, ctx.reply_token_usable);
 }
 

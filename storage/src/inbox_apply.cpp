@@ -67,8 +67,8 @@ bool answer_follow(pqxx::transaction_base& tx, const apply_context& ctx, const i
     return false;
   }
   const auto answers = routing::decide_follow(*ctx.rules, ev.mode == routing::line_event_mode::standby);
-  const answer_target target{row.tenant_id, row.channel_key, resident_id, {}, row.event_id,
-                             ev.reply_token, row.received_at, row.occurred_at};
+  const answer_target target{row.tenant_id, row.channel_key, resident_id,     {},
+                             row.event_id,  ev.reply_token,  row.received_at, row.occurred_at};
   return write_answers(tx, ctx.keys, target, answers, ctx.reply_token_usable);
 }
 

@@ -47,7 +47,8 @@ bool apply_event(pqxx::transaction_base& tx, const apply_context& ctx, const inb
 
 // Shared by the handlers: creates or refreshes the event's resident; returns its id. `statement` is
 // one of "resident_follow", "resident_unfollow", "resident_seen".
-[[nodiscard]] std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
-                                          const routing::line_event& ev, const char* statement);
+[[nodiscard]] std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys,
+                                          const inbox_row& row, const routing::line_event& ev,
+                                          const char* statement);
 
 }  // namespace yorisoi::storage::detail

@@ -61,7 +61,8 @@ std::string line_messages_json(const std::vector<routing::auto_answer>& answers)
   return json::serialize(messages);
 }
 
-std::optional<std::string> age_band_of_postback(std::string_view data, const std::vector<std::string>& bands) {
+std::optional<std::string> age_band_of_postback(std::string_view data,
+                                                const std::vector<std::string>& bands) {
   if (!data.starts_with(age_band_postback_prefix)) {
     return std::nullopt;
   }

@@ -105,7 +105,8 @@ std::vector<outbox_item> claim_outbox(pqxx::connection& conn, const keyring& key
     item.previous_attempt_unknown = r[5].as<std::string>() == "sending";
     item.previous_via = r[6].as<std::string>();
     try {
-      item.line_user_id = keys.open(sealed{r[8].as<std::uint32_t>(), bytes_of(r[7])}, item.tenant_id + "/resident");
+      item.line_user_id =
+          keys.open(sealed{r[8].as<std::uint32_t>(), bytes_of(r[7])}, item.tenant_id + "/resident");
       const std::string context = item.tenant_id + "/outbox";
       item.messages_json = keys.open(sealed{r[10].as<std::uint32_t>(), bytes_of(r[9])}, context);
       if (!r[11].is_null()) {
@@ -130,9 +131,9 @@ bool complete_outbox(pqxx::connection& conn, const outbox_report& report) {
   const auto retry_us =
       std::chrono::duration_cast<std::chrono::microseconds>(report.retry_at.time_since_epoch()).count();
   pqxx::nontransaction tx(conn, "outbox_complete");
-  const pqxx::result r =
-      tx.exec_prepared("outbox_complete", report.tenant_id, report.outbox_id, std::string(state_of(report.outcome)),
-                       report.via, report.http_status, report.error, report.request_id, static_cast<long long>(retry_us));
+  const pqxx::result r = tx.exec_prepared(
+      "outbox_complete", report.tenant_id, report.outbox_id, std::string(state_of(report.outcome)),
+      report.via, report.http_status, report.error, report.request_id, static_cast<long long>(retry_us));
   return r.affected_rows() > 0;
 }
 

@@ -18,8 +18,8 @@ void prepare_outbox_statements(pqxx::connection& conn);
 // Claims up to `limit` due rows (see service::claim_outbox) in one transaction and opens their sealed
 // fields. A row whose fields cannot be opened (a key removed from the keyring) is marked failed rather
 // than handed over or left to be re-claimed forever. Throws on database errors.
-[[nodiscard]] std::vector<outbox_item> claim_outbox(pqxx::connection& conn, const keyring& keys, std::size_t limit,
-                                                    std::chrono::seconds lease);
+[[nodiscard]] std::vector<outbox_item> claim_outbox(pqxx::connection& conn, const keyring& keys,
+                                                    std::size_t limit, std::chrono::seconds lease);
 
 // Records a sender's outcome; false when no row was in a state to take it (unknown id, or a late report
 // for a row another sender already finished). Throws on database errors.

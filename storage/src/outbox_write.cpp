@@ -38,7 +38,8 @@ void prepare_outbox_write_statements(pqxx::connection& conn) {
 }
 
 bool write_answers(pqxx::transaction_base& tx, const keyring& keys, const answer_target& target,
-                   const std::vector<routing::auto_answer>& answers, std::chrono::seconds reply_token_usable) {
+                   const std::vector<routing::auto_answer>& answers,
+                   std::chrono::seconds reply_token_usable) {
   if (answers.empty()) {
     return false;
   }
@@ -46,20 +47,21 @@ bool write_answers(pqxx::transaction_base& tx, const keyring& keys, const answer
   const sealed messages = keys.seal(line_messages_json(answers), context);
   std::string outbox_id;
   if (target.reply_token.empty()) {
-    outbox_id = tx.exec_prepared1("outbox_insert", target.tenant_id, target.channel_key, target.resident_id,
-                                  target.consultation_id, std::string(kind_name(answers.front().kind)),
-                                  pqxx::binarystring(messages.blob), static_cast<std::int32_t>(messages.key_id),
-                                  nullptr, nullptr, target.received_at,
-                                  static_cast<long long>(reply_token_usable.count()), target.event_id)[0]
-                    .as<std::string>();
+    outbox_id =
+        tx.exec_prepared1("outbox_insert", target.tenant_id, target.channel_key, target.resident_id,
+                          target.consultation_id, std::string(kind_name(answers.front().kind)),
+                          pqxx::binarystring(messages.blob), static_cast<std::int32_t>(messages.key_id),
+                          nullptr, nullptr, target.received_at,
+                          static_cast<long long>(reply_token_usable.count()), target.event_id)[0]
+            .as<std::string>();
   } else {
     const sealed token = keys.seal(target.reply_token, context);
     outbox_id = tx.exec_prepared1("outbox_insert", target.tenant_id, target.channel_key, target.resident_id,
                                   target.consultation_id, std::string(kind_name(answers.front().kind)),
-                                  pqxx::binarystring(messages.blob), static_cast<std::int32_t>(messages.key_id),
-                                  pqxx::binarystring(token.blob), static_cast<std::int32_t>(token.key_id),
-                                  target.received_at, static_cast<long long>(reply_token_usable.count()),
-                                  target.event_id)[0]
+                                  pqxx::binarystring(messages.blob),
+                                  static_cast<std::int32_t>(messages.key_id), pqxx::binarystring(token.blob),
+                                  static_cast<std::int32_t>(token.key_id), target.received_at,
+                                  static_cast<long long>(reply_token_usable.count()), target.event_id)[0]
                     .as<std::string>();
   }
   if (!target.consultation_id.empty()) {
@@ -67,14 +69,15 @@ bool write_answers(pqxx::transaction_base& tx, const keyring& keys, const answer
     for (const routing::auto_answer& answer : answers) {
       const sealed body = keys.seal(answer.text, body_context);
       tx.exec_prepared0("message_out", target.tenant_id, target.consultation_id, target.resident_id,
-                        pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), target.occurred_at,
-                        target.event_id, outbox_id);
+                        pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id),
+                        target.occurred_at, target.event_id, outbox_id);
     }
   }
   return true;
 }
 
-void cancel_pending_auto(pqxx::transaction_base& tx, const std::string& tenant_id, const std::string& resident_id) {
+void cancel_pending_auto(pqxx::transaction_base& tx, const std::string& tenant_id,
+                         const std::string& resident_id) {
   tx.exec_prepared0("outbox_cancel_auto", tenant_id, resident_id);
 }
 

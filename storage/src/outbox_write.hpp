@@ -35,6 +35,7 @@ bool write_answers(pqxx::transaction_base& tx, const keyring& keys, const answer
                    const std::vector<routing::auto_answer>& answers, std::chrono::seconds reply_token_usable);
 
 // Cancels the resident's automatic answers not yet claimed (the resident unfollowed: no pushes).
-void cancel_pending_auto(pqxx::transaction_base& tx, const std::string& tenant_id, const std::string& resident_id);
+void cancel_pending_auto(pqxx::transaction_base& tx, const std::string& tenant_id,
+                         const std::string& resident_id);
 
 }  // namespace yorisoi::storage::detail

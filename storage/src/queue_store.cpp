@@ -57,7 +57,8 @@ std::vector<queue_row> list_queue(pqxx::connection& conn, const std::string& ten
   return out;
 }
 
-std::size_t close_idle(pqxx::connection& conn, const std::map<std::string, std::chrono::minutes>& idle_after) {
+std::size_t close_idle(pqxx::connection& conn,
+                       const std::map<std::string, std::chrono::minutes>& idle_after) {
   pqxx::work tx(conn, "idle_close");
   if (!tx.exec_prepared1("idle_lock")[0].as<bool>()) {
     return 0;

@@ -87,9 +87,10 @@ struct service::impl {
                     [this] { notify_outbox(); });
     }
     if (!opts.idle_close_after.empty()) {
-      idle.emplace(opts.idle_close_after,
-                   detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout * 10, "yorisoi-idle")),
-                   idle_close_every);
+      idle.emplace(
+          opts.idle_close_after,
+          detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout * 10, "yorisoi-idle")),
+          idle_close_every);
     }
   }
 
@@ -234,7 +235,8 @@ void service::set_outbox_notifier(std::function<void()> notify) {
   impl_->outbox_notifier = std::move(notify);
 }
 
-void service::list_queue(std::string tenant_id, std::function<void(std::optional<std::vector<queue_row>>)> done) {
+void service::list_queue(std::string tenant_id,
+                         std::function<void(std::optional<std::vector<queue_row>>)> done) {
   auto job = [done, tenant_id = std::move(tenant_id)](detail::db_connection& db) {
     std::optional<std::vector<queue_row>> rows;
     try {

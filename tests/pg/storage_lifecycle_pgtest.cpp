@@ -47,7 +47,8 @@ TEST_F(idle_pg, idle_consultations_close_and_a_later_message_opens_a_new_one) {
           text_at("I2", ms_ago(std::chrono::minutes{5}), "今の相談", "U2")});
   ASSERT_TRUE(eventually([&] {
     svc_->poke_idle_closer();
-    return count(url(), "SELECT count(*) FROM consultation WHERE state = 'closed' AND closed_at IS NOT NULL") == 1;
+    return count(url(),
+                 "SELECT count(*) FROM consultation WHERE state = 'closed' AND closed_at IS NOT NULL") == 1;
   }));
   EXPECT_EQ(count(url(),
                   "SELECT count(*) FROM consultation c JOIN message m USING (tenant_id, consultation_id) "

@@ -54,14 +54,17 @@ TEST_F(outbox_pg, sent_records_the_delivery) {
   auto r = report(items[0], outbox_outcome::sent, "reply", 200);
   r.request_id = "req-1";
   EXPECT_TRUE(complete_sync(*svc_, r));
-  EXPECT_EQ(count(url(),
-                  "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_at IS NOT NULL AND last_via = 'reply' "
-                  "AND line_request_id = 'req-1' AND last_status = 200 AND lease_until IS NULL"),
-            1);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM outbox WHERE state = 'sent' AND sent_at IS NOT NULL AND last_via = 'reply' "
+            "AND line_request_id = 'req-1' AND last_status = 200 AND lease_until IS NULL"),
+      1);
   // The transcript's outbound messages show it as delivered.
-  EXPECT_EQ(count(url(),
-                  "SELECT count(*) FROM message m JOIN outbox o USING (tenant_id, outbox_id) WHERE o.state = 'sent'"),
-            2);
+  EXPECT_EQ(
+      count(
+          url(),
+          "SELECT count(*) FROM message m JOIN outbox o USING (tenant_id, outbox_id) WHERE o.state = 'sent'"),
+      2);
   make_due();
   EXPECT_TRUE(claim_sync(*svc_).empty());
   EXPECT_FALSE(complete_sync(*svc_, r));  // already finished
@@ -76,7 +79,8 @@ TEST_F(outbox_pg, retry_waits_until_due_and_never_reuses_the_reply_token) {
   r.retry_at = std::chrono::system_clock::now() + std::chrono::hours{1};
   EXPECT_TRUE(complete_sync(*svc_, r));
   EXPECT_EQ(count(url(),
-                  "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_attempt_at > now() + interval '50 min' "
+                  "SELECT count(*) FROM outbox WHERE state = 'pending' AND next_attempt_at > now() + "
+                  "interval '50 min' "
                   "AND last_status = 500 AND last_error = 'Internal Server Error' AND last_via = 'reply'"),
             1);
   EXPECT_TRUE(claim_sync(*svc_).empty());
@@ -97,10 +101,11 @@ TEST_F(outbox_pg, failed_is_recorded_and_never_retried) {
   auto r = report(items[0], outbox_outcome::failed, "push", 400);
   r.error = "The request body has 1 error(s)";
   EXPECT_TRUE(complete_sync(*svc_, r));
-  EXPECT_EQ(count(url(),
-                  "SELECT count(*) FROM outbox WHERE state = 'failed' AND last_status = 400 AND last_via = 'push' "
-                  "AND last_error = 'The request body has 1 error(s)' AND sent_at IS NULL"),
-            1);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM outbox WHERE state = 'failed' AND last_status = 400 AND last_via = 'push' "
+            "AND last_error = 'The request body has 1 error(s)' AND sent_at IS NULL"),
+      1);
   make_due();
   EXPECT_TRUE(claim_sync(*svc_).empty());
 }
@@ -109,7 +114,9 @@ TEST_F(outbox_pg, an_expired_lease_is_claimed_again_as_unknown_without_the_reply
   one_row();
   ASSERT_EQ(claim_sync(*svc_).size(), 1U);
   // The sender died mid-send: its lease runs out.
-  sql(url(), "UPDATE outbox SET lease_until = now() - interval '1 second', next_attempt_at = now() - interval '1 second'");
+  sql(url(),
+      "UPDATE outbox SET lease_until = now() - interval '1 second', next_attempt_at = now() - interval '1 "
+      "second'");
   const auto items = claim_sync(*svc_);
   ASSERT_EQ(items.size(), 1U);
   EXPECT_TRUE(items[0].previous_attempt_unknown);
@@ -140,9 +147,11 @@ TEST_F(outbox_pg, an_unknown_row_is_not_recorded) {
 TEST_F(outbox_pg, two_services_claiming_concurrently_never_share_a_row) {
   one_row();
   constexpr int rows = 400;
-  sql(url(), "INSERT INTO outbox (tenant_id, channel_key, resident_id, origin, kind, messages, messages_key_id) "
-             "SELECT tenant_id, channel_key, resident_id, 'counsellor', 'reply', messages, messages_key_id "
-             "FROM outbox, generate_series(2, " + std::to_string(rows) + ")");
+  sql(url(),
+      "INSERT INTO outbox (tenant_id, channel_key, resident_id, origin, kind, messages, messages_key_id) "
+      "SELECT tenant_id, channel_key, resident_id, 'counsellor', 'reply', messages, messages_key_id "
+      "FROM outbox, generate_series(2, " +
+          std::to_string(rows) + ")");
   service other(opts(false), make_keys({1}));
   other.start();
   std::mutex mutex;

@@ -25,8 +25,9 @@ TEST_F(routing_inbox_pg, saturday_messages_get_one_off_hours_answer_naming_monda
   // Off-hours answer and the first consultation's age question, in one call.
   EXPECT_EQ(json::parse(messages[0]).as_array().size(), 2U);
   // The first event's reply token rides along, usable for reply_token_usable after receipt.
-  EXPECT_EQ(open_sealed(url(), keys_, "SELECT reply_token, reply_token_key_id FROM outbox", "yamagata/outbox"),
-            "rt-S0");
+  EXPECT_EQ(
+      open_sealed(url(), keys_, "SELECT reply_token, reply_token_key_id FROM outbox", "yamagata/outbox"),
+      "rt-S0");
   EXPECT_EQ(count(url(),
                   "SELECT count(*) FROM outbox o JOIN inbox_event e ON e.event_id = o.source_event_id "
                   "WHERE e.webhook_event_id = 'S0' AND o.origin = 'auto' AND o.state = 'pending' "
@@ -36,23 +37,26 @@ TEST_F(routing_inbox_pg, saturday_messages_get_one_off_hours_answer_naming_monda
                   "SELECT count(*) FROM consultation WHERE arrival = 'off_hours' "
                   "AND due_at = '2023-02-20 18:00+09' AND waiting_since = '2023-02-18 10:00+09'"),
             1);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE off_hours_answered_for = '2023-02-20 18:00+09'"), 1);
+  EXPECT_EQ(
+      count(url(), "SELECT count(*) FROM resident WHERE off_hours_answered_for = '2023-02-20 18:00+09'"), 1);
   EXPECT_GE(notified_.load(), 1);
 }
 
 TEST_F(routing_inbox_pg, the_transcript_shows_the_automatic_answers_with_their_delivery_state) {
   ingest({text_at("S0", jst_ms(2023, 2, 18, 10, 0), "相談です")});
   EXPECT_EQ(count(url(), "SELECT count(*) FROM message WHERE direction = 'in'"), 1);
-  EXPECT_EQ(count(url(),
-                  "SELECT count(*) FROM message m JOIN outbox o USING (tenant_id, outbox_id) "
-                  "WHERE m.direction = 'out' AND m.consultation_id = o.consultation_id AND o.state = 'pending'"),
-            2);
-  EXPECT_EQ(open_sealed(url(), keys_,
-                        "SELECT m.body, m.body_key_id FROM message m JOIN outbox o USING (tenant_id, outbox_id) "
-                        "WHERE m.direction = 'out' ORDER BY m.message_id LIMIT 1",
-                        "yamagata/message")
-                .empty(),
-            false);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM message m JOIN outbox o USING (tenant_id, outbox_id) "
+            "WHERE m.direction = 'out' AND m.consultation_id = o.consultation_id AND o.state = 'pending'"),
+      2);
+  EXPECT_EQ(
+      open_sealed(url(), keys_,
+                  "SELECT m.body, m.body_key_id FROM message m JOIN outbox o USING (tenant_id, outbox_id) "
+                  "WHERE m.direction = 'out' ORDER BY m.message_id LIMIT 1",
+                  "yamagata/message")
+          .empty(),
+      false);
 }
 
 TEST_F(routing_inbox_pg, weekday_evening_message_is_queued_as_staffed_without_an_answer) {
@@ -84,7 +88,8 @@ TEST_F(routing_inbox_pg, a_returning_resident_writing_in_staffed_hours_gets_no_o
   ingest({text_at("A2", jst_ms(2023, 2, 21, 19, 0), "また来ました")});
   EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox"), 1);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE kind = 'age_question'"), 1);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE state = 'waiting' AND arrival = 'staffed'"), 1);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE state = 'waiting' AND arrival = 'staffed'"),
+            1);
 }
 
 TEST_F(routing_inbox_pg, crisis_at_three_is_urgent_first_in_queue_and_sends_the_contacts) {
@@ -96,13 +101,16 @@ TEST_F(routing_inbox_pg, crisis_at_three_is_urgent_first_in_queue_and_sends_the_
   const auto arr = json::parse(crisis[0]).as_array();
   ASSERT_GE(arr.size(), 2U);
   EXPECT_EQ(arr[0].at("text").as_string(), "いのちの電話 0120-783-556");
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE priority = 'urgent' AND arrival = 'off_hours'"), 1);
+  EXPECT_EQ(
+      count(url(), "SELECT count(*) FROM consultation WHERE priority = 'urgent' AND arrival = 'off_hours'"),
+      1);
   const auto queue = queue_sync(*svc_);
   ASSERT_EQ(queue.size(), 3U);
   EXPECT_TRUE(queue[0].urgent);
   EXPECT_FALSE(queue[1].urgent);
   EXPECT_EQ(queue[0].consultation_id,
-            sql(url(), "SELECT consultation_id::text FROM consultation WHERE priority = 'urgent'")[0][0].as<std::string>());
+            sql(url(), "SELECT consultation_id::text FROM consultation WHERE priority = 'urgent'")[0][0]
+                .as<std::string>());
   // The others by due time.
   EXPECT_EQ(queue[1].due_at, jst_point(2023, 2, 20, 19, 0));
   EXPECT_EQ(queue[2].due_at, jst_point(2023, 2, 20, 20, 0));
@@ -130,7 +138,8 @@ TEST_F(routing_inbox_pg, first_consultation_asks_the_age_band_with_postback_quic
     EXPECT_EQ(item.at("type").as_string(), "action");
     const auto& action = item.at("action").as_object();
     EXPECT_EQ(action.at("type").as_string(), "postback");
-    EXPECT_EQ(action.at("data").as_string(), "yorisoi:age_band=" + std::string(action.at("label").as_string()));
+    EXPECT_EQ(action.at("data").as_string(),
+              "yorisoi:age_band=" + std::string(action.at("label").as_string()));
     EXPECT_EQ(action.at("displayText").as_string(), action.at("label").as_string());
   }
   EXPECT_EQ(items[1].at("action").at("label").as_string(), "20代");
@@ -163,8 +172,9 @@ TEST_F(routing_inbox_pg, follow_writes_a_greeting_with_the_reply_token) {
   const auto rows = outbox_messages("kind = 'greeting'");
   ASSERT_EQ(rows.size(), 1U);
   EXPECT_EQ(json::parse(rows[0]).as_array()[0].at("text").as_string(), pilot_rules().texts.greeting);
-  EXPECT_EQ(open_sealed(url(), keys_, "SELECT reply_token, reply_token_key_id FROM outbox", "yamagata/outbox"),
-            "rt-follow");
+  EXPECT_EQ(
+      open_sealed(url(), keys_, "SELECT reply_token, reply_token_key_id FROM outbox", "yamagata/outbox"),
+      "rt-follow");
   EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE consultation_id IS NULL AND origin = 'auto'"), 1);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation"), 0);
 }
@@ -190,10 +200,13 @@ TEST_F(routing_inbox_pg, standby_events_are_applied_without_answers) {
 TEST_F(routing_inbox_pg, out_of_service_opens_nothing_and_answers) {
   ingest({text_at("O1", jst_ms(2023, 2, 15, 19, 0), "相談できますか")});
   EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation"), 0);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE kind = 'out_of_service' AND consultation_id IS NULL"),
-            1);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE process_error IS NULL AND processed_at IS NOT NULL"),
-            1);
+  EXPECT_EQ(
+      count(url(), "SELECT count(*) FROM outbox WHERE kind = 'out_of_service' AND consultation_id IS NULL"),
+      1);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM inbox_event WHERE process_error IS NULL AND processed_at IS NOT NULL"),
+      1);
 }
 
 TEST_F(routing_inbox_pg, unfollow_cancels_pending_automatic_answers_and_claim_skips_them) {

@@ -46,8 +46,8 @@ struct event_spec {
   std::int64_t timestamp_ms = 0;
   std::string reply_token;  // empty: none
   bool standby = false;
-  std::string message_id;   // message events
-  std::string text;         // text messages
+  std::string message_id;  // message events
+  std::string text;        // text messages
   std::string postback_data;
 };
 
@@ -64,7 +64,8 @@ inline routing::line_event event_of(const event_spec& s) {
   ev.reply_token = s.reply_token;
   std::string json = R"({"type":")" + s.type + R"(","mode":")" + (s.standby ? "standby" : "active") +
                      R"(","timestamp":)" + std::to_string(s.timestamp_ms) + R"(,"webhookEventId":")" +
-                     s.webhook_event_id + R"(","deliveryContext":{"isRedelivery":false},"source":{"type":"user",)" +
+                     s.webhook_event_id +
+                     R"(","deliveryContext":{"isRedelivery":false},"source":{"type":"user",)" +
                      R"("userId":")" + s.user_id + "\"}";
   if (!s.reply_token.empty()) {
     json += R"(,"replyToken":")" + s.reply_token + "\"";
@@ -111,7 +112,8 @@ inline std::vector<outbox_item> claim_sync(service& svc, std::size_t limit = 100
                                            std::chrono::seconds lease = std::chrono::seconds{60}) {
   using result = std::optional<std::vector<outbox_item>>;
   auto r = await_callback<result>(
-      [&](std::function<void(result)> done) { svc.claim_outbox(limit, lease, std::move(done)); }, "claim_outbox");
+      [&](std::function<void(result)> done) { svc.claim_outbox(limit, lease, std::move(done)); },
+      "claim_outbox");
   EXPECT_TRUE(r.has_value()) << "claim_outbox reported a database error";
   return r.value_or(std::vector<outbox_item>{});
 }
@@ -167,7 +169,8 @@ class routing_pg : public storage_pg {
     std::vector<std::string> out;
     for (const auto& r : sql(url(), "SELECT messages, messages_key_id FROM outbox WHERE " + where +
                                         " ORDER BY created_at, outbox_id")) {
-      out.push_back(keys_.open(sealed{r[1].as<std::uint32_t>(), pqxx::binarystring(r[0]).str()}, "yamagata/outbox"));
+      out.push_back(
+          keys_.open(sealed{r[1].as<std::uint32_t>(), pqxx::binarystring(r[0]).str()}, "yamagata/outbox"));
     }
     return out;
   }

@@ -1,7 +1,7 @@
 #include "line_messages.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace yorisoi::storage::detail {
 namespace {
@@ -37,7 +37,8 @@ TEST(line_messages, quick_replies_are_postback_actions) {
 
 TEST(line_messages, texts_are_escaped) {
   const std::vector<auto_answer> answers{{auto_answer_kind::greeting, "a \"quoted\"\nline\\", {}}};
-  EXPECT_EQ(json::parse(line_messages_json(answers)).as_array()[0].at("text").as_string(), "a \"quoted\"\nline\\");
+  EXPECT_EQ(json::parse(line_messages_json(answers)).as_array()[0].at("text").as_string(),
+            "a \"quoted\"\nline\\");
 }
 
 TEST(line_messages, age_band_postbacks_name_only_offered_bands) {

@@ -32,8 +32,8 @@ class storage_error : public std::runtime_error {
 };
 
 struct options {
-  std::string url;                             // libpq connection string or URI
-  unsigned pool_size = 4;                      // general workers (console/API, readiness)
+  std::string url;         // libpq connection string or URI
+  unsigned pool_size = 4;  // general workers (console/API, readiness)
   // Group-commit writers. One per instance keeps arrival order equal to commit order (and cannot
   // deadlock on a redelivered batch); requests queued during a commit still share the next one.
   unsigned ingest_workers = 1;
@@ -60,7 +60,7 @@ struct options {
 // One outbox row claimed for sending. Sensitive fields are opened (decrypted) for the sender only.
 struct outbox_item {
   std::string tenant_id;
-  std::string outbox_id;    // uuid; also the X-Line-Retry-Key of a push
+  std::string outbox_id;  // uuid; also the X-Line-Retry-Key of a push
   std::string channel_key;
   std::string line_user_id;   // push target; sensitive: never log
   std::string messages_json;  // JSON array of LINE message objects (1–5); sensitive: never log
