@@ -13,11 +13,15 @@ namespace {
 // answers only; a counsellor's reply is still attempted and fails visibly). The reply token is cleared
 // on every claim: it is handed over once, on the first attempt and only while usable, because a second
 // reply with it would fail and a reply of unknown outcome must not be repeated.
+// last_via is set to the way this claim implies (reply when a token is handed over, else push) and the
+// sender's report overwrites it with the way actually used; so when a sender dies mid-send, the next
+// claim's previous_via still says whether a reply may have been delivered.
 constexpr const char* claim_sql = R"sql(
 WITH due AS (
-  SELECT tenant_id, outbox_id, state AS was_state, attempts AS was_attempts,
+  SELECT tenant_id, outbox_id, state AS was_state, attempts AS was_attempts, last_via AS was_via,
          reply_token AS token, reply_token_key_id AS token_key_id,
-         coalesce(reply_token_expires_at > now(), false) AS token_usable
+         attempts = 0 AND reply_token IS NOT NULL AND coalesce(reply_token_expires_at > now(), false)
+           AS hand_token
     FROM outbox
    WHERE state IN ('pending', 'sending') AND next_attempt_at <= now()
    ORDER BY next_attempt_at
@@ -29,14 +33,16 @@ UPDATE outbox AS o
        attempts = CASE WHEN o.origin = 'auto' AND NOT r.followed THEN o.attempts ELSE o.attempts + 1 END,
        lease_until = now() + $2::bigint * interval '1 second',
        next_attempt_at = now() + $2::bigint * interval '1 second',
+       last_via = CASE WHEN o.origin = 'auto' AND NOT r.followed THEN o.last_via
+                       WHEN due.hand_token THEN 'reply' ELSE 'push' END,
        reply_token = NULL,
        reply_token_key_id = NULL
   FROM due, resident AS r
  WHERE o.tenant_id = due.tenant_id AND o.outbox_id = due.outbox_id
    AND r.tenant_id = o.tenant_id AND r.resident_id = o.resident_id
 RETURNING o.tenant_id, o.outbox_id::text, o.channel_key, o.state, o.attempts, due.was_state,
-          coalesce(o.last_via, ''), r.line_user_id, r.line_user_key_id, o.messages, o.messages_key_id,
-          CASE WHEN due.was_attempts = 0 AND due.token_usable THEN due.token END, due.token_key_id
+          coalesce(due.was_via, ''), r.line_user_id, r.line_user_key_id, o.messages, o.messages_key_id,
+          CASE WHEN due.hand_token THEN due.token END, due.token_key_id
 )sql";
 
 constexpr const char* unopenable_sql = R"sql(

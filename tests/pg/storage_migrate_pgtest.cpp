@@ -15,7 +15,7 @@ TEST_F(migrate_pg, from_empty_database) {
   EXPECT_GE(service::schema_version(), 1);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM schema_migrations"), service::schema_version());
   EXPECT_EQ(count(url(), "SELECT max(version) FROM schema_migrations"), service::schema_version());
-  for (const char* table : {"inbox_event", "resident", "consultation", "message"}) {
+  for (const char* table : {"inbox_event", "resident", "consultation", "message", "outbox"}) {
     EXPECT_EQ(count(url(), std::string("SELECT count(*) FROM pg_tables WHERE tablename = '") + table + "'"),
               1)
         << table;
@@ -24,9 +24,9 @@ TEST_F(migrate_pg, from_empty_database) {
   EXPECT_EQ(count(url(), R"sql(
     SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
-     WHERE i.indisprimary AND c.relname IN ('inbox_event', 'resident', 'consultation', 'message')
+     WHERE i.indisprimary AND c.relname IN ('inbox_event', 'resident', 'consultation', 'message', 'outbox')
        AND a.attname = 'tenant_id')sql"),
-            4);
+            5);
 }
 
 TEST_F(migrate_pg, twice_is_a_no_op) {

@@ -120,8 +120,18 @@ TEST_F(outbox_pg, an_expired_lease_is_claimed_again_as_unknown_without_the_reply
   const auto items = claim_sync(*svc_);
   ASSERT_EQ(items.size(), 1U);
   EXPECT_TRUE(items[0].previous_attempt_unknown);
+  // The lost attempt had the reply token: a reply may have been delivered.
+  EXPECT_EQ(items[0].previous_via, "reply");
   EXPECT_EQ(items[0].reply_token, "");
   EXPECT_EQ(items[0].attempts, 2U);
+  // Lost again, now without a token: that attempt was a push.
+  sql(url(),
+      "UPDATE outbox SET lease_until = now() - interval '1 second', next_attempt_at = now() - interval '1 "
+      "second'");
+  const auto again = claim_sync(*svc_);
+  ASSERT_EQ(again.size(), 1U);
+  EXPECT_EQ(again[0].previous_via, "push");
+  EXPECT_EQ(again[0].attempts, 3U);
 }
 
 TEST_F(outbox_pg, a_reply_token_past_its_expiry_is_not_handed_over) {
@@ -132,6 +142,7 @@ TEST_F(outbox_pg, a_reply_token_past_its_expiry_is_not_handed_over) {
   EXPECT_EQ(items[0].reply_token, "");
   EXPECT_EQ(items[0].attempts, 1U);
   EXPECT_FALSE(items[0].previous_attempt_unknown);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE last_via = 'push'"), 1);
 }
 
 TEST_F(outbox_pg, an_unknown_row_is_not_recorded) {

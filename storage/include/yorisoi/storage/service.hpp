@@ -69,7 +69,11 @@ struct outbox_item {
   // A previous attempt's outcome is unknown (the sender died or timed out after sending). A reply that
   // may have been delivered must not be followed by a push of the same messages.
   bool previous_attempt_unknown = false;
-  std::string previous_via;  // "reply" | "push" | "" (never attempted)
+  // "reply" | "push" | "" (never attempted): the way the previous attempt used — as reported, or,
+  // when it was never reported (previous_attempt_unknown), the way its claim implied: "reply" when a
+  // reply token was handed over. A sender given a reply_token must therefore try reply first (or
+  // report the way it used).
+  std::string previous_via;
 };
 
 enum class outbox_outcome {
