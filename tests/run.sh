@@ -25,7 +25,7 @@ done
 # npm packages the tests use, pinned by their lockfiles.
 for dir in tests/holidays; do
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-    (cd "$dir" && npm ci --silent --no-audit --no-fund)
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 done
 
