@@ -32,7 +32,8 @@ constexpr const char* usage = R"(usage:
 Environment overrides (YORISOI_LISTEN=host:port, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, ...)
 apply on top of the file; secrets come from the environment variables or files the file names.
 YORISOI_REPLY_TOKEN_USABLE_SECONDS (default 50) bounds how long after a webhook its reply token is
-used; later answers go by push (tests set 0 to force push).
+used; later answers go by push (tests set 0 to force push). YORISOI_IDLE_CLOSE=off keeps idle
+consultations open (tests replaying events of past dates).
 )";
 
 struct command_line {
@@ -89,8 +90,11 @@ yorisoi::storage::options storage_options(const yorisoi::config::settings& setti
   opts.ingest_workers = settings.database.ingest_workers;
   opts.ingest_max_batch = settings.database.ingest_max_batch;
   opts.tenant_rules = yorisoi::gateway::make_all_tenant_rules(settings);
-  for (const auto& tenant : settings.tenants) {
-    opts.idle_close_after.emplace(tenant.id, tenant.idle_close_after);
+  const char* idle_close = std::getenv("YORISOI_IDLE_CLOSE");
+  if (idle_close == nullptr || std::string_view(idle_close) != "off") {
+    for (const auto& tenant : settings.tenants) {
+      opts.idle_close_after.emplace(tenant.id, tenant.idle_close_after);
+    }
   }
   if (const auto usable = reply_token_usable_override()) {
     opts.reply_token_usable = *usable;

@@ -252,8 +252,13 @@ asio::awaitable<line_answer> line_http::post(std::string path, std::string acces
       }
     }
     conn->lowest().expires_at(deadline);
-    exchange_result result = conn->tls ? co_await exchange(*conn->tls, conn->buffer, request)
-                                       : co_await exchange(*conn->plain, conn->buffer, request);
+    // Not `cond ? co_await a : co_await b`: GCC 12 destroys that temporary twice.
+    exchange_result result;
+    if (conn->tls) {
+      result = co_await exchange(*conn->tls, conn->buffer, request);
+    } else {
+      result = co_await exchange(*conn->plain, conn->buffer, request);
+    }
     if (!result.ec) {
       line_answer answer = to_answer(result.response);
       if (result.response.keep_alive()) {

@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -68,12 +69,10 @@ e2e_environment::~e2e_environment() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-std::unique_ptr<server_process> e2e_environment::make_server() const {
-  return std::make_unique<server_process>(
-      config_, dir_,
-      std::vector<std::pair<std::string, std::string>>{
+std::unique_ptr<server_process> e2e_environment::make_server(const environment_list& overrides) const {
+  environment_list environment{
           {"YAMAGATA_LINE_CHANNEL_SECRET", channel_secret},
-          {"YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN", "e2e-access-token"},
+          {"YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN", access_token},
           // base64 of 32 bytes each; test values only.
           {"E2E_ENCRYPTION_KEYS", "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
           {"E2E_PSEUDONYM_PEPPER", "ZTJlLXBlcHBlci1lMmUtcGVwcGVyLWUyZS1wZXBwZXI="},
@@ -81,11 +80,21 @@ std::unique_ptr<server_process> e2e_environment::make_server() const {
           {"YORISOI_LISTEN", ""},
           {"YORISOI_DATABASE_URL", ""},
           {"YORISOI_LINE_API_BASE", "http://127.0.0.1:9"},
-      });
+  };
+  for (const auto& [name, value] : overrides) {
+    const auto same = std::find_if(environment.begin(), environment.end(),
+                                   [&name = name](const auto& entry) { return entry.first == name; });
+    if (same != environment.end()) {
+      same->second = value;
+    } else {
+      environment.emplace_back(name, value);
+    }
+  }
+  return std::make_unique<server_process>(config_, dir_, std::move(environment));
 }
 
-std::unique_ptr<server_process> e2e_environment::start_ready_server() const {
-  auto server = make_server();
+std::unique_ptr<server_process> e2e_environment::start_ready_server(const environment_list& overrides) const {
+  auto server = make_server(overrides);
   server->start();
   if (!server->wait_ready()) {
     throw std::runtime_error("yorisoi never became ready:\n" + server->log());

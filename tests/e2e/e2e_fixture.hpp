@@ -18,9 +18,12 @@ namespace yorisoi::e2e {
 
 inline constexpr const char* channel_secret = "e2e-channel-secret-0f1e2d3c4b5a6978";
 inline constexpr const char* channel_key = "yamagata";  // the example config's channel
+inline constexpr const char* access_token = "e2e-access-token";
 inline constexpr std::size_t body_limit = 64 * 1024;
 inline constexpr std::size_t header_limit = 4096;
 inline constexpr int header_timeout_ms = 1000;
+
+using environment_list = std::vector<std::pair<std::string, std::string>>;
 
 // A database, a work folder and a config file; servers are made from it.
 class e2e_environment {
@@ -30,9 +33,11 @@ class e2e_environment {
   ~e2e_environment();
 
   [[nodiscard]] const std::string& database_url() const { return database_->url(); }
-  [[nodiscard]] std::unique_ptr<server_process> make_server() const;
-  // Starts a server and waits until /readyz answers 200; fails the test otherwise.
-  [[nodiscard]] std::unique_ptr<server_process> start_ready_server() const;
+  [[nodiscard]] const std::filesystem::path& work_dir() const { return dir_; }
+  // `overrides` replace (or add to) the server's environment, e.g. YORISOI_LINE_API_BASE.
+  [[nodiscard]] std::unique_ptr<server_process> make_server(const environment_list& overrides = {}) const;
+  // Starts a server and waits until /readyz answers 200; throws otherwise.
+  [[nodiscard]] std::unique_ptr<server_process> start_ready_server(const environment_list& overrides = {}) const;
 
  private:
   std::unique_ptr<test::scratch_database> database_;
