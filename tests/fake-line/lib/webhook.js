@@ -33,13 +33,18 @@ function check_request(state, r) {
   if (r.event === 'unsend' && typeof r.messageId !== 'string') {
     return 'an unsend event needs messageId';
   }
+  if (r.timestamp !== undefined && !(Number.isSafeInteger(r.timestamp) && r.timestamp >= 0)) {
+    return 'timestamp must be milliseconds since the epoch (a non-negative integer)';
+  }
   if (r.mode !== undefined && r.mode !== 'active' && r.mode !== 'standby') {
     return 'mode must be active or standby';
   }
   return null;
 }
 
-// A new event object for request `r`; updates the resident's friendship for follow/unfollow.
+// A new event object for request `r`; updates the resident's friendship for follow/unfollow. An explicit
+// `timestamp` only dates the event (tests replay past moments); its reply token is issued now, as LINE
+// would for an event it sends now.
 function build_event(state, r, resident) {
   const now = r.timestamp !== undefined ? r.timestamp : state.now();
   const mode = r.mode || 'active';

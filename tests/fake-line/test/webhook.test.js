@@ -47,6 +47,27 @@ describe('webhooks', () => {
     assert.equal(answer.webhookEventId, event.webhookEventId);
   });
 
+  it('dates the event with an explicit timestamp, and its reply token is still fresh', async () => {
+    const timestamp = Date.UTC(2023, 1, 18, 1, 0, 0);  // 2023-02-18 10:00 JST
+    const answer = await h.request(fake.url, 'POST', '/_fake/webhook',
+      { json: { channel: 'yamagata', userId: h.resident_id, event: 'message', text: 'あの日', timestamp } });
+    assert.equal(answer.status, 200);
+    const event = JSON.parse(receiver.received[receiver.received.length - 1].body).events[0];
+    assert.equal(event.timestamp, timestamp);
+    const reply = await h.api(fake.url, 'POST', '/v2/bot/message/reply',
+      { replyToken: answer.body.replyToken, messages: [h.text_message('受け付けました')] });
+    assert.equal(reply.status, 200, reply.text);
+  });
+
+  it('refuses a timestamp that is not whole milliseconds', async () => {
+    for (const timestamp of ['2023-02-18', -1, 1.5]) {
+      const answer = await h.request(fake.url, 'POST', '/_fake/webhook',
+        { json: { channel: 'yamagata', event: 'message', text: 'x', timestamp } });
+      assert.equal(answer.status, 400, String(timestamp));
+      assert.match(answer.body.error, /timestamp/);
+    }
+  });
+
   it('builds follow, unfollow, postback and unsend events', async () => {
     const user = 'U' + 'a'.repeat(32);
     const send = (fields) => h.request(fake.url, 'POST', '/_fake/webhook', { json: { channel: 'yamagata', userId: user, ...fields } });
