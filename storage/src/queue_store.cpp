@@ -19,10 +19,12 @@ SELECT consultation_id::text, priority = 'urgent', state,
 
 constexpr const char* idle_lock_sql = "SELECT pg_try_advisory_xact_lock(7212461003)";
 
-// Same rule as routing::idle_expired: idle for at least the limit.
+// Same rule as routing::idle_expired: idle for at least the limit. A consultation with an unanswered
+// message (waiting_since set) is never idle: it waits for us, through a long holiday if need be.
 constexpr const char* close_idle_sql = R"sql(
 UPDATE consultation SET state = 'closed', closed_at = now()
- WHERE tenant_id = $1 AND state <> 'closed' AND last_message_at <= now() - $2::bigint * interval '1 minute'
+ WHERE tenant_id = $1 AND state <> 'closed' AND waiting_since IS NULL
+   AND last_message_at <= now() - $2::bigint * interval '1 minute'
 )sql";
 
 std::chrono::system_clock::time_point from_micros(long long us) {

@@ -44,7 +44,12 @@ class idle_pg : public routing_pg {
 
 TEST_F(idle_pg, idle_consultations_close_and_a_later_message_opens_a_new_one) {
   ingest({text_at("I1", ms_ago(std::chrono::minutes{120}), "前の相談", "U1"),
-          text_at("I2", ms_ago(std::chrono::minutes{5}), "今の相談", "U2")});
+          text_at("I2", ms_ago(std::chrono::minutes{5}), "今の相談", "U2"),
+          text_at("I0", ms_ago(std::chrono::minutes{120}), "まだ返事がない", "U3")});
+  // A counsellor answered U1 (the console does this later); U3's message is still unanswered.
+  sql(url(),
+      "UPDATE consultation c SET waiting_since = NULL, state = 'assigned' FROM message m "
+      "WHERE m.tenant_id = c.tenant_id AND m.consultation_id = c.consultation_id AND m.line_message_id = 'm-I1'");
   ASSERT_TRUE(eventually([&] {
     svc_->poke_idle_closer();
     return count(url(),
@@ -54,11 +59,12 @@ TEST_F(idle_pg, idle_consultations_close_and_a_later_message_opens_a_new_one) {
                   "SELECT count(*) FROM consultation c JOIN message m USING (tenant_id, consultation_id) "
                   "WHERE c.state = 'closed' AND m.line_message_id = 'm-I1'"),
             1);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE state = 'waiting'"), 1);
-  ingest({text_at("I3", ms_ago(std::chrono::minutes{0}), "また来ました", "U1")});
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation"), 3);
+  // Unanswered for two hours, yet never closed as idle.
   EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE state = 'waiting'"), 2);
-  EXPECT_EQ(queue_sync(*svc_).size(), 2U);
+  ingest({text_at("I3", ms_ago(std::chrono::minutes{0}), "また来ました", "U1")});
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation"), 4);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE state = 'waiting'"), 3);
+  EXPECT_EQ(queue_sync(*svc_).size(), 3U);
 }
 
 class xid_guard_pg : public routing_pg {};

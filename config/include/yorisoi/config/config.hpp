@@ -49,7 +49,7 @@ struct server_settings {
 struct database_settings {
   std::string url;             // libpq connection string or URI; YORISOI_DATABASE_URL overrides
   unsigned pool_size = 4;      // worker connections for console/API work
-  unsigned ingest_workers = 2; // connections that write webhook batches (group commit)
+  unsigned ingest_workers = 1; // writers of webhook batches (group commit); 1 keeps arrival order
   std::size_t ingest_max_batch = 1000;  // events per transaction at most
 
   friend bool operator==(const database_settings&, const database_settings&) = default;
