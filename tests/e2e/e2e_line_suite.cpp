@@ -41,14 +41,15 @@ std::size_t count_text(const json::array& deliveries, const std::string& marker)
   return n;
 }
 
-void e2e_line_suite::start_all(const environment_list& overrides) {
+void e2e_line_suite::start_all(const environment_list& overrides, const std::vector<std::string>& fake_args) {
   setup_error_.clear();
   if (!test::scratch_database::admin_url()) {
     return;
   }
   try {
     environment_ = std::make_unique<e2e_environment>();
-    fake_ = std::make_unique<fake_line_process>(environment_->work_dir(), channel_key, channel_secret, access_token);
+    fake_ = std::make_unique<fake_line_process>(environment_->work_dir(), channel_key, channel_secret, access_token,
+                                                fake_args);
     overrides_ = overrides;
     overrides_.emplace_back("YORISOI_LINE_API_BASE", fake_->base_url());
     // The events carry 2023 timestamps: the idle closer would close their consultations at once.

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace yorisoi::e2e {
 
@@ -30,8 +31,9 @@ inline constexpr const char* crisis_marker = "よりそいホットライン 012
 
 class e2e_line_suite : public ::testing::Test {
  protected:
-  // Starts everything; `overrides` go into yorisoi's environment. Errors are kept for SetUp().
-  static void start_all(const environment_list& overrides);
+  // Starts everything; `overrides` go into yorisoi's environment, `fake_args` to the fake's command
+  // line. Errors are kept for SetUp().
+  static void start_all(const environment_list& overrides, const std::vector<std::string>& fake_args = {});
   static void stop_all();
   void SetUp() override;
 

@@ -177,5 +177,27 @@ TEST_F(e2e_push, killed_between_commit_and_send_delivers_exactly_once_after_rest
   EXPECT_EQ(query_value("SELECT count(*) FROM outbox WHERE state <> 'sent'"), "0");
 }
 
+// The platform's reply tokens expire at once: yorisoi still thinks them usable, replies, is told the
+// token is invalid, and pushes the same answer in the same attempt.
+class e2e_expired_token : public e2e_line_suite {
+ protected:
+  static void SetUpTestSuite() { start_all({}, {"--reply-token-ttl-ms", "0"}); }
+  static void TearDownTestSuite() { stop_all(); }
+};
+
+TEST_F(e2e_expired_token, a_reply_refused_for_its_token_falls_back_to_push_once) {
+  const std::string user = user_of(send_message("", jst_ms(2023, 2, 18, 15, 0), "こんにちは"));
+  wait_settled();
+  const auto deliveries = deliveries_to(*fake_, user);
+  EXPECT_EQ(count_text(deliveries, off_hours_marker), 1u);
+  for (const auto& d : deliveries) {
+    EXPECT_EQ(d.at("via"), "push");
+  }
+  const auto replies = fake_->get("/_fake/calls?path=/v2/bot/message/reply").as_array();
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].at("status"), 400);
+  EXPECT_EQ(query_value("SELECT count(*) FROM outbox WHERE state <> 'sent'"), "0");
+}
+
 }  // namespace
 }  // namespace yorisoi::e2e

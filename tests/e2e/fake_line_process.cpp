@@ -27,13 +27,15 @@ constexpr auto poll_interval = std::chrono::milliseconds(10);
 
 }  // namespace
 
-fake_line_process::fake_line_process(const std::filesystem::path& work_dir, const std::string& channel_key,
-                                     const std::string& secret, const std::string& token)
+fake_line_process::fake_line_process(const std::filesystem::path& work_dir, const std::string& channel,
+                                     const std::string& secret, const std::string& token,
+                                     const std::vector<std::string>& extra_args)
     : log_file_(work_dir / "fake-line.log") {
   const auto port_file = work_dir / "fake-line.port";
   std::filesystem::remove(port_file);
   std::vector<std::string> args{YORISOI_NODE_BINARY, YORISOI_FAKE_LINE_SERVER, "--port", "0", "--port-file",
-                                port_file.string(), "--channel", channel_key + ":" + secret + ":" + token};
+                                port_file.string(), "--channel", channel + ":" + secret + ":" + token};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) {
     argv.push_back(a.data());

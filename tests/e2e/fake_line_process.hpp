@@ -10,15 +10,17 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace yorisoi::e2e {
 
 class fake_line_process {
  public:
-  // Starts `node server.js --port 0 --channel <key>:<secret>:<token>` and waits (bounded) for its port.
-  // Throws std::runtime_error with its output when it cannot start.
-  fake_line_process(const std::filesystem::path& work_dir, const std::string& channel_key,
-                    const std::string& secret, const std::string& token);
+  // Starts `node server.js --port 0 --channel <channel>:<secret>:<token> <extra_args…>` and waits
+  // (bounded) for its port. Throws std::runtime_error with its output when it cannot start.
+  fake_line_process(const std::filesystem::path& work_dir, const std::string& channel,
+                    const std::string& secret, const std::string& token,
+                    const std::vector<std::string>& extra_args = {});
   ~fake_line_process();  // SIGTERM, then SIGKILL if it lingers
   fake_line_process(const fake_line_process&) = delete;
   fake_line_process& operator=(const fake_line_process&) = delete;

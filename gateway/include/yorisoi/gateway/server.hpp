@@ -1,8 +1,10 @@
 #pragma once
-// The HTTP server: LINE webhook, health, readiness and metrics (console API and WebSocket later).
+// The HTTP server: LINE webhook, health, readiness and metrics (console API and WebSocket later), and
+// the outbox sender that delivers stored answers to LINE's Messaging API (settings.line.api_base).
 //
 // Owns the io_context and its network threads. Database work goes to storage::service and is awaited
-// without blocking a network thread. Thread-safety: run() blocks the caller until stop() (from any
+// without blocking a network thread. On shutdown the sender stops claiming and its sends in flight
+// share the grace period with the open requests. Thread-safety: run() blocks the caller until stop() (from any
 // thread, or SIGTERM/SIGINT when handle_signals is set) has drained in-flight requests.
 
 #include "yorisoi/config/config.hpp"
@@ -16,8 +18,9 @@ namespace yorisoi::gateway {
 
 class server {
  public:
-  // Registers the server's metrics as `store`'s batch observer, so construct it before
-  // store.start(). `settings` and `store` must outlive the server, and the server must outlive
+  // Registers the server's metrics as `store`'s batch observer and the sender as its outbox notifier,
+  // so construct it before store.start(). Throws std::invalid_argument when settings.line.api_base is
+  // not an http(s) URL. `settings` and `store` must outlive the server, and the server must outlive
   // store.stop(): storage threads call back into it (metrics, answers to awaited requests).
   server(const config::settings& settings, storage::service& store);
   ~server();
