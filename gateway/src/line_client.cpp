@@ -9,7 +9,8 @@ namespace {
 
 // {"<key>":"<value>","messages":<messages_json>}; the messages are a JSON array already (storage
 // wrote them), so they are spliced in rather than parsed and printed again.
-std::string body_with_messages(std::string_view key, const std::string& value, const std::string& messages_json) {
+std::string body_with_messages(std::string_view key, const std::string& value,
+                               const std::string& messages_json) {
   std::string body = "{";
   body += json::serialize(json::string(key));
   body += ':';
@@ -35,8 +36,8 @@ boost::asio::awaitable<line_answer> line_client::reply(const std::string& access
 boost::asio::awaitable<line_answer> line_client::push(const std::string& access_token, const std::string& to,
                                                       const std::string& messages_json,
                                                       const std::string& retry_key) {
-  co_return co_await http_.post("/v2/bot/message/push", access_token, body_with_messages("to", to, messages_json),
-                                retry_key);
+  co_return co_await http_.post("/v2/bot/message/push", access_token,
+                                body_with_messages("to", to, messages_json), retry_key);
 }
 
 }  // namespace yorisoi::gateway

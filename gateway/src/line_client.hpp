@@ -19,7 +19,8 @@ class line_client {
                                                           const std::string& reply_token,
                                                           const std::string& messages_json);
   // POST /v2/bot/message/push {"to", "messages"} with X-Line-Retry-Key: `retry_key` (a UUID).
-  [[nodiscard]] boost::asio::awaitable<line_answer> push(const std::string& access_token, const std::string& to,
+  [[nodiscard]] boost::asio::awaitable<line_answer> push(const std::string& access_token,
+                                                         const std::string& to,
                                                          const std::string& messages_json,
                                                          const std::string& retry_key);
 

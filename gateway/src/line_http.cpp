@@ -1,5 +1,6 @@
 #include "line_http.hpp"
 
+#include <openssl/ssl.h>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
@@ -7,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <optional>
@@ -29,7 +29,7 @@ constexpr std::size_t answer_body_limit = 1 << 20;
 
 struct base_url {
   bool tls = false;
-  std::string host;         // for DNS, SNI and certificate verification
+  std::string host;  // for DNS, SNI and certificate verification
   std::string port;
   std::string host_header;  // host[:port] as written
   std::string prefix;       // path before /v2/…, without a trailing '/'
@@ -176,7 +176,8 @@ struct line_http::impl {
     tcp::resolver resolver(strand);
     asio::steady_timer timer(strand);
     timer.expires_at(connect_deadline);
-    auto resolved = co_await (resolver.async_resolve(base.host, base.port, as_result) || timer.async_wait(as_result));
+    auto resolved =
+        co_await (resolver.async_resolve(base.host, base.port, as_result) || timer.async_wait(as_result));
     if (resolved.index() == 1) {
       error = "resolve: timeout";
       co_return nullptr;
@@ -269,7 +270,8 @@ asio::awaitable<line_answer> line_http::post(std::string path, std::string acces
     }
     // A kept-alive connection the server closed while it was idle: no byte of an answer came back.
     // Only a push is sent again (its retry key makes that safe); a reply's outcome stays unknown.
-    const bool stale = reused && !result.got_bytes && !retry_key.empty() && result.ec != beast::error::timeout;
+    const bool stale =
+        reused && !result.got_bytes && !retry_key.empty() && result.ec != beast::error::timeout;
     if (!stale || round == 1) {
       co_return no_answer(describe(result.ec));
     }

@@ -109,7 +109,8 @@ line_verdict classify(line_call call, const line_answer& answer) {
     return verdict;
   }
   verdict.outcome = send_outcome::failed;
-  verdict.invalid_reply_token = call == line_call::reply && status == 400 && says_invalid_reply_token(verdict.error);
+  verdict.invalid_reply_token =
+      call == line_call::reply && status == 400 && says_invalid_reply_token(verdict.error);
   return verdict;
 }
 

@@ -47,18 +47,19 @@ struct metrics::impl {
   prometheus::Histogram& commit_seconds =
       commit_family.Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.002, 0.005, 0.01, 0.02,
                                                                     0.05, 0.1, 0.2, 0.5, 1, 2});
-  prometheus::Family<prometheus::Counter>& outbox_sends = prometheus::BuildCounter()
-                                                              .Name("yorisoi_outbox_sends_total")
-                                                              .Help("Outbox sends to LINE, by API and outcome")
-                                                              .Register(*registry);
+  prometheus::Family<prometheus::Counter>& outbox_sends =
+      prometheus::BuildCounter()
+          .Name("yorisoi_outbox_sends_total")
+          .Help("Outbox sends to LINE, by API and outcome")
+          .Register(*registry);
   prometheus::Family<prometheus::Histogram>& outbox_family =
       prometheus::BuildHistogram()
           .Name("yorisoi_outbox_send_seconds")
           .Help("One outbox send: LINE's answer (and a push after a refused reply) until known")
           .Register(*registry);
   prometheus::Histogram& outbox_seconds =
-      outbox_family.Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
-                                                                    0.2, 0.5, 1, 2, 5, 10, 20});
+      outbox_family.Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+                                                                    0.1, 0.2, 0.5, 1, 2, 5, 10, 20});
   prometheus::Family<prometheus::Gauge>& pool_workers = prometheus::BuildGauge()
                                                             .Name("yorisoi_storage_pool_workers")
                                                             .Help("Storage worker threads")

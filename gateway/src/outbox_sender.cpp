@@ -84,7 +84,8 @@ struct outbox_sender::impl {
         const std::size_t free = options.max_in_flight - in_flight;
         auto items = co_await async_claim_outbox(store, free, options.lease, asio::use_awaitable);
         if (!items) {
-          spdlog::warn("outbox: claim failed (database unavailable); next try in {} ms", options.poll.count());
+          spdlog::warn("outbox: claim failed (database unavailable); next try in {} ms",
+                       options.poll.count());
         } else {
           // Claimed rows are sent even when stopping meanwhile: they are leased to us.
           for (auto& item : *items) {
@@ -159,11 +160,12 @@ struct outbox_sender::impl {
     metrics.count_outbox_send(report.via, to_string(result.verdict.outcome));
     metrics.observe_outbox_send_seconds(seconds);
     // Ids and outcomes only: never the messages, tokens or the user id.
-    spdlog::info("outbox send outbox_id={} tenant={} via={} status={} outcome={}{} attempt={} retry_in_ms={} "
-                 "latency_ms={:.1f}{}{}",
-                 report.outbox_id, report.tenant_id, report.via, report.http_status,
-                 to_string(result.verdict.outcome), result.unconfirmed ? " (unconfirmed)" : "", item.attempts,
-                 delay.count(), seconds * 1000, report.error.empty() ? "" : " error=", report.error);
+    spdlog::info(
+        "outbox send outbox_id={} tenant={} via={} status={} outcome={}{} attempt={} retry_in_ms={} "
+        "latency_ms={:.1f}{}{}",
+        report.outbox_id, report.tenant_id, report.via, report.http_status, to_string(result.verdict.outcome),
+        result.unconfirmed ? " (unconfirmed)" : "", item.attempts, delay.count(), seconds * 1000,
+        report.error.empty() ? "" : " error=", report.error);
     const bool recorded = co_await async_complete_outbox(store, std::move(report), asio::use_awaitable);
     if (!recorded) {
       // The lease runs out and the row is claimed again; a push meets its retry key (409) then.

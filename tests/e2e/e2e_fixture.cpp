@@ -71,15 +71,15 @@ e2e_environment::~e2e_environment() {
 
 std::unique_ptr<server_process> e2e_environment::make_server(const environment_list& overrides) const {
   environment_list environment{
-          {"YAMAGATA_LINE_CHANNEL_SECRET", channel_secret},
-          {"YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN", access_token},
-          // base64 of 32 bytes each; test values only.
-          {"E2E_ENCRYPTION_KEYS", "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
-          {"E2E_PSEUDONYM_PEPPER", "ZTJlLXBlcHBlci1lMmUtcGVwcGVyLWUyZS1wZXBwZXI="},
-          // The test decides where the server listens and which database it uses.
-          {"YORISOI_LISTEN", ""},
-          {"YORISOI_DATABASE_URL", ""},
-          {"YORISOI_LINE_API_BASE", "http://127.0.0.1:9"},
+      {"YAMAGATA_LINE_CHANNEL_SECRET", channel_secret},
+      {"YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN", access_token},
+      // base64 of 32 bytes each; test values only.
+      {"E2E_ENCRYPTION_KEYS", "1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="},
+      {"E2E_PSEUDONYM_PEPPER", "ZTJlLXBlcHBlci1lMmUtcGVwcGVyLWUyZS1wZXBwZXI="},
+      // The test decides where the server listens and which database it uses.
+      {"YORISOI_LISTEN", ""},
+      {"YORISOI_DATABASE_URL", ""},
+      {"YORISOI_LINE_API_BASE", "http://127.0.0.1:9"},
   };
   for (const auto& [name, value] : overrides) {
     const auto same = std::find_if(environment.begin(), environment.end(),

@@ -37,7 +37,8 @@ class e2e_environment {
   // `overrides` replace (or add to) the server's environment, e.g. YORISOI_LINE_API_BASE.
   [[nodiscard]] std::unique_ptr<server_process> make_server(const environment_list& overrides = {}) const;
   // Starts a server and waits until /readyz answers 200; throws otherwise.
-  [[nodiscard]] std::unique_ptr<server_process> start_ready_server(const environment_list& overrides = {}) const;
+  [[nodiscard]] std::unique_ptr<server_process> start_ready_server(
+      const environment_list& overrides = {}) const;
 
  private:
   std::unique_ptr<test::scratch_database> database_;

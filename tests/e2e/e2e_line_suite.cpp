@@ -15,7 +15,8 @@ namespace {
 constexpr auto poll_interval = std::chrono::milliseconds(20);
 
 void point_fake_at_server(fake_line_process& fake, const server_process& server) {
-  (void)fake.post("/_fake/config", json::object{{"yorisoi", "http://127.0.0.1:" + std::to_string(server.port())}});
+  (void)fake.post("/_fake/config",
+                  json::object{{"yorisoi", "http://127.0.0.1:" + std::to_string(server.port())}});
 }
 
 }  // namespace
@@ -34,7 +35,8 @@ std::size_t count_text(const json::array& deliveries, const std::string& marker)
       continue;
     }
     const auto* text = message->as_object().if_contains("text");
-    if (text != nullptr && text->is_string() && std::string(text->as_string()).find(marker) != std::string::npos) {
+    if (text != nullptr && text->is_string() &&
+        std::string(text->as_string()).find(marker) != std::string::npos) {
       ++n;
     }
   }
@@ -48,8 +50,8 @@ void e2e_line_suite::start_all(const environment_list& overrides, const std::vec
   }
   try {
     environment_ = std::make_unique<e2e_environment>();
-    fake_ = std::make_unique<fake_line_process>(environment_->work_dir(), channel_key, channel_secret, access_token,
-                                                fake_args);
+    fake_ = std::make_unique<fake_line_process>(environment_->work_dir(), channel_key, channel_secret,
+                                                access_token, fake_args);
     overrides_ = overrides;
     overrides_.emplace_back("YORISOI_LINE_API_BASE", fake_->base_url());
     // The events carry 2023 timestamps: the idle closer would close their consultations at once.
@@ -88,7 +90,8 @@ void e2e_line_suite::restart_server() {
 
 json::object e2e_line_suite::send_message(const std::string& user_id, std::int64_t timestamp_ms,
                                           const std::string& text) {
-  json::object request{{"channel", channel_key}, {"event", "message"}, {"text", text}, {"timestamp", timestamp_ms}};
+  json::object request{
+      {"channel", channel_key}, {"event", "message"}, {"text", text}, {"timestamp", timestamp_ms}};
   if (!user_id.empty()) {
     request["userId"] = user_id;
   }
@@ -96,7 +99,8 @@ json::object e2e_line_suite::send_message(const std::string& user_id, std::int64
   auto answer = fake_->post("/_fake/webhook", request, &http_status).as_object();
   if (http_status != 200) {
     throw std::runtime_error("the fake could not deliver the webhook: " + json::serialize(answer) +
-                             "\nyorisoi running: " + std::to_string(server_->running()) + "\n" + server_->log());
+                             "\nyorisoi running: " + std::to_string(server_->running()) + "\n" +
+                             server_->log());
   }
   const auto& status = answer.at("status");
   if (!status.is_int64() || status.as_int64() != 200) {
@@ -128,8 +132,8 @@ void e2e_line_suite::wait_settled(std::chrono::milliseconds within) {
       return;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      throw std::runtime_error("events or outbox rows still unsettled after " + std::to_string(within.count()) +
-                               " ms:\n" + server_->log());
+      throw std::runtime_error("events or outbox rows still unsettled after " +
+                               std::to_string(within.count()) + " ms:\n" + server_->log());
     }
     std::this_thread::sleep_for(poll_interval);
   }

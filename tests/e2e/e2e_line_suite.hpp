@@ -7,8 +7,8 @@
 #include "e2e_fixture.hpp"
 #include "fake_line_process.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 #include <cstdint>

@@ -62,7 +62,8 @@ TEST_F(e2e_routing, weekday_evening_message_gets_no_off_hours_answer_and_is_queu
   const auto deliveries = deliveries_to(*fake_, user);
   EXPECT_EQ(count_text(deliveries, off_hours_marker), 0u);
   EXPECT_EQ(count_text(deliveries, crisis_marker), 0u);
-  const std::string where = " FROM consultation WHERE opened_at = to_timestamp(" + std::to_string(at / 1000) + ")";
+  const std::string where =
+      " FROM consultation WHERE opened_at = to_timestamp(" + std::to_string(at / 1000) + ")";
   EXPECT_EQ(query_value("SELECT state" + where), "waiting");
   EXPECT_EQ(query_value("SELECT arrival" + where), "staffed");
   EXPECT_EQ(query_value("SELECT priority" + where), "normal");
@@ -87,7 +88,8 @@ TEST_F(e2e_routing, crisis_at_three_in_the_morning_gets_the_contacts_at_once_and
   const std::string first_in_queue = query_value(
       "SELECT extract(epoch FROM opened_at)::bigint FROM consultation"
       " WHERE tenant_id = 'yamagata' AND state <> 'closed'"
-      " ORDER BY priority = 'urgent' DESC, coalesce(due_at, opened_at), coalesce(waiting_since, opened_at) LIMIT 1");
+      " ORDER BY priority = 'urgent' DESC, coalesce(due_at, opened_at), coalesce(waiting_since, opened_at) "
+      "LIMIT 1");
   EXPECT_EQ(first_in_queue, std::to_string(at / 1000));
   EXPECT_EQ(query_value("SELECT count(*) FROM consultation WHERE priority = 'urgent'"), "1");
 }
@@ -140,10 +142,10 @@ TEST_F(e2e_push, an_answer_past_the_reply_token_goes_by_push_with_the_row_id_as_
 
 TEST_F(e2e_push, a_lost_answer_is_retried_into_409_and_delivered_once) {
   // The platform delivers, then answers 500: the sender cannot know, retries, and meets 409.
-  (void)fake_->post("/_fake/behaviour", json::object{{"status", 500},
-                                                     {"count", 1},
-                                                     {"after_processing", true},
-                                                     {"path", "/v2/bot/message/push"}});
+  (void)fake_->post(
+      "/_fake/behaviour",
+      json::object{
+          {"status", 500}, {"count", 1}, {"after_processing", true}, {"path", "/v2/bot/message/push"}});
   const std::string user = user_of(send_message("", jst_ms(2023, 2, 18, 13, 0), "こんにちは"));
   wait_settled();
   const auto deliveries = deliveries_to(*fake_, user);

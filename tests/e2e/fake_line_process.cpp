@@ -33,8 +33,9 @@ fake_line_process::fake_line_process(const std::filesystem::path& work_dir, cons
     : log_file_(work_dir / "fake-line.log") {
   const auto port_file = work_dir / "fake-line.port";
   std::filesystem::remove(port_file);
-  std::vector<std::string> args{YORISOI_NODE_BINARY, YORISOI_FAKE_LINE_SERVER, "--port", "0", "--port-file",
-                                port_file.string(), "--channel", channel + ":" + secret + ":" + token};
+  std::vector<std::string> args{
+      YORISOI_NODE_BINARY, YORISOI_FAKE_LINE_SERVER, "--port",    "0",
+      "--port-file",       port_file.string(),       "--channel", channel + ":" + secret + ":" + token};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv;
   for (auto& a : args) {
@@ -98,15 +99,16 @@ json::value fake_line_process::get(const std::string& target, std::chrono::milli
 
 json::value fake_line_process::post(const std::string& target, const json::value& body, int* status) {
   http_connection connection(port_, std::chrono::seconds(20));
-  const auto reply = connection.request("POST", target, json::serialize(body), {{"Content-Type", "application/json"}});
+  const auto reply =
+      connection.request("POST", target, json::serialize(body), {{"Content-Type", "application/json"}});
   if (!reply) {
     throw std::runtime_error("fake LINE: POST " + target + " got no answer");
   }
   if (status != nullptr) {
     *status = reply->status;
   } else if (reply->status != 200) {
-    throw std::runtime_error("fake LINE: POST " + target + " answered " + std::to_string(reply->status) + " " +
-                             reply->body);
+    throw std::runtime_error("fake LINE: POST " + target + " answered " + std::to_string(reply->status) +
+                             " " + reply->body);
   }
   return json::parse(reply->body);
 }

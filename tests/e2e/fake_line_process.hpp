@@ -30,7 +30,8 @@ class fake_line_process {
 
   // GET / POST a control route; the parsed JSON answer. Throws when the fake does not answer, or
   // answers with a status other than 200 (`status` gets it when given, and then nothing is thrown).
-  boost::json::value get(const std::string& target, std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  boost::json::value get(const std::string& target,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(10));
   boost::json::value post(const std::string& target, const boost::json::value& body, int* status = nullptr);
 
   // Waits (long poll, no sleeping) for at least `min_count` entries of `list_target` (e.g.

@@ -30,10 +30,10 @@ TEST(line_outcome, classifies_answers) {
   const classify_case cases[] = {
       {"reply 200", line_call::reply, 200, "{}", send_outcome::sent, false},
       {"push 200", line_call::push, 200, "{}", send_outcome::sent, false},
-      {"push 409 already accepted", line_call::push, 409, R"({"message":"The retry key is already accepted"})",
-       send_outcome::sent, false},
-      {"reply 409 is no retry key answer", line_call::reply, 409, R"({"message":"conflict"})", send_outcome::failed,
-       false},
+      {"push 409 already accepted", line_call::push, 409,
+       R"({"message":"The retry key is already accepted"})", send_outcome::sent, false},
+      {"reply 409 is no retry key answer", line_call::reply, 409, R"({"message":"conflict"})",
+       send_outcome::failed, false},
       {"429", line_call::push, 429, R"({"message":"Too many requests"})", send_outcome::retry, false},
       {"500", line_call::push, 500, R"({"message":"Internal error"})", send_outcome::retry, false},
       {"503 without body", line_call::reply, 503, "", send_outcome::retry, false},
@@ -56,8 +56,11 @@ TEST(line_outcome, classifies_answers) {
 TEST(line_outcome, keeps_lines_error_text_with_details) {
   const auto verdict = classify(
       line_call::push,
-      answer(400, R"j({"message":"The request body has 1 error(s)","details":[{"message":"Length must be between 0 and 5000","property":"messages[0].text"}]})j"));
-  EXPECT_EQ(verdict.error, "The request body has 1 error(s); messages[0].text: Length must be between 0 and 5000");
+      answer(
+          400,
+          R"j({"message":"The request body has 1 error(s)","details":[{"message":"Length must be between 0 and 5000","property":"messages[0].text"}]})j"));
+  EXPECT_EQ(verdict.error,
+            "The request body has 1 error(s); messages[0].text: Length must be between 0 and 5000");
   EXPECT_EQ(classify(line_call::push, answer(403, "not json")).error, "HTTP 403");
   EXPECT_EQ(classify(line_call::push, answer(200, "{}")).error, "");
 }
@@ -92,7 +95,7 @@ TEST(line_outcome, retry_delay_doubles_with_jitter_and_a_cap) {
     long long expected_ms;
   };
   const delay_case cases[] = {
-      {1, 0.5, 500},    {2, 0.5, 1000},     {3, 0.5, 2000},     {1, 0.0, 400},       {1, 0.999999, 599},
+      {1, 0.5, 500},     {2, 0.5, 1000},    {3, 0.5, 2000},    {1, 0.0, 400},     {1, 0.999999, 599},
       {10, 0.5, 256000}, {11, 0.5, 300000}, {40, 0.5, 300000}, {40, 0.0, 240000}, {0, 0.5, 500},
   };
   for (const auto& c : cases) {

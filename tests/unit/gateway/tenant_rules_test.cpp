@@ -75,7 +75,8 @@ TEST_F(tenant_rules_test, next_window_after_a_saturday_is_monday_evening) {
 TEST_F(tenant_rules_test, intake_ends_with_the_pilot) {
   EXPECT_EQ(routing::intake_at(rules_.schedule, jst(2023, 2, 27, 23, 59)), routing::intake_phase::open);
   EXPECT_EQ(routing::intake_at(rules_.schedule, jst(2023, 2, 28, 0, 1)), routing::intake_phase::ended);
-  EXPECT_EQ(routing::intake_at(rules_.schedule, jst(2023, 2, 15, 23, 59)), routing::intake_phase::not_started);
+  EXPECT_EQ(routing::intake_at(rules_.schedule, jst(2023, 2, 15, 23, 59)),
+            routing::intake_phase::not_started);
 }
 
 TEST_F(tenant_rules_test, texts_and_age_bands_come_from_the_config) {

@@ -21,11 +21,11 @@ enum class send_outcome { sent, retry, failed };
 // whether LINE processed the request is unknown).
 struct line_answer {
   int status = 0;
-  std::string body;                      // LINE's JSON (errors: {"message", "details"})
-  std::string request_id;                // x-line-request-id
-  std::string accepted_request_id;       // x-line-accepted-request-id (push 409)
+  std::string body;                                 // LINE's JSON (errors: {"message", "details"})
+  std::string request_id;                           // x-line-request-id
+  std::string accepted_request_id;                  // x-line-accepted-request-id (push 409)
   std::optional<std::chrono::seconds> retry_after;  // Retry-After in seconds, when given
-  std::string transport_error;           // why there is no answer (status 0); no user data
+  std::string transport_error;                      // why there is no answer (status 0); no user data
 };
 
 struct line_verdict {
@@ -47,7 +47,8 @@ struct line_verdict {
 
 // The wait before attempt `attempts + 1`: min(0.5 s × 2^(attempts-1), 5 min), scaled by a jitter
 // factor from `unit_random` in [0, 1) (0.8 … 1.2), or `retry_after` when that is longer.
-[[nodiscard]] std::chrono::milliseconds retry_delay(unsigned attempts, std::optional<std::chrono::seconds> retry_after,
+[[nodiscard]] std::chrono::milliseconds retry_delay(unsigned attempts,
+                                                    std::optional<std::chrono::seconds> retry_after,
                                                     double unit_random) noexcept;
 
 // Retry-After as delay-seconds; nullopt for an HTTP-date or anything malformed.

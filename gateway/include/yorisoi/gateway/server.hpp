@@ -4,8 +4,8 @@
 //
 // Owns the io_context and its network threads. Database work goes to storage::service and is awaited
 // without blocking a network thread. On shutdown the sender stops claiming and its sends in flight
-// share the grace period with the open requests. Thread-safety: run() blocks the caller until stop() (from any
-// thread, or SIGTERM/SIGINT when handle_signals is set) has drained in-flight requests.
+// share the grace period with the open requests. Thread-safety: run() blocks the caller until stop() (from
+// any thread, or SIGTERM/SIGINT when handle_signals is set) has drained in-flight requests.
 
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/storage/service.hpp"

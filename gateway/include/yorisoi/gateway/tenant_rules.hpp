@@ -14,6 +14,7 @@ namespace yorisoi::gateway {
 [[nodiscard]] routing::tenant_rules make_tenant_rules(const config::tenant& tenant);
 
 // Every tenant of the deployment, by tenant id.
-[[nodiscard]] std::map<std::string, routing::tenant_rules> make_all_tenant_rules(const config::settings& settings);
+[[nodiscard]] std::map<std::string, routing::tenant_rules> make_all_tenant_rules(
+    const config::settings& settings);
 
 }  // namespace yorisoi::gateway
