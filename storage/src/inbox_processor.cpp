@@ -125,7 +125,22 @@ void inbox_processor::run() {
   }
 }
 
+namespace {
+
+// The database rejected an event applied without a savepoint: the batch must be applied again with them.
+struct rejected_without_savepoint {};
+
+}  // namespace
+
 std::size_t inbox_processor::process_batch(db_connection& db) {
+  try {
+    return process_batch(db, false);
+  } catch (const rejected_without_savepoint&) {
+    return process_batch(db, true);
+  }
+}
+
+std::size_t inbox_processor::process_batch(db_connection& db, bool with_savepoints) {
   pqxx::connection& conn = db.get();
   pqxx::work tx(conn, "inbox");
   if (!tx.exec_prepared1("inbox_lock")[0].as<bool>()) {
@@ -145,12 +160,24 @@ std::size_t inbox_processor::process_batch(db_connection& db) {
       const std::string json = keys_.open(sealed{r[6].as<std::uint32_t>(), pqxx::binarystring(r[5]).str()},
                                           row.tenant_id + "/inbox");
       const routing::line_event event = parse_stored_event(json);
-      if (changes_domain(event.type)) {
+      if (changes_domain(event.type) && with_savepoints) {
         // A savepoint per event: a row the database rejects is recorded, the rest of the batch applies.
         pqxx::subtransaction sub(tx, "apply");
         const bool wrote = apply_event(sub, context_for(row.tenant_id), row, event);
         sub.commit();
         outbox_rows = outbox_rows || wrote;
+      } else if (changes_domain(event.type)) {
+        try {
+          outbox_rows = apply_event(tx, context_for(row.tenant_id), row, event) || outbox_rows;
+        } catch (const pqxx::sql_error& e) {
+          if (is_transient(e)) {
+            throw;
+          }
+          throw rejected_without_savepoint{};
+        } catch (const unusable_event&) {
+          // It may have written part of the event before giving up: only a savepoint undoes just that.
+          throw rejected_without_savepoint{};
+        }
       }
     } catch (const crypto_error&) {
       error = "payload could not be opened";

@@ -44,7 +44,11 @@ class inbox_processor {
  private:
   void run();
   // Applies up to batch_ events in one transaction; returns how many rows it took.
+  // Applies one batch. Optimistically without a savepoint per event (two round trips each); when the
+  // database rejects an event, the batch is rolled back and applied again with savepoints, so that
+  // only the rejected event is recorded as failed.
   std::size_t process_batch(db_connection& conn);
+  std::size_t process_batch(db_connection& conn, bool with_savepoints);
   [[nodiscard]] bool stopping() const;
   [[nodiscard]] apply_context context_for(const std::string& tenant_id) const;
 
