@@ -1,12 +1,11 @@
 #include "fake_line_process.hpp"
 
+#include "child_process.hpp"
 #include "http_client.hpp"
 
 #include <boost/json.hpp>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <fstream>
@@ -14,8 +13,6 @@
 #include <stdexcept>
 #include <thread>
 #include <vector>
-
-extern char** environ;
 
 namespace yorisoi::e2e {
 namespace json = boost::json;
@@ -37,37 +34,9 @@ fake_line_process::fake_line_process(const std::filesystem::path& work_dir, cons
       YORISOI_NODE_BINARY, YORISOI_FAKE_LINE_SERVER, "--port",    "0",
       "--port-file",       port_file.string(),       "--channel", channel + ":" + secret + ":" + token};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  const int rc = posix_spawn(&pid_, YORISOI_NODE_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    throw std::runtime_error("cannot spawn node for the fake LINE platform");
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("the fake LINE platform exited during start-up:\n" + log());
-    }
-    std::ifstream in(port_file);
-    unsigned port = 0;
-    if (in >> port && port > 0) {
-      port_ = static_cast<std::uint16_t>(port);
-      return;
-    }
-    std::this_thread::sleep_for(poll_interval);
-  }
-  throw std::runtime_error("the fake LINE platform did not write its port file in time:\n" + log());
+  pid_ = spawn_logged(std::move(args), nullptr, log_file_);
+  port_ = await_port_file(pid_, port_file, std::chrono::seconds(20), "the fake LINE platform",
+                          [this] { return log(); });
 }
 
 fake_line_process::~fake_line_process() {

@@ -1,10 +1,9 @@
 #include "server_process.hpp"
 
+#include "child_process.hpp"
 #include "http_client.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,40 +64,15 @@ void server_process::start(std::chrono::milliseconds within) {
   envp.push_back(nullptr);
   std::vector<std::string> args{YORISOI_BINARY,        "serve",       "--config",
                                 config_file_.string(), "--port-file", port_file.string()};
-  std::vector<char*> argv;
-  for (auto& a : args) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  const int rc = posix_spawn(&pid_, YORISOI_BINARY, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
-    pid_ = -1;
-    throw std::runtime_error("cannot spawn " + std::string(YORISOI_BINARY));
-  }
-
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("yorisoi exited during start-up:\n" + log());
+  pid_ = spawn_logged(std::move(args), envp.data(), log_file);
+  try {
+    port_ = await_port_file(pid_, port_file, within, "yorisoi", [this] { return log(); });
+  } catch (const std::runtime_error&) {
+    if (pid_ > 0) {
+      kill_hard();
     }
-    std::ifstream in(port_file);
-    unsigned port = 0;
-    if (in >> port && port > 0) {
-      port_ = static_cast<std::uint16_t>(port);
-      return;
-    }
-    std::this_thread::sleep_for(poll_interval);
+    throw;
   }
-  kill_hard();
-  throw std::runtime_error("yorisoi did not write its port file in time:\n" + log());
 }
 
 bool server_process::wait_ready(std::chrono::milliseconds within) {
