@@ -19,7 +19,9 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$(nproc)" --target yorisoi
 
 mkdir -p "$local_dir"
-chmod 700 "$local_dir"
+# postgres (the private cluster's owner when run as root) must be able to reach .local/pg; the
+# secrets file itself is 600.
+chmod 711 "$local_dir"
 secrets="$local_dir/dev-secrets.env"
 touch "$secrets"
 chmod 600 "$secrets"
