@@ -2,7 +2,7 @@
 # Builds yorisoi and runs every test tier against a private PostgreSQL cluster started here.
 #   ./tests/run.sh               plain build: unit, pg, e2e tiers (+ fuzzers for FUZZ_SECONDS each, clang)
 #   ./tests/run.sh --sanitize    the same suite in an AddressSanitizer+UBSan build (build-asan/)
-#   ./tests/run.sh --tsan        the unit and gateway-concurrency tiers under ThreadSanitizer (build-tsan/)
+#   ./tests/run.sh --tsan        the same suite under ThreadSanitizer (build-tsan/)
 # Environment: FUZZ_SECONDS (default 30; 0 skips the fuzzers), CTEST_ARGS (extra ctest arguments),
 #              JOBS (parallel build jobs; default: cores).
 # Exits non-zero on any failure; the last lines are ctest's summary.
@@ -61,9 +61,9 @@ if [ "$mode" = plain ] && [ "${FUZZ_SECONDS:-30}" != 0 ] && [ -x tests/fuzz/run-
 fi
 
 labels='unit|pg|e2e'
-[ "$mode" = tsan ] && labels='unit|tsan'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1}
 ctest_status=0
 # shellcheck disable=SC2086
 ctest --test-dir "$build" -L "$labels" --output-on-failure --timeout 600 -j 2 ${CTEST_ARGS:-} \
