@@ -117,7 +117,7 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
   if (ev.source_type != "user" || ev.source_user_id.empty()) {
     return false;
   }
-  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_seen");
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "seen");
   const facts f = read_facts(tx, row.tenant_id, resident_id);
   // The rules judge the moment the resident wrote (LINE's timestamp), not when we got round to it.
   const routing::instant at{

@@ -10,41 +10,20 @@
 namespace yorisoi::storage::detail {
 namespace {
 
-// The three resident upserts share their ON CONFLICT tail: last seen moves forward, and a newer key
-// re-seals the LINE user id on the way (key rotation without a rewrite of every row at once).
-constexpr const char* resident_follow_sql = R"sql(
-INSERT INTO resident AS r (tenant_id, pseudonym, channel_key, line_user_id, line_user_key_id, followed,
-                           first_seen_at, last_seen_at)
-VALUES ($1, $2, $3, $4, $5, true, $6, $6)
-ON CONFLICT (tenant_id, pseudonym) DO UPDATE
-   SET followed = true, unfollowed_at = NULL,
-       last_seen_at = greatest(r.last_seen_at, EXCLUDED.last_seen_at),
-       line_user_id = CASE WHEN r.line_user_key_id < EXCLUDED.line_user_key_id
-                           THEN EXCLUDED.line_user_id ELSE r.line_user_id END,
-       line_user_key_id = greatest(r.line_user_key_id, EXCLUDED.line_user_key_id)
-RETURNING resident_id::text
-)sql";
-
-constexpr const char* resident_unfollow_sql = R"sql(
+// One upsert for every event that names a resident; $7 says what the event does to following:
+// 'follow' (friend added or unblocked), 'unfollow' (blocked), 'seen' (a message: leave it as it is; a
+// resident first seen writing follows us). Last seen moves forward, and a newer key re-seals the LINE
+// user id on the way (key rotation without a rewrite of every row at once).
+constexpr const char* resident_upsert_sql = R"sql(
 INSERT INTO resident AS r (tenant_id, pseudonym, channel_key, line_user_id, line_user_key_id, followed,
                            unfollowed_at, first_seen_at, last_seen_at)
-VALUES ($1, $2, $3, $4, $5, false, $6, $6, $6)
+VALUES ($1, $2, $3, $4, $5, $7::text <> 'unfollow',
+        CASE WHEN $7::text = 'unfollow' THEN $6::timestamptz END, $6, $6)
 ON CONFLICT (tenant_id, pseudonym) DO UPDATE
-   SET followed = false, unfollowed_at = EXCLUDED.unfollowed_at,
+   SET followed = CASE $7::text WHEN 'follow' THEN true WHEN 'unfollow' THEN false ELSE r.followed END,
+       unfollowed_at = CASE $7::text WHEN 'follow' THEN NULL WHEN 'unfollow' THEN EXCLUDED.unfollowed_at
+                                     ELSE r.unfollowed_at END,
        last_seen_at = greatest(r.last_seen_at, EXCLUDED.last_seen_at),
-       line_user_id = CASE WHEN r.line_user_key_id < EXCLUDED.line_user_key_id
-                           THEN EXCLUDED.line_user_id ELSE r.line_user_id END,
-       line_user_key_id = greatest(r.line_user_key_id, EXCLUDED.line_user_key_id)
-RETURNING resident_id::text
-)sql";
-
-// A message from someone we have not seen follow (e.g. a friend from before the service started).
-constexpr const char* resident_seen_sql = R"sql(
-INSERT INTO resident AS r (tenant_id, pseudonym, channel_key, line_user_id, line_user_key_id, followed,
-                           first_seen_at, last_seen_at)
-VALUES ($1, $2, $3, $4, $5, true, $6, $6)
-ON CONFLICT (tenant_id, pseudonym) DO UPDATE
-   SET last_seen_at = greatest(r.last_seen_at, EXCLUDED.last_seen_at),
        line_user_id = CASE WHEN r.line_user_key_id < EXCLUDED.line_user_key_id
                            THEN EXCLUDED.line_user_id ELSE r.line_user_id END,
        line_user_key_id = greatest(r.line_user_key_id, EXCLUDED.line_user_key_id)
@@ -77,7 +56,7 @@ bool apply_follow(pqxx::transaction_base& tx, const apply_context& ctx, const in
   if (ev.source_user_id.empty()) {
     return false;
   }
-  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_follow");
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "follow");
   return answer_follow(tx, ctx, row, ev, resident_id);
 }
 
@@ -86,7 +65,7 @@ void apply_unfollow(pqxx::transaction_base& tx, const apply_context& ctx, const 
   if (ev.source_user_id.empty()) {
     return;
   }
-  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_unfollow");
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "unfollow");
   // Blocked: automatic answers not yet sent would fail anyway, and must not arrive after a re-follow.
   cancel_pending_auto(tx, row.tenant_id, resident_id);
 }
@@ -102,7 +81,7 @@ void apply_postback(pqxx::transaction_base& tx, const apply_context& ctx, const 
   if (!band) {
     return;
   }
-  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "resident_seen");
+  const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "seen");
   tx.exec_prepared0("resident_age_band", row.tenant_id, resident_id, *band);
 }
 
@@ -115,20 +94,18 @@ void apply_unsend(pqxx::transaction_base& tx, const inbox_row& row, const routin
 }  // namespace
 
 std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys, const inbox_row& row,
-                            const routing::line_event& ev, const char* statement) {
+                            const routing::line_event& ev, const char* following) {
   const std::string pseudonym = keys.pseudonym(row.channel_key, ev.source_user_id);
   const sealed user_id = keys.seal(ev.source_user_id, row.tenant_id + "/resident");
   return tx
-      .exec_prepared1(statement, row.tenant_id, pqxx::binarystring(pseudonym), row.channel_key,
+      .exec_prepared1("resident_upsert", row.tenant_id, pqxx::binarystring(pseudonym), row.channel_key,
                       pqxx::binarystring(user_id.blob), static_cast<std::int32_t>(user_id.key_id),
-                      row.occurred_at)[0]
+                      row.occurred_at, std::string(following))[0]
       .as<std::string>();
 }
 
 void prepare_apply_statements(pqxx::connection& conn) {
-  conn.prepare("resident_follow", resident_follow_sql);
-  conn.prepare("resident_unfollow", resident_unfollow_sql);
-  conn.prepare("resident_seen", resident_seen_sql);
+  conn.prepare("resident_upsert", resident_upsert_sql);
   conn.prepare("resident_age_band", age_band_sql);
   conn.prepare("message_withdraw", message_withdraw_sql);
   prepare_message_statements(conn);

@@ -45,10 +45,10 @@ void prepare_apply_statements(pqxx::connection& conn);
 bool apply_event(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
                  const routing::line_event& event);
 
-// Shared by the handlers: creates or refreshes the event's resident; returns its id. `statement` is
-// one of "resident_follow", "resident_unfollow", "resident_seen".
+// Shared by the handlers: creates or refreshes the event's resident; returns its id. `following` is
+// "follow", "unfollow" or "seen" (a message: following unchanged).
 [[nodiscard]] std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys,
                                           const inbox_row& row, const routing::line_event& ev,
-                                          const char* statement);
+                                          const char* following);
 
 }  // namespace yorisoi::storage::detail
