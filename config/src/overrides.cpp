@@ -1,7 +1,7 @@
 // Environment overrides: what differs between two deployments of the same file (address, database,
-// the LINE endpoint in tests, thread count, console folder). Applied after the file is read and
-// before validation, so an override is checked exactly like the value it replaces. An empty variable
-// counts as unset, as `YORISOI_LISTEN= ./yorisoi` would suggest.
+// the LINE endpoint in tests, thread count, console folder, reply-token use, idle closing). Applied
+// after the file is read and before validation, so an override is checked exactly like the value it
+// replaces. An empty variable counts as unset, as `YORISOI_LISTEN= ./yorisoi` would suggest.
 
 #include "sections.hpp"
 #include "text_values.hpp"
@@ -46,6 +46,22 @@ void apply_overrides(const load_context& context, settings& out, overridable& ra
   }
   if (auto dir = lookup(context, "YORISOI_CONSOLE_DIR")) {
     out.server.console_dir = std::move(*dir);
+  }
+  if (const auto usable_text = lookup(context, "YORISOI_REPLY_TOKEN_USABLE_SECONDS")) {
+    const auto usable = parse_unsigned(*usable_text);
+    if (!usable || *usable > 60) {
+      throw error(context.file, "line.reply_token_usable_seconds",
+                  "YORISOI_REPLY_TOKEN_USABLE_SECONDS=\"" + usable_text->substr(0, 40) +
+                      "\" is not a whole number of seconds from 0 to 60");
+    }
+    out.line.reply_token_usable = std::chrono::seconds(*usable);
+  }
+  if (const auto idle = lookup(context, "YORISOI_IDLE_CLOSE")) {
+    if (*idle != "on" && *idle != "off") {
+      throw error(context.file, "tenant.idle_close_hours",
+                  "YORISOI_IDLE_CLOSE=\"" + idle->substr(0, 40) + "\" must be on or off");
+    }
+    out.idle_close = *idle == "on";
   }
 }
 

@@ -62,9 +62,11 @@ void read_database(toml_reader& reader, database_settings& out) {
 }
 
 void read_line(toml_reader& reader, line_settings& out) {
-  reader.only({"api_base", "data_api_base"});
+  reader.only({"api_base", "data_api_base", "reply_token_usable_seconds"});
   out.api_base = read_base_url(reader, "api_base", out.api_base);
   out.data_api_base = read_base_url(reader, "data_api_base", out.data_api_base);
+  out.reply_token_usable = std::chrono::seconds(
+      reader.integer("reply_token_usable_seconds", 0, 60).value_or(out.reply_token_usable.count()));
   reader.finish();
 }
 

@@ -8,7 +8,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -68,21 +67,6 @@ std::optional<command_line> parse_arguments(const std::vector<std::string>& args
   return out;
 }
 
-// YORISOI_REPLY_TOKEN_USABLE_SECONDS, when set: whole seconds, 0 … 60 (LINE's tokens last about a minute).
-std::optional<std::chrono::seconds> reply_token_usable_override() {
-  const char* text = std::getenv("YORISOI_REPLY_TOKEN_USABLE_SECONDS");
-  if (text == nullptr || *text == '\0') {
-    return std::nullopt;
-  }
-  const std::string_view value(text);
-  long long seconds = -1;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec != std::errc{} || end != value.data() + value.size() || seconds < 0 || seconds > 60) {
-    throw std::invalid_argument("YORISOI_REPLY_TOKEN_USABLE_SECONDS must be whole seconds in 0..60");
-  }
-  return std::chrono::seconds(seconds);
-}
-
 yorisoi::storage::options storage_options(const yorisoi::config::settings& settings) {
   yorisoi::storage::options opts;
   opts.url = settings.database.url;
@@ -90,15 +74,12 @@ yorisoi::storage::options storage_options(const yorisoi::config::settings& setti
   opts.ingest_workers = settings.database.ingest_workers;
   opts.ingest_max_batch = settings.database.ingest_max_batch;
   opts.tenant_rules = yorisoi::gateway::make_all_tenant_rules(settings);
-  const char* idle_close = std::getenv("YORISOI_IDLE_CLOSE");
-  if (idle_close == nullptr || std::string_view(idle_close) != "off") {
+  if (settings.idle_close) {
     for (const auto& tenant : settings.tenants) {
       opts.idle_close_after.emplace(tenant.id, tenant.idle_close_after);
     }
   }
-  if (const auto usable = reply_token_usable_override()) {
-    opts.reply_token_usable = *usable;
-  }
+  opts.reply_token_usable = settings.line.reply_token_usable;
   return opts;
 }
 

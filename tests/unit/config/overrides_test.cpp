@@ -19,6 +19,8 @@ TEST(config_overrides, defaults_without_overrides) {
   EXPECT_EQ(s.line.api_base, "https://api.line.me");
   EXPECT_EQ(s.line.data_api_base, "https://api-data.line.me");
   EXPECT_EQ(s.server.console_dir, "");
+  EXPECT_EQ(s.line.reply_token_usable, std::chrono::seconds(50));
+  EXPECT_TRUE(s.idle_close);
 }
 
 TEST(config_overrides, every_variable_replaces_its_value) {
@@ -28,6 +30,8 @@ TEST(config_overrides, every_variable_replaces_its_value) {
   env.vars["YORISOI_LINE_API_BASE"] = "http://127.0.0.1:4567/";
   env.vars["YORISOI_THREADS"] = "3";
   env.vars["YORISOI_CONSOLE_DIR"] = "/srv/console";
+  env.vars["YORISOI_REPLY_TOKEN_USABLE_SECONDS"] = "0";
+  env.vars["YORISOI_IDLE_CLOSE"] = "off";
   const settings s = load_with(env);
   EXPECT_EQ(s.server.listen_host, "0.0.0.0");
   EXPECT_EQ(s.server.listen_port, 9090);
@@ -35,6 +39,8 @@ TEST(config_overrides, every_variable_replaces_its_value) {
   EXPECT_EQ(s.line.api_base, "http://127.0.0.1:4567");  // trailing slash dropped: paths are appended
   EXPECT_EQ(s.server.threads, 3U);
   EXPECT_EQ(s.server.console_dir, "/srv/console");
+  EXPECT_EQ(s.line.reply_token_usable, std::chrono::seconds(0));
+  EXPECT_FALSE(s.idle_close);
 }
 
 TEST(config_overrides, ipv6_listen_address) {
@@ -78,6 +84,11 @@ TEST(config_overrides, bad_values_name_the_variable) {
       {"YORISOI_THREADS", "-1", "server.threads", "YORISOI_THREADS"},
       {"YORISOI_THREADS", "5000", "server.threads", "YORISOI_THREADS"},
       {"YORISOI_LINE_API_BASE", "ftp://x", "line.api_base", "YORISOI_LINE_API_BASE"},
+      {"YORISOI_REPLY_TOKEN_USABLE_SECONDS", "61", "line.reply_token_usable_seconds",
+       "YORISOI_REPLY_TOKEN_USABLE_SECONDS"},
+      {"YORISOI_REPLY_TOKEN_USABLE_SECONDS", "soon", "line.reply_token_usable_seconds",
+       "YORISOI_REPLY_TOKEN_USABLE_SECONDS"},
+      {"YORISOI_IDLE_CLOSE", "no", "tenant.idle_close_hours", "YORISOI_IDLE_CLOSE"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.variable + "=" + c.value);

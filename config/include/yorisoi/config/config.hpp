@@ -58,6 +58,9 @@ struct database_settings {
 struct line_settings {
   std::string api_base = "https://api.line.me";  // YORISOI_LINE_API_BASE overrides
   std::string data_api_base = "https://api-data.line.me";
+  // How long after a webhook its reply token is used, 0–60 s (LINE's last about a minute); later
+  // answers go by push. YORISOI_REPLY_TOKEN_USABLE_SECONDS overrides.
+  std::chrono::seconds reply_token_usable{50};
 
   friend bool operator==(const line_settings&, const line_settings&) = default;
 };
@@ -180,6 +183,9 @@ struct tenant {
 
 struct settings {
   std::string source_file;
+  // Idle consultations close after each tenant's idle_close_after; YORISOI_IDLE_CLOSE=off turns it off
+  // (tests that replay old dates).
+  bool idle_close = true;
   server_settings server;
   database_settings database;
   line_settings line;
