@@ -39,8 +39,9 @@ void apply_overrides(const load_context& context, settings& out, overridable& ra
   if (const auto threads_text = lookup(context, "YORISOI_THREADS")) {
     const auto threads = parse_unsigned(*threads_text);
     if (!threads || *threads > 1024) {
-      throw error(context.file, "server.threads",
-                  "YORISOI_THREADS=\"" + threads_text->substr(0, 40) + "\" is not a whole number from 0 to 1024");
+      throw error(
+          context.file, "server.threads",
+          "YORISOI_THREADS=\"" + threads_text->substr(0, 40) + "\" is not a whole number from 0 to 1024");
     }
     out.server.threads = static_cast<unsigned>(*threads);
   }
