@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages yorisoi needs, only those missing (apt-get runs only when something is).
 #   install-deps.sh run    what ./deploy/run-local.sh needs: compilers, libraries, PostgreSQL, Node (simulator)
-#   install-deps.sh test   that, plus what ./tests/run.sh needs: clang/libFuzzer, wrk, nginx, pgbench
+#   install-deps.sh test   that, plus what ./tests/run.sh needs: clang/libFuzzer, wrk, nginx, pgbench,
+#                          Chromium and Japanese fonts (console browser tests)
 # Boost comes as the 1.81 packages only; the 1.74 -dev packages conflict with them (DESIGN.md §9).
 set -euo pipefail
 profile=${1:-run}
@@ -14,7 +15,7 @@ run_packages=(
   postgresql-15 postgresql-client-15 nodejs
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev wrk nginx-light npm
+  clang-14 libclang-rt-14-dev wrk nginx-light npm chromium fonts-noto-cjk
 )
 
 case "$profile" in

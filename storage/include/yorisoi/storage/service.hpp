@@ -195,6 +195,7 @@ class service {
   void list_queue(std::string tenant_id, std::function<void(std::optional<std::vector<queue_row>>)> done);
 
  private:
+  friend class console_store;  // runs its jobs on this service's workers
   struct impl;
   std::unique_ptr<impl> impl_;
 };

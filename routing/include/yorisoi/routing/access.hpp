@@ -1,0 +1,27 @@
+#pragma once
+// Who may do what in the console: staff roles and the permissions each carries. Pure and constant;
+// the gateway checks a route's permission before it touches any object, the storage layer then limits
+// every object to the actor's tenant (and unit), so a foreign object is "not found", never "forbidden".
+
+#include <optional>
+#include <string_view>
+
+namespace yorisoi::routing {
+
+enum class staff_role { admin, supervisor, counsellor, officer, analyst };
+
+enum class permission {
+  own_account,         // read and change one's own session and password
+  work_consultations,  // queue, transcript, claim/release, reply, tags, notes, close/reopen
+  transfer,            // reassign a consultation to another counsellor
+  manage_staff,        // staff accounts of the tenant
+  read_reports,        // tallies and exports (reports issue)
+  officer_inbox,       // referrals sent to one's own unit (referral issue)
+};
+
+[[nodiscard]] bool allows(staff_role role, permission what) noexcept;
+
+[[nodiscard]] std::optional<staff_role> parse_role(std::string_view text) noexcept;
+[[nodiscard]] std::string_view to_string(staff_role role) noexcept;
+
+}  // namespace yorisoi::routing

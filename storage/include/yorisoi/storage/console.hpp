@@ -1,0 +1,257 @@
+#pragma once
+// The console's storage: staff accounts and sessions, the counsellors' work on consultations, the audit
+// log and the live event feed. Same threading model as service: every operation runs on one of the
+// service's general workers and answers through a callback invoked on a storage thread.
+//
+// Authorisation split: the gateway checks the route's permission (routing::allows) from the session's
+// role before calling; every operation here limits objects to the actor's tenant, so another tenant's
+// object answers `not_found` exactly like a missing one. Ids are uuids (opaque, not sequential).
+//
+// Thread-safety: all members may be called from any thread once the service started.
+
+#include "yorisoi/routing/access.hpp"
+#include "yorisoi/storage/service.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace yorisoi::storage {
+
+using time_point = std::chrono::system_clock::time_point;
+
+// The signed-in staff member on whose behalf an operation runs.
+struct actor {
+  std::string tenant_id;
+  std::string user_id;  // uuid
+  routing::staff_role role = routing::staff_role::counsellor;
+  std::string org_unit;  // officers only
+};
+
+struct staff_user {
+  std::string tenant_id;
+  std::string user_id;
+  std::string login;
+  std::string display_name;
+  routing::staff_role role = routing::staff_role::counsellor;
+  std::string org_unit;  // empty unless officer
+  bool disabled = false;
+  time_point created_at{};
+};
+
+enum class op_status {
+  ok,
+  not_found,    // no such object in the actor's tenant (or not visible to the actor)
+  conflict,     // the object's state forbids it now (claimed by someone else, closed, …): 409
+  invalid,      // the input breaks a rule (duplicate login, bad unit, …): 422
+  unavailable,  // the database could not be asked: 503
+};
+
+template <typename T>
+struct op_result {
+  op_status status = op_status::unavailable;
+  T value{};
+  std::string reason;  // short English sentence for conflict/invalid; never user data
+};
+struct nothing {};
+
+// ---- sessions --------------------------------------------------------------------------------------
+
+struct session_policy {
+  std::chrono::minutes idle{60};       // no request for this long ends the session
+  std::chrono::hours absolute{12};     // a session never lives longer
+  unsigned max_failures_per_login = 5;  // within `failure_window`, then the login is locked
+  unsigned max_failures_per_address = 20;
+  std::chrono::minutes failure_window{15};  // also the lock-out time
+};
+
+struct session_info {
+  actor who;
+  staff_user user;
+  std::string csrf_token;
+  time_point expires_at{};  // the absolute limit
+};
+
+struct login_request {
+  std::string login;
+  std::string password;  // sensitive
+  std::string address;   // client address (rate limit key)
+};
+
+enum class login_status {
+  ok,
+  bad_credentials,  // unknown login, wrong password or disabled account: one answer for all
+  throttled,        // too many failures for this login or this address: 429 with retry_after
+  unavailable,
+};
+
+struct login_result {
+  login_status status = login_status::unavailable;
+  std::string token;  // the cookie value (only its SHA-256 is stored); sensitive
+  session_info session;
+  std::chrono::seconds retry_after{0};
+};
+
+struct new_staff {
+  std::string login;
+  std::string display_name;
+  routing::staff_role role = routing::staff_role::counsellor;
+  std::string org_unit;  // required for officers, refused for others
+  std::string password;  // >= 12 characters
+};
+
+struct staff_patch {
+  std::optional<std::string> display_name;
+  std::optional<routing::staff_role> role;
+  std::optional<std::string> org_unit;
+  std::optional<bool> disabled;
+  std::optional<std::string> password;  // an admin resetting it
+};
+
+// ---- consultations ---------------------------------------------------------------------------------
+
+enum class queue_view { waiting, mine, urgent, open };
+
+struct queue_item {
+  std::string consultation_id;
+  std::string resident_label;  // short, stable, meaningless label for the resident (e.g. "R-3F9A")
+  std::string state;           // waiting | assigned | closed
+  bool urgent = false;
+  std::string arrival;  // staffed | off_hours | ""
+  time_point opened_at{};
+  time_point last_message_at{};
+  std::optional<time_point> waiting_since;  // first inbound message not yet answered by a counsellor
+  std::optional<time_point> due_at;
+  std::optional<time_point> closed_at;
+  std::string assigned_to;  // user id or ""
+  std::string assigned_name;
+  std::string age_band;
+  std::vector<std::string> categories;
+};
+
+struct queue_counts {
+  std::size_t waiting = 0;  // unassigned, open
+  std::size_t mine = 0;     // assigned to the actor, open
+  std::size_t urgent = 0;   // open and urgent
+  std::size_t open = 0;
+};
+
+struct queue_page {
+  queue_counts counts;
+  std::vector<queue_item> items;  // in queue order (routing::comes_before)
+};
+
+struct transcript_message {
+  std::string message_id;
+  std::string direction;  // in | out
+  std::string kind;       // text, sticker, image, … ; for out: reply, greeting, off_hours, crisis, …
+  std::optional<std::string> text;  // sealed text opened; none for kinds without text or withdrawn
+  time_point sent_at{};
+  bool withdrawn = false;  // the resident unsent it
+  std::string origin;      // out only: auto | counsellor
+  std::string delivery;    // out only: pending | sending | sent | failed | cancelled
+  std::string delivery_error;  // failed: LINE's error text
+  std::string author_name;     // counsellor replies: who wrote it
+};
+
+struct note {
+  std::string note_id;
+  std::string author_id;
+  std::string author_name;
+  std::string text;
+  time_point created_at{};
+};
+
+struct consultation_detail {
+  queue_item summary;
+  std::vector<transcript_message> messages;  // oldest first
+  std::vector<note> notes;                   // oldest first
+};
+
+// ---- live events -----------------------------------------------------------------------------------
+
+struct console_event {
+  std::int64_t event_id = 0;
+  std::string tenant_id;
+  std::string kind;  // message | queue | delivery | assignment
+  std::string consultation_id;
+  std::string message_id;  // message events only
+  time_point at{};
+};
+
+class console_store {
+ public:
+  // `store` must outlive this object; `policy` and the tenants' tag vocabularies are checked here.
+  console_store(service& store, session_policy policy);
+
+  // -- accounts
+  void login(login_request request, std::function<void(login_result)> done);
+  // The session of a cookie token, or nullopt (unknown, expired, idle too long, user disabled). Moves
+  // last_seen_at forward (at most once a minute per session). nullopt also when unavailable: see status.
+  void authenticate(std::string token, std::function<void(op_result<session_info>)> done);
+  void logout(std::string token, std::function<void(op_result<nothing>)> done);
+  void logout_everywhere(actor who, std::function<void(op_result<nothing>)> done);
+  // Checks the current password; ends every other session of the user.
+  void change_password(actor who, std::string current_password, std::string new_password,
+                       std::function<void(op_result<nothing>)> done);
+  void list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done);
+  // `who` empty user_id: the command line (audited as such).
+  void create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done);
+  // Role change, disable or password reset end the user's sessions.
+  void update_staff(actor who, std::string user_id, staff_patch patch,
+                    std::function<void(op_result<staff_user>)> done);
+
+  // -- consultations (actor must be allowed work_consultations; checked by the caller)
+  void queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done);
+  // Audited as consultation.read.
+  void consultation(actor who, std::string consultation_id, std::function<void(op_result<consultation_detail>)> done);
+  // Takes an unassigned open consultation (conflict when someone else holds it; ok when it is already mine).
+  void claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  void release(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // Supervisor: assign to another counsellor/supervisor of the tenant (invalid when not one).
+  void transfer(actor who, std::string consultation_id, std::string to_user_id,
+                std::function<void(op_result<queue_item>)> done);
+  // The actor must hold the consultation (conflict otherwise) and it must be open. Writes the outbox row
+  // (push, X-Line-Retry-Key = outbox id) and the outbound transcript message in one transaction; the
+  // consultation stops waiting.
+  void reply(actor who, std::string consultation_id, std::string text,
+             std::function<void(op_result<transcript_message>)> done);
+  // Replaces the categories and the age band ("" = unknown). Labels are validated by the caller
+  // against the tenant's config. Allowed on closed consultations too (tagging after closure).
+  void set_tags(actor who, std::string consultation_id, std::vector<std::string> categories, std::string age_band,
+                std::function<void(op_result<queue_item>)> done);
+  void add_note(actor who, std::string consultation_id, std::string text, std::function<void(op_result<note>)> done);
+  void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // conflict when the resident already has another open consultation.
+  void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+
+  // -- live events
+  // Events of the tenant after `after_id` (at most `limit`, oldest first): what a reconnecting console missed.
+  void events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
+                    std::function<void(op_result<std::vector<console_event>>)> done);
+
+  // Starts a thread with its own connection that LISTENs on `yorisoi_console` and `yorisoi_session`
+  // (NOTIFY payloads are ids only). `on_event` gets every committed console_event (after a reconnect,
+  // the rows written while it was away, from console_event); `on_session_ended` gets the user id whose
+  // sessions ended (logout everywhere, password, role change, disable) so that sockets close at once.
+  // Both run on the listener thread and must not block. Call once, after the service started; the
+  // thread stops in stop_listening() or the destructor.
+  void listen(std::function<void(const console_event&)> on_event,
+              std::function<void(const std::string& user_id)> on_session_ended);
+  void stop_listening();
+  ~console_store();
+  console_store(const console_store&) = delete;
+  console_store& operator=(const console_store&) = delete;
+
+ private:
+  struct listener;
+  service& store_;
+  session_policy policy_;
+  std::unique_ptr<listener> listener_;
+};
+
+}  // namespace yorisoi::storage
