@@ -23,7 +23,8 @@ done
 ./deploy/install-deps.sh test
 
 # npm packages the tests use, pinned by their lockfiles.
-for dir in tests/holidays; do
+for dir in tests/holidays gateway/console tests/support/harness tests/api tests/browser; do
+  [ -f "$dir/package-lock.json" ] || continue
   if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
     # A registry outage must not hide the other tests: the check that needs the package is then skipped.
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) \
