@@ -26,11 +26,97 @@ std::string read_base_url(toml_reader& reader, std::string_view key, const std::
   return url;
 }
 
+bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+// An origin exactly as a browser sends it: "scheme://host[:port]", lower-case, no path, and no
+// default port (browsers omit it, so "https://x:443" would never match anything).
+std::string read_origin(toml_reader& reader, const std::string& key, std::string text) {
+  for (auto& c : text) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  std::string_view rest(text);
+  std::string_view scheme;
+  if (rest.starts_with("https://")) {
+    scheme = "https";
+  } else if (rest.starts_with("http://")) {
+    scheme = "http";
+  } else {
+    reader.fail(key, "must be scheme://host[:port] with scheme http or https");
+  }
+  rest.remove_prefix(scheme.size() + 3);
+  std::string_view host = rest;
+  std::string_view port;
+  if (rest.starts_with('[')) {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) {
+      reader.fail(key, "unterminated [IPv6] host");
+    }
+    host = rest.substr(0, close + 1);
+    rest.remove_prefix(close + 1);
+    if (!rest.empty() && rest.front() != ':') {
+      reader.fail(key, "must be scheme://host[:port] without a path");
+    }
+    port = rest.empty() ? rest : rest.substr(1);
+  } else if (const auto colon = rest.find(':'); colon != std::string_view::npos) {
+    host = rest.substr(0, colon);
+    port = rest.substr(colon + 1);
+    if (port.empty()) {
+      reader.fail(key, "empty port");
+    }
+  }
+  const bool bracketed = host.starts_with('[');
+  for (const char c : host) {
+    if (!is_host_char(c) && !(bracketed && (c == '[' || c == ']' || c == ':' || (c >= 'a' && c <= 'f')))) {
+      reader.fail(key, "must be scheme://host[:port] without a path, query or user");
+    }
+  }
+  if (host.empty() || host == "[]") {
+    reader.fail(key, "has no host");
+  }
+  if (rest.find(':') != std::string_view::npos || !port.empty()) {
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string_view::npos) {
+      reader.fail(key, "port must be a number from 1 to 65535");
+    }
+    const long number = std::stol(std::string(port));
+    if (number < 1 || number > 65535) {
+      reader.fail(key, "port must be a number from 1 to 65535");
+    }
+    if ((scheme == "https" && number == 443) || (scheme == "http" && number == 80)) {
+      reader.fail(key, "leave out the default port: browsers send the origin without it");
+    }
+  }
+  return text;
+}
+
+void read_sessions(toml_reader& reader, session_settings& out) {
+  reader.only({"idle_minutes", "absolute_hours", "max_failures_per_login", "max_failures_per_address",
+               "failure_window_minutes"});
+  out.idle = std::chrono::minutes(reader.integer("idle_minutes", 1, 24 * 60).value_or(out.idle.count()));
+  out.absolute =
+      std::chrono::hours(reader.integer("absolute_hours", 1, 24 * 30).value_or(out.absolute.count()));
+  out.max_failures_per_login =
+      static_cast<unsigned>(reader.integer("max_failures_per_login", 1, 1000).value_or(out.max_failures_per_login));
+  out.max_failures_per_address = static_cast<unsigned>(
+      reader.integer("max_failures_per_address", 1, 100'000).value_or(out.max_failures_per_address));
+  out.failure_window = std::chrono::minutes(
+      reader.integer("failure_window_minutes", 1, 24 * 60).value_or(out.failure_window.count()));
+  reader.finish();
+  if (std::chrono::duration_cast<std::chrono::minutes>(out.absolute) < out.idle) {
+    reader.fail("idle_minutes", "must not exceed absolute_hours");
+  }
+}
+
 }  // namespace
 
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms", "body_timeout_ms",
-               "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir"});
+               "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir",
+               "secure_cookies", "allowed_origins", "sessions"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes =
@@ -47,6 +133,17 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
     // Relative to the config file, like secret files, so that a deployment folder is self-contained.
     const std::filesystem::path path(*dir);
     out.console_dir = path.is_relative() ? (context.base_dir / path).lexically_normal().string() : *dir;
+  }
+  out.secure_cookies = reader.boolean("secure_cookies").value_or(out.secure_cookies);
+  if (auto origins = reader.strings("allowed_origins")) {
+    for (std::size_t i = 0; i < origins->size(); ++i) {
+      const std::string key = "allowed_origins[" + std::to_string(i) + "]";
+      out.allowed_origins.push_back(read_origin(reader, key, (*origins)[i]));
+    }
+  }
+  if (const toml::table* table = reader.table("sessions")) {
+    toml_reader sessions(*table, reader.key_path("sessions"), reader.file());
+    read_sessions(sessions, out.sessions);
   }
   reader.finish();
 }

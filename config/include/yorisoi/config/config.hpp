@@ -30,6 +30,17 @@ class error : public std::runtime_error {
   std::string key_;
 };
 
+// Console sign-in sessions and the login throttle ([server.sessions]).
+struct session_settings {
+  std::chrono::minutes idle{60};             // no request for this long ends a session
+  std::chrono::hours absolute{12};           // a session never lives longer
+  unsigned max_failures_per_login = 5;       // within failure_window, then that login is locked
+  unsigned max_failures_per_address = 20;    // within failure_window, then that address gets 429
+  std::chrono::minutes failure_window{15};   // also how long a lock lasts
+
+  friend bool operator==(const session_settings&, const session_settings&) = default;
+};
+
 struct server_settings {
   std::string listen_host = "127.0.0.1";  // YORISOI_LISTEN=host:port overrides
   std::uint16_t listen_port = 8080;       // 0 = any free port (tests)
@@ -42,6 +53,11 @@ struct server_settings {
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: in-flight requests get this long
   std::size_t max_connections = 10'000;
   std::string console_dir;  // static console files; empty = the built-in default next to the binary
+  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+  // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port
+  // stripping: compared as written by browsers).
+  std::vector<std::string> allowed_origins;
+  session_settings sessions;
 
   friend bool operator==(const server_settings&, const server_settings&) = default;
 };

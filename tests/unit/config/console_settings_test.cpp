@@ -1,0 +1,104 @@
+// [server] keys of the console: cookies, allowed origins and the session policy, with their defaults
+// and every rejection.
+
+#include "test_support.hpp"
+
+namespace yorisoi::config::test {
+namespace {
+
+settings load_with_server(const std::string& extra) {
+  const fake_env env;
+  return load_from_string(replaced(minimal_document(), "[server]\n", "[server]\n" + extra), test_label,
+                          env.lookup());
+}
+
+TEST(console_settings, defaults) {
+  const auto s = load_with_server("");
+  EXPECT_FALSE(s.server.secure_cookies);
+  EXPECT_TRUE(s.server.allowed_origins.empty());
+  EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(60));
+  EXPECT_EQ(s.server.sessions.absolute, std::chrono::hours(12));
+  EXPECT_EQ(s.server.sessions.max_failures_per_login, 5u);
+  EXPECT_EQ(s.server.sessions.max_failures_per_address, 20u);
+  EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(15));
+}
+
+TEST(console_settings, values_are_read) {
+  // [server.sessions] must come after the plain [server] keys, so append it at the end of [server].
+  const fake_env env;
+  const auto doc = replaced(minimal_document(), "[server]\nlisten = \"127.0.0.1:0\"\n",
+                            "[server]\nlisten = \"127.0.0.1:0\"\nsecure_cookies = true\n"
+                            "allowed_origins = [\"https://Console.Example.jp\", \"http://127.0.0.1:8080\", "
+                            "\"http://[::1]:3000\"]\n"
+                            "[server.sessions]\nidle_minutes = 30\nabsolute_hours = 8\n"
+                            "max_failures_per_login = 3\nmax_failures_per_address = 50\n"
+                            "failure_window_minutes = 10\n");
+  const auto s = load_from_string(doc, test_label, env.lookup());
+  EXPECT_TRUE(s.server.secure_cookies);
+  EXPECT_EQ(s.server.allowed_origins,
+            (std::vector<std::string>{"https://console.example.jp", "http://127.0.0.1:8080", "http://[::1]:3000"}));
+  EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(30));
+  EXPECT_EQ(s.server.sessions.absolute, std::chrono::hours(8));
+  EXPECT_EQ(s.server.sessions.max_failures_per_login, 3u);
+  EXPECT_EQ(s.server.sessions.max_failures_per_address, 50u);
+  EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(10));
+}
+
+struct bad_case {
+  std::string name;
+  std::string server_keys;
+  std::string key;
+  std::string says;
+};
+
+class console_settings_rejects : public ::testing::TestWithParam<bad_case> {};
+
+TEST_P(console_settings_rejects, names_the_key) {
+  const fake_env env;
+  const auto& c = GetParam();
+  const auto doc = replaced(minimal_document(), "[server]\nlisten = \"127.0.0.1:0\"\n",
+                            "[server]\nlisten = \"127.0.0.1:0\"\n" + c.server_keys);
+  const auto e = load_error(doc, env);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->key(), c.key) << e->what();
+  EXPECT_NE(std::string(e->what()).find(c.says), std::string::npos) << e->what();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    table, console_settings_rejects,
+    ::testing::Values(
+        bad_case{"secure_cookies_not_bool", "secure_cookies = \"yes\"\n", "server.secure_cookies", "true or false"},
+        bad_case{"origin_without_scheme", "allowed_origins = [\"example.jp\"]\n", "server.allowed_origins[0]",
+                 "scheme"},
+        bad_case{"origin_ftp", "allowed_origins = [\"ftp://example.jp\"]\n", "server.allowed_origins[0]", "scheme"},
+        bad_case{"origin_with_path", "allowed_origins = [\"https://a.jp\", \"https://example.jp/console\"]\n",
+                 "server.allowed_origins[1]", "without a path"},
+        bad_case{"origin_trailing_slash", "allowed_origins = [\"https://example.jp/\"]\n",
+                 "server.allowed_origins[0]", "without a path"},
+        bad_case{"origin_bad_port", "allowed_origins = [\"https://example.jp:99999\"]\n",
+                 "server.allowed_origins[0]", "port"},
+        bad_case{"origin_empty_port", "allowed_origins = [\"https://example.jp:\"]\n", "server.allowed_origins[0]",
+                 "port"},
+        bad_case{"origin_default_port", "allowed_origins = [\"https://example.jp:443\"]\n",
+                 "server.allowed_origins[0]", "default port"},
+        bad_case{"origin_no_host", "allowed_origins = [\"https://\"]\n", "server.allowed_origins[0]", "no host"},
+        bad_case{"origin_with_user", "allowed_origins = [\"https://u@example.jp\"]\n", "server.allowed_origins[0]",
+                 "without a path"},
+        bad_case{"origins_not_array", "allowed_origins = \"https://example.jp\"\n", "server.allowed_origins",
+                 "array"},
+        bad_case{"unknown_sessions_key", "[server.sessions]\nidle = 5\n", "server.sessions.idle", "unknown key"},
+        bad_case{"idle_zero", "[server.sessions]\nidle_minutes = 0\n", "server.sessions.idle_minutes", "between"},
+        bad_case{"absolute_zero", "[server.sessions]\nabsolute_hours = 0\n", "server.sessions.absolute_hours",
+                 "between"},
+        bad_case{"idle_longer_than_absolute", "[server.sessions]\nidle_minutes = 120\nabsolute_hours = 1\n",
+                 "server.sessions.idle_minutes", "absolute_hours"},
+        bad_case{"login_failures_zero", "[server.sessions]\nmax_failures_per_login = 0\n",
+                 "server.sessions.max_failures_per_login", "between"},
+        bad_case{"address_failures_zero", "[server.sessions]\nmax_failures_per_address = 0\n",
+                 "server.sessions.max_failures_per_address", "between"},
+        bad_case{"window_too_long", "[server.sessions]\nfailure_window_minutes = 100000\n",
+                 "server.sessions.failure_window_minutes", "between"}),
+    [](const ::testing::TestParamInfo<bad_case>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace yorisoi::config::test
