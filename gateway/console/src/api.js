@@ -1,0 +1,85 @@
+// The console API client (api.md). One instance per page; not shared across tabs.
+// Keeps the session's CSRF token and sends it as X-CSRF-Token on every state-changing request.
+// Every failure becomes an api_error whose `message` is a Japanese sentence fit for the UI; a 401 on any
+// call but the login itself also calls on_unauthenticated, so the app can go back to the login screen.
+
+export class api_error extends Error {
+  constructor(status, code, message, retry_after_seconds) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retry_after_seconds = retry_after_seconds;
+  }
+}
+
+const fallback_messages = {
+  0: 'サーバーに接続できません。ネットワークを確認してください。',
+  401: 'ログインが必要です。',
+  403: 'この操作をする権限がありません。',
+  404: '見つかりません。',
+  409: 'ほかの操作と重なりました。画面を更新しました。',
+  422: '入力内容を確認してください。',
+  429: '操作が多すぎます。しばらくしてからもう一度お試しください。',
+  503: 'サーバーが一時的に使えません。しばらくしてからもう一度お試しください。',
+};
+
+function fallback_message(status) {
+  return fallback_messages[status] ?? `エラーが発生しました（${status}）。`;
+}
+
+export function create_api({ on_unauthenticated }) {
+  let csrf_token = null;
+
+  async function request(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+    if (method !== 'GET' && csrf_token) {
+      headers['X-CSRF-Token'] = csrf_token;
+    }
+    let response;
+    try {
+      response = await fetch(`/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch {
+      throw new api_error(0, 'network', fallback_message(0), null);
+    }
+    let json = null;
+    if (response.status !== 204) {
+      try {
+        json = await response.json();
+      } catch {
+        json = null;
+      }
+    }
+    if (!response.ok) {
+      const retry_after = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+      const error = new api_error(response.status, json?.error ?? `http_${response.status}`,
+                                  json?.message || fallback_message(response.status),
+                                  Number.isFinite(retry_after) ? retry_after : null);
+      const is_login = method === 'POST' && path === '/session';
+      if (response.status === 401 && !is_login) {
+        csrf_token = null;
+        on_unauthenticated();
+      }
+      throw error;
+    }
+    return json;
+  }
+
+  return {
+    set_csrf_token(token) {
+      csrf_token = token;
+    },
+    get: (path) => request('GET', path),
+    post: (path, body = {}) => request('POST', path, body),
+    put: (path, body) => request('PUT', path, body),
+    del: (path) => request('DELETE', path),
+  };
+}

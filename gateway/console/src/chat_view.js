@@ -1,0 +1,137 @@
+// The open consultation: header with its state and actions (担当する / 担当を外す / 終了する / 再開する,
+// 担当替え for supervisors when a staff list is available), the transcript like a chat, the reply box and
+// the side panel. Inputs: consultation (null while loading), error, session, tenant, api,
+// on_changed() to refetch, on_back(), transfer_targets ([{user_id, display_name}] or null).
+import { html } from './html.js';
+import { message_bubble } from './message_bubble.js';
+import { reply_box } from './reply_box.js';
+import { consultation_panel } from './consultation_panel.js';
+import { format_duration, format_time, state_labels } from './format.js';
+import { use_now } from './use_now.js';
+import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
+
+function transfer_form({ targets, current_user_id, on_transfer }) {
+  const [to, set_to] = useState('');
+  const choices = targets.filter((t) => t.user_id !== current_user_id);
+  if (choices.length === 0) {
+    return null;
+  }
+  return html`
+    <form class="transfer" onSubmit=${(e) => { e.preventDefault(); if (to) { on_transfer(to); } }}>
+      <label class="visually-hidden" for="transfer-to">担当替えの相手</label>
+      <select id="transfer-to" value=${to} onChange=${(e) => set_to(e.currentTarget.value)}>
+        <option value="">担当替えの相手…</option>
+        ${choices.map((t) => html`<option value=${t.user_id}>${t.display_name}</option>`)}
+      </select>
+      <button type="submit" disabled=${!to}>担当替え</button>
+    </form>`;
+}
+
+function reply_disabled_reason(consultation, mine) {
+  if (consultation.state === 'closed') {
+    return 'この相談は終了しています。返信するには「再開する」を押してください。';
+  }
+  if (!mine) {
+    return consultation.assigned_to
+      ? `${consultation.assigned_to.display_name}さんが担当しています。`
+      : '返信するには「担当する」を押してください。';
+  }
+  return '';
+}
+
+export function chat_view({ consultation, error, session, tenant, api, on_changed, on_back, transfer_targets }) {
+  const now = use_now();
+  const [action_error, set_action_error] = useState(null);
+  const [busy, set_busy] = useState(false);
+  const heading = useRef(null);
+  const transcript = useRef(null);
+  const id = consultation?.consultation_id;
+  const message_count = consultation?.messages.length ?? 0;
+
+  // Opening a consultation moves the focus to its heading, so that Tab continues from there.
+  useEffect(() => {
+    set_action_error(null);
+    heading.current?.focus();
+  }, [id]);
+  // The newest message is at the bottom, as in a chat.
+  useEffect(() => {
+    if (transcript.current) {
+      transcript.current.scrollTop = transcript.current.scrollHeight;
+    }
+  }, [id, message_count]);
+
+  if (error) {
+    return html`<section class="chat empty-chat"><p class="error" role="alert">${error}</p>
+      <button type="button" onClick=${on_back}>一覧に戻る</button></section>`;
+  }
+  if (!consultation) {
+    return html`<section class="chat empty-chat"><p class="empty">読み込み中…</p></section>`;
+  }
+
+  const path = `/consultations/${encodeURIComponent(id)}`;
+  const me = session.user.user_id;
+  const mine = consultation.assigned_to?.user_id === me;
+  const closed = consultation.state === 'closed';
+
+  async function act(suffix, body) {
+    set_busy(true);
+    set_action_error(null);
+    try {
+      await api.post(`${path}/${suffix}`, body);
+    } catch (failure) {
+      set_action_error(failure.message);
+    } finally {
+      set_busy(false);
+      on_changed();
+    }
+  }
+
+  async function send(text) {
+    try {
+      await api.post(`${path}/messages`, { text });
+    } finally {
+      on_changed();
+    }
+  }
+
+  return html`
+    <div class="chat-layout">
+      <section class="chat" aria-labelledby="chat-title">
+        <header class="chat-header">
+          <button type="button" class="back" onClick=${on_back} aria-label="一覧に戻る（Esc）">←</button>
+          <div class="chat-title">
+            <h2 id="chat-title" ref=${heading} tabindex="-1">${consultation.resident_label}</h2>
+            <p class="chat-sub">
+              ${consultation.urgent && html`<span class="badge urgent-badge">緊急</span>`}
+              ${consultation.arrival === 'off_hours' && html`<span class="badge quiet">時間外</span>`}
+              <span class=${`state-tag ${consultation.state}`}>${state_labels[consultation.state]}</span>
+              <span>担当：${consultation.assigned_to ? consultation.assigned_to.display_name : '未担当'}</span>
+              ${consultation.state === 'waiting' && consultation.waiting_since
+                && html`<span>${format_duration(consultation.waiting_since, now)}待ち</span>`}
+              <span>開始 ${format_time(consultation.opened_at, now)}</span>
+            </p>
+          </div>
+          <div class="chat-actions">
+            ${!closed && !mine && html`<button type="button" class="primary" disabled=${busy}
+                onClick=${() => act('claim')}>担当する</button>`}
+            ${!closed && mine && html`<button type="button" disabled=${busy}
+                onClick=${() => act('release')}>担当を外す</button>`}
+            ${!closed && transfer_targets && html`<${transfer_form} targets=${transfer_targets}
+                current_user_id=${consultation.assigned_to?.user_id}
+                on_transfer=${(to) => act('transfer', { to_user_id: to })} />`}
+            ${!closed && html`<button type="button" class="danger" disabled=${busy}
+                onClick=${() => act('close')}>終了する</button>`}
+            ${closed && html`<button type="button" disabled=${busy} onClick=${() => act('reopen')}>再開する</button>`}
+          </div>
+        </header>
+        ${action_error && html`<p class="error action-error" role="alert">${action_error}</p>`}
+        <ol class="transcript" ref=${transcript} aria-label="やりとり" tabindex="0">
+          ${consultation.messages.length === 0 && html`<li class="empty">メッセージはまだありません。</li>`}
+          ${consultation.messages.map((m) => html`<${message_bubble} key=${m.message_id} message=${m} now=${now} />`)}
+        </ol>
+        <${reply_box} key=${id} templates=${tenant.templates} enabled=${mine && !closed}
+                      disabled_reason=${reply_disabled_reason(consultation, mine)} on_send=${send} />
+      </section>
+      <${consultation_panel} consultation=${consultation} tenant=${tenant} api=${api} on_changed=${on_changed} />
+    </div>`;
+}

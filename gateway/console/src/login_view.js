@@ -1,0 +1,58 @@
+// The login screen. Inputs: api (api.js), on_logged_in(session), notice (why we are here, e.g. the
+// session ended). Shows the server's own message for bad credentials and a wait time for 429.
+import { html } from './html.js';
+import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
+
+function login_error_text(error) {
+  if (error.status === 429) {
+    const minutes = error.retry_after_seconds ? Math.max(1, Math.ceil(error.retry_after_seconds / 60)) : null;
+    return minutes
+      ? `ログインの失敗が続いたため、一時的にログインできません。約${minutes}分後にもう一度お試しください。`
+      : 'ログインの失敗が続いたため、一時的にログインできません。しばらくしてからもう一度お試しください。';
+  }
+  return error.message;
+}
+
+export function login_view({ api, on_logged_in, notice }) {
+  const [login, set_login] = useState('');
+  const [password, set_password] = useState('');
+  const [error, set_error] = useState(null);
+  const [busy, set_busy] = useState(false);
+  const login_input = useRef(null);
+
+  useEffect(() => login_input.current?.focus(), []);
+
+  async function submit(event) {
+    event.preventDefault();
+    if (!login || !password) {
+      set_error('ログイン名とパスワードを入力してください。');
+      return;
+    }
+    set_busy(true);
+    set_error(null);
+    try {
+      const session = await api.post('/session', { login, password });
+      on_logged_in(session);
+    } catch (failure) {
+      set_error(login_error_text(failure));
+      set_password('');
+      set_busy(false);
+    }
+  }
+
+  return html`
+    <main class="login">
+      <form class="login-card" onSubmit=${submit} aria-labelledby="login-title" novalidate>
+        <h1 id="login-title">よりそい 相談コンソール</h1>
+        ${notice && !error && html`<p class="notice" role="status">${notice}</p>`}
+        ${error && html`<p class="error" role="alert" data-testid="login-error">${error}</p>`}
+        <label for="login-name">ログイン名</label>
+        <input id="login-name" ref=${login_input} name="login" autocomplete="username" value=${login}
+               onInput=${(e) => set_login(e.currentTarget.value)} />
+        <label for="login-password">パスワード</label>
+        <input id="login-password" name="password" type="password" autocomplete="current-password"
+               value=${password} onInput=${(e) => set_password(e.currentTarget.value)} />
+        <button type="submit" class="primary" disabled=${busy}>${busy ? 'ログイン中…' : 'ログイン'}</button>
+      </form>
+    </main>`;
+}

@@ -1,0 +1,255 @@
+// The console's composition root: session, tenant, queue, the open consultation and the live stream.
+// The URL hash says what is open (#/ or #/c/<consultation id>), so reloading keeps the place.
+// Stream events are hints: each one schedules a refetch of the queue and, when it concerns it (or
+// names no consultation), of the open consultation. Refetches are coalesced over a short delay.
+import { html } from './html.js';
+import { render } from '../vendor/preact.module.js';
+import { useCallback, useEffect, useRef, useState } from '../vendor/hooks.module.js';
+import { create_api } from './api.js';
+import { open_stream } from './stream.js';
+import { login_view } from './login_view.js';
+import { queue_view } from './queue_view.js';
+import { chat_view } from './chat_view.js';
+import { role_labels } from './format.js';
+import { install_keyboard } from './keyboard.js';
+
+const consultation_roles = new Set(['counsellor', 'supervisor']);
+const refetch_delay_ms = 120;
+
+function open_id_from_hash() {
+  const match = /^#\/c\/([^/]+)$/.exec(location.hash);
+  return match ? decodeURIComponent(match[1]) : null;
+}
+
+function header_bar({ session, stream_state, on_logout }) {
+  const live_text = { live: '更新中', connecting: '接続中…', reconnecting: '再接続中…', closed: '切断' };
+  return html`
+    <header class="top">
+      <div class="brand">よりそい <span class="tenant">${session.tenant.name}</span></div>
+      <div class="top-right">
+        <span class=${`live ${stream_state}`} role="status" title="リアルタイム更新の状態">
+          ${live_text[stream_state] ?? ''}
+        </span>
+        <span class="user">${session.user.display_name}
+          <small>${role_labels[session.user.role] ?? session.user.role}</small></span>
+        <button type="button" class="link" onClick=${on_logout}>ログアウト</button>
+      </div>
+    </header>`;
+}
+
+function workspace({ api, session, on_unauthenticated }) {
+  const [tenant, set_tenant] = useState(null);
+  const [tab, set_tab] = useState('waiting');
+  const [queue, set_queue] = useState(null);
+  const [queue_error, set_queue_error] = useState(null);
+  const [open_id, set_open_id] = useState(open_id_from_hash);
+  const [consultation, set_consultation] = useState(null);
+  const [consultation_error, set_consultation_error] = useState(null);
+  const [stream_state, set_stream_state] = useState('connecting');
+  const [transfer_targets, set_transfer_targets] = useState(null);
+  // The latest tab and open id for callbacks that outlive a render (stream, timers).
+  const current = useRef({ tab, open_id });
+  current.current = { tab, open_id };
+  const pending = useRef({ timer: null, queue: false, consultation: false });
+  const can_work = consultation_roles.has(session.user.role);
+
+  const fetch_queue = useCallback(async () => {
+    const asked = current.current.tab;
+    try {
+      const answer = await api.get(`/queue?view=${asked}`);
+      if (current.current.tab === asked) {
+        set_queue(answer);
+        set_queue_error(null);
+      }
+    } catch (failure) {
+      set_queue_error(failure.message);
+    }
+  }, [api]);
+
+  const fetch_consultation = useCallback(async () => {
+    const asked = current.current.open_id;
+    if (!asked) {
+      return;
+    }
+    try {
+      const answer = await api.get(`/consultations/${encodeURIComponent(asked)}`);
+      if (current.current.open_id === asked) {
+        set_consultation(answer);
+        set_consultation_error(null);
+      }
+    } catch (failure) {
+      if (current.current.open_id === asked) {
+        set_consultation_error(failure.message);
+      }
+    }
+  }, [api]);
+
+  const schedule = useCallback((what) => {
+    const p = pending.current;
+    p.queue ||= what.queue;
+    p.consultation ||= what.consultation;
+    if (p.timer) {
+      return;
+    }
+    p.timer = setTimeout(() => {
+      const { queue: q, consultation: c } = p;
+      p.timer = null;
+      p.queue = false;
+      p.consultation = false;
+      if (q) {
+        fetch_queue();
+      }
+      if (c) {
+        fetch_consultation();
+      }
+    }, refetch_delay_ms);
+  }, [fetch_queue, fetch_consultation]);
+
+  const refresh_all = useCallback(() => schedule({ queue: true, consultation: true }), [schedule]);
+
+  // Tenant (templates, categories, age bands) and, for supervisors, whom a consultation can go to.
+  useEffect(() => {
+    api.get('/tenant').then(set_tenant).catch((failure) => set_queue_error(failure.message));
+    if (session.user.role === 'supervisor') {
+      // Only offered when the staff list is readable (api.md: admin-only today): otherwise no 担当替え.
+      api.get('/staff')
+        .then((answer) => set_transfer_targets(answer.items
+          .filter((s) => !s.disabled && consultation_roles.has(s.role))
+          .map((s) => ({ user_id: s.user_id, display_name: s.display_name }))))
+        .catch(() => set_transfer_targets(null));
+    }
+  }, [api, session]);
+
+  useEffect(() => {
+    if (!can_work) {
+      return undefined;
+    }
+    const stream = open_stream({
+      on_event: (event) => {
+        const concerns_open = !event.consultation_id || event.consultation_id === current.current.open_id;
+        schedule({ queue: true, consultation: concerns_open });
+      },
+      on_open: refresh_all,
+      on_state: set_stream_state,
+      on_session_ended: on_unauthenticated,
+      on_failed_attempt: () => api.get('/session').catch(() => {}),
+    });
+    return () => stream.close();
+  }, [api, can_work]);
+
+  useEffect(() => {
+    if (can_work) {
+      set_queue(null);
+      fetch_queue();
+    }
+  }, [tab, can_work]);
+
+  useEffect(() => {
+    const on_hash = () => set_open_id(open_id_from_hash());
+    window.addEventListener('hashchange', on_hash);
+    return () => window.removeEventListener('hashchange', on_hash);
+  }, []);
+
+  useEffect(() => {
+    set_consultation(null);
+    set_consultation_error(null);
+    if (open_id && can_work) {
+      fetch_consultation();
+    }
+  }, [open_id, can_work]);
+
+  const go_back = useCallback(() => {
+    const was_open = current.current.open_id;
+    if (!was_open) {
+      return;
+    }
+    location.hash = '#/';
+    // Back in the list, the focus goes to the row that was open.
+    requestAnimationFrame(() => {
+      const row = [...document.querySelectorAll('.queue-row')]
+        .find((r) => r.dataset.consultationId === was_open);
+      (row ?? document.querySelector('.queue-row'))?.focus();
+    });
+  }, []);
+
+  useEffect(() => install_keyboard({ on_escape: go_back }), [go_back]);
+
+  useEffect(() => {
+    const waiting = queue?.counts?.waiting ?? 0;
+    document.title = waiting > 0 ? `(${waiting}) よりそい 相談コンソール` : 'よりそい 相談コンソール';
+  }, [queue]);
+
+  async function logout() {
+    try {
+      await api.del('/session');
+    } catch {
+      // Whatever the server said, this page forgets the session.
+    }
+    on_unauthenticated('ログアウトしました。');
+  }
+
+  if (!can_work) {
+    return html`
+      <div class="app">
+        <${header_bar} session=${session} stream_state="closed" on_logout=${logout} />
+        <main class="no-access"><p>この画面は相談員とスーパーバイザーのためのものです。
+          ${role_labels[session.user.role] ?? session.user.role}の画面は準備中です。</p></main>
+      </div>`;
+  }
+
+  return html`
+    <div class="app">
+      <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} />
+      <main class="workspace">
+        <${queue_view} queue=${queue} tab=${tab} on_tab=${set_tab} open_id=${open_id} error=${queue_error} />
+        ${open_id && tenant
+          ? html`<${chat_view} consultation=${consultation} error=${consultation_error} session=${session}
+                     tenant=${tenant} api=${api} on_changed=${refresh_all} on_back=${go_back}
+                     transfer_targets=${transfer_targets} />`
+          : html`<section class="chat empty-chat">
+              <p class="empty">左の一覧から相談を選んでください。</p></section>`}
+      </main>
+    </div>`;
+}
+
+function app() {
+  const [phase, set_phase] = useState('starting');
+  const [session, set_session] = useState(null);
+  const [notice, set_notice] = useState(null);
+  const api_ref = useRef(null);
+
+  const to_login = useCallback((message) => {
+    set_session(null);
+    set_notice(typeof message === 'string' ? message : 'セッションが終了しました。もう一度ログインしてください。');
+    set_phase('login');
+  }, []);
+
+  if (!api_ref.current) {
+    api_ref.current = create_api({ on_unauthenticated: () => to_login() });
+  }
+  const api = api_ref.current;
+
+  const logged_in = useCallback((answer) => {
+    api.set_csrf_token(answer.csrf_token);
+    set_session(answer);
+    set_notice(null);
+    set_phase('ready');
+  }, [api]);
+
+  useEffect(() => {
+    api.get('/session').then(logged_in).catch(() => {
+      set_notice(null);
+      set_phase('login');
+    });
+  }, []);
+
+  if (phase === 'starting') {
+    return html`<p class="boot">読み込み中…</p>`;
+  }
+  if (phase === 'login' || !session) {
+    return html`<${login_view} api=${api} on_logged_in=${logged_in} notice=${notice} />`;
+  }
+  return html`<${workspace} key=${session.user.user_id} api=${api} session=${session} on_unauthenticated=${to_login} />`;
+}
+
+render(html`<${app} />`, document.getElementById('app'));

@@ -1,0 +1,81 @@
+// The reply box: a textarea, a template picker that inserts a template's text at the cursor (editable
+// before sending), and 送信 (or Ctrl+Enter). Inputs: templates [{id,title,text}], enabled, disabled_reason,
+// on_send(text) → promise (rejects with an api_error; the text then stays in the box).
+import { html } from './html.js';
+import { useRef, useState } from '../vendor/hooks.module.js';
+
+const max_length = 5000;
+
+export function reply_box({ templates, enabled, disabled_reason, on_send }) {
+  const [text, set_text] = useState('');
+  const [busy, set_busy] = useState(false);
+  const [error, set_error] = useState(null);
+  const area = useRef(null);
+
+  function insert_template(event) {
+    const template = templates.find((t) => t.id === event.currentTarget.value);
+    event.currentTarget.value = '';
+    if (!template) {
+      return;
+    }
+    const element = area.current;
+    const start = element?.selectionStart ?? text.length;
+    const end = element?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + template.text + text.slice(end);
+    set_text(next);
+    // Put the cursor after the inserted text so that the counsellor can go on editing.
+    requestAnimationFrame(() => {
+      if (area.current) {
+        area.current.focus();
+        const at = start + template.text.length;
+        area.current.setSelectionRange(at, at);
+      }
+    });
+  }
+
+  async function send() {
+    const trimmed = text.trim();
+    if (!enabled || busy || trimmed.length === 0 || text.length > max_length) {
+      return;
+    }
+    set_busy(true);
+    set_error(null);
+    try {
+      await on_send(text);
+      set_text('');
+    } catch (failure) {
+      set_error(failure.message);
+    } finally {
+      set_busy(false);
+    }
+  }
+
+  function on_key_down(event) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      send();
+    }
+  }
+
+  const too_long = text.length > max_length;
+  return html`
+    <form class="reply" onSubmit=${(e) => { e.preventDefault(); send(); }} aria-label="返信">
+      ${!enabled && html`<p class="reply-disabled">${disabled_reason}</p>`}
+      ${error && html`<p class="error" role="alert">${error}</p>`}
+      <label class="visually-hidden" for="reply-text">返信の本文</label>
+      <textarea id="reply-text" ref=${area} rows="4" value=${text} disabled=${!enabled}
+                placeholder=${enabled ? '返信を入力（Ctrl+Enter で送信）' : ''}
+                onInput=${(e) => set_text(e.currentTarget.value)} onKeyDown=${on_key_down}></textarea>
+      <div class="reply-tools">
+        <label class="visually-hidden" for="template-picker">定型文</label>
+        <select id="template-picker" onChange=${insert_template} disabled=${!enabled || templates.length === 0}>
+          <option value="">定型文を挿入…</option>
+          ${templates.map((t) => html`<option value=${t.id}>${t.title}</option>`)}
+        </select>
+        <span class=${too_long ? 'counter over' : 'counter'}>${text.length} / ${max_length}</span>
+        <button type="submit" class="primary" disabled=${!enabled || busy || !text.trim() || too_long}>
+          ${busy ? '送信中…' : '送信'}
+        </button>
+      </div>
+    </form>`;
+}
