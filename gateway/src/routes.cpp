@@ -1,5 +1,7 @@
 #include "yorisoi/gateway/routes.hpp"
 
+#include <boost/json.hpp>
+
 namespace yorisoi::gateway {
 namespace {
 
@@ -25,12 +27,26 @@ bool match_pattern(std::string_view pattern, std::string_view path,
                    std::vector<std::pair<std::string, std::string>>& params) {
   const auto want = segments(pattern);
   const auto have = segments(path);
-  if (want.size() != have.size()) {
+  const bool has_rest = !want.empty() && want.back().ends_with("...}");
+  if (has_rest ? have.size() < want.size() : want.size() != have.size()) {
     return false;
   }
   std::vector<std::pair<std::string, std::string>> captured;
   for (std::size_t i = 0; i < want.size(); ++i) {
     const auto& w = want[i];
+    if (w.ends_with("...}") && i + 1 == want.size()) {
+      // Rest placeholder: everything from this segment on, joined back with '/'.
+      std::string rest;
+      for (std::size_t j = i; j < have.size(); ++j) {
+        if (j > i) {
+          rest += '/';
+        }
+        rest += have[j];
+      }
+      captured.emplace_back(std::string(w.substr(1, w.size() - 5)), std::move(rest));
+      params = std::move(captured);
+      return true;
+    }
     if (w.size() >= 2 && w.front() == '{' && w.back() == '}') {
       if (have[i].empty()) {
         return false;
@@ -48,13 +64,77 @@ bool match_pattern(std::string_view pattern, std::string_view path,
 
 const std::vector<route>& routes() {
   // Constant data, built once; not mutable state.
+  using routing::permission;
+  constexpr auto own = permission::own_account;
+  constexpr auto work = permission::work_consultations;
+  constexpr auto staff = permission::manage_staff;
   static const std::vector<route> table{
-      {"GET", "/healthz", "healthz", handler_id::healthz},
-      {"GET", "/readyz", "readyz", handler_id::readyz},
-      {"GET", "/metrics", "metrics", handler_id::metrics},
-      {"POST", "/webhook/line/{channel_key}", "line_webhook", handler_id::line_webhook},
+      {"GET", "/healthz", "healthz", handler_id::healthz, std::nullopt},
+      {"GET", "/readyz", "readyz", handler_id::readyz, std::nullopt},
+      {"GET", "/metrics", "metrics", handler_id::metrics, std::nullopt},
+      {"POST", "/webhook/line/{channel_key}", "line_webhook", handler_id::line_webhook, std::nullopt},
+      {"GET", "/", "root", handler_id::root_redirect, std::nullopt},
+      {"GET", "/console", "console_redirect", handler_id::console_redirect, std::nullopt},
+      {"GET", "/console/{path...}", "console_file", handler_id::console_file, std::nullopt},
+      {"POST", "/api/v1/session", "login", handler_id::api_login, std::nullopt},
+      {"GET", "/api/v1/session", "get_session", handler_id::api_session, own},
+      {"DELETE", "/api/v1/session", "logout", handler_id::api_logout, own},
+      {"POST", "/api/v1/session/logout-everywhere", "logout_everywhere", handler_id::api_logout_everywhere, own},
+      {"POST", "/api/v1/me/password", "change_password", handler_id::api_change_password, own},
+      {"GET", "/api/v1/tenant", "get_tenant", handler_id::api_tenant, own},
+      {"GET", "/api/v1/staff", "list_staff", handler_id::api_staff_list, staff},
+      {"POST", "/api/v1/staff", "create_staff", handler_id::api_staff_create, staff},
+      {"PATCH", "/api/v1/staff/{user_id}", "update_staff", handler_id::api_staff_update, staff},
+      {"GET", "/api/v1/queue", "get_queue", handler_id::api_queue, work},
+      {"GET", "/api/v1/consultations/{consultation_id}", "get_consultation", handler_id::api_consultation, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/claim", "claim", handler_id::api_claim, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/release", "release", handler_id::api_release, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/transfer", "transfer", handler_id::api_transfer,
+       permission::transfer},
+      {"POST", "/api/v1/consultations/{consultation_id}/messages", "reply", handler_id::api_reply, work},
+      {"PUT", "/api/v1/consultations/{consultation_id}/tags", "set_tags", handler_id::api_tags, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/notes", "add_note", handler_id::api_add_note, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/close", "close", handler_id::api_close, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/reopen", "reopen", handler_id::api_reopen, work},
+      {"GET", "/api/v1/events", "list_events", handler_id::api_events, own},
+      {"GET", "/api/v1/stream", "stream", handler_id::api_stream, own},
   };
   return table;
+}
+
+std::string_view to_string(routing::permission what) noexcept {
+  switch (what) {
+    case routing::permission::own_account:
+      return "own_account";
+    case routing::permission::work_consultations:
+      return "work_consultations";
+    case routing::permission::transfer:
+      return "transfer";
+    case routing::permission::manage_staff:
+      return "manage_staff";
+    case routing::permission::read_reports:
+      return "read_reports";
+    case routing::permission::officer_inbox:
+      return "officer_inbox";
+  }
+  return "unknown";
+}
+
+std::string routes_json() {
+  boost::json::array out;
+  for (const auto& r : routes()) {
+    boost::json::object entry;
+    entry["method"] = r.method;
+    entry["pattern"] = r.pattern;
+    entry["name"] = r.name;
+    if (r.permission) {
+      entry["permission"] = to_string(*r.permission);
+    } else {
+      entry["permission"] = nullptr;
+    }
+    out.push_back(std::move(entry));
+  }
+  return boost::json::serialize(out);
 }
 
 std::optional<std::string_view> route_match::param(std::string_view name) const {
@@ -68,6 +148,9 @@ std::optional<std::string_view> route_match::param(std::string_view name) const 
 
 route_match match_route(std::string_view method, std::string_view path) {
   route_match result;
+  if (!path.starts_with('/')) {
+    return result;
+  }
   for (const auto& candidate : routes()) {
     std::vector<std::pair<std::string, std::string>> params;
     if (!match_pattern(candidate.pattern, path, params)) {

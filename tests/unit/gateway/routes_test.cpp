@@ -55,7 +55,6 @@ struct unmatched_case {
 
 TEST(routes, unknown_paths_match_nothing) {
   const unmatched_case cases[] = {
-      {"GET", "/"},
       {"GET", "/healthz/"},
       {"GET", "/HEALTHZ"},
       {"POST", "/webhook/line/"},
@@ -63,12 +62,98 @@ TEST(routes, unknown_paths_match_nothing) {
       {"POST", "/webhook/line/a/b"},
       {"POST", "/webhook//yamagata"},
       {"GET", ""},
+      {"GET", "/consoles"},
+      {"GET", "/api/v1/sessions"},
+      {"GET", "/api/v1/consultations/"},
+      {"POST", "/api/v1/consultations//claim"},
   };
   for (const auto& c : cases) {
     const auto match = match_route(c.method, c.path);
     EXPECT_EQ(match.found, nullptr) << c.path;
     EXPECT_TRUE(match.allow.empty()) << c.path;
   }
+}
+
+TEST(routes, rest_placeholder_takes_the_remaining_path) {
+  const auto root = match_route("GET", "/console/");
+  ASSERT_NE(root.found, nullptr);
+  EXPECT_EQ(root.found->handler, handler_id::console_file);
+  EXPECT_EQ(root.param("path"), "");
+  const auto deep = match_route("GET", "/console/js/app.js");
+  ASSERT_NE(deep.found, nullptr);
+  EXPECT_EQ(deep.param("path"), "js/app.js");
+  const auto bare = match_route("GET", "/console");
+  ASSERT_NE(bare.found, nullptr);
+  EXPECT_EQ(bare.found->handler, handler_id::console_redirect);
+}
+
+TEST(routes, api_routes_capture_their_ids) {
+  const auto match = match_route("POST", "/api/v1/consultations/abc/claim");
+  ASSERT_NE(match.found, nullptr);
+  EXPECT_EQ(match.found->handler, handler_id::api_claim);
+  EXPECT_EQ(match.param("consultation_id"), "abc");
+  const auto session = match_route("PUT", "/api/v1/session");
+  EXPECT_EQ(session.found, nullptr);
+  EXPECT_EQ(session.allow, "POST, GET, DELETE");
+}
+
+// The authorisation table: which routes are public and which permission each API route needs.
+TEST(routes, permissions_follow_the_contract) {
+  using routing::permission;
+  struct expected {
+    const char* name;
+    std::optional<permission> need;
+  };
+  const expected table[] = {
+      {"healthz", std::nullopt},
+      {"readyz", std::nullopt},
+      {"metrics", std::nullopt},
+      {"line_webhook", std::nullopt},
+      {"root", std::nullopt},
+      {"console_redirect", std::nullopt},
+      {"console_file", std::nullopt},
+      {"login", std::nullopt},
+      {"get_session", permission::own_account},
+      {"logout", permission::own_account},
+      {"logout_everywhere", permission::own_account},
+      {"change_password", permission::own_account},
+      {"get_tenant", permission::own_account},
+      {"list_staff", permission::manage_staff},
+      {"create_staff", permission::manage_staff},
+      {"update_staff", permission::manage_staff},
+      {"get_queue", permission::work_consultations},
+      {"get_consultation", permission::work_consultations},
+      {"claim", permission::work_consultations},
+      {"release", permission::work_consultations},
+      {"transfer", permission::transfer},
+      {"reply", permission::work_consultations},
+      {"set_tags", permission::work_consultations},
+      {"add_note", permission::work_consultations},
+      {"close", permission::work_consultations},
+      {"reopen", permission::work_consultations},
+      {"list_events", permission::own_account},
+      {"stream", permission::own_account},
+  };
+  ASSERT_EQ(routes().size(), std::size(table));
+  for (std::size_t i = 0; i < std::size(table); ++i) {
+    EXPECT_EQ(routes()[i].name, table[i].name);
+    EXPECT_EQ(routes()[i].permission, table[i].need) << table[i].name;
+  }
+  // Every /api/v1 route except login needs a permission.
+  for (const auto& r : routes()) {
+    if (r.pattern.starts_with("/api/") && r.name != "login") {
+      EXPECT_TRUE(r.permission.has_value()) << r.name;
+    }
+  }
+}
+
+TEST(routes, json_lists_every_route) {
+  const auto json = routes_json();
+  EXPECT_NE(json.find(R"({"method":"GET","pattern":"/healthz","name":"healthz","permission":null})"),
+            std::string::npos);
+  EXPECT_NE(json.find(R"({"method":"PATCH","pattern":"/api/v1/staff/{user_id}","name":"update_staff",)"
+                      R"("permission":"manage_staff"})"),
+            std::string::npos);
 }
 
 }  // namespace

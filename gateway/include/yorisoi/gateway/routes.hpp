@@ -3,7 +3,11 @@
 // matrix) can walk every route. Matching is pure and thread-safe.
 //
 // A pattern is a path whose segments are literals or `{name}` placeholders, which match exactly one
-// non-empty segment.
+// non-empty segment; a last segment `{name...}` matches the rest of the path (possibly empty, slashes
+// included). Each route carries the permission its handler requires (none for health, metrics, the
+// webhook, login and static files), so that the authorisation matrix is generated from this table.
+
+#include "yorisoi/routing/access.hpp"
 
 #include <optional>
 #include <string>
@@ -20,6 +24,30 @@ enum class handler_id {
   readyz,
   metrics,
   line_webhook,
+  root_redirect,
+  console_redirect,
+  console_file,
+  api_login,
+  api_session,
+  api_logout,
+  api_logout_everywhere,
+  api_change_password,
+  api_tenant,
+  api_staff_list,
+  api_staff_create,
+  api_staff_update,
+  api_queue,
+  api_consultation,
+  api_claim,
+  api_release,
+  api_transfer,
+  api_reply,
+  api_tags,
+  api_add_note,
+  api_close,
+  api_reopen,
+  api_events,
+  api_stream,
 };
 
 struct route {
@@ -27,6 +55,7 @@ struct route {
   std::string_view pattern;  // "/webhook/line/{channel_key}"
   std::string_view name;     // stable, used as a metrics label
   handler_id handler;
+  std::optional<routing::permission> permission;  // checked before the handler runs; none = public
 };
 
 [[nodiscard]] const std::vector<route>& routes();
@@ -38,6 +67,12 @@ struct route_match {
 
   [[nodiscard]] std::optional<std::string_view> param(std::string_view name) const;
 };
+
+// "own_account", "work_consultations", … (the names used by `yorisoi routes` and the OpenAPI file).
+[[nodiscard]] std::string_view to_string(routing::permission what) noexcept;
+
+// The table as JSON: [{"method","pattern","name","permission"(string|null)}], in table order.
+[[nodiscard]] std::string routes_json();
 
 // `path` is the request target without its query string.
 [[nodiscard]] route_match match_route(std::string_view method, std::string_view path);

@@ -1,0 +1,295 @@
+// Request bodies and query strings of the console API, parsed and validated without throwing.
+#include "yorisoi/gateway/api_json.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace yorisoi::gateway {
+namespace json = boost::json;
+
+namespace {
+
+template <typename T>
+parsed<T> fail(std::string_view code) {
+  return parsed<T>{std::nullopt, make_api_error(code)};
+}
+
+template <typename T>
+parsed<T> fail_with(std::string_view code, std::string message) {
+  auto out = fail<T>(code);
+  out.error.message = std::move(message);
+  return out;
+}
+
+template <typename T>
+parsed<T> ok(T value) {
+  return parsed<T>{std::move(value), {}};
+}
+
+// The body as a JSON object, or nullptr (malformed, or not an object).
+std::optional<json::object> parse_object(std::string_view body) {
+  boost::system::error_code ec;
+  json::value value = json::parse(body, ec);
+  if (ec || !value.is_object()) {
+    return std::nullopt;
+  }
+  return std::move(value.as_object());
+}
+
+// Field access: 0 = absent, 1 = present with the right type, -1 = present with a wrong type.
+int get_string(const json::object& object, std::string_view key, std::string& out) {
+  const auto* found = object.if_contains(key);
+  if (found == nullptr) {
+    return 0;
+  }
+  if (!found->is_string()) {
+    return -1;
+  }
+  out = std::string(found->as_string());
+  return 1;
+}
+
+bool unknown_keys(const json::object& object, std::initializer_list<std::string_view> known) {
+  return std::any_of(object.begin(), object.end(), [&](const auto& entry) {
+    return std::find(known.begin(), known.end(), std::string_view(entry.key())) == known.end();
+  });
+}
+
+}  // namespace
+
+std::size_t utf8_length(std::string_view text) noexcept {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+parsed<storage::login_request> parse_login(std::string_view body) {
+  const auto object = parse_object(body);
+  storage::login_request out;
+  if (!object || get_string(*object, "login", out.login) != 1 || get_string(*object, "password", out.password) != 1) {
+    return fail<storage::login_request>("bad_request");
+  }
+  return ok(std::move(out));
+}
+
+parsed<password_change> parse_password_change(std::string_view body) {
+  const auto object = parse_object(body);
+  password_change out;
+  if (!object || get_string(*object, "current_password", out.current_password) != 1 ||
+      get_string(*object, "new_password", out.new_password) != 1) {
+    return fail<password_change>("bad_request");
+  }
+  if (utf8_length(out.new_password) < min_password_chars) {
+    return fail_with<password_change>("invalid", "新しいパスワードは12文字以上にしてください。");
+  }
+  return ok(std::move(out));
+}
+
+parsed<storage::new_staff> parse_new_staff(std::string_view body) {
+  const auto object = parse_object(body);
+  storage::new_staff out;
+  std::string role;
+  if (!object || get_string(*object, "login", out.login) != 1 ||
+      get_string(*object, "display_name", out.display_name) != 1 || get_string(*object, "role", role) != 1 ||
+      get_string(*object, "password", out.password) != 1 ||
+      unknown_keys(*object, {"login", "display_name", "role", "org_unit", "password"})) {
+    return fail<storage::new_staff>("bad_request");
+  }
+  if (const auto* unit = object->if_contains("org_unit"); unit != nullptr && !unit->is_null()) {
+    if (!unit->is_string()) {
+      return fail<storage::new_staff>("bad_request");
+    }
+    out.org_unit = std::string(unit->as_string());
+  }
+  const auto parsed_role = routing::parse_role(role);
+  if (!parsed_role) {
+    return fail_with<storage::new_staff>("invalid", "役割が正しくありません。");
+  }
+  out.role = *parsed_role;
+  if (out.login.empty() || out.display_name.empty()) {
+    return fail_with<storage::new_staff>("invalid", "ログイン名と表示名を入力してください。");
+  }
+  if (utf8_length(out.password) < min_password_chars) {
+    return fail_with<storage::new_staff>("invalid", "パスワードは12文字以上にしてください。");
+  }
+  return ok(std::move(out));
+}
+
+parsed<storage::staff_patch> parse_staff_patch(std::string_view body) {
+  const auto object = parse_object(body);
+  if (!object || unknown_keys(*object, {"display_name", "role", "org_unit", "disabled", "password"})) {
+    return fail<storage::staff_patch>("bad_request");
+  }
+  storage::staff_patch out;
+  std::string text;
+  if (const int has = get_string(*object, "display_name", text); has == -1) {
+    return fail<storage::staff_patch>("bad_request");
+  } else if (has == 1) {
+    if (text.empty()) {
+      return fail_with<storage::staff_patch>("invalid", "表示名を入力してください。");
+    }
+    out.display_name = text;
+  }
+  if (const int has = get_string(*object, "role", text); has == -1) {
+    return fail<storage::staff_patch>("bad_request");
+  } else if (has == 1) {
+    out.role = routing::parse_role(text);
+    if (!out.role) {
+      return fail_with<storage::staff_patch>("invalid", "役割が正しくありません。");
+    }
+  }
+  if (const auto* unit = object->if_contains("org_unit"); unit != nullptr) {
+    if (unit->is_null()) {
+      out.org_unit = std::string();
+    } else if (unit->is_string()) {
+      out.org_unit = std::string(unit->as_string());
+    } else {
+      return fail<storage::staff_patch>("bad_request");
+    }
+  }
+  if (const auto* disabled = object->if_contains("disabled"); disabled != nullptr) {
+    if (!disabled->is_bool()) {
+      return fail<storage::staff_patch>("bad_request");
+    }
+    out.disabled = disabled->as_bool();
+  }
+  if (const int has = get_string(*object, "password", text); has == -1) {
+    return fail<storage::staff_patch>("bad_request");
+  } else if (has == 1) {
+    if (utf8_length(text) < min_password_chars) {
+      return fail_with<storage::staff_patch>("invalid", "パスワードは12文字以上にしてください。");
+    }
+    out.password = text;
+  }
+  return ok(std::move(out));
+}
+
+parsed<std::string> parse_transfer(std::string_view body) {
+  const auto object = parse_object(body);
+  std::string to;
+  if (!object || get_string(*object, "to_user_id", to) != 1 || to.empty()) {
+    return fail<std::string>("bad_request");
+  }
+  return ok(std::move(to));
+}
+
+parsed<std::string> parse_text(std::string_view body) {
+  const auto object = parse_object(body);
+  std::string text;
+  if (!object || get_string(*object, "text", text) != 1) {
+    return fail<std::string>("bad_request");
+  }
+  const auto length = utf8_length(text);
+  if (length == 0 || length > max_text_chars) {
+    return fail_with<std::string>("invalid", "本文は1文字以上5000文字以内にしてください。");
+  }
+  return ok(std::move(text));
+}
+
+parsed<tag_update> parse_tags(std::string_view body, const config::tenant& tenant) {
+  const auto object = parse_object(body);
+  if (!object) {
+    return fail<tag_update>("bad_request");
+  }
+  const auto* categories = object->if_contains("categories");
+  const auto* band = object->if_contains("age_band");
+  if (categories == nullptr || !categories->is_array() || band == nullptr || !(band->is_null() || band->is_string())) {
+    return fail<tag_update>("bad_request");
+  }
+  std::vector<std::string> chosen;
+  for (const auto& item : categories->as_array()) {
+    if (!item.is_string()) {
+      return fail<tag_update>("bad_request");
+    }
+    const std::string label(item.as_string());
+    if (std::find(tenant.categories.begin(), tenant.categories.end(), label) == tenant.categories.end()) {
+      return fail_with<tag_update>("invalid", "分類が正しくありません。");
+    }
+    chosen.push_back(label);
+  }
+  tag_update out;
+  // The tenant's order, each once: the tallies do not depend on the order of clicks.
+  for (const auto& label : tenant.categories) {
+    if (std::find(chosen.begin(), chosen.end(), label) != chosen.end()) {
+      out.categories.push_back(label);
+    }
+  }
+  if (band->is_string()) {
+    out.age_band = std::string(band->as_string());
+    if (std::find(tenant.age_bands.begin(), tenant.age_bands.end(), out.age_band) == tenant.age_bands.end()) {
+      return fail_with<tag_update>("invalid", "年代が正しくありません。");
+    }
+  }
+  return ok(std::move(out));
+}
+
+std::optional<std::string> query_param(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const auto end = query.find('&');
+    const auto pair = query.substr(0, end);
+    const auto equals = pair.find('=');
+    if (pair.substr(0, equals) == name) {
+      const auto raw = equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+      std::string out;
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '+') {
+          out += ' ';
+        } else if (raw[i] == '%') {
+          if (i + 2 >= raw.size()) {
+            return std::nullopt;
+          }
+          unsigned value = 0;
+          const auto* first = raw.data() + i + 1;
+          if (std::from_chars(first, first + 2, value, 16).ptr != first + 2) {
+            return std::nullopt;
+          }
+          out += static_cast<char>(value);
+          i += 2;
+        } else {
+          out += raw[i];
+        }
+      }
+      return out;
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    query.remove_prefix(end + 1);
+  }
+  return std::nullopt;
+}
+
+parsed<storage::queue_view> parse_queue_view(std::string_view query) {
+  const auto view = query_param(query, "view");
+  if (!view || *view == "open") {
+    return ok(storage::queue_view::open);
+  }
+  if (*view == "waiting") {
+    return ok(storage::queue_view::waiting);
+  }
+  if (*view == "mine") {
+    return ok(storage::queue_view::mine);
+  }
+  if (*view == "urgent") {
+    return ok(storage::queue_view::urgent);
+  }
+  return fail<storage::queue_view>("bad_request");
+}
+
+parsed<std::optional<std::int64_t>> parse_after(std::string_view query) {
+  const auto after = query_param(query, "after");
+  if (!after) {
+    return ok(std::optional<std::int64_t>());
+  }
+  std::int64_t value = 0;
+  const auto* first = after->data();
+  const auto* last = first + after->size();
+  const auto [ptr, ec] = std::from_chars(first, last, value);
+  if (after->empty() || ec != std::errc() || ptr != last || value < 0) {
+    return fail<std::optional<std::int64_t>>("bad_request");
+  }
+  return ok(std::optional<std::int64_t>(value));
+}
+
+}  // namespace yorisoi::gateway
