@@ -88,7 +88,8 @@ test('a counsellor answers a resident from the console', { timeout: 90_000 }, as
   await page.getByLabel('年代').selectOption(tenant.age_bands[2]);
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('保存しました').waitFor();
-  const id = await page.locator('.queue-row').first().getAttribute('data-consultation-id');
+  // Claimed, it has left the waiting tab; the open consultation's id is in the URL (#/c/<id>).
+  const id = decodeURIComponent(new URL(page.url()).hash.replace('#/c/', ''));
   const saved = (await api.get(`/api/v1/consultations/${id}`)).json;
   assert.deepEqual(saved.categories, [tenant.categories[0], tenant.categories[3]]);
   assert.equal(saved.age_band, tenant.age_bands[2]);

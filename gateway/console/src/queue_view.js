@@ -41,7 +41,7 @@ function queue_row({ item, selected, now }) {
           <span class="assignee">${item.assigned_to ? item.assigned_to.display_name : '未担当'}</span>
           ${item.age_band && html`<span class="chip">${item.age_band}</span>`}
           ${item.categories.map((category) => html`<span class="chip">${category}</span>`)}
-          <span class="last">${format_time(item.last_message_at, now)}</span>
+          <span class="last" title="最後のメッセージ">最終 ${format_time(item.last_message_at, now)}</span>
         </span>
       </a>
     </li>`;
