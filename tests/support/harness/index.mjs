@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import { client } from './client.mjs';
@@ -66,7 +66,7 @@ export async function startStack(options = {}) {
   if (missing) {
     throw new Error(missing);
   }
-  const bin = process.env.YORISOI_BIN;
+  const bin = resolve(process.env.YORISOI_BIN);
   const admin = adminUrl();
   const dir = mkdtempSync(join(tmpdir(), 'yorisoi-api-'));
   const stack = new Stack({ bin, admin, dir });

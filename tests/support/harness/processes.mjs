@@ -24,6 +24,7 @@ export function tail(logFile, lines = 40) {
 }
 
 // Polls until fn() answers a truthy value (answered) or the time is up (throws with the last error).
+// An error with `fatal: true` ends the wait at once.
 export async function waitFor(fn, timeoutMs = 5000, intervalMs = 25) {
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
@@ -34,6 +35,9 @@ export async function waitFor(fn, timeoutMs = 5000, intervalMs = 25) {
         return value;
       }
     } catch (error) {
+      if (error.fatal) {
+        throw error;
+      }
       lastError = error;
     }
     if (Date.now() >= deadline) {
@@ -50,7 +54,8 @@ export async function awaitPortFile(proc, portFile, name, timeoutMs = 20_000) {
   proc.exited.then((e) => { exit = e; });
   return waitFor(() => {
     if (exit) {
-      throw new Error(`${name} exited (${exit.code ?? exit.signal}) before listening:\n${tail(proc.logFile)}`);
+      const why = exit.error ? exit.error.message : `status ${exit.code ?? exit.signal}`;
+      throw Object.assign(new Error(`exited (${why}) before listening`), { fatal: true });
     }
     if (!existsSync(portFile)) {
       return null;

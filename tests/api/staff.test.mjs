@@ -1,0 +1,100 @@
+// Staff administration: list, create, change; only admins (manage_staff), only their own tenant.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { anonymous, as, assertError, skipUnlessReady, useStack } from './support.mjs';
+
+const stack = useStack();
+
+test('an admin lists the staff of its own tenant only', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  const answer = await admin.get('/api/v1/staff');
+  assert.equal(answer.status, 200);
+  const logins = answer.json.items.map((s) => s.login).sort();
+  for (const key of ['admin', 'supervisor', 'counsellor', 'counsellor2', 'officer', 'officer2', 'analyst']) {
+    assert.ok(logins.includes(`yamagata-${key}`), key);
+  }
+  assert.ok(!logins.some((l) => l.startsWith('tendo-')), 'no staff of another tenant');
+  const officer = answer.json.items.find((s) => s.login === 'yamagata-officer2');
+  assert.equal(officer.org_unit, 'seishin-hoken');
+  assert.equal(officer.disabled, false);
+  assert.ok(!JSON.stringify(answer.json).includes('argon2'), 'no password hashes');
+});
+
+test('every role but admin is refused 403 forbidden on staff routes', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  const someone = (await admin.get('/api/v1/staff')).json.items[0].user_id;
+  for (const key of ['supervisor', 'counsellor', 'officer', 'analyst']) {
+    const client = await as(stack(), 'yamagata', key);
+    assertError(await client.get('/api/v1/staff'), 403, 'forbidden');
+    assertError(await client.post('/api/v1/staff', { login: `x-${key}`, display_name: 'x', role: 'counsellor', password: 'long-enough-password' }), 403, 'forbidden');
+    assertError(await client.patch(`/api/v1/staff/${someone}`, { display_name: 'x' }), 403, 'forbidden');
+  }
+});
+
+test('create: 201 Staff; the new account can sign in', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  const created = await admin.post('/api/v1/staff', {
+    login: 'yamagata-new-officer', display_name: '新しい職員', role: 'officer', org_unit: 'choju-shien', password: 'long-enough-password',
+  });
+  assert.equal(created.status, 201);
+  assert.equal(created.json.role, 'officer');
+  assert.equal(created.json.org_unit, 'choju-shien');
+  assert.equal(created.json.disabled, false);
+  const login = await anonymous(stack()).login('yamagata-new-officer', 'long-enough-password');
+  assert.equal(login.status, 200);
+  assert.equal(login.json.tenant.id, 'yamagata');
+});
+
+test('create: 422 for a duplicate login, a short password, an unknown role or unit; 400 for a wrong body', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  const base = { login: 'yamagata-fresh', display_name: 'だれか', role: 'counsellor', password: 'long-enough-password' };
+  assertError(await admin.post('/api/v1/staff', { ...base, login: 'yamagata-counsellor' }), 422, 'invalid');
+  assertError(await admin.post('/api/v1/staff', { ...base, login: 'TENDO-COUNSELLOR' }), 422, 'invalid');
+  assertError(await admin.post('/api/v1/staff', { ...base, password: 'short' }), 422, 'invalid');
+  assertError(await admin.post('/api/v1/staff', { ...base, role: 'officer', org_unit: 'no-such-unit' }), 422, 'invalid');
+  assertError(await admin.post('/api/v1/staff', { ...base, role: 'officer', org_unit: 'fukushi' }), 422, 'invalid');
+  const badRole = await admin.post('/api/v1/staff', { ...base, role: 'root' });
+  assert.ok([400, 422].includes(badRole.status), `unknown role: ${badRole.status}`);
+  assertError(await admin.post('/api/v1/staff', { login: 'x' }), 400, 'bad_request');
+  assertError(await admin.post('/api/v1/staff', undefined, { raw: 'not json' }), 400, 'bad_request');
+  assertError(await admin.post('/api/v1/staff', { ...base }, { csrf: false }), 403, 'csrf');
+});
+
+test('change: display name, role, password, disable; another tenant\'s user → 404', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  const created = await admin.post('/api/v1/staff', {
+    login: 'yamagata-changing', display_name: '変わる人', role: 'counsellor', password: 'long-enough-password',
+  });
+  const id = created.json.user_id;
+  const renamed = await admin.patch(`/api/v1/staff/${id}`, { display_name: '変わった人', role: 'supervisor' });
+  assert.equal(renamed.status, 200);
+  assert.equal(renamed.json.display_name, '変わった人');
+  assert.equal(renamed.json.role, 'supervisor');
+  assert.equal((await admin.patch(`/api/v1/staff/${id}`, { password: 'another-long-password' })).status, 200);
+  assert.equal((await anonymous(stack()).login('yamagata-changing', 'another-long-password')).status, 200);
+  assertError(await admin.patch(`/api/v1/staff/${id}`, { password: 'short' }), 422, 'invalid');
+  assertError(await admin.patch(`/api/v1/staff/${id}`, { disabled: 'yes' }), 400, 'bad_request');
+  const tendoAdmin = await as(stack(), 'tendo', 'admin');
+  assertError(await tendoAdmin.patch(`/api/v1/staff/${id}`, { display_name: '乗っ取り' }), 404, 'not_found');
+  assertError(await admin.patch('/api/v1/staff/00000000-0000-4000-8000-000000000000', { display_name: 'x' }), 404, 'not_found');
+  assertError(await admin.patch('/api/v1/staff/not-a-uuid', { display_name: 'x' }), 404, 'not_found');
+  const disabled = await admin.patch(`/api/v1/staff/${id}`, { disabled: true });
+  assert.equal(disabled.json.disabled, true);
+});
+
+test('a role change or disabling ends the user\'s sessions', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'tendo', 'admin');
+  const counsellor = await as(stack(), 'tendo', 'counsellor2');
+  const analyst = await as(stack(), 'tendo', 'analyst');
+  assert.equal((await admin.patch(`/api/v1/staff/${counsellor.session.user.user_id}`, { role: 'supervisor' })).status, 200);
+  assertError(await counsellor.get('/api/v1/session'), 401, 'unauthenticated');
+  assert.equal((await admin.patch(`/api/v1/staff/${analyst.session.user.user_id}`, { disabled: true })).status, 200);
+  assertError(await analyst.get('/api/v1/session'), 401, 'unauthenticated');
+});
