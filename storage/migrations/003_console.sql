@@ -63,6 +63,8 @@ CREATE INDEX audit_event_object ON audit_event (tenant_id, object_type, object_i
 ALTER TABLE consultation ADD COLUMN age_band text;
 ALTER TABLE consultation ADD COLUMN assigned_at timestamptz;
 ALTER TABLE consultation ADD COLUMN first_answer_at timestamptz;
+-- Who wrote a counsellor's reply (NULL for automatic answers and inbound messages).
+ALTER TABLE message ADD COLUMN author_id uuid;
 
 -- Categories are the tenant's labels (config); several per consultation.
 CREATE TABLE consultation_category (

@@ -1,6 +1,9 @@
 #include "yorisoi/storage/service.hpp"
 
+#include "yorisoi/storage/console.hpp"
+
 #include "connection.hpp"
+#include "console_common.hpp"
 #include "idle_closer.hpp"
 #include "inbox_processor.hpp"
 #include "ingest_writer.hpp"
@@ -55,6 +58,7 @@ readiness probe(detail::db_connection& db) {
 void prepare_general(pqxx::connection& conn) {
   detail::prepare_outbox_statements(conn);
   detail::prepare_queue_statements(conn);
+  detail::prepare_console_statements(conn);
 }
 
 // A job's database failure: the connection is dropped when its state is unknown.
@@ -249,6 +253,26 @@ void service::list_queue(std::string tenant_id,
   if (!impl_->pool.submit(std::move(job))) {
     done(std::nullopt);
   }
+}
+
+// console_store runs on this service's general workers and wakes its outbox sender.
+bool console_store::submit(std::function<void(detail::db_connection&)> job) {
+  return store_.impl_->pool.submit(std::move(job));
+}
+
+const keyring& console_store::keys() const {
+  return store_.impl_->keys;
+}
+
+void console_store::notify_outbox() const {
+  store_.impl_->notify_outbox();
+}
+
+std::string console_store::listener_conninfo() const {
+  // LISTEN waits are not statements: the timeout only bounds the catch-up queries.
+  return detail::make_conninfo(store_.impl_->opts.url,
+                               settings_of(store_.impl_->opts, store_.impl_->opts.statement_timeout,
+                                           "yorisoi-console-listener"));
 }
 
 }  // namespace yorisoi::storage

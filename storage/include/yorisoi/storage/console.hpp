@@ -22,6 +22,10 @@
 
 namespace yorisoi::storage {
 
+namespace detail {
+class db_connection;
+}
+
 using time_point = std::chrono::system_clock::time_point;
 
 // The signed-in staff member on whose behalf an operation runs.
@@ -30,6 +34,9 @@ struct actor {
   std::string user_id;  // uuid
   routing::staff_role role = routing::staff_role::counsellor;
   std::string org_unit;  // officers only
+  // Set by login/authenticate (an opaque id of the session, not its token): change_password keeps this
+  // session and ends the user's others. Empty: every session of the user ends.
+  std::string session_id;
 };
 
 struct staff_user {
@@ -249,6 +256,12 @@ class console_store {
 
  private:
   struct listener;
+  // The service's parts this store uses (defined in service.cpp, whose internals are private to it).
+  [[nodiscard]] bool submit(std::function<void(detail::db_connection&)> job);
+  [[nodiscard]] const keyring& keys() const;
+  void notify_outbox() const;
+  [[nodiscard]] std::string listener_conninfo() const;
+
   service& store_;
   session_policy policy_;
   std::unique_ptr<listener> listener_;

@@ -1,0 +1,177 @@
+// Reading the queue, one consultation (audited) and the event feed.
+#include "console_common.hpp"
+#include "console_consultations.hpp"
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+namespace yorisoi::storage::detail {
+namespace {
+
+constexpr const char* counts_sql = R"sql(
+SELECT count(*) FILTER (WHERE assigned_to IS NULL),
+       count(*) FILTER (WHERE assigned_to = NULLIF($2, '')::uuid),
+       count(*) FILTER (WHERE priority = 'urgent'),
+       count(*)
+  FROM consultation WHERE tenant_id = $1 AND state <> 'closed'
+)sql";
+
+// Same order as queue_store.cpp (routing::comes_before): urgent, earliest due, longest waiting.
+std::string queue_sql() {
+  return std::string(queue_item_select) + R"sql(
+ WHERE c.tenant_id = $1 AND c.state <> 'closed'
+   AND CASE $3 WHEN 'waiting' THEN c.assigned_to IS NULL
+               WHEN 'mine' THEN c.assigned_to = NULLIF($2, '')::uuid
+               WHEN 'urgent' THEN c.priority = 'urgent'
+               ELSE true END
+ ORDER BY c.priority = 'urgent' DESC, coalesce(c.due_at, c.opened_at), coalesce(c.waiting_since, c.opened_at),
+          c.consultation_id
+)sql";
+}
+
+std::string item_sql() {
+  return std::string(queue_item_select) + " WHERE c.tenant_id = $1 AND c.consultation_id = $2::uuid";
+}
+
+// Automatic answers are stored as kind 'text'; the outbox row names what they answer (greeting, …).
+constexpr const char* transcript_sql = R"sql(
+SELECT m.message_id::text, m.direction,
+       CASE WHEN m.direction = 'out' AND m.kind = 'text' AND o.kind IS NOT NULL THEN o.kind ELSE m.kind END,
+       m.body, m.body_key_id, (extract(epoch FROM m.sent_at) * 1000000)::bigint, m.withdrawn_at IS NOT NULL,
+       coalesce(o.origin, ''), coalesce(o.state, ''),
+       CASE WHEN o.state = 'failed' THEN coalesce(o.last_error, '') ELSE '' END,
+       coalesce(a.display_name, '')
+  FROM message m
+  LEFT JOIN outbox o ON o.tenant_id = m.tenant_id AND o.outbox_id = m.outbox_id
+  LEFT JOIN staff_user a ON a.tenant_id = m.tenant_id AND a.user_id = m.author_id
+ WHERE m.tenant_id = $1 AND m.consultation_id = $2::uuid
+ ORDER BY m.sent_at, m.direction, m.message_id
+)sql";
+
+constexpr const char* notes_sql = R"sql(
+SELECT n.note_id::text, n.author_id::text, coalesce(a.display_name, ''), n.body, n.body_key_id,
+       (extract(epoch FROM n.created_at) * 1000000)::bigint
+  FROM consultation_note n
+  LEFT JOIN staff_user a ON a.tenant_id = n.tenant_id AND a.user_id = n.author_id
+ WHERE n.tenant_id = $1 AND n.consultation_id = $2::uuid
+ ORDER BY n.created_at, n.note_id
+)sql";
+
+std::string events_sql() {
+  return std::string("SELECT ") + console_event_columns +
+         " FROM console_event WHERE tenant_id = $1 AND event_id > $2 ORDER BY event_id LIMIT $3";
+}
+
+const char* view_name(queue_view view) {
+  switch (view) {
+    case queue_view::waiting:
+      return "waiting";
+    case queue_view::mine:
+      return "mine";
+    case queue_view::urgent:
+      return "urgent";
+    case queue_view::open:
+      return "open";
+  }
+  return "open";
+}
+
+// A sealed column, opened; nullopt when absent or unopenable (logged by ids only).
+std::optional<std::string> open_text(const keyring& keys, const pqxx::field& body, const pqxx::field& key_id,
+                                     const std::string& context, const std::string& id) {
+  if (body.is_null()) {
+    return std::nullopt;
+  }
+  try {
+    return keys.open(sealed{key_id.as<std::uint32_t>(), pqxx::binarystring(body).str()}, context);
+  } catch (const crypto_error&) {
+    spdlog::error("storage: sealed text of {} cannot be opened", id);
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void prepare_console_read_statements(pqxx::connection& conn) {
+  conn.prepare("console_counts", counts_sql);
+  conn.prepare("console_queue", queue_sql());
+  conn.prepare("console_item", item_sql());
+  conn.prepare("console_transcript", transcript_sql);
+  conn.prepare("console_notes", notes_sql);
+  conn.prepare("console_events_since", events_sql());
+}
+
+op_result<queue_page> list_console_queue(pqxx::connection& conn, const actor& who, queue_view view) {
+  const std::string me = is_uuid(who.user_id) ? who.user_id : std::string();
+  pqxx::read_transaction tx(conn, "console_queue");
+  queue_page page;
+  const pqxx::row c = tx.exec_prepared1("console_counts", who.tenant_id, me);
+  page.counts.waiting = c[0].as<std::size_t>();
+  page.counts.mine = c[1].as<std::size_t>();
+  page.counts.urgent = c[2].as<std::size_t>();
+  page.counts.open = c[3].as<std::size_t>();
+  for (const auto& r : tx.exec_prepared("console_queue", who.tenant_id, me, std::string(view_name(view)))) {
+    page.items.push_back(queue_item_from(r));
+  }
+  return ok(std::move(page));
+}
+
+op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                                 const std::string& id) {
+  if (!is_uuid(id)) {
+    return refuse<consultation_detail>(op_status::not_found);
+  }
+  pqxx::work tx(conn, "console_read");
+  const pqxx::result item = tx.exec_prepared("console_item", who.tenant_id, id);
+  if (item.empty()) {
+    return refuse<consultation_detail>(op_status::not_found);
+  }
+  consultation_detail d;
+  d.summary = queue_item_from(item[0]);
+  const std::string message_context = who.tenant_id + "/message";
+  for (const auto& r : tx.exec_prepared("console_transcript", who.tenant_id, id)) {
+    transcript_message m;
+    m.message_id = r[0].as<std::string>();
+    m.direction = r[1].as<std::string>();
+    m.kind = r[2].as<std::string>();
+    m.sent_at = from_micros(r[5].as<long long>());
+    m.withdrawn = r[6].as<bool>();
+    if (!m.withdrawn) {
+      m.text = open_text(keys, r[3], r[4], message_context, m.message_id);
+    }
+    m.origin = r[7].as<std::string>();
+    m.delivery = r[8].as<std::string>();
+    m.delivery_error = r[9].as<std::string>();
+    m.author_name = r[10].as<std::string>();
+    d.messages.push_back(std::move(m));
+  }
+  const std::string note_context = who.tenant_id + "/note";
+  for (const auto& r : tx.exec_prepared("console_notes", who.tenant_id, id)) {
+    note n;
+    n.note_id = r[0].as<std::string>();
+    n.author_id = r[1].as<std::string>();
+    n.author_name = r[2].as<std::string>();
+    n.text = open_text(keys, r[3], r[4], note_context, n.note_id).value_or(std::string());
+    n.created_at = from_micros(r[5].as<long long>());
+    d.notes.push_back(std::move(n));
+  }
+  // Every transcript read is audited, and only a read that happened is: same transaction.
+  audit(tx, who.tenant_id, is_uuid(who.user_id) ? who.user_id : std::string(), "consultation.read",
+        "consultation", id);
+  tx.commit();
+  return ok(std::move(d));
+}
+
+op_result<std::vector<console_event>> events_since(pqxx::connection& conn, const std::string& tenant_id,
+                                                   std::int64_t after_id, std::size_t limit) {
+  pqxx::read_transaction tx(conn, "console_events");
+  std::vector<console_event> events;
+  for (const auto& r : tx.exec_prepared("console_events_since", tenant_id, static_cast<long long>(after_id),
+                                        static_cast<long long>(limit))) {
+    events.push_back(console_event_from(r));
+  }
+  return ok(std::move(events));
+}
+
+}  // namespace yorisoi::storage::detail

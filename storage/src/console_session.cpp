@@ -1,0 +1,256 @@
+// Login (with throttling), session lookup, logout, and the user's own password.
+#include "console_accounts.hpp"
+#include "console_common.hpp"
+#include "password.hpp"
+
+#include <pqxx/pqxx>
+
+#include <algorithm>
+
+namespace yorisoi::storage::detail {
+namespace {
+
+constexpr const char* prune_failures_sql =
+    "DELETE FROM login_failure WHERE at < now() - $1::bigint * interval '1 second'";
+
+// The failure whose leaving the window brings the count under the limit ($3 = limit - 1 newer ones):
+// none means not throttled; else the seconds until it leaves.
+constexpr const char* throttle_login_sql = R"sql(
+SELECT greatest(1, ceil(extract(epoch FROM at + $2::bigint * interval '1 second' - now())))::bigint
+  FROM login_failure
+ WHERE lower(login) = lower($1) AND at > now() - $2::bigint * interval '1 second'
+ ORDER BY at DESC OFFSET $3 LIMIT 1
+)sql";
+constexpr const char* throttle_address_sql = R"sql(
+SELECT greatest(1, ceil(extract(epoch FROM at + $2::bigint * interval '1 second' - now())))::bigint
+  FROM login_failure
+ WHERE address = $1 AND at > now() - $2::bigint * interval '1 second'
+ ORDER BY at DESC OFFSET $3 LIMIT 1
+)sql";
+
+constexpr const char* record_failure_sql = "INSERT INTO login_failure (login, address) VALUES ($1, $2)";
+constexpr const char* clear_failures_sql = "DELETE FROM login_failure WHERE lower(login) = lower($1)";
+
+constexpr const char* session_insert_sql = R"sql(
+INSERT INTO staff_session (token_hash, tenant_id, user_id, csrf_token, expires_at)
+VALUES ($1, $2, $3::uuid, $4, now() + $5::bigint * interval '1 second')
+RETURNING (extract(epoch FROM expires_at) * 1000000)::bigint
+)sql";
+
+constexpr const char* session_touch_sql = "UPDATE staff_session SET last_seen_at = now() WHERE token_hash = $1";
+constexpr const char* session_delete_sql =
+    "DELETE FROM staff_session WHERE token_hash = $1 RETURNING tenant_id, user_id::text";
+constexpr const char* sessions_end_sql = R"sql(
+DELETE FROM staff_session WHERE tenant_id = $1 AND user_id = $2::uuid AND token_hash <> decode($3, 'hex')
+)sql";
+
+constexpr const char* password_update_sql = R"sql(
+UPDATE staff_user SET password_hash = $3, password_changed_at = now() WHERE tenant_id = $1 AND user_id = $2::uuid
+)sql";
+
+std::string user_by_login_sql() {
+  return std::string("SELECT ") + staff_user_columns +
+         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1)";
+}
+
+std::string user_by_id_sql() {
+  return std::string("SELECT ") + staff_user_columns +
+         ", u.password_hash FROM staff_user u WHERE u.tenant_id = $1 AND u.user_id = $2::uuid";
+}
+
+// A session is valid while under both limits and its user is enabled. last_seen_at moves at most once
+// a minute, so most requests are a read only.
+std::string session_lookup_sql() {
+  return std::string("SELECT ") + staff_user_columns + R"sql(,
+       s.csrf_token, (extract(epoch FROM s.expires_at) * 1000000)::bigint,
+       s.last_seen_at < now() - interval '1 minute'
+  FROM staff_session s JOIN staff_user u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
+ WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - $2::bigint * interval '1 second'
+   AND NOT u.disabled
+)sql";
+}
+
+long long seconds_of(std::chrono::seconds s) {
+  return static_cast<long long>(s.count());
+}
+
+// Longest remaining lock of the login name and of the address (0: not throttled).
+std::chrono::seconds throttle_wait(pqxx::connection& conn, const session_policy& policy,
+                                   const login_request& request) {
+  const long long window = seconds_of(policy.failure_window);
+  pqxx::work tx(conn, "login_throttle");
+  tx.exec_prepared0("console_prune_failures", window);
+  long long wait = 0;
+  const pqxx::result by_login = tx.exec_prepared("console_throttle_login", request.login, window,
+                                                 static_cast<long long>(policy.max_failures_per_login - 1));
+  if (!by_login.empty()) {
+    wait = std::max(wait, by_login[0][0].as<long long>());
+  }
+  const pqxx::result by_address =
+      tx.exec_prepared("console_throttle_address", request.address, window,
+                       static_cast<long long>(policy.max_failures_per_address - 1));
+  if (!by_address.empty()) {
+    wait = std::max(wait, by_address[0][0].as<long long>());
+  }
+  tx.commit();
+  return std::chrono::seconds{wait};
+}
+
+}  // namespace
+
+void prepare_console_session_statements(pqxx::connection& conn) {
+  conn.prepare("console_prune_failures", prune_failures_sql);
+  conn.prepare("console_throttle_login", throttle_login_sql);
+  conn.prepare("console_throttle_address", throttle_address_sql);
+  conn.prepare("console_record_failure", record_failure_sql);
+  conn.prepare("console_clear_failures", clear_failures_sql);
+  conn.prepare("console_session_insert", session_insert_sql);
+  conn.prepare("console_session_touch", session_touch_sql);
+  conn.prepare("console_session_delete", session_delete_sql);
+  conn.prepare("console_sessions_end", sessions_end_sql);
+  conn.prepare("console_password_update", password_update_sql);
+  conn.prepare("console_user_by_login", user_by_login_sql());
+  conn.prepare("console_user_by_id", user_by_id_sql());
+  conn.prepare("console_session_lookup", session_lookup_sql());
+}
+
+login_result login(pqxx::connection& conn, const session_policy& policy, const login_request& request) {
+  login_result out;
+  out.retry_after = throttle_wait(conn, policy, request);
+  if (out.retry_after.count() > 0) {
+    out.status = login_status::throttled;
+    return out;
+  }
+  std::optional<staff_user> user;
+  std::string hash;
+  {
+    pqxx::nontransaction tx(conn, "login_user");
+    const pqxx::result rows = tx.exec_prepared("console_user_by_login", request.login);
+    if (!rows.empty()) {
+      user = staff_user_from(rows[0]);
+      hash = rows[0][8].as<std::string>();
+    }
+  }
+  // Always one argon2 verification (a dummy one for an unknown login): the answer's timing must not
+  // tell whether the login exists.
+  const bool matches = verify_password(hash, request.password);
+  if (!matches || !user || user->disabled) {
+    pqxx::work tx(conn, "login_failed");
+    tx.exec_prepared0("console_record_failure", request.login, request.address);
+    if (user) {
+      audit(tx, user->tenant_id, user->user_id, "login.failed", "staff_user", user->user_id,
+            json_object({{"login", request.login}, {"reason", user->disabled ? "disabled" : "password"}}));
+    }
+    tx.commit();
+    out.status = login_status::bad_credentials;
+    return out;
+  }
+  const std::string token = random_token();
+  const std::string digest = token_hash(token);
+  session_info session;
+  session.user = *user;
+  session.who = actor{user->tenant_id, user->user_id, user->role, user->org_unit, hex(digest)};
+  session.csrf_token = random_token();
+  pqxx::work tx(conn, "login");
+  const pqxx::row r = tx.exec_prepared1("console_session_insert", pqxx::binarystring(digest), user->tenant_id,
+                                        user->user_id, session.csrf_token,
+                                        static_cast<long long>(
+                                            std::chrono::duration_cast<std::chrono::seconds>(policy.absolute).count()));
+  session.expires_at = from_micros(r[0].as<long long>());
+  tx.exec_prepared0("console_clear_failures", request.login);
+  audit(tx, user->tenant_id, user->user_id, "login.succeeded", "staff_user", user->user_id,
+        json_object({{"login", user->login}}));
+  tx.commit();
+  out.status = login_status::ok;
+  out.token = token;
+  out.session = std::move(session);
+  return out;
+}
+
+op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy, const std::string& token) {
+  // A real token is 43 characters; anything much longer is not worth hashing.
+  if (token.empty() || token.size() > 128) {
+    return refuse<session_info>(op_status::not_found);
+  }
+  const std::string digest = token_hash(token);
+  const long long idle = std::chrono::duration_cast<std::chrono::seconds>(policy.idle).count();
+  pqxx::work tx(conn, "authenticate");
+  const pqxx::result rows = tx.exec_prepared("console_session_lookup", pqxx::binarystring(digest), idle);
+  if (rows.empty()) {
+    // Expired or idle sessions are of no further use: forget them as they are met.
+    tx.exec_prepared0("console_session_delete", pqxx::binarystring(digest));
+    tx.commit();
+    return refuse<session_info>(op_status::not_found);
+  }
+  session_info s;
+  s.user = staff_user_from(rows[0]);
+  s.who = actor{s.user.tenant_id, s.user.user_id, s.user.role, s.user.org_unit, hex(digest)};
+  s.csrf_token = rows[0][8].as<std::string>();
+  s.expires_at = from_micros(rows[0][9].as<long long>());
+  if (rows[0][10].as<bool>()) {
+    tx.exec_prepared0("console_session_touch", pqxx::binarystring(digest));
+  }
+  tx.commit();
+  return ok(std::move(s));
+}
+
+op_result<nothing> logout(pqxx::connection& conn, const std::string& token) {
+  if (token.empty() || token.size() > 128) {
+    return ok(nothing{});
+  }
+  pqxx::work tx(conn, "logout");
+  const pqxx::result rows = tx.exec_prepared("console_session_delete", pqxx::binarystring(token_hash(token)));
+  if (!rows.empty()) {
+    const std::string tenant_id = rows[0][0].as<std::string>();
+    const std::string user_id = rows[0][1].as<std::string>();
+    notify_session_ended(tx, user_id);
+    audit(tx, tenant_id, user_id, "session.logout", "staff_user", user_id);
+  }
+  tx.commit();
+  return ok(nothing{});
+}
+
+op_result<nothing> logout_everywhere(pqxx::connection& conn, const actor& who) {
+  if (!is_uuid(who.user_id)) {
+    return refuse<nothing>(op_status::not_found);
+  }
+  pqxx::work tx(conn, "logout_everywhere");
+  tx.exec_prepared0("console_sessions_end", who.tenant_id, who.user_id, std::string());
+  notify_session_ended(tx, who.user_id);
+  audit(tx, who.tenant_id, who.user_id, "session.logout_everywhere", "staff_user", who.user_id);
+  tx.commit();
+  return ok(nothing{});
+}
+
+op_result<nothing> change_password(pqxx::connection& conn, const actor& who, const std::string& current_password,
+                                   const std::string& new_password) {
+  if (!is_uuid(who.user_id)) {
+    return refuse<nothing>(op_status::not_found);
+  }
+  std::string hash;
+  {
+    pqxx::nontransaction tx(conn, "password_user");
+    const pqxx::result rows = tx.exec_prepared("console_user_by_id", who.tenant_id, who.user_id);
+    if (rows.empty() || rows[0][6].as<bool>()) {
+      return refuse<nothing>(op_status::not_found);
+    }
+    hash = rows[0][8].as<std::string>();
+  }
+  if (!verify_password(hash, current_password)) {
+    return refuse<nothing>(op_status::invalid, "the current password is wrong");
+  }
+  if (!password_acceptable(new_password)) {
+    return refuse<nothing>(op_status::invalid, "a password needs at least 12 characters");
+  }
+  const std::string new_hash = hash_password(new_password);
+  pqxx::work tx(conn, "change_password");
+  tx.exec_prepared0("console_password_update", who.tenant_id, who.user_id, new_hash);
+  // The session that asked stays (who.session_id); every other one ends.
+  tx.exec_prepared0("console_sessions_end", who.tenant_id, who.user_id, who.session_id);
+  notify_session_ended(tx, who.user_id);
+  audit(tx, who.tenant_id, who.user_id, "account.password", "staff_user", who.user_id);
+  tx.commit();
+  return ok(nothing{});
+}
+
+}  // namespace yorisoi::storage::detail

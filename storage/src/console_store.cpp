@@ -1,0 +1,244 @@
+// console_store: each operation becomes a job on the service's general workers; database failures
+// become `unavailable` (logged by SQLSTATE or connection error, never with user data).
+#include "yorisoi/storage/console.hpp"
+
+#include "connection.hpp"
+#include "console_accounts.hpp"
+#include "console_consultations.hpp"
+#include "console_listener.hpp"
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+#include <utility>
+
+namespace yorisoi::storage {
+namespace {
+
+void log_failure(detail::db_connection& db, const char* what, const std::exception& e) {
+  // A server error's text may quote row values; its SQLSTATE says enough to investigate.
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    spdlog::warn("storage: console {} failed: SQLSTATE {}", what, sql->sqlstate());
+  } else {
+    spdlog::warn("storage: console {} failed: {}", what, e.what());
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    db.reset();
+  }
+}
+
+// Runs `body(connection)` on a worker and answers its result, or `unavailable` when the database
+// failed or the service is not running. `after` runs after `body` succeeded, before `done`.
+template <typename T, typename Submit, typename Body>
+void run(Submit submit, const char* what, std::function<void(op_result<T>)> done, Body body,
+         std::function<void(const op_result<T>&)> after = nullptr) {
+  auto job = [what, done, body = std::move(body), after](detail::db_connection& db) mutable {
+    op_result<T> result;
+    try {
+      result = body(db.get());
+    } catch (const std::exception& e) {
+      log_failure(db, what, e);
+      result = op_result<T>{};
+    }
+    if (after) {
+      after(result);
+    }
+    done(std::move(result));
+  };
+  if (!submit(std::move(job))) {
+    done(op_result<T>{});
+  }
+}
+
+void check(const session_policy& p) {
+  if (p.idle.count() <= 0 || p.absolute.count() <= 0 || p.failure_window.count() <= 0 ||
+      p.max_failures_per_login == 0 || p.max_failures_per_address == 0) {
+    throw std::invalid_argument("session policy: limits must be positive");
+  }
+}
+
+}  // namespace
+
+console_store::console_store(service& store, session_policy policy) : store_(store), policy_(policy) {
+  check(policy_);
+}
+
+console_store::~console_store() {
+  stop_listening();
+}
+
+#define YORISOI_SUBMIT [this](std::function<void(detail::db_connection&)> j) { return submit(std::move(j)); }
+
+void console_store::login(login_request request, std::function<void(login_result)> done) {
+  auto job = [this, done, request = std::move(request)](detail::db_connection& db) {
+    login_result result;
+    try {
+      result = detail::login(db.get(), policy_, request);
+    } catch (const std::exception& e) {
+      log_failure(db, "login", e);
+      result = login_result{};
+    }
+    done(std::move(result));
+  };
+  if (!submit(std::move(job))) {
+    done(login_result{});
+  }
+}
+
+void console_store::authenticate(std::string token, std::function<void(op_result<session_info>)> done) {
+  run<session_info>(YORISOI_SUBMIT, "authentication", std::move(done),
+                    [this, token = std::move(token)](pqxx::connection& c) {
+                      return detail::authenticate(c, policy_, token);
+                    });
+}
+
+void console_store::logout(std::string token, std::function<void(op_result<nothing>)> done) {
+  run<nothing>(YORISOI_SUBMIT, "logout", std::move(done),
+               [token = std::move(token)](pqxx::connection& c) { return detail::logout(c, token); });
+}
+
+void console_store::logout_everywhere(actor who, std::function<void(op_result<nothing>)> done) {
+  run<nothing>(YORISOI_SUBMIT, "logout everywhere", std::move(done),
+               [who = std::move(who)](pqxx::connection& c) { return detail::logout_everywhere(c, who); });
+}
+
+void console_store::change_password(actor who, std::string current_password, std::string new_password,
+                                    std::function<void(op_result<nothing>)> done) {
+  run<nothing>(YORISOI_SUBMIT, "password change", std::move(done),
+               [who = std::move(who), current = std::move(current_password),
+                next = std::move(new_password)](pqxx::connection& c) {
+                 return detail::change_password(c, who, current, next);
+               });
+}
+
+void console_store::list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done) {
+  run<std::vector<staff_user>>(YORISOI_SUBMIT, "staff listing", std::move(done),
+                               [who = std::move(who)](pqxx::connection& c) { return detail::list_staff(c, who); });
+}
+
+void console_store::create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done) {
+  run<staff_user>(YORISOI_SUBMIT, "staff creation", std::move(done),
+                  [who = std::move(who), user = std::move(user)](pqxx::connection& c) {
+                    return detail::create_staff(c, who, user);
+                  });
+}
+
+void console_store::update_staff(actor who, std::string user_id, staff_patch patch,
+                                 std::function<void(op_result<staff_user>)> done) {
+  run<staff_user>(YORISOI_SUBMIT, "staff update", std::move(done),
+                  [who = std::move(who), id = std::move(user_id), patch = std::move(patch)](pqxx::connection& c) {
+                    return detail::update_staff(c, who, id, patch);
+                  });
+}
+
+void console_store::queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done) {
+  run<queue_page>(YORISOI_SUBMIT, "queue", std::move(done), [who = std::move(who), view](pqxx::connection& c) {
+    return detail::list_console_queue(c, who, view);
+  });
+}
+
+void console_store::consultation(actor who, std::string consultation_id,
+                                 std::function<void(op_result<consultation_detail>)> done) {
+  run<consultation_detail>(YORISOI_SUBMIT, "consultation read", std::move(done),
+                           [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                             return detail::read_consultation(c, keys(), who, id);
+                           });
+}
+
+void console_store::claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(YORISOI_SUBMIT, "claim", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                    return detail::claim(c, who, id);
+                  });
+}
+
+void console_store::release(actor who, std::string consultation_id,
+                            std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(YORISOI_SUBMIT, "release", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                    return detail::release(c, who, id);
+                  });
+}
+
+void console_store::transfer(actor who, std::string consultation_id, std::string to_user_id,
+                             std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(YORISOI_SUBMIT, "transfer", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id),
+                   to = std::move(to_user_id)](pqxx::connection& c) { return detail::transfer(c, who, id, to); });
+}
+
+void console_store::reply(actor who, std::string consultation_id, std::string text,
+                          std::function<void(op_result<transcript_message>)> done) {
+  run<transcript_message>(
+      YORISOI_SUBMIT, "reply", std::move(done),
+      [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](pqxx::connection& c) {
+        return detail::reply(c, keys(), who, id, text);
+      },
+      // After COMMIT: the sender wakes for the new outbox row at once.
+      [this](const op_result<transcript_message>& r) {
+        if (r.status == op_status::ok) {
+          notify_outbox();
+        }
+      });
+}
+
+void console_store::set_tags(actor who, std::string consultation_id, std::vector<std::string> categories,
+                             std::string age_band, std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(YORISOI_SUBMIT, "tagging", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id), categories = std::move(categories),
+                   band = std::move(age_band)](pqxx::connection& c) {
+                    return detail::set_tags(c, who, id, categories, band);
+                  });
+}
+
+void console_store::add_note(actor who, std::string consultation_id, std::string text,
+                             std::function<void(op_result<note>)> done) {
+  run<note>(YORISOI_SUBMIT, "note", std::move(done),
+            [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](pqxx::connection& c) {
+              return detail::add_note(c, keys(), who, id, text);
+            });
+}
+
+void console_store::close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(YORISOI_SUBMIT, "close", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                    return detail::close(c, who, id);
+                  });
+}
+
+void console_store::reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(YORISOI_SUBMIT, "reopen", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                    return detail::reopen(c, who, id);
+                  });
+}
+
+void console_store::events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
+                                 std::function<void(op_result<std::vector<console_event>>)> done) {
+  run<std::vector<console_event>>(YORISOI_SUBMIT, "event listing", std::move(done),
+                                   [tenant = std::move(tenant_id), after_id, limit](pqxx::connection& c) {
+                                     return detail::events_since(c, tenant, after_id, limit);
+                                   });
+}
+
+#undef YORISOI_SUBMIT
+
+void console_store::listen(std::function<void(const console_event&)> on_event,
+                           std::function<void(const std::string& user_id)> on_session_ended) {
+  if (listener_) {
+    return;  // one listener per store
+  }
+  listener_ = std::make_unique<listener>(listener_conninfo(), std::move(on_event), std::move(on_session_ended));
+}
+
+void console_store::stop_listening() {
+  if (listener_) {
+    listener_->stop();
+    listener_.reset();
+  }
+}
+
+}  // namespace yorisoi::storage
