@@ -178,7 +178,7 @@ op_result<session_info> authenticate(pqxx::connection& conn, const session_polic
   const pqxx::result rows = tx.exec_prepared("console_session_lookup", pqxx::binarystring(digest), idle);
   if (rows.empty()) {
     // Expired or idle sessions are of no further use: forget them as they are met.
-    tx.exec_prepared0("console_session_delete", pqxx::binarystring(digest));
+    tx.exec_prepared("console_session_delete", pqxx::binarystring(digest));
     tx.commit();
     return refuse<session_info>(op_status::not_found);
   }

@@ -70,8 +70,6 @@ console_store::~console_store() {
   stop_listening();
 }
 
-#define YORISOI_SUBMIT [this](std::function<void(detail::db_connection&)> j) { return submit(std::move(j)); }
-
 void console_store::login(login_request request, std::function<void(login_result)> done) {
   auto job = [this, done, request = std::move(request)](detail::db_connection& db) {
     login_result result;
@@ -83,31 +81,31 @@ void console_store::login(login_request request, std::function<void(login_result
     }
     done(std::move(result));
   };
-  if (!submit(std::move(job))) {
+  if (!submitter()(std::move(job))) {
     done(login_result{});
   }
 }
 
 void console_store::authenticate(std::string token, std::function<void(op_result<session_info>)> done) {
-  run<session_info>(YORISOI_SUBMIT, "authentication", std::move(done),
+  run<session_info>(submitter(), "authentication", std::move(done),
                     [this, token = std::move(token)](pqxx::connection& c) {
                       return detail::authenticate(c, policy_, token);
                     });
 }
 
 void console_store::logout(std::string token, std::function<void(op_result<nothing>)> done) {
-  run<nothing>(YORISOI_SUBMIT, "logout", std::move(done),
+  run<nothing>(submitter(), "logout", std::move(done),
                [token = std::move(token)](pqxx::connection& c) { return detail::logout(c, token); });
 }
 
 void console_store::logout_everywhere(actor who, std::function<void(op_result<nothing>)> done) {
-  run<nothing>(YORISOI_SUBMIT, "logout everywhere", std::move(done),
+  run<nothing>(submitter(), "logout everywhere", std::move(done),
                [who = std::move(who)](pqxx::connection& c) { return detail::logout_everywhere(c, who); });
 }
 
 void console_store::change_password(actor who, std::string current_password, std::string new_password,
                                     std::function<void(op_result<nothing>)> done) {
-  run<nothing>(YORISOI_SUBMIT, "password change", std::move(done),
+  run<nothing>(submitter(), "password change", std::move(done),
                [who = std::move(who), current = std::move(current_password),
                 next = std::move(new_password)](pqxx::connection& c) {
                  return detail::change_password(c, who, current, next);
@@ -115,12 +113,12 @@ void console_store::change_password(actor who, std::string current_password, std
 }
 
 void console_store::list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done) {
-  run<std::vector<staff_user>>(YORISOI_SUBMIT, "staff listing", std::move(done),
+  run<std::vector<staff_user>>(submitter(), "staff listing", std::move(done),
                                [who = std::move(who)](pqxx::connection& c) { return detail::list_staff(c, who); });
 }
 
 void console_store::create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done) {
-  run<staff_user>(YORISOI_SUBMIT, "staff creation", std::move(done),
+  run<staff_user>(submitter(), "staff creation", std::move(done),
                   [who = std::move(who), user = std::move(user)](pqxx::connection& c) {
                     return detail::create_staff(c, who, user);
                   });
@@ -128,28 +126,28 @@ void console_store::create_staff(actor who, new_staff user, std::function<void(o
 
 void console_store::update_staff(actor who, std::string user_id, staff_patch patch,
                                  std::function<void(op_result<staff_user>)> done) {
-  run<staff_user>(YORISOI_SUBMIT, "staff update", std::move(done),
+  run<staff_user>(submitter(), "staff update", std::move(done),
                   [who = std::move(who), id = std::move(user_id), patch = std::move(patch)](pqxx::connection& c) {
                     return detail::update_staff(c, who, id, patch);
                   });
 }
 
 void console_store::queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done) {
-  run<queue_page>(YORISOI_SUBMIT, "queue", std::move(done), [who = std::move(who), view](pqxx::connection& c) {
+  run<queue_page>(submitter(), "queue", std::move(done), [who = std::move(who), view](pqxx::connection& c) {
     return detail::list_console_queue(c, who, view);
   });
 }
 
 void console_store::consultation(actor who, std::string consultation_id,
                                  std::function<void(op_result<consultation_detail>)> done) {
-  run<consultation_detail>(YORISOI_SUBMIT, "consultation read", std::move(done),
+  run<consultation_detail>(submitter(), "consultation read", std::move(done),
                            [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                              return detail::read_consultation(c, keys(), who, id);
                            });
 }
 
 void console_store::claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
-  run<queue_item>(YORISOI_SUBMIT, "claim", std::move(done),
+  run<queue_item>(submitter(), "claim", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::claim(c, who, id);
                   });
@@ -157,7 +155,7 @@ void console_store::claim(actor who, std::string consultation_id, std::function<
 
 void console_store::release(actor who, std::string consultation_id,
                             std::function<void(op_result<queue_item>)> done) {
-  run<queue_item>(YORISOI_SUBMIT, "release", std::move(done),
+  run<queue_item>(submitter(), "release", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::release(c, who, id);
                   });
@@ -165,7 +163,7 @@ void console_store::release(actor who, std::string consultation_id,
 
 void console_store::transfer(actor who, std::string consultation_id, std::string to_user_id,
                              std::function<void(op_result<queue_item>)> done) {
-  run<queue_item>(YORISOI_SUBMIT, "transfer", std::move(done),
+  run<queue_item>(submitter(), "transfer", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id),
                    to = std::move(to_user_id)](pqxx::connection& c) { return detail::transfer(c, who, id, to); });
 }
@@ -173,7 +171,7 @@ void console_store::transfer(actor who, std::string consultation_id, std::string
 void console_store::reply(actor who, std::string consultation_id, std::string text,
                           std::function<void(op_result<transcript_message>)> done) {
   run<transcript_message>(
-      YORISOI_SUBMIT, "reply", std::move(done),
+      submitter(), "reply", std::move(done),
       [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](pqxx::connection& c) {
         return detail::reply(c, keys(), who, id, text);
       },
@@ -187,7 +185,7 @@ void console_store::reply(actor who, std::string consultation_id, std::string te
 
 void console_store::set_tags(actor who, std::string consultation_id, std::vector<std::string> categories,
                              std::string age_band, std::function<void(op_result<queue_item>)> done) {
-  run<queue_item>(YORISOI_SUBMIT, "tagging", std::move(done),
+  run<queue_item>(submitter(), "tagging", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id), categories = std::move(categories),
                    band = std::move(age_band)](pqxx::connection& c) {
                     return detail::set_tags(c, who, id, categories, band);
@@ -196,21 +194,21 @@ void console_store::set_tags(actor who, std::string consultation_id, std::vector
 
 void console_store::add_note(actor who, std::string consultation_id, std::string text,
                              std::function<void(op_result<note>)> done) {
-  run<note>(YORISOI_SUBMIT, "note", std::move(done),
+  run<note>(submitter(), "note", std::move(done),
             [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](pqxx::connection& c) {
               return detail::add_note(c, keys(), who, id, text);
             });
 }
 
 void console_store::close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
-  run<queue_item>(YORISOI_SUBMIT, "close", std::move(done),
+  run<queue_item>(submitter(), "close", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::close(c, who, id);
                   });
 }
 
 void console_store::reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
-  run<queue_item>(YORISOI_SUBMIT, "reopen", std::move(done),
+  run<queue_item>(submitter(), "reopen", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::reopen(c, who, id);
                   });
@@ -218,13 +216,11 @@ void console_store::reopen(actor who, std::string consultation_id, std::function
 
 void console_store::events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
                                  std::function<void(op_result<std::vector<console_event>>)> done) {
-  run<std::vector<console_event>>(YORISOI_SUBMIT, "event listing", std::move(done),
+  run<std::vector<console_event>>(submitter(), "event listing", std::move(done),
                                    [tenant = std::move(tenant_id), after_id, limit](pqxx::connection& c) {
                                      return detail::events_since(c, tenant, after_id, limit);
                                    });
 }
-
-#undef YORISOI_SUBMIT
 
 void console_store::listen(std::function<void(const console_event&)> on_event,
                            std::function<void(const std::string& user_id)> on_session_ended) {

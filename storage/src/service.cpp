@@ -256,8 +256,10 @@ void service::list_queue(std::string tenant_id,
 }
 
 // console_store runs on this service's general workers and wakes its outbox sender.
-bool console_store::submit(std::function<void(detail::db_connection&)> job) {
-  return store_.impl_->pool.submit(std::move(job));
+console_store::job_submitter console_store::submitter() {
+  return [&pool = store_.impl_->pool](std::function<void(detail::db_connection&)> job) {
+    return pool.submit(std::move(job));
+  };
 }
 
 const keyring& console_store::keys() const {

@@ -257,7 +257,8 @@ class console_store {
  private:
   struct listener;
   // The service's parts this store uses (defined in service.cpp, whose internals are private to it).
-  [[nodiscard]] bool submit(std::function<void(detail::db_connection&)> job);
+  using job_submitter = std::function<bool(std::function<void(detail::db_connection&)>)>;
+  [[nodiscard]] job_submitter submitter();
   [[nodiscard]] const keyring& keys() const;
   void notify_outbox() const;
   [[nodiscard]] std::string listener_conninfo() const;
