@@ -12,7 +12,8 @@
 
 namespace yorisoi::storage::detail {
 
-[[nodiscard]] login_result login(pqxx::connection& conn, const session_policy& policy, const login_request& request);
+[[nodiscard]] login_result login(pqxx::connection& conn, const session_policy& policy,
+                                 const login_request& request);
 [[nodiscard]] op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy,
                                                    const std::string& token);
 [[nodiscard]] op_result<nothing> logout(pqxx::connection& conn, const std::string& token);
@@ -22,7 +23,8 @@ namespace yorisoi::storage::detail {
                                                  const std::string& new_password);
 
 [[nodiscard]] op_result<std::vector<staff_user>> list_staff(pqxx::connection& conn, const actor& who);
-[[nodiscard]] op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who, const new_staff& user);
+[[nodiscard]] op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who,
+                                                 const new_staff& user);
 [[nodiscard]] op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who,
                                                  const std::string& user_id, const staff_patch& patch);
 

@@ -138,8 +138,8 @@ std::string random_token(std::size_t bytes) {
 std::string token_hash(std::string_view token) {
   std::string digest(SHA256_DIGEST_LENGTH, '\0');
   unsigned int size = 0;
-  if (EVP_Digest(token.data(), token.size(), reinterpret_cast<unsigned char*>(digest.data()), &size, EVP_sha256(),
-                 nullptr) != 1) {
+  if (EVP_Digest(token.data(), token.size(), reinterpret_cast<unsigned char*>(digest.data()), &size,
+                 EVP_sha256(), nullptr) != 1) {
     throw std::runtime_error("SHA-256 failed");
   }
   return digest;

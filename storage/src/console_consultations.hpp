@@ -15,7 +15,8 @@ namespace yorisoi::storage::detail {
 
 inline constexpr std::size_t max_text_chars = 5000;
 
-[[nodiscard]] op_result<queue_page> list_console_queue(pqxx::connection& conn, const actor& who, queue_view view);
+[[nodiscard]] op_result<queue_page> list_console_queue(pqxx::connection& conn, const actor& who,
+                                                       queue_view view);
 [[nodiscard]] op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys,
                                                                const actor& who, const std::string& id);
 
@@ -26,14 +27,17 @@ inline constexpr std::size_t max_text_chars = 5000;
 [[nodiscard]] op_result<queue_item> close(pqxx::connection& conn, const actor& who, const std::string& id);
 [[nodiscard]] op_result<queue_item> reopen(pqxx::connection& conn, const actor& who, const std::string& id);
 [[nodiscard]] op_result<queue_item> set_tags(pqxx::connection& conn, const actor& who, const std::string& id,
-                                             const std::vector<std::string>& categories, const std::string& age_band);
+                                             const std::vector<std::string>& categories,
+                                             const std::string& age_band);
 [[nodiscard]] op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const actor& who,
                                        const std::string& id, const std::string& text);
 // ok: the outbox row and the message are committed; the caller then wakes the sender.
-[[nodiscard]] op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys, const actor& who,
-                                                  const std::string& id, const std::string& text);
+[[nodiscard]] op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys,
+                                                  const actor& who, const std::string& id,
+                                                  const std::string& text);
 
-[[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn, const std::string& tenant_id,
+[[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
+                                                                 const std::string& tenant_id,
                                                                  std::int64_t after_id, std::size_t limit);
 
 }  // namespace yorisoi::storage::detail

@@ -117,8 +117,8 @@ op_result<queue_page> list_console_queue(pqxx::connection& conn, const actor& wh
   return ok(std::move(page));
 }
 
-op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys, const actor& who,
-                                                 const std::string& id) {
+op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys,
+                                                 const actor& who, const std::string& id) {
   if (!is_uuid(id)) {
     return refuse<consultation_detail>(op_status::not_found);
   }

@@ -37,7 +37,8 @@ VALUES ($1, $2, $3::uuid, $4, now() + $5::bigint * interval '1 second')
 RETURNING (extract(epoch FROM expires_at) * 1000000)::bigint
 )sql";
 
-constexpr const char* session_touch_sql = "UPDATE staff_session SET last_seen_at = now() WHERE token_hash = $1";
+constexpr const char* session_touch_sql =
+    "UPDATE staff_session SET last_seen_at = now() WHERE token_hash = $1";
 constexpr const char* session_delete_sql =
     "DELETE FROM staff_session WHERE token_hash = $1 RETURNING tenant_id, user_id::text";
 constexpr const char* sessions_end_sql = R"sql(
@@ -152,10 +153,10 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
   session.who = actor{user->tenant_id, user->user_id, user->role, user->org_unit, hex(digest)};
   session.csrf_token = random_token();
   pqxx::work tx(conn, "login");
-  const pqxx::row r = tx.exec_prepared1("console_session_insert", pqxx::binarystring(digest), user->tenant_id,
-                                        user->user_id, session.csrf_token,
-                                        static_cast<long long>(
-                                            std::chrono::duration_cast<std::chrono::seconds>(policy.absolute).count()));
+  const pqxx::row r = tx.exec_prepared1(
+      "console_session_insert", pqxx::binarystring(digest), user->tenant_id, user->user_id,
+      session.csrf_token,
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(policy.absolute).count()));
   session.expires_at = from_micros(r[0].as<long long>());
   tx.exec_prepared0("console_clear_failures", request.login);
   audit(tx, user->tenant_id, user->user_id, "login.succeeded", "staff_user", user->user_id,
@@ -167,7 +168,8 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
   return out;
 }
 
-op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy, const std::string& token) {
+op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy,
+                                     const std::string& token) {
   // A real token is 43 characters; anything much longer is not worth hashing.
   if (token.empty() || token.size() > 128) {
     return refuse<session_info>(op_status::not_found);
@@ -222,8 +224,8 @@ op_result<nothing> logout_everywhere(pqxx::connection& conn, const actor& who) {
   return ok(nothing{});
 }
 
-op_result<nothing> change_password(pqxx::connection& conn, const actor& who, const std::string& current_password,
-                                   const std::string& new_password) {
+op_result<nothing> change_password(pqxx::connection& conn, const actor& who,
+                                   const std::string& current_password, const std::string& new_password) {
   if (!is_uuid(who.user_id)) {
     return refuse<nothing>(op_status::not_found);
   }

@@ -25,7 +25,8 @@ WITH u AS (
   VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)
   RETURNING *
 )
-SELECT )sql") + staff_user_columns + " FROM u";
+SELECT )sql") +
+         staff_user_columns + " FROM u";
 }
 
 std::string lock_sql() {
@@ -41,7 +42,8 @@ UPDATE staff_user
  WHERE tenant_id = $1 AND user_id = $2::uuid
 )sql";
 
-constexpr const char* end_all_sessions_sql = "DELETE FROM staff_session WHERE tenant_id = $1 AND user_id = $2::uuid";
+constexpr const char* end_all_sessions_sql =
+    "DELETE FROM staff_session WHERE tenant_id = $1 AND user_id = $2::uuid";
 
 // Login names are typed at the login form: visible ASCII without spaces keeps them unambiguous.
 bool login_acceptable(const std::string& login) {
@@ -104,11 +106,13 @@ op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who, con
   const std::string hash = hash_password(user.password);
   pqxx::work tx(conn, "staff_create");
   try {
-    const pqxx::row r = tx.exec_prepared1("console_staff_insert", who.tenant_id, user.login, user.display_name,
-                                          std::string(routing::to_string(user.role)), user.org_unit, hash);
+    const pqxx::row r =
+        tx.exec_prepared1("console_staff_insert", who.tenant_id, user.login, user.display_name,
+                          std::string(routing::to_string(user.role)), user.org_unit, hash);
     staff_user created = staff_user_from(r);
     audit(tx, who.tenant_id, is_uuid(who.user_id) ? who.user_id : std::string(), "staff.create", "staff_user",
-          created.user_id, json_object({{"login", created.login}, {"role", std::string(routing::to_string(created.role))}}));
+          created.user_id,
+          json_object({{"login", created.login}, {"role", std::string(routing::to_string(created.role))}}));
     tx.commit();
     return ok(std::move(created));
   } catch (const pqxx::unique_violation&) {

@@ -106,15 +106,14 @@ void console_store::logout_everywhere(actor who, std::function<void(op_result<no
 void console_store::change_password(actor who, std::string current_password, std::string new_password,
                                     std::function<void(op_result<nothing>)> done) {
   run<nothing>(submitter(), "password change", std::move(done),
-               [who = std::move(who), current = std::move(current_password),
-                next = std::move(new_password)](pqxx::connection& c) {
-                 return detail::change_password(c, who, current, next);
-               });
+               [who = std::move(who), current = std::move(current_password), next = std::move(new_password)](
+                   pqxx::connection& c) { return detail::change_password(c, who, current, next); });
 }
 
 void console_store::list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done) {
-  run<std::vector<staff_user>>(submitter(), "staff listing", std::move(done),
-                               [who = std::move(who)](pqxx::connection& c) { return detail::list_staff(c, who); });
+  run<std::vector<staff_user>>(
+      submitter(), "staff listing", std::move(done),
+      [who = std::move(who)](pqxx::connection& c) { return detail::list_staff(c, who); });
 }
 
 void console_store::create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done) {
@@ -127,9 +126,8 @@ void console_store::create_staff(actor who, new_staff user, std::function<void(o
 void console_store::update_staff(actor who, std::string user_id, staff_patch patch,
                                  std::function<void(op_result<staff_user>)> done) {
   run<staff_user>(submitter(), "staff update", std::move(done),
-                  [who = std::move(who), id = std::move(user_id), patch = std::move(patch)](pqxx::connection& c) {
-                    return detail::update_staff(c, who, id, patch);
-                  });
+                  [who = std::move(who), id = std::move(user_id), patch = std::move(patch)](
+                      pqxx::connection& c) { return detail::update_staff(c, who, id, patch); });
 }
 
 void console_store::queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done) {
@@ -140,13 +138,15 @@ void console_store::queue(actor who, queue_view view, std::function<void(op_resu
 
 void console_store::consultation(actor who, std::string consultation_id,
                                  std::function<void(op_result<consultation_detail>)> done) {
-  run<consultation_detail>(submitter(), "consultation read", std::move(done),
-                           [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
-                             return detail::read_consultation(c, keys(), who, id);
-                           });
+  run<consultation_detail>(
+      submitter(), "consultation read", std::move(done),
+      [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+        return detail::read_consultation(c, keys(), who, id);
+      });
 }
 
-void console_store::claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
+void console_store::claim(actor who, std::string consultation_id,
+                          std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "claim", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::claim(c, who, id);
@@ -164,17 +164,16 @@ void console_store::release(actor who, std::string consultation_id,
 void console_store::transfer(actor who, std::string consultation_id, std::string to_user_id,
                              std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "transfer", std::move(done),
-                  [who = std::move(who), id = std::move(consultation_id),
-                   to = std::move(to_user_id)](pqxx::connection& c) { return detail::transfer(c, who, id, to); });
+                  [who = std::move(who), id = std::move(consultation_id), to = std::move(to_user_id)](
+                      pqxx::connection& c) { return detail::transfer(c, who, id, to); });
 }
 
 void console_store::reply(actor who, std::string consultation_id, std::string text,
                           std::function<void(op_result<transcript_message>)> done) {
   run<transcript_message>(
       submitter(), "reply", std::move(done),
-      [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](pqxx::connection& c) {
-        return detail::reply(c, keys(), who, id, text);
-      },
+      [this, who = std::move(who), id = std::move(consultation_id),
+       text = std::move(text)](pqxx::connection& c) { return detail::reply(c, keys(), who, id, text); },
       // After COMMIT: the sender wakes for the new outbox row at once.
       [this](const op_result<transcript_message>& r) {
         if (r.status == op_status::ok) {
@@ -195,19 +194,20 @@ void console_store::set_tags(actor who, std::string consultation_id, std::vector
 void console_store::add_note(actor who, std::string consultation_id, std::string text,
                              std::function<void(op_result<note>)> done) {
   run<note>(submitter(), "note", std::move(done),
-            [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](pqxx::connection& c) {
-              return detail::add_note(c, keys(), who, id, text);
-            });
+            [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](
+                pqxx::connection& c) { return detail::add_note(c, keys(), who, id, text); });
 }
 
-void console_store::close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
+void console_store::close(actor who, std::string consultation_id,
+                          std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "close", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::close(c, who, id);
                   });
 }
 
-void console_store::reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done) {
+void console_store::reopen(actor who, std::string consultation_id,
+                           std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "reopen", std::move(done),
                   [who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
                     return detail::reopen(c, who, id);
@@ -217,9 +217,9 @@ void console_store::reopen(actor who, std::string consultation_id, std::function
 void console_store::events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
                                  std::function<void(op_result<std::vector<console_event>>)> done) {
   run<std::vector<console_event>>(submitter(), "event listing", std::move(done),
-                                   [tenant = std::move(tenant_id), after_id, limit](pqxx::connection& c) {
-                                     return detail::events_since(c, tenant, after_id, limit);
-                                   });
+                                  [tenant = std::move(tenant_id), after_id, limit](pqxx::connection& c) {
+                                    return detail::events_since(c, tenant, after_id, limit);
+                                  });
 }
 
 void console_store::listen(std::function<void(const console_event&)> on_event,
@@ -227,7 +227,8 @@ void console_store::listen(std::function<void(const console_event&)> on_event,
   if (listener_) {
     return;  // one listener per store
   }
-  listener_ = std::make_unique<listener>(listener_conninfo(), std::move(on_event), std::move(on_session_ended));
+  listener_ =
+      std::make_unique<listener>(listener_conninfo(), std::move(on_event), std::move(on_session_ended));
 }
 
 void console_store::stop_listening() {

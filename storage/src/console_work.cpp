@@ -65,7 +65,8 @@ VALUES ($1, $2::uuid, $3::uuid, $4, $5)
 RETURNING note_id::text, (extract(epoch FROM created_at) * 1000000)::bigint
 )sql";
 constexpr const char* author_name_sql =
-    "SELECT coalesce((SELECT display_name FROM staff_user WHERE tenant_id = $1 AND user_id = NULLIF($2, '')::uuid), '')";
+    "SELECT coalesce((SELECT display_name FROM staff_user WHERE tenant_id = $1 AND user_id = NULLIF($2, "
+    "'')::uuid), '')";
 
 // A counsellor's answer has no reply token: the sender pushes it, with X-Line-Retry-Key = outbox_id.
 constexpr const char* reply_outbox_sql = R"sql(
@@ -109,8 +110,9 @@ std::string actor_id(const actor& who) {
 }
 
 bool same_id(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 
 queue_item item_of(pqxx::work& tx, const actor& who, const std::string& id) {
@@ -120,15 +122,16 @@ queue_item item_of(pqxx::work& tx, const actor& who, const std::string& id) {
 // 1–5000 characters, not only white space (LINE refuses empty text).
 bool text_acceptable(const std::string& text) {
   const std::size_t n = utf8_chars(text);
-  return n >= 1 && n <= max_text_chars &&
-         std::any_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) == 0; });
+  return n >= 1 && n <= max_text_chars && std::any_of(text.begin(), text.end(), [](char c) {
+           return std::isspace(static_cast<unsigned char>(c)) == 0;
+         });
 }
 
 // Runs `change` on the locked consultation; `change` answers the refusal or nullopt to go on. Then
 // audits `action`, commits and answers the consultation as it is now.
 template <typename Change>
-op_result<queue_item> work_on(pqxx::connection& conn, const actor& who, const std::string& id, const char* action,
-                              Change change, const std::string& detail = "{}") {
+op_result<queue_item> work_on(pqxx::connection& conn, const actor& who, const std::string& id,
+                              const char* action, Change change, const std::string& detail = "{}") {
   pqxx::work tx(conn, action);
   const std::optional<locked> c = lock(tx, who, id);
   if (!c) {
@@ -203,7 +206,8 @@ op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const s
         }
         if (!is_uuid(to_user_id) ||
             !tx.exec_prepared1("console_transfer_target", who.tenant_id, to_user_id)[0].as<bool>()) {
-          return refuse<queue_item>(op_status::invalid, "the new holder is not a counsellor or supervisor here");
+          return refuse<queue_item>(op_status::invalid,
+                                    "the new holder is not a counsellor or supervisor here");
         }
         tx.exec_prepared0("console_assign", who.tenant_id, id, to_user_id);
         return std::nullopt;
@@ -281,8 +285,9 @@ op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const acto
     return refuse<note>(op_status::not_found);
   }
   const sealed body = keys.seal(text, who.tenant_id + "/note");
-  const pqxx::row r = tx.exec_prepared1("console_note_insert", who.tenant_id, id, who.user_id,
-                                        pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id));
+  const pqxx::row r =
+      tx.exec_prepared1("console_note_insert", who.tenant_id, id, who.user_id, pqxx::binarystring(body.blob),
+                        static_cast<std::int32_t>(body.key_id));
   note n;
   n.note_id = r[0].as<std::string>();
   n.created_at = from_micros(r[1].as<long long>());
@@ -314,15 +319,16 @@ op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys,
   boost::json::object message;
   message["type"] = "text";
   message["text"] = text;
-  const sealed messages = keys.seal(boost::json::serialize(boost::json::array{message}), who.tenant_id + "/outbox");
+  const sealed messages =
+      keys.seal(boost::json::serialize(boost::json::array{message}), who.tenant_id + "/outbox");
   const std::string outbox_id =
-      tx.exec_prepared1("console_reply_outbox", who.tenant_id, id, c->resident_id, pqxx::binarystring(messages.blob),
-                        static_cast<std::int32_t>(messages.key_id))[0]
+      tx.exec_prepared1("console_reply_outbox", who.tenant_id, id, c->resident_id,
+                        pqxx::binarystring(messages.blob), static_cast<std::int32_t>(messages.key_id))[0]
           .as<std::string>();
   const sealed body = keys.seal(text, who.tenant_id + "/message");
-  const pqxx::row r =
-      tx.exec_prepared1("console_reply_message", who.tenant_id, id, c->resident_id, pqxx::binarystring(body.blob),
-                        static_cast<std::int32_t>(body.key_id), outbox_id, who.user_id);
+  const pqxx::row r = tx.exec_prepared1("console_reply_message", who.tenant_id, id, c->resident_id,
+                                        pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id),
+                                        outbox_id, who.user_id);
   tx.exec_prepared0("console_answered", who.tenant_id, id);
   transcript_message m;
   m.message_id = r[0].as<std::string>();

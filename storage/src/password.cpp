@@ -43,9 +43,10 @@ std::string hash_password(std::string_view password) {
   if (RAND_bytes(salt.data(), static_cast<int>(salt.size())) != 1) {
     throw std::runtime_error("no random bytes for a password salt");
   }
-  std::string encoded(argon2_encodedlen(time_cost, memory_kib, lanes, salt_bytes, hash_bytes, Argon2_id), '\0');
-  const int rc = argon2id_hash_encoded(time_cost, memory_kib, lanes, password.data(), password.size(), salt.data(),
-                                       salt.size(), hash_bytes, encoded.data(), encoded.size());
+  std::string encoded(argon2_encodedlen(time_cost, memory_kib, lanes, salt_bytes, hash_bytes, Argon2_id),
+                      '\0');
+  const int rc = argon2id_hash_encoded(time_cost, memory_kib, lanes, password.data(), password.size(),
+                                       salt.data(), salt.size(), hash_bytes, encoded.data(), encoded.size());
   if (rc != ARGON2_OK) {
     throw std::runtime_error(std::string("password hashing failed: ") + argon2_error_message(rc));
   }

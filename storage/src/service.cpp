@@ -272,9 +272,9 @@ void console_store::notify_outbox() const {
 
 std::string console_store::listener_conninfo() const {
   // LISTEN waits are not statements: the timeout only bounds the catch-up queries.
-  return detail::make_conninfo(store_.impl_->opts.url,
-                               settings_of(store_.impl_->opts, store_.impl_->opts.statement_timeout,
-                                           "yorisoi-console-listener"));
+  return detail::make_conninfo(
+      store_.impl_->opts.url,
+      settings_of(store_.impl_->opts, store_.impl_->opts.statement_timeout, "yorisoi-console-listener"));
 }
 
 }  // namespace yorisoi::storage

@@ -36,16 +36,18 @@ class console_accounts_pg : public routing_pg {
   staff_user make_user(const std::string& tenant, const std::string& login, routing::staff_role role,
                        const std::string& unit = {}) {
     new_staff n{login, login + " さん", role, unit, good_password};
-    auto r = call<op_result<staff_user>>(
-        [&](auto done) { console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done); });
+    auto r = call<op_result<staff_user>>([&](auto done) {
+      console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done);
+    });
     EXPECT_EQ(r.status, op_status::ok) << r.reason;
     return r.value;
   }
 
   login_result login(const std::string& login_name, const std::string& password,
                      const std::string& address = "192.0.2.1") {
-    return call<login_result>(
-        [&](auto done) { console_->login(login_request{login_name, password, address}, done); });
+    return call<login_result>([&](auto done) {
+      console_->login(login_request{login_name, password, address}, done);
+    });
   }
 
   op_result<session_info> auth(const std::string& token) {
@@ -67,7 +69,9 @@ TEST_F(console_accounts_pg, login_creates_a_session_that_authenticates) {
   EXPECT_EQ(r.session.who.tenant_id, "yamagata");
   EXPECT_GT(r.session.expires_at, std::chrono::system_clock::now() + std::chrono::hours{11});
   // Only the token's SHA-256 is stored.
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM staff_session WHERE token_hash = sha256('" + r.token + "'::bytea)"), 1);
+  EXPECT_EQ(
+      count(url(), "SELECT count(*) FROM staff_session WHERE token_hash = sha256('" + r.token + "'::bytea)"),
+      1);
 
   const auto s = auth(r.token);
   ASSERT_EQ(s.status, op_status::ok);
@@ -85,8 +89,9 @@ TEST_F(console_accounts_pg, wrong_password_unknown_login_and_disabled_account_an
   const staff_user c = make_user("yamagata", "kana", routing::staff_role::counsellor);
   staff_patch disable;
   disable.disabled = true;
-  ASSERT_EQ(call<op_result<staff_user>>([&](auto d) { console_->update_staff(as_actor(admin_), c.user_id, disable, d); })
-                .status,
+  ASSERT_EQ(call<op_result<staff_user>>([&](auto d) {
+              console_->update_staff(as_actor(admin_), c.user_id, disable, d);
+            }).status,
             op_status::ok);
   EXPECT_EQ(login("kana", good_password).status, login_status::bad_credentials);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM login_failure"), 3);
@@ -97,7 +102,8 @@ TEST_F(console_accounts_pg, wrong_password_unknown_login_and_disabled_account_an
 
 TEST_F(console_accounts_pg, failures_lock_the_login_then_the_window_frees_it) {
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(login("admin", "wrong password!", "192.0.2." + std::to_string(i)).status, login_status::bad_credentials);
+    EXPECT_EQ(login("admin", "wrong password!", "192.0.2." + std::to_string(i)).status,
+              login_status::bad_credentials);
   }
   // The right password no longer helps, from any address.
   const login_result locked = login("admin", good_password, "198.51.100.7");
@@ -139,24 +145,33 @@ TEST_F(console_accounts_pg, idle_and_absolute_limits_end_a_session) {
   const std::string hash_b = "sha256('" + b.token + "'::bytea)";
 
   // Seen 59 minutes ago: still valid, and the use moves last_seen_at forward.
-  sql(url(), "UPDATE staff_session SET last_seen_at = now() - interval '59 minutes' WHERE token_hash = " + hash_a);
+  sql(url(),
+      "UPDATE staff_session SET last_seen_at = now() - interval '59 minutes' WHERE token_hash = " + hash_a);
   EXPECT_EQ(auth(a.token).status, op_status::ok);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM staff_session WHERE last_seen_at > now() - interval '1 minute' AND "
-                         "token_hash = " + hash_a),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM staff_session WHERE last_seen_at > now() - interval '1 minute' AND "
+                  "token_hash = " +
+                      hash_a),
             1);
   // Seen 30 seconds ago: not rewritten (at most once a minute).
-  sql(url(), "UPDATE staff_session SET last_seen_at = now() - interval '30 seconds' WHERE token_hash = " + hash_a);
+  sql(url(),
+      "UPDATE staff_session SET last_seen_at = now() - interval '30 seconds' WHERE token_hash = " + hash_a);
   EXPECT_EQ(auth(a.token).status, op_status::ok);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM staff_session WHERE last_seen_at < now() - interval '29 seconds' AND "
-                         "token_hash = " + hash_a),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM staff_session WHERE last_seen_at < now() - interval '29 seconds' AND "
+                  "token_hash = " +
+                      hash_a),
             1);
   // Idle for 61 minutes: gone.
-  sql(url(), "UPDATE staff_session SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = " + hash_a);
+  sql(url(),
+      "UPDATE staff_session SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = " + hash_a);
   EXPECT_EQ(auth(a.token).status, op_status::not_found);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM staff_session WHERE token_hash = " + hash_a), 0);
   // Past the absolute limit however active.
-  sql(url(), "UPDATE staff_session SET created_at = now() - interval '13 hours', expires_at = now() - interval '1 "
-             "hour' WHERE token_hash = " + hash_b);
+  sql(url(),
+      "UPDATE staff_session SET created_at = now() - interval '13 hours', expires_at = now() - interval '1 "
+      "hour' WHERE token_hash = " +
+          hash_b);
   EXPECT_EQ(auth(b.token).status, op_status::not_found);
 }
 
@@ -188,8 +203,10 @@ TEST_F(console_accounts_pg, password_change_keeps_the_asking_session_only) {
   EXPECT_EQ(login("admin", good_password).status, login_status::bad_credentials);
   EXPECT_EQ(login("admin", "十二文字の日本語のパスワード").status, login_status::ok);
   // Stored as an argon2id PHC string.
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM staff_user WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"),
-            1);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM staff_user WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"),
+      1);
 }
 
 TEST_F(console_accounts_pg, role_change_disable_and_reset_end_the_users_sessions) {
@@ -230,10 +247,14 @@ TEST_F(console_accounts_pg, staff_rules_and_tenant_limits) {
   auto create = [&](new_staff n) {
     return call<op_result<staff_user>>([&](auto d) { console_->create_staff(admin, n, d); });
   };
-  EXPECT_EQ(create({"Admin", "dup", routing::staff_role::counsellor, "", good_password}).status, op_status::invalid);
-  EXPECT_EQ(create({"short", "pw", routing::staff_role::counsellor, "", "elevenchars"}).status, op_status::invalid);
-  EXPECT_EQ(create({"off", "officer", routing::staff_role::officer, "", good_password}).status, op_status::invalid);
-  EXPECT_EQ(create({"cou", "c", routing::staff_role::counsellor, "hub", good_password}).status, op_status::invalid);
+  EXPECT_EQ(create({"Admin", "dup", routing::staff_role::counsellor, "", good_password}).status,
+            op_status::invalid);
+  EXPECT_EQ(create({"short", "pw", routing::staff_role::counsellor, "", "elevenchars"}).status,
+            op_status::invalid);
+  EXPECT_EQ(create({"off", "officer", routing::staff_role::officer, "", good_password}).status,
+            op_status::invalid);
+  EXPECT_EQ(create({"cou", "c", routing::staff_role::counsellor, "hub", good_password}).status,
+            op_status::invalid);
   EXPECT_EQ(create({"with space", "x", routing::staff_role::counsellor, "", good_password}).status,
             op_status::invalid);
   const auto officer = create({"officer1", "職員", routing::staff_role::officer, "hub", good_password});
@@ -248,14 +269,15 @@ TEST_F(console_accounts_pg, staff_rules_and_tenant_limits) {
   EXPECT_EQ(u.value.org_unit, "");
   staff_patch to_officer;
   to_officer.role = routing::staff_role::officer;
-  EXPECT_EQ(call<op_result<staff_user>>(
-                [&](auto d) { console_->update_staff(admin, officer.value.user_id, to_officer, d); })
-                .status,
+  EXPECT_EQ(call<op_result<staff_user>>([&](auto d) {
+              console_->update_staff(admin, officer.value.user_id, to_officer, d);
+            }).status,
             op_status::invalid);
 
   // Another tenant's staff: invisible and untouchable.
   const staff_user sendai = make_user("sendai", "sendai-admin", routing::staff_role::admin);
-  const auto listed = call<op_result<std::vector<staff_user>>>([&](auto d) { console_->list_staff(admin, d); });
+  const auto listed =
+      call<op_result<std::vector<staff_user>>>([&](auto d) { console_->list_staff(admin, d); });
   ASSERT_EQ(listed.status, op_status::ok);
   EXPECT_EQ(listed.value.size(), 2U);
   for (const staff_user& s : listed.value) {
@@ -263,13 +285,16 @@ TEST_F(console_accounts_pg, staff_rules_and_tenant_limits) {
   }
   staff_patch disable;
   disable.disabled = true;
-  EXPECT_EQ(call<op_result<staff_user>>([&](auto d) { console_->update_staff(admin, sendai.user_id, disable, d); })
-                .status,
+  EXPECT_EQ(call<op_result<staff_user>>([&](auto d) {
+              console_->update_staff(admin, sendai.user_id, disable, d);
+            }).status,
             op_status::not_found);
-  EXPECT_EQ(call<op_result<staff_user>>([&](auto d) { console_->update_staff(admin, "not-a-uuid", disable, d); })
-                .status,
+  EXPECT_EQ(call<op_result<staff_user>>([&](auto d) {
+              console_->update_staff(admin, "not-a-uuid", disable, d);
+            }).status,
             op_status::not_found);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'staff.create' AND actor_id IS NULL"), 2);
+  EXPECT_EQ(
+      count(url(), "SELECT count(*) FROM audit_event WHERE action = 'staff.create' AND actor_id IS NULL"), 2);
 }
 
 TEST_F(console_accounts_pg, a_stopped_service_answers_unavailable) {

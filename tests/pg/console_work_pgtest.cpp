@@ -39,21 +39,24 @@ class console_work_pg : public routing_pg {
   actor make_user(const std::string& tenant, const std::string& login, routing::staff_role role,
                   const std::string& unit = {}) {
     new_staff n{login, login + "さん", role, unit, password};
-    auto r = call<op_result<staff_user>>(
-        [&](auto done) { console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done); });
+    auto r = call<op_result<staff_user>>([&](auto done) {
+      console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done);
+    });
     EXPECT_EQ(r.status, op_status::ok) << r.reason;
     return actor{tenant, r.value.user_id, role, unit, ""};
   }
 
   // A resident's text message, one second after the previous one; answers the consultation's id.
-  std::string resident_writes(const std::string& user, const std::string& text, const std::string& tenant = "yamagata") {
+  std::string resident_writes(const std::string& user, const std::string& text,
+                              const std::string& tenant = "yamagata") {
     static int n = 0;
     const std::string id = "W" + std::to_string(++n);
     const std::int64_t at = jst_ms(2023, 2, 20, 18, 0) + n * 1000;
     EXPECT_EQ(ingest_sync(*svc_, request_of({text_at(id, at, text, user)}, tenant)).outcome,
               ingest_outcome::stored);
     wait_processed();
-    return sql(url(), "SELECT consultation_id::text FROM message WHERE line_message_id = 'm-" + id + "'")[0][0]
+    return sql(url(),
+               "SELECT consultation_id::text FROM message WHERE line_message_id = 'm-" + id + "'")[0][0]
         .as<std::string>();
   }
 
@@ -104,8 +107,11 @@ TEST_F(console_work_pg, queue_views_and_counts) {
   EXPECT_EQ(all.value.items[2].assigned_to, kana_.user_id);
   EXPECT_EQ(all.value.items[2].assigned_name, "kanaさん");
   EXPECT_EQ(all.value.items[2].state, "assigned");
-  const std::string resident = sql(url(), "SELECT upper(left(resident_id::text, 6)) FROM consultation WHERE "
-                                          "consultation_id = '" + a + "'")[0][0].as<std::string>();
+  const std::string resident = sql(url(),
+                                   "SELECT upper(left(resident_id::text, 6)) FROM consultation WHERE "
+                                   "consultation_id = '" +
+                                       a + "'")[0][0]
+                                   .as<std::string>();
   EXPECT_EQ(all.value.items[1].resident_label, "R-" + resident);
   ASSERT_TRUE(all.value.items[1].waiting_since.has_value());
 
@@ -160,10 +166,12 @@ TEST_F(console_work_pg, claim_release_transfer_close_reopen_follow_the_state_rul
   EXPECT_NE(next, c);
   EXPECT_EQ(reopen(taro_, c).status, op_status::conflict);
 
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE object_type = 'consultation' AND object_id = '" + c +
-                             "' AND action IN ('consultation.claim', 'consultation.release', 'consultation.transfer', "
-                             "'consultation.close', 'consultation.reopen')"),
-            8);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM audit_event WHERE object_type = 'consultation' AND object_id = '" + c +
+                "' AND action IN ('consultation.claim', 'consultation.release', 'consultation.transfer', "
+                "'consultation.close', 'consultation.reopen')"),
+      8);
 }
 
 TEST_F(console_work_pg, another_tenants_or_malformed_ids_are_not_found) {
@@ -175,9 +183,11 @@ TEST_F(console_work_pg, another_tenants_or_malformed_ids_are_not_found) {
   EXPECT_EQ(reply(kana_, c, "hi").status, op_status::not_found);
   EXPECT_EQ(call<op_result<note>>([&](auto d) { console_->add_note(kana_, c, "note", d); }).status,
             op_status::not_found);
-  EXPECT_EQ(call<op_result<queue_item>>([&](auto d) { console_->set_tags(kana_, c, {"家族関係"}, "", d); }).status,
-            op_status::not_found);
-  for (const std::string bad : {"", "x", "00000000-0000-0000-0000-00000000000g", "'; DROP TABLE message; --"}) {
+  EXPECT_EQ(
+      call<op_result<queue_item>>([&](auto d) { console_->set_tags(kana_, c, {"家族関係"}, "", d); }).status,
+      op_status::not_found);
+  for (const std::string bad :
+       {"", "x", "00000000-0000-0000-0000-00000000000g", "'; DROP TABLE message; --"}) {
     EXPECT_EQ(read(kana_, bad).status, op_status::not_found) << bad;
     EXPECT_EQ(claim(kana_, bad).status, op_status::not_found) << bad;
   }
@@ -208,16 +218,22 @@ TEST_F(console_work_pg, reply_writes_outbox_row_and_message_together_and_wakes_t
   EXPECT_EQ(r.value.author_name, "kanaさん");
   EXPECT_EQ(r.value.kind, "reply");
 
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE origin = 'counsellor' AND kind = 'reply' AND "
-                         "reply_token IS NULL AND consultation_id = '" + c + "'"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM outbox WHERE origin = 'counsellor' AND kind = 'reply' AND "
+                  "reply_token IS NULL AND consultation_id = '" +
+                      c + "'"),
             2);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM message m JOIN outbox o USING (tenant_id, outbox_id) WHERE "
-                         "m.message_id = '" + r.value.message_id + "' AND m.author_id = '" + kana_.user_id + "'"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM message m JOIN outbox o USING (tenant_id, outbox_id) WHERE "
+                  "m.message_id = '" +
+                      r.value.message_id + "' AND m.author_id = '" + kana_.user_id + "'"),
             1);
   EXPECT_EQ(outbox_messages("origin = 'counsellor'").back(),
             R"([{"type":"text","text":"こんばんは。お話を聞かせてください。"}])");
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE waiting_since IS NULL AND first_answer_at IS NOT "
-                         "NULL AND consultation_id = '" + c + "'"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM consultation WHERE waiting_since IS NULL AND first_answer_at IS NOT "
+                  "NULL AND consultation_id = '" +
+                      c + "'"),
             1);
   // The sender gets the push with the outbox id as its retry key.
   const auto items = claim_sync(*svc_);
@@ -236,9 +252,11 @@ TEST_F(console_work_pg, the_transcript_shows_texts_delivery_authors_and_notes_an
   const auto n = call<op_result<note>>([&](auto d) { console_->add_note(kana_, c, "様子を見る", d); });
   ASSERT_EQ(n.status, op_status::ok);
   EXPECT_EQ(n.value.author_name, "kanaさん");
-  EXPECT_EQ(call<op_result<note>>([&](auto d) { console_->add_note(kana_, c, "", d); }).status, op_status::invalid);
+  EXPECT_EQ(call<op_result<note>>([&](auto d) { console_->add_note(kana_, c, "", d); }).status,
+            op_status::invalid);
   // Notes are sealed at rest.
-  EXPECT_EQ(open_sealed(url(), keys_, "SELECT body, body_key_id FROM consultation_note", "yamagata/note"), "様子を見る");
+  EXPECT_EQ(open_sealed(url(), keys_, "SELECT body, body_key_id FROM consultation_note", "yamagata/note"),
+            "様子を見る");
 
   // The sender fails it: the transcript shows the failure and LINE's message.
   const auto items = claim_sync(*svc_);
@@ -267,9 +285,10 @@ TEST_F(console_work_pg, the_transcript_shows_texts_delivery_authors_and_notes_an
   EXPECT_EQ(d.value.notes[0].text, "様子を見る");
   EXPECT_EQ(d.value.notes[0].author_id, kana_.user_id);
   EXPECT_EQ(d.value.summary.assigned_to, kana_.user_id);
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'consultation.read' AND actor_id = '" +
-                             taro_.user_id + "' AND object_id = '" + c + "'"),
-            1);
+  EXPECT_EQ(
+      count(url(), "SELECT count(*) FROM audit_event WHERE action = 'consultation.read' AND actor_id = '" +
+                       taro_.user_id + "' AND object_id = '" + c + "'"),
+      1);
   // A withdrawn message has no text.
   sql(url(), "UPDATE message SET withdrawn_at = now() WHERE direction = 'in'");
   const auto again = read(taro_, c);
@@ -300,8 +319,8 @@ TEST_F(console_work_pg, events_since_lists_the_tenants_feed) {
   const std::string c = resident_writes("U1", "hello");
   resident_writes("S1", "仙台", "sendai");
   ASSERT_EQ(claim(kana_, c).status, op_status::ok);
-  const auto events =
-      call<op_result<std::vector<console_event>>>([&](auto d) { console_->events_since("yamagata", 0, 500, d); });
+  const auto events = call<op_result<std::vector<console_event>>>(
+      [&](auto d) { console_->events_since("yamagata", 0, 500, d); });
   ASSERT_EQ(events.status, op_status::ok);
   ASSERT_EQ(events.value.size(), 3U);  // queue (opened), message, assignment
   EXPECT_EQ(events.value[0].kind, "queue");
@@ -333,8 +352,9 @@ TEST_F(console_work_pg, listen_delivers_committed_events_and_ended_sessions) {
       });
   auto seen_kind = [&](const std::string& kind, const std::string& consultation) {
     std::lock_guard lock(m);
-    return std::any_of(seen.begin(), seen.end(),
-                       [&](const console_event& e) { return e.kind == kind && e.consultation_id == consultation; });
+    return std::any_of(seen.begin(), seen.end(), [&](const console_event& e) {
+      return e.kind == kind && e.consultation_id == consultation;
+    });
   };
   // The listener may still be connecting (it hands over what commits after its LISTEN): write until
   // a first event arrives.
@@ -358,11 +378,13 @@ TEST_F(console_work_pg, listen_delivers_committed_events_and_ended_sessions) {
   sql(url(), "UPDATE consultation SET priority = 'urgent' WHERE consultation_id = '" + c + "'");
   EXPECT_TRUE(eventually([&] {
     std::lock_guard lock(m);
-    return std::count_if(seen.begin(), seen.end(),
-                         [&](const console_event& e) { return e.kind == "queue" && e.consultation_id == c; }) >= 2;
+    return std::count_if(seen.begin(), seen.end(), [&](const console_event& e) {
+             return e.kind == "queue" && e.consultation_id == c;
+           }) >= 2;
   }));
   // Ended sessions are announced with the user id.
-  ASSERT_EQ(call<op_result<nothing>>([&](auto d) { console_->logout_everywhere(taro_, d); }).status, op_status::ok);
+  ASSERT_EQ(call<op_result<nothing>>([&](auto d) { console_->logout_everywhere(taro_, d); }).status,
+            op_status::ok);
   EXPECT_TRUE(eventually([&] {
     std::lock_guard lock(m);
     return std::find(ended.begin(), ended.end(), taro_.user_id) != ended.end();
@@ -381,8 +403,9 @@ TEST_F(console_work_pg, the_listener_reconnects_and_catches_up) {
       nullptr);
   auto seen_queue_events = [&](const std::string& consultation) {
     std::lock_guard lock(m);
-    return std::count_if(seen.begin(), seen.end(),
-                         [&](const console_event& e) { return e.kind == "queue" && e.consultation_id == consultation; });
+    return std::count_if(seen.begin(), seen.end(), [&](const console_event& e) {
+      return e.kind == "queue" && e.consultation_id == consultation;
+    });
   };
   int n = 0;
   ASSERT_TRUE(eventually([&] {
@@ -399,15 +422,16 @@ TEST_F(console_work_pg, the_listener_reconnects_and_catches_up) {
   ASSERT_TRUE(eventually([&] { return seen_queue_events(c) == 1; }));
   // The server drops the listener's connection; an event committed right after is not lost: it is
   // either notified to the new connection or read back by the catch-up after the reconnect.
-  ASSERT_EQ(count(url(), "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                         "WHERE application_name = 'yorisoi-console-listener' AND datname = current_database()) t"),
+  ASSERT_EQ(count(url(),
+                  "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                  "WHERE application_name = 'yorisoi-console-listener' AND datname = current_database()) t"),
             1);
   sql(url(), "UPDATE consultation SET priority = 'urgent' WHERE consultation_id = '" + c + "'");
   EXPECT_TRUE(eventually([&] { return seen_queue_events(c) >= 2; }));
   EXPECT_TRUE(eventually([&] {
-    return count(url(), "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'yorisoi-console-listener' "
-                                "AND datname = current_database()") ==
-           1;
+    return count(url(),
+                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'yorisoi-console-listener' "
+                 "AND datname = current_database()") == 1;
   }));
 }
 

@@ -69,8 +69,8 @@ struct nothing {};
 // ---- sessions --------------------------------------------------------------------------------------
 
 struct session_policy {
-  std::chrono::minutes idle{60};       // no request for this long ends the session
-  std::chrono::hours absolute{12};     // a session never lives longer
+  std::chrono::minutes idle{60};        // no request for this long ends the session
+  std::chrono::hours absolute{12};      // a session never lives longer
   unsigned max_failures_per_login = 5;  // within `failure_window`, then the login is locked
   unsigned max_failures_per_address = 20;
   std::chrono::minutes failure_window{15};  // also the lock-out time
@@ -158,9 +158,9 @@ struct transcript_message {
   std::string kind;       // text, sticker, image, … ; for out: reply, greeting, off_hours, crisis, …
   std::optional<std::string> text;  // sealed text opened; none for kinds without text or withdrawn
   time_point sent_at{};
-  bool withdrawn = false;  // the resident unsent it
-  std::string origin;      // out only: auto | counsellor
-  std::string delivery;    // out only: pending | sending | sent | failed | cancelled
+  bool withdrawn = false;      // the resident unsent it
+  std::string origin;          // out only: auto | counsellor
+  std::string delivery;        // out only: pending | sending | sent | failed | cancelled
   std::string delivery_error;  // failed: LINE's error text
   std::string author_name;     // counsellor replies: who wrote it
 };
@@ -215,7 +215,8 @@ class console_store {
   // -- consultations (actor must be allowed work_consultations; checked by the caller)
   void queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done);
   // Audited as consultation.read.
-  void consultation(actor who, std::string consultation_id, std::function<void(op_result<consultation_detail>)> done);
+  void consultation(actor who, std::string consultation_id,
+                    std::function<void(op_result<consultation_detail>)> done);
   // Takes an unassigned open consultation (conflict when someone else holds it; ok when it is already mine).
   void claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
   void release(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
@@ -229,15 +230,17 @@ class console_store {
              std::function<void(op_result<transcript_message>)> done);
   // Replaces the categories and the age band ("" = unknown). Labels are validated by the caller
   // against the tenant's config. Allowed on closed consultations too (tagging after closure).
-  void set_tags(actor who, std::string consultation_id, std::vector<std::string> categories, std::string age_band,
-                std::function<void(op_result<queue_item>)> done);
-  void add_note(actor who, std::string consultation_id, std::string text, std::function<void(op_result<note>)> done);
+  void set_tags(actor who, std::string consultation_id, std::vector<std::string> categories,
+                std::string age_band, std::function<void(op_result<queue_item>)> done);
+  void add_note(actor who, std::string consultation_id, std::string text,
+                std::function<void(op_result<note>)> done);
   void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
   // conflict when the resident already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
 
   // -- live events
-  // Events of the tenant after `after_id` (at most `limit`, oldest first): what a reconnecting console missed.
+  // Events of the tenant after `after_id` (at most `limit`, oldest first): what a reconnecting console
+  // missed.
   void events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
                     std::function<void(op_result<std::vector<console_event>>)> done);
 
