@@ -1,8 +1,11 @@
 // The `yorisoi` executable: the composition root. It reads the command line, loads the
 // configuration, wires storage and the gateway together, and owns their lifetimes.
 #include "yorisoi/config/config.hpp"
+#include "yorisoi/gateway/api_json.hpp"
+#include "yorisoi/gateway/routes.hpp"
 #include "yorisoi/gateway/server.hpp"
 #include "yorisoi/gateway/tenant_rules.hpp"
+#include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/service.hpp"
 
@@ -14,6 +17,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -26,6 +30,10 @@ constexpr const char* usage = R"(usage:
   yorisoi serve --config FILE [--port-file FILE]   migrate, then serve until SIGTERM/SIGINT
   yorisoi migrate --config FILE                    apply pending database migrations and exit
   yorisoi check-config --config FILE               validate the configuration and exit
+  yorisoi user add --config FILE --tenant ID --login NAME --name DISPLAY --role ROLE [--unit UNIT]
+                                                   migrate, then create a staff account; the password
+                                                   is read from YORISOI_NEW_PASSWORD or one stdin line
+  yorisoi routes                                   print the route table as JSON
   yorisoi --help
 
 Environment overrides (YORISOI_LISTEN=host:port, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, ...)
@@ -83,6 +91,17 @@ yorisoi::storage::options storage_options(const yorisoi::config::settings& setti
   return opts;
 }
 
+yorisoi::storage::session_policy session_policy(const yorisoi::config::settings& settings) {
+  const auto& s = settings.server.sessions;
+  yorisoi::storage::session_policy policy;
+  policy.idle = s.idle;
+  policy.absolute = s.absolute;
+  policy.max_failures_per_login = s.max_failures_per_login;
+  policy.max_failures_per_address = s.max_failures_per_address;
+  policy.failure_window = s.failure_window;
+  return policy;
+}
+
 yorisoi::storage::keyring make_keyring(const yorisoi::config::settings& settings) {
   return yorisoi::storage::keyring(settings.crypto.keys, settings.crypto.pseudonym_pepper);
 }
@@ -105,9 +124,10 @@ int serve(const command_line& cmd) {
   const auto settings = yorisoi::config::load(cmd.config_file);
   yorisoi::storage::service store(storage_options(settings), make_keyring(settings));
   store.migrate();
+  yorisoi::storage::console_store console(store, session_policy(settings));
   // The server registers its metrics observer and the outbox notifier on the store, which must
   // happen before start().
-  yorisoi::gateway::server server(settings, store);
+  yorisoi::gateway::server server(settings, store, console);
   store.start();
   try {
     server.listen();
@@ -145,6 +165,117 @@ int check_config(const command_line& cmd) {
   return 0;
 }
 
+struct user_add_arguments {
+  std::string config_file, tenant, login, name, role, unit;
+};
+
+std::optional<user_add_arguments> parse_user_add(const std::vector<std::string>& args) {
+  user_add_arguments out;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    const bool has_value = i + 1 < args.size();
+    std::string* target = nullptr;
+    if (args[i] == "--config") {
+      target = &out.config_file;
+    } else if (args[i] == "--tenant") {
+      target = &out.tenant;
+    } else if (args[i] == "--login") {
+      target = &out.login;
+    } else if (args[i] == "--name") {
+      target = &out.name;
+    } else if (args[i] == "--role") {
+      target = &out.role;
+    } else if (args[i] == "--unit") {
+      target = &out.unit;
+    }
+    if (target == nullptr || !has_value) {
+      std::cerr << "yorisoi: user add: unexpected argument '" << args[i] << "'\n" << usage;
+      return std::nullopt;
+    }
+    *target = args[++i];
+  }
+  if (out.config_file.empty() || out.tenant.empty() || out.login.empty() || out.name.empty() || out.role.empty()) {
+    std::cerr << "yorisoi: user add needs --config, --tenant, --login, --name and --role\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The new password: YORISOI_NEW_PASSWORD, else one line of standard input (never echoed back).
+std::string read_new_password() {
+  if (const char* env = std::getenv("YORISOI_NEW_PASSWORD"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') {
+    line.pop_back();
+  }
+  return line;
+}
+
+int user_add(const user_add_arguments& args) {
+  const auto settings = yorisoi::config::load(args.config_file);
+  const auto* tenant = settings.find_tenant(args.tenant);
+  if (tenant == nullptr) {
+    std::cerr << "yorisoi: user add: no tenant '" << args.tenant << "' in " << args.config_file << '\n';
+    return 1;
+  }
+  const auto role = yorisoi::routing::parse_role(args.role);
+  if (!role) {
+    std::cerr << "yorisoi: user add: unknown role '" << args.role
+              << "' (admin, supervisor, counsellor, officer, analyst)\n";
+    return 1;
+  }
+  yorisoi::storage::new_staff user;
+  user.login = args.login;
+  user.display_name = args.name;
+  user.role = *role;
+  user.org_unit = args.unit;
+  user.password = read_new_password();
+  if (yorisoi::gateway::utf8_length(user.password) < yorisoi::gateway::min_password_chars) {
+    std::cerr << "yorisoi: user add: the password must have at least 12 characters\n";
+    return 1;
+  }
+  auto options = storage_options(settings);
+  options.run_inbox_processor = false;  // a one-shot command: no background work
+  yorisoi::storage::service store(options, make_keyring(settings));
+  store.migrate();
+  store.start();
+  yorisoi::storage::op_result<yorisoi::storage::staff_user> result;
+  {
+    yorisoi::storage::console_store console(store, session_policy(settings));
+    // The command line acts as nobody: an empty user id is audited as such.
+    yorisoi::storage::actor who;
+    who.tenant_id = tenant->id;
+    who.role = yorisoi::routing::staff_role::admin;
+    std::promise<yorisoi::storage::op_result<yorisoi::storage::staff_user>> answer;
+    auto future = answer.get_future();
+    console.create_staff(who, std::move(user),
+                         [&answer](yorisoi::storage::op_result<yorisoi::storage::staff_user> r) {
+                           answer.set_value(std::move(r));
+                         });
+    result = future.get();
+  }
+  store.stop();
+  switch (result.status) {
+    case yorisoi::storage::op_status::ok:
+      std::cout << "created " << yorisoi::routing::to_string(result.value.role) << " '" << result.value.login
+                << "' (" << result.value.user_id << ") in tenant " << tenant->id << '\n';
+      return 0;
+    case yorisoi::storage::op_status::invalid:
+    case yorisoi::storage::op_status::conflict:
+      std::cerr << "yorisoi: user add: refused: " << result.reason << '\n';
+      return 1;
+    case yorisoi::storage::op_status::not_found:
+      std::cerr << "yorisoi: user add: not found: " << result.reason << '\n';
+      return 1;
+    case yorisoi::storage::op_status::unavailable:
+      break;
+  }
+  std::cerr << "yorisoi: user add: the database is unavailable\n";
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,6 +283,25 @@ int main(int argc, char** argv) {
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
     std::cout << usage;
     return 0;
+  }
+  if (!args.empty() && args[0] == "routes") {
+    std::cout << yorisoi::gateway::routes_json() << '\n';
+    return 0;
+  }
+  if (args.size() >= 2 && args[0] == "user" && args[1] == "add") {
+    const auto user_args = parse_user_add(args);
+    if (!user_args) {
+      return 2;
+    }
+    try {
+      return user_add(*user_args);
+    } catch (const yorisoi::config::error& e) {
+      std::cerr << "yorisoi: " << e.what() << '\n';
+      return 1;
+    } catch (const std::exception& e) {
+      std::cerr << "yorisoi: user add failed: " << e.what() << '\n';
+      return 1;
+    }
   }
   const auto cmd = parse_arguments(args);
   if (!cmd) {

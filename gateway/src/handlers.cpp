@@ -46,6 +46,34 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
       co_return metrics_text(context);
     case handler_id::line_webhook:
       co_return co_await handle_line_webhook(context, match, request);
+    case handler_id::root_redirect:
+    case handler_id::console_redirect:
+    case handler_id::console_file:
+      co_return handle_console_file(context, match);
+    case handler_id::api_login:
+    case handler_id::api_session:
+    case handler_id::api_logout:
+    case handler_id::api_logout_everywhere:
+    case handler_id::api_change_password:
+    case handler_id::api_tenant:
+    case handler_id::api_staff_list:
+    case handler_id::api_staff_create:
+    case handler_id::api_staff_update:
+    case handler_id::api_queue:
+    case handler_id::api_consultation:
+    case handler_id::api_claim:
+    case handler_id::api_release:
+    case handler_id::api_transfer:
+    case handler_id::api_reply:
+    case handler_id::api_tags:
+    case handler_id::api_add_note:
+    case handler_id::api_close:
+    case handler_id::api_reopen:
+    case handler_id::api_events:
+      co_return co_await handle_api(context, match, request);
+    case handler_id::api_stream:
+      // Reached only without an upgrade (the session upgrades real WebSocket requests itself).
+      co_return json_response(426, R"({"error":"bad_request","message":"WebSocket で接続してください。"})");
   }
   co_return text_response(500, "no handler\n");
 }

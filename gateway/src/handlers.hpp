@@ -6,6 +6,7 @@
 #include "metrics.hpp"
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/routes.hpp"
+#include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -17,12 +18,25 @@ struct handler_context {
   const config::settings& settings;
   storage::service& store;
   gateway::metrics& metrics;
+  storage::console_store& console;
+  std::string console_dir;  // static console files (resolved at start-up)
 };
+
+// `console` next to the running binary: where the build copies the console.
+[[nodiscard]] std::string default_console_dir();
 
 // Runs the handler of `match.found` (which must not be null).
 [[nodiscard]] boost::asio::awaitable<http_response> dispatch(handler_context& context,
                                                              const route_match& match,
                                                              const http_request& request);
+
+// The console API (/api/v1/…, except the stream): admission (Origin, session, CSRF, permission) and
+// the area handlers (api_*.cpp).
+[[nodiscard]] boost::asio::awaitable<http_response> handle_api(handler_context& context, const route_match& match,
+                                                               const http_request& request);
+
+// GET /, /console and /console/{path...}: redirects and static files from the console folder.
+[[nodiscard]] http_response handle_console_file(const handler_context& context, const route_match& match);
 
 [[nodiscard]] boost::asio::awaitable<http_response> handle_line_webhook(handler_context& context,
                                                                         const route_match& match,

@@ -4,6 +4,7 @@
 #include "metrics.hpp"
 #include "outbox_sender.hpp"
 #include "session.hpp"
+#include "stream_hub.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -21,14 +22,18 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct server::impl {
-  impl(const config::settings& s, storage::service& st) : settings(s), store(st) {}
+  impl(const config::settings& s, storage::service& st, storage::console_store& c)
+      : settings(s), store(st), console(c) {}
 
   const config::settings& settings;
   storage::service& store;
+  storage::console_store& console;
   gateway::metrics metrics;
-  handler_context handlers{settings, store, metrics};
+  handler_context handlers{settings, store, metrics, console,
+                           settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir};
   std::atomic<bool> draining{false};
-  session_env env{handlers, settings.server, draining};
+  stream_hub hub;
+  session_env env{handlers, settings.server, draining, hub};
 
   asio::io_context io;
   // The acceptor, the signals and the grace timer belong to one strand: shutdown touches them all.
@@ -121,6 +126,7 @@ struct server::impl {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
+    hub.close_all();
     for (const auto& conn : snapshot()) {
       close_when_idle(conn);
     }
@@ -148,8 +154,8 @@ struct server::impl {
   }
 };
 
-server::server(const config::settings& settings, storage::service& store)
-    : impl_(std::make_unique<impl>(settings, store)) {
+server::server(const config::settings& settings, storage::service& store, storage::console_store& console)
+    : impl_(std::make_unique<impl>(settings, store, console)) {
   store.set_batch_observer(
       [this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
   // Runs on a storage thread after new outbox rows committed; notify() only posts to the sender.
@@ -189,6 +195,9 @@ void server::run(bool handle_signals) {
   auto& state = *impl_;
   asio::co_spawn(state.control, state.accept_loop(), asio::detached);
   state.sender.start();
+  // Both callbacks run on the console store's listener thread; the hub only posts to socket strands.
+  state.console.listen([&state](const storage::console_event& event) { state.hub.publish(event); },
+                       [&state](const std::string& user_id) { state.hub.session_ended(user_id); });
   if (handle_signals) {
     state.signals.add(SIGINT);
     state.signals.add(SIGTERM);
@@ -212,6 +221,8 @@ void server::run(bool handle_signals) {
   for (auto& thread : pool) {
     thread.join();
   }
+  // No notification may reach the hub once the sockets are gone.
+  state.console.stop_listening();
   spdlog::info("server stopped");
 }
 

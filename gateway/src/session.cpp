@@ -1,9 +1,14 @@
 #include "session.hpp"
 
+#include "api_common.hpp"
+#include "websocket.hpp"
+#include "yorisoi/gateway/web_security.hpp"
+
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <array>
 #include <chrono>
@@ -16,8 +21,10 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 struct connection {
-  explicit connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit connection(tcp::socket socket) : executor(socket.get_executor()), stream(std::move(socket)) {}
+  asio::any_io_executor executor;  // the strand; still valid after the stream moved to a WebSocket
   beast::tcp_stream stream;
+  bool upgraded = false;  // strand only: the stream now belongs to a WebSocket session
   bool idle = true;      // strand only: waiting for the first byte of a request
   bool closing = false;  // strand only: shutdown asked; no further request
 };
@@ -90,8 +97,15 @@ http::response<http::string_body> to_beast(const http_response& response, unsign
   out.set(http::field::content_type, response.content_type);
   out.set("X-Content-Type-Options", "nosniff");
   out.set(http::field::cache_control, "no-store");
-  for (const auto& [name, value] : response.headers) {
+  for (const auto& [name, value] : browser_security_headers()) {
     out.set(name, value);
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (iequals(name, "Set-Cookie")) {
+      out.insert(name, value);
+    } else {
+      out.set(name, value);
+    }
   }
   out.keep_alive(keep_alive);
   out.body() = response.body;
@@ -248,6 +262,24 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
     http_request request;
     request.method = std::string(message.method_string());
     request.path = std::string(path_of(message.target()));
+    if (const auto q = message.target().find('?'); q != std::string_view::npos) {
+      request.query = std::string(message.target().substr(q + 1));
+    }
+    request.cookie = std::string(message[http::field::cookie]);
+    if (const auto it = message.find(http::field::origin); it != message.end()) {
+      request.origin = std::string(it->value());
+    }
+    request.host = std::string(message[http::field::host]);
+    request.content_type = std::string(message[http::field::content_type]);
+    if (const auto it = message.find("X-CSRF-Token"); it != message.end()) {
+      request.csrf_token = std::string(it->value());
+    }
+    request.websocket_upgrade = beast::websocket::is_upgrade(message);
+    {
+      beast::error_code ignored;
+      const auto peer = conn.stream.socket().remote_endpoint(ignored);
+      request.peer_address = ignored ? std::string() : peer.address().to_string();
+    }
     request.body = std::move(message.body());
     if (const auto it = message.find("X-Line-Signature"); it != message.end()) {
       request.line_signature = std::string(it->value());
@@ -257,7 +289,19 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
     const route_match match = match_route(request.method, request.path);
     http_response response;
     std::string_view route_name = "unmatched";
-    if (match.found != nullptr) {
+    if (match.found != nullptr && match.found->handler == handler_id::api_stream) {
+      route_name = match.found->name;
+      stream_admission admission = co_await admit_stream(env.handlers, request);
+      if (!admission.refusal) {
+        env.handlers.metrics.count_request(route_name, 101);
+        conn.upgraded = true;
+        message.body() = std::move(request.body);
+        co_await serve_stream(env.handlers, env.hub, std::move(conn.stream), std::move(message),
+                              std::move(admission));
+        co_return;
+      }
+      response = std::move(*admission.refusal);
+    } else if (match.found != nullptr) {
       route_name = match.found->name;
       try {
         response = co_await dispatch(env.handlers, match, request);
@@ -281,6 +325,9 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
 }
 
 void shutdown_quietly(connection& conn) {
+  if (conn.upgraded) {
+    return;  // the WebSocket session closed (or owns) the socket
+  }
   beast::error_code ignored;
   conn.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
   conn.stream.close();
@@ -317,7 +364,10 @@ asio::awaitable<void> refuse_connection(session_env& env, std::shared_ptr<connec
 }
 
 void close_when_idle(const std::shared_ptr<connection>& conn) {
-  asio::post(conn->stream.get_executor(), [conn] {
+  asio::post(conn->executor, [conn] {
+    if (conn->upgraded) {
+      return;
+    }
     conn->closing = true;
     if (conn->idle) {
       conn->stream.cancel();
@@ -326,7 +376,7 @@ void close_when_idle(const std::shared_ptr<connection>& conn) {
 }
 
 void close_now(const std::shared_ptr<connection>& conn) {
-  asio::post(conn->stream.get_executor(), [conn] {
+  asio::post(conn->executor, [conn] {
     conn->closing = true;
     shutdown_quietly(*conn);
   });

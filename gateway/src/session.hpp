@@ -6,6 +6,7 @@
 // called from any thread (they post to that strand).
 
 #include "handlers.hpp"
+#include "stream_hub.hpp"
 #include "yorisoi/config/config.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -23,6 +24,7 @@ struct session_env {
   handler_context& handlers;
   const config::server_settings& limits;
   const std::atomic<bool>& draining;  // set once on shutdown: finish the current request, then close
+  stream_hub& hub;                    // console WebSockets (the hub closes them on shutdown)
 };
 
 // `socket` must already be bound to a strand.
@@ -37,6 +39,7 @@ struct session_env {
                                                              std::shared_ptr<connection> conn);
 
 // Shutdown: close the connection if it waits for a request; otherwise it closes after its answer.
+// A connection upgraded to a WebSocket is left to the hub.
 void close_when_idle(const std::shared_ptr<connection>& conn);
 // Grace period over: close at once.
 void close_now(const std::shared_ptr<connection>& conn);

@@ -1,6 +1,6 @@
 #pragma once
-// The HTTP server: LINE webhook, health, readiness and metrics (console API and WebSocket later), and
-// the outbox sender that delivers stored answers to LINE's Messaging API (settings.line.api_base).
+// The HTTP server: LINE webhook, health, readiness and metrics, the console API, its WebSocket and
+// static files (settings.server.console_dir, or `console` next to the binary), and the outbox sender that delivers stored answers to LINE's Messaging API (settings.line.api_base).
 //
 // Owns the io_context and its network threads. Database work goes to storage::service and is awaited
 // without blocking a network thread. On shutdown the sender stops claiming and its sends in flight
@@ -8,6 +8,7 @@
 // any thread, or SIGTERM/SIGINT when handle_signals is set) has drained in-flight requests.
 
 #include "yorisoi/config/config.hpp"
+#include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <cstdint>
@@ -20,9 +21,10 @@ class server {
  public:
   // Registers the server's metrics as `store`'s batch observer and the sender as its outbox notifier,
   // so construct it before store.start(). Throws std::invalid_argument when settings.line.api_base is
-  // not an http(s) URL. `settings` and `store` must outlive the server, and the server must outlive
-  // store.stop(): storage threads call back into it (metrics, answers to awaited requests).
-  server(const config::settings& settings, storage::service& store);
+  // not an http(s) URL. `settings`, `store` and `console` must outlive the server, and the server must
+  // outlive store.stop(): storage threads call back into it (metrics, answers to awaited requests).
+  // run() starts console.listen() (live events for the WebSockets) and stops it before returning.
+  server(const config::settings& settings, storage::service& store, storage::console_store& console);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;

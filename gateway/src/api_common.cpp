@@ -1,0 +1,153 @@
+// Admission of console API requests: Origin, session cookie, CSRF token and the route's permission,
+// in that order, before any handler touches an object.
+#include "api_common.hpp"
+
+#include "async_console.hpp"
+#include "yorisoi/gateway/web_security.hpp"
+
+namespace yorisoi::gateway {
+namespace asio = boost::asio;
+
+http_response api_json(unsigned status, std::string body) {
+  return json_response(status, std::move(body));
+}
+
+http_response api_error_response(const api_error& error) {
+  http_response response = json_response(error.status, error_json(error));
+  if (error.status == 503) {
+    response.headers.emplace_back("Retry-After", "1");
+  }
+  return response;
+}
+
+http_response api_error_response(std::string_view code) {
+  return api_error_response(make_api_error(code));
+}
+
+http_response op_error_response(storage::op_status status) {
+  switch (status) {
+    case storage::op_status::ok:
+      break;  // not an error: a caller bug, answered as such
+    case storage::op_status::not_found:
+      return api_error_response("not_found");
+    case storage::op_status::conflict:
+      return api_error_response("conflict");
+    case storage::op_status::invalid:
+      return api_error_response("invalid");
+    case storage::op_status::unavailable:
+      return api_error_response("unavailable");
+  }
+  return api_error_response("internal");
+}
+
+std::string_view own_scheme(const config::settings& settings) {
+  return settings.server.secure_cookies ? "https" : "http";
+}
+
+bool origin_acceptable(const config::settings& settings, const http_request& request) {
+  if (!request.origin) {
+    return true;
+  }
+  return origin_allowed(*request.origin, own_scheme(settings), request.host, settings.server.allowed_origins);
+}
+
+std::optional<http_response> require_json(const http_request& request) {
+  std::string_view type = request.content_type;
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') {
+    type.remove_suffix(1);
+  }
+  std::string lower(type);
+  for (auto& c : lower) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (lower != "application/json") {
+    return api_error_response("unsupported_media_type");
+  }
+  return std::nullopt;
+}
+
+asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(handler_context& context,
+                                                                              const http_request& request) {
+  const auto token = find_cookie(request.cookie, session_cookie_name);
+  if (!token || token->empty()) {
+    co_return api_error_response("unauthenticated");
+  }
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::session_info>(
+      [&console, t = *token](auto done) { console.authenticate(t, std::move(done)); });
+  if (result.status == storage::op_status::unavailable) {
+    co_return api_error_response("unavailable");
+  }
+  if (result.status != storage::op_status::ok) {
+    co_return api_error_response("unauthenticated");
+  }
+  const config::tenant* tenant = context.settings.find_tenant(result.value.who.tenant_id);
+  if (tenant == nullptr) {
+    // A session of a tenant no longer configured: nothing it could do would make sense.
+    co_return api_error_response("unauthenticated");
+  }
+  co_return api_caller{result.value, *token, tenant};
+}
+
+asio::awaitable<http_response> handle_api(handler_context& context, const route_match& match,
+                                          const http_request& request) {
+  const route& r = *match.found;
+  if (!origin_acceptable(context.settings, request)) {
+    co_return api_error_response("csrf");
+  }
+  if (r.handler == handler_id::api_login) {
+    co_return co_await handle_login(context, request);
+  }
+  auto admitted = co_await authenticate_request(context, request);
+  if (auto* refusal = std::get_if<http_response>(&admitted)) {
+    co_return std::move(*refusal);
+  }
+  const api_caller caller = std::get<api_caller>(std::move(admitted));
+  if (request.method != "GET" && request.method != "HEAD") {
+    if (!request.csrf_token || !equal_secrets(*request.csrf_token, caller.session.csrf_token)) {
+      co_return api_error_response("csrf");
+    }
+  }
+  if (!r.permission || !routing::allows(caller.session.who.role, *r.permission)) {
+    co_return api_error_response("forbidden");
+  }
+  switch (r.handler) {
+    case handler_id::api_session:
+    case handler_id::api_logout:
+    case handler_id::api_logout_everywhere:
+    case handler_id::api_change_password:
+    case handler_id::api_tenant:
+      co_return co_await handle_session_api(context, r.handler, caller, request);
+    case handler_id::api_staff_list:
+    case handler_id::api_staff_create:
+    case handler_id::api_staff_update:
+      co_return co_await handle_staff_api(context, r.handler, caller, match, request);
+    case handler_id::api_queue:
+    case handler_id::api_consultation:
+    case handler_id::api_claim:
+    case handler_id::api_release:
+    case handler_id::api_transfer:
+    case handler_id::api_reply:
+    case handler_id::api_tags:
+    case handler_id::api_add_note:
+    case handler_id::api_close:
+    case handler_id::api_reopen:
+      co_return co_await handle_consultation_api(context, r.handler, caller, match, request);
+    case handler_id::api_events:
+      co_return co_await handle_events_api(context, caller, request);
+    case handler_id::healthz:
+    case handler_id::readyz:
+    case handler_id::metrics:
+    case handler_id::line_webhook:
+    case handler_id::root_redirect:
+    case handler_id::console_redirect:
+    case handler_id::console_file:
+    case handler_id::api_login:
+    case handler_id::api_stream:
+      break;  // not API routes handled here (the stream is upgraded by the session)
+  }
+  co_return api_error_response("not_found");
+}
+
+}  // namespace yorisoi::gateway

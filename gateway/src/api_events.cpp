@@ -1,0 +1,60 @@
+// GET /api/v1/events?after=N: what a console missed (at most 500, oldest first). Only roles that work
+// consultations receive consultation events; the others get an empty list.
+#include "api_common.hpp"
+#include "async_console.hpp"
+
+namespace yorisoi::gateway {
+namespace asio = boost::asio;
+
+asio::awaitable<http_response> handle_events_api(handler_context& context, const api_caller& caller,
+                                                 const http_request& request) {
+  const auto after = parse_after(request.query);
+  if (!after.value) {
+    co_return api_error_response(after.error);
+  }
+  if (!routing::allows(caller.session.who.role, routing::permission::work_consultations)) {
+    co_return api_json(200, events_json({}));
+  }
+  auto& console = context.console;
+  const auto result = co_await await_op<std::vector<storage::console_event>>(
+      [&console, tenant = caller.session.who.tenant_id, from = after.value->value_or(0)](auto done) {
+        console.events_since(tenant, from, 500, std::move(done));
+      });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, events_json(result.value));
+}
+
+asio::awaitable<stream_admission> admit_stream(handler_context& context, const http_request& request) {
+  stream_admission out;
+  if (!request.origin || !origin_acceptable(context.settings, request)) {
+    out.refusal = api_error_response("csrf");
+    co_return out;
+  }
+  auto admitted = co_await authenticate_request(context, request);
+  if (auto* refusal = std::get_if<http_response>(&admitted)) {
+    out.refusal = std::move(*refusal);
+    co_return out;
+  }
+  out.caller = std::get<api_caller>(std::move(admitted));
+  if (!routing::allows(out.caller.session.who.role, routing::permission::own_account)) {
+    out.refusal = api_error_response("forbidden");
+    co_return out;
+  }
+  const auto after = parse_after(request.query);
+  if (!after.value) {
+    out.refusal = api_error_response(after.error);
+    co_return out;
+  }
+  out.after = *after.value;
+  if (!request.websocket_upgrade) {
+    http_response response = api_error_response("bad_request");
+    response.status = 426;
+    response.headers.emplace_back("Upgrade", "websocket");
+    out.refusal = std::move(response);
+  }
+  co_return out;
+}
+
+}  // namespace yorisoi::gateway

@@ -1,0 +1,114 @@
+// Sign-in and one's own account: login, session, logout (here and everywhere), password, tenant.
+#include "api_common.hpp"
+#include "async_console.hpp"
+#include "yorisoi/gateway/web_security.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace yorisoi::gateway {
+namespace asio = boost::asio;
+
+namespace {
+
+http_response no_content() {
+  http_response response;
+  response.status = 204;
+  response.content_type = "application/json";
+  return response;
+}
+
+}  // namespace
+
+asio::awaitable<http_response> handle_login(handler_context& context, const http_request& request) {
+  if (auto refusal = require_json(request)) {
+    co_return std::move(*refusal);
+  }
+  auto body = parse_login(request.body);
+  if (!body.value) {
+    co_return api_error_response(body.error);
+  }
+  storage::login_request login = std::move(*body.value);
+  login.address = request.peer_address;
+  auto& console = context.console;
+  const auto result = co_await await_console<storage::login_result>(
+      [&console, l = std::move(login)](auto done) mutable { console.login(std::move(l), std::move(done)); },
+      storage::login_result{});
+  switch (result.status) {
+    case storage::login_status::ok: {
+      const config::tenant* tenant = context.settings.find_tenant(result.session.who.tenant_id);
+      if (tenant == nullptr) {
+        co_return api_error_response("bad_credentials");
+      }
+      // Ids only: never the login name or the token.
+      spdlog::info("console login user={} tenant={}", result.session.who.user_id, tenant->id);
+      http_response response = api_json(200, session_json(result.session, *tenant));
+      response.headers.emplace_back("Set-Cookie", session_cookie(result.token, context.settings.server.secure_cookies));
+      co_return response;
+    }
+    case storage::login_status::bad_credentials:
+      co_return api_error_response("bad_credentials");
+    case storage::login_status::throttled: {
+      http_response response = api_error_response("throttled");
+      const auto seconds = std::max<std::int64_t>(1, result.retry_after.count());
+      response.headers.emplace_back("Retry-After", std::to_string(seconds));
+      co_return response;
+    }
+    case storage::login_status::unavailable:
+      break;
+  }
+  co_return api_error_response("unavailable");
+}
+
+asio::awaitable<http_response> handle_session_api(handler_context& context, handler_id id, const api_caller& caller,
+                                                  const http_request& request) {
+  auto& console = context.console;
+  const bool secure = context.settings.server.secure_cookies;
+  switch (id) {
+    case handler_id::api_session:
+      co_return api_json(200, session_json(caller.session, *caller.tenant));
+    case handler_id::api_tenant:
+      co_return api_json(200, tenant_json(*caller.tenant));
+    case handler_id::api_logout: {
+      const auto result = co_await await_op<storage::nothing>(
+          [&console, t = caller.token](auto done) { console.logout(t, std::move(done)); });
+      if (result.status != storage::op_status::ok && result.status != storage::op_status::not_found) {
+        co_return op_error_response(result.status);
+      }
+      http_response response = no_content();
+      response.headers.emplace_back("Set-Cookie", cleared_session_cookie(secure));
+      co_return response;
+    }
+    case handler_id::api_logout_everywhere: {
+      const auto result = co_await await_op<storage::nothing>(
+          [&console, who = caller.session.who](auto done) { console.logout_everywhere(who, std::move(done)); });
+      if (result.status != storage::op_status::ok) {
+        co_return op_error_response(result.status);
+      }
+      http_response response = no_content();
+      response.headers.emplace_back("Set-Cookie", cleared_session_cookie(secure));
+      co_return response;
+    }
+    case handler_id::api_change_password: {
+      if (auto refusal = require_json(request)) {
+        co_return std::move(*refusal);
+      }
+      auto body = parse_password_change(request.body);
+      if (!body.value) {
+        co_return api_error_response(body.error);
+      }
+      const auto result = co_await await_op<storage::nothing>(
+          [&console, who = caller.session.who, change = std::move(*body.value)](auto done) {
+            console.change_password(who, change.current_password, change.new_password, std::move(done));
+          });
+      if (result.status != storage::op_status::ok) {
+        co_return op_error_response(result.status);
+      }
+      co_return no_content();
+    }
+    default:
+      break;
+  }
+  co_return api_error_response("not_found");
+}
+
+}  // namespace yorisoi::gateway

@@ -1,0 +1,64 @@
+#pragma once
+// The live-event hub: owned by the server, fed by console_store::listen (on the listener thread),
+// fanning each tenant's events out to that tenant's WebSocket subscribers that work consultations,
+// and telling a user's sockets to re-check their session when storage says its sessions ended.
+//
+// Thread-safety: every member may be called from any thread. Subscribers' callbacks are invoked
+// under no lock of the hub's but from the caller's thread: they must only post to their own strand.
+
+#include "yorisoi/storage/console.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace yorisoi::gateway {
+
+class stream_subscriber {
+ public:
+  virtual ~stream_subscriber() = default;
+  // A serialised Event frame with its id; called for consultation events of the subscriber's tenant.
+  virtual void push(std::shared_ptr<const std::string> frame, std::int64_t event_id) = 0;
+  // The subscriber's user had sessions ended: authenticate again and close (4401) if it is gone.
+  virtual void recheck_session() = 0;
+  // Server shutdown: close (going away).
+  virtual void shut_down() = 0;
+};
+
+class stream_hub {
+ public:
+  struct registration {
+    std::string tenant_id;
+    std::string user_id;
+    bool consultation_events = false;  // the role may work consultations
+    std::weak_ptr<stream_subscriber> subscriber;
+  };
+
+  // Returns the id to remove() it with.
+  [[nodiscard]] std::uint64_t add(registration entry);
+  void remove(std::uint64_t id);
+
+  // Listener thread. Serialises once and posts the frame to every interested subscriber.
+  void publish(const storage::console_event& event);
+  void session_ended(const std::string& user_id);
+  void close_all();
+
+  // The newest event id this hub has seen for the tenant (0 if none): where a resync resumes.
+  [[nodiscard]] std::int64_t latest_event_id(const std::string& tenant_id) const;
+  [[nodiscard]] std::size_t size() const;
+
+ private:
+  template <typename Visit>
+  void for_each_locked_copy(const std::string* tenant_id, Visit visit);
+
+  mutable std::mutex mutex_;
+  std::uint64_t next_id_ = 1;
+  std::unordered_map<std::string, std::map<std::uint64_t, registration>> by_tenant_;
+  std::unordered_map<std::uint64_t, std::string> tenant_of_;
+  std::unordered_map<std::string, std::int64_t> latest_;
+};
+
+}  // namespace yorisoi::gateway
