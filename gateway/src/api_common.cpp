@@ -75,7 +75,7 @@ asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(ha
   }
   auto& console = context.console;
   const auto result = co_await await_op<storage::session_info>(
-      [&console, t = *token](auto done) { console.authenticate(t, std::move(done)); });
+      [&](auto done) { console.authenticate(*token, std::move(done)); });
   if (result.status == storage::op_status::unavailable) {
     co_return api_error_response("unavailable");
   }

@@ -15,7 +15,7 @@ using item_call = void (storage::console_store::*)(storage::actor, std::string,
 asio::awaitable<http_response> queue_item_call(storage::console_store& console, item_call call,
                                                const storage::actor& who, const std::string& id) {
   const auto result = co_await await_op<storage::queue_item>(
-      [&console, call, who, id](auto done) { (console.*call)(who, id, std::move(done)); });
+      [&](auto done) { (console.*call)(who, id, std::move(done)); });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }
@@ -38,7 +38,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(view.error);
       }
       const auto result = co_await await_op<storage::queue_page>(
-          [&console, who, v = *view.value](auto done) { console.queue(who, v, std::move(done)); });
+          [&](auto done) { console.queue(who, *view.value, std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
@@ -46,7 +46,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
     }
     case handler_id::api_consultation: {
       const auto result = co_await await_op<storage::consultation_detail>(
-          [&console, who, consultation_id](auto done) { console.consultation(who, consultation_id, std::move(done)); });
+          [&](auto done) { console.consultation(who, consultation_id, std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
@@ -75,8 +75,8 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(to.error);
       }
       const auto result = co_await await_op<storage::queue_item>(
-          [&console, who, consultation_id, target = *to.value](auto done) {
-            console.transfer(who, consultation_id, target, std::move(done));
+          [&](auto done) {
+            console.transfer(who, consultation_id, *to.value, std::move(done));
           });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
@@ -89,8 +89,8 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(text.error);
       }
       const auto result = co_await await_op<storage::transcript_message>(
-          [&console, who, consultation_id, t = std::move(*text.value)](auto done) {
-            console.reply(who, consultation_id, t, std::move(done));
+          [&](auto done) {
+            console.reply(who, consultation_id, std::move(*text.value), std::move(done));
           });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
@@ -103,8 +103,8 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(tags.error);
       }
       const auto result = co_await await_op<storage::queue_item>(
-          [&console, who, consultation_id, t = std::move(*tags.value)](auto done) {
-            console.set_tags(who, consultation_id, t.categories, t.age_band, std::move(done));
+          [&](auto done) {
+            console.set_tags(who, consultation_id, tags.value->categories, tags.value->age_band, std::move(done));
           });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
@@ -117,8 +117,8 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(text.error);
       }
       const auto result = co_await await_op<storage::note>(
-          [&console, who, consultation_id, t = std::move(*text.value)](auto done) {
-            console.add_note(who, consultation_id, t, std::move(done));
+          [&](auto done) {
+            console.add_note(who, consultation_id, std::move(*text.value), std::move(done));
           });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);

@@ -17,8 +17,8 @@ asio::awaitable<http_response> handle_events_api(handler_context& context, const
   }
   auto& console = context.console;
   const auto result = co_await await_op<std::vector<storage::console_event>>(
-      [&console, tenant = caller.session.who.tenant_id, from = after.value->value_or(0)](auto done) {
-        console.events_since(tenant, from, 500, std::move(done));
+      [&](auto done) {
+        console.events_since(caller.session.who.tenant_id, after.value->value_or(0), 500, std::move(done));
       });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);

@@ -31,8 +31,7 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
   login.address = request.peer_address;
   auto& console = context.console;
   const auto result = co_await await_console<storage::login_result>(
-      [&console, l = std::move(login)](auto done) mutable { console.login(std::move(l), std::move(done)); },
-      storage::login_result{});
+      [&](auto done) { console.login(std::move(login), std::move(done)); });
   switch (result.status) {
     case storage::login_status::ok: {
       const config::tenant* tenant = context.settings.find_tenant(result.session.who.tenant_id);
@@ -70,7 +69,7 @@ asio::awaitable<http_response> handle_session_api(handler_context& context, hand
       co_return api_json(200, tenant_json(*caller.tenant));
     case handler_id::api_logout: {
       const auto result = co_await await_op<storage::nothing>(
-          [&console, t = caller.token](auto done) { console.logout(t, std::move(done)); });
+          [&](auto done) { console.logout(caller.token, std::move(done)); });
       if (result.status != storage::op_status::ok && result.status != storage::op_status::not_found) {
         co_return op_error_response(result.status);
       }
@@ -80,7 +79,7 @@ asio::awaitable<http_response> handle_session_api(handler_context& context, hand
     }
     case handler_id::api_logout_everywhere: {
       const auto result = co_await await_op<storage::nothing>(
-          [&console, who = caller.session.who](auto done) { console.logout_everywhere(who, std::move(done)); });
+          [&](auto done) { console.logout_everywhere(caller.session.who, std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
@@ -97,8 +96,9 @@ asio::awaitable<http_response> handle_session_api(handler_context& context, hand
         co_return api_error_response(body.error);
       }
       const auto result = co_await await_op<storage::nothing>(
-          [&console, who = caller.session.who, change = std::move(*body.value)](auto done) {
-            console.change_password(who, change.current_password, change.new_password, std::move(done));
+          [&](auto done) {
+            console.change_password(caller.session.who, body.value->current_password, body.value->new_password,
+                                    std::move(done));
           });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);

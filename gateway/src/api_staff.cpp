@@ -11,7 +11,7 @@ asio::awaitable<http_response> handle_staff_api(handler_context& context, handle
   const storage::actor who = caller.session.who;
   if (id == handler_id::api_staff_list) {
     const auto result = co_await await_op<std::vector<storage::staff_user>>(
-        [&console, who](auto done) { console.list_staff(who, std::move(done)); });
+        [&](auto done) { console.list_staff(who, std::move(done)); });
     if (result.status != storage::op_status::ok) {
       co_return op_error_response(result.status);
     }
@@ -26,7 +26,7 @@ asio::awaitable<http_response> handle_staff_api(handler_context& context, handle
       co_return api_error_response(body.error);
     }
     const auto result = co_await await_op<storage::staff_user>(
-        [&console, who, user = std::move(*body.value)](auto done) { console.create_staff(who, user, std::move(done)); });
+        [&](auto done) { console.create_staff(who, std::move(*body.value), std::move(done)); });
     if (result.status != storage::op_status::ok) {
       co_return op_error_response(result.status);
     }
@@ -38,8 +38,8 @@ asio::awaitable<http_response> handle_staff_api(handler_context& context, handle
   }
   const std::string user_id(match.param("user_id").value_or(""));
   const auto result = co_await await_op<storage::staff_user>(
-      [&console, who, user_id, patch = std::move(*body.value)](auto done) {
-        console.update_staff(who, user_id, patch, std::move(done));
+      [&](auto done) {
+        console.update_staff(who, user_id, std::move(*body.value), std::move(done));
       });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);

@@ -98,8 +98,8 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
   asio::awaitable<void> replay() {
     auto& console = context_.console;
     const auto result = co_await await_op<std::vector<storage::console_event>>(
-        [&console, tenant = caller_.session.who.tenant_id, from = *after_](auto done) {
-          console.events_since(tenant, from, replay_limit + 1, std::move(done));
+        [&](auto done) {
+          console.events_since(caller_.session.who.tenant_id, *after_, replay_limit + 1, std::move(done));
         });
     if (result.status == storage::op_status::ok && result.value.size() > replay_limit) {
       const auto latest = std::max(hub_.latest_event_id(caller_.session.who.tenant_id), result.value.back().event_id);
@@ -183,7 +183,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     }
     auto& console = context_.console;
     const auto result = co_await await_op<storage::session_info>(
-        [&console, token = caller_.token](auto done) { console.authenticate(token, std::move(done)); });
+        [&](auto done) { console.authenticate(caller_.token, std::move(done)); });
     // Unavailable proves nothing: keep the socket; the next notification or the expiry closes it.
     if (result.status != storage::op_status::ok && result.status != storage::op_status::unavailable) {
       close_with(session_ended_code);
