@@ -181,8 +181,9 @@ parsed<std::string> parse_text(std::string_view body) {
     return fail<std::string>("bad_request");
   }
   const auto length = utf8_length(text);
+  // A length outside 1–5000 is a malformed field (400), as a wrong type is: the console never sends one.
   if (length == 0 || length > max_text_chars) {
-    return fail_with<std::string>("invalid", "本文は1文字以上5000文字以内にしてください。");
+    return fail_with<std::string>("bad_request", "本文は1文字以上5000文字以内にしてください。");
   }
   return ok(std::move(text));
 }

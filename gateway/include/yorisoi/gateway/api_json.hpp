@@ -72,7 +72,7 @@ inline constexpr std::size_t min_password_chars = 12;
 [[nodiscard]] parsed<storage::new_staff> parse_new_staff(std::string_view body);
 [[nodiscard]] parsed<storage::staff_patch> parse_staff_patch(std::string_view body);
 [[nodiscard]] parsed<std::string> parse_transfer(std::string_view body);  // to_user_id
-// {text}: 1 to 5000 characters.
+// {text}: 1 to 5000 characters (else 400 bad_request, like a wrong type).
 [[nodiscard]] parsed<std::string> parse_text(std::string_view body);
 // {categories, age_band}: every label must be the tenant's.
 [[nodiscard]] parsed<tag_update> parse_tags(std::string_view body, const config::tenant& tenant);
