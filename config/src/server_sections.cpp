@@ -10,7 +10,8 @@ namespace {
 constexpr std::int64_t max_threads = 1024;
 constexpr std::int64_t hour_ms = 3'600'000;
 
-std::chrono::milliseconds read_ms(toml_reader& reader, std::string_view key, std::chrono::milliseconds fallback) {
+std::chrono::milliseconds read_ms(toml_reader& reader, std::string_view key,
+                                  std::chrono::milliseconds fallback) {
   const auto value = reader.integer(key, 1, hour_ms);
   return value ? std::chrono::milliseconds(*value) : fallback;
 }
@@ -78,8 +79,7 @@ std::string read_origin(toml_reader& reader, const std::string& key, std::string
     reader.fail(key, "has no host");
   }
   if (rest.find(':') != std::string_view::npos || !port.empty()) {
-    if (port.empty() || port.size() > 5 ||
-        port.find_first_not_of("0123456789") != std::string_view::npos) {
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos) {
       reader.fail(key, "port must be a number from 1 to 65535");
     }
     const long number = std::stol(std::string(port));
@@ -99,8 +99,8 @@ void read_sessions(toml_reader& reader, session_settings& out) {
   out.idle = std::chrono::minutes(reader.integer("idle_minutes", 1, 24 * 60).value_or(out.idle.count()));
   out.absolute =
       std::chrono::hours(reader.integer("absolute_hours", 1, 24 * 30).value_or(out.absolute.count()));
-  out.max_failures_per_login =
-      static_cast<unsigned>(reader.integer("max_failures_per_login", 1, 1000).value_or(out.max_failures_per_login));
+  out.max_failures_per_login = static_cast<unsigned>(
+      reader.integer("max_failures_per_login", 1, 1000).value_or(out.max_failures_per_login));
   out.max_failures_per_address = static_cast<unsigned>(
       reader.integer("max_failures_per_address", 1, 100'000).value_or(out.max_failures_per_address));
   out.failure_window = std::chrono::minutes(
@@ -114,15 +114,15 @@ void read_sessions(toml_reader& reader, session_settings& out) {
 }  // namespace
 
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
-  reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms", "body_timeout_ms",
-               "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir",
+  reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
+               "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir",
                "secure_cookies", "allowed_origins", "sessions"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
-  out.body_limit_bytes =
-      static_cast<std::size_t>(reader.integer("body_limit_bytes", 1, 1LL << 30).value_or(out.body_limit_bytes));
-  out.header_limit_bytes =
-      static_cast<std::size_t>(reader.integer("header_limit_bytes", 1024, 1 << 20).value_or(out.header_limit_bytes));
+  out.body_limit_bytes = static_cast<std::size_t>(
+      reader.integer("body_limit_bytes", 1, 1LL << 30).value_or(out.body_limit_bytes));
+  out.header_limit_bytes = static_cast<std::size_t>(
+      reader.integer("header_limit_bytes", 1024, 1 << 20).value_or(out.header_limit_bytes));
   out.header_timeout = read_ms(reader, "header_timeout_ms", out.header_timeout);
   out.body_timeout = read_ms(reader, "body_timeout_ms", out.body_timeout);
   out.idle_timeout = read_ms(reader, "idle_timeout_ms", out.idle_timeout);
@@ -152,7 +152,8 @@ void read_database(toml_reader& reader, database_settings& out) {
   reader.only({"url", "pool_size", "ingest_workers", "ingest_max_batch"});
   out.url = reader.string("url").value_or(out.url);
   out.pool_size = static_cast<unsigned>(reader.integer("pool_size", 1, 256).value_or(out.pool_size));
-  out.ingest_workers = static_cast<unsigned>(reader.integer("ingest_workers", 1, 64).value_or(out.ingest_workers));
+  out.ingest_workers =
+      static_cast<unsigned>(reader.integer("ingest_workers", 1, 64).value_or(out.ingest_workers));
   out.ingest_max_batch =
       static_cast<std::size_t>(reader.integer("ingest_max_batch", 1, 100'000).value_or(out.ingest_max_batch));
   reader.finish();

@@ -193,7 +193,8 @@ std::optional<user_add_arguments> parse_user_add(const std::vector<std::string>&
     }
     *target = args[++i];
   }
-  if (out.config_file.empty() || out.tenant.empty() || out.login.empty() || out.name.empty() || out.role.empty()) {
+  if (out.config_file.empty() || out.tenant.empty() || out.login.empty() || out.name.empty() ||
+      out.role.empty()) {
     std::cerr << "yorisoi: user add needs --config, --tenant, --login, --name and --role\n";
     return std::nullopt;
   }

@@ -53,14 +53,16 @@ struct stream_admission {
 // Area handlers, called after admission with the route's handler id.
 [[nodiscard]] boost::asio::awaitable<http_response> handle_login(handler_context& context,
                                                                  const http_request& request);
-[[nodiscard]] boost::asio::awaitable<http_response> handle_session_api(handler_context& context, handler_id id,
+[[nodiscard]] boost::asio::awaitable<http_response> handle_session_api(handler_context& context,
+                                                                       handler_id id,
                                                                        const api_caller& caller,
                                                                        const http_request& request);
 [[nodiscard]] boost::asio::awaitable<http_response> handle_staff_api(handler_context& context, handler_id id,
                                                                      const api_caller& caller,
                                                                      const route_match& match,
                                                                      const http_request& request);
-[[nodiscard]] boost::asio::awaitable<http_response> handle_consultation_api(handler_context& context, handler_id id,
+[[nodiscard]] boost::asio::awaitable<http_response> handle_consultation_api(handler_context& context,
+                                                                            handler_id id,
                                                                             const api_caller& caller,
                                                                             const route_match& match,
                                                                             const http_request& request);

@@ -9,13 +9,13 @@ namespace asio = boost::asio;
 
 namespace {
 
-using item_call = void (storage::console_store::*)(storage::actor, std::string,
-                                                   std::function<void(storage::op_result<storage::queue_item>)>);
+using item_call = void (storage::console_store::*)(
+    storage::actor, std::string, std::function<void(storage::op_result<storage::queue_item>)>);
 
 asio::awaitable<http_response> queue_item_call(storage::console_store& console, item_call call,
                                                const storage::actor& who, const std::string& id) {
-  const auto result = co_await await_op<storage::queue_item>(
-      [&](auto done) { (console.*call)(who, id, std::move(done)); });
+  const auto result =
+      co_await await_op<storage::queue_item>([&](auto done) { (console.*call)(who, id, std::move(done)); });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }
@@ -75,9 +75,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(to.error);
       }
       const auto result = co_await await_op<storage::queue_item>(
-          [&](auto done) {
-            console.transfer(who, consultation_id, *to.value, std::move(done));
-          });
+          [&](auto done) { console.transfer(who, consultation_id, *to.value, std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
@@ -89,9 +87,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         co_return api_error_response(text.error);
       }
       const auto result = co_await await_op<storage::transcript_message>(
-          [&](auto done) {
-            console.reply(who, consultation_id, std::move(*text.value), std::move(done));
-          });
+          [&](auto done) { console.reply(who, consultation_id, std::move(*text.value), std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
@@ -102,10 +98,9 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
       if (!tags.value) {
         co_return api_error_response(tags.error);
       }
-      const auto result = co_await await_op<storage::queue_item>(
-          [&](auto done) {
-            console.set_tags(who, consultation_id, tags.value->categories, tags.value->age_band, std::move(done));
-          });
+      const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+        console.set_tags(who, consultation_id, tags.value->categories, tags.value->age_band, std::move(done));
+      });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
@@ -116,10 +111,9 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
       if (!text.value) {
         co_return api_error_response(text.error);
       }
-      const auto result = co_await await_op<storage::note>(
-          [&](auto done) {
-            console.add_note(who, consultation_id, std::move(*text.value), std::move(done));
-          });
+      const auto result = co_await await_op<storage::note>([&](auto done) {
+        console.add_note(who, consultation_id, std::move(*text.value), std::move(done));
+      });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }

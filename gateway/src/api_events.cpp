@@ -16,10 +16,9 @@ asio::awaitable<http_response> handle_events_api(handler_context& context, const
     co_return api_json(200, events_json({}));
   }
   auto& console = context.console;
-  const auto result = co_await await_op<std::vector<storage::console_event>>(
-      [&](auto done) {
-        console.events_since(caller.session.who.tenant_id, after.value->value_or(0), 500, std::move(done));
-      });
+  const auto result = co_await await_op<std::vector<storage::console_event>>([&](auto done) {
+    console.events_since(caller.session.who.tenant_id, after.value->value_or(0), 500, std::move(done));
+  });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }

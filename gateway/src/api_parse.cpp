@@ -60,14 +60,15 @@ bool unknown_keys(const json::object& object, std::initializer_list<std::string_
 }  // namespace
 
 std::size_t utf8_length(std::string_view text) noexcept {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 parsed<storage::login_request> parse_login(std::string_view body) {
   const auto object = parse_object(body);
   storage::login_request out;
-  if (!object || get_string(*object, "login", out.login) != 1 || get_string(*object, "password", out.password) != 1) {
+  if (!object || get_string(*object, "login", out.login) != 1 ||
+      get_string(*object, "password", out.password) != 1) {
     return fail<storage::login_request>("bad_request");
   }
   return ok(std::move(out));
@@ -195,7 +196,8 @@ parsed<tag_update> parse_tags(std::string_view body, const config::tenant& tenan
   }
   const auto* categories = object->if_contains("categories");
   const auto* band = object->if_contains("age_band");
-  if (categories == nullptr || !categories->is_array() || band == nullptr || !(band->is_null() || band->is_string())) {
+  if (categories == nullptr || !categories->is_array() || band == nullptr ||
+      !(band->is_null() || band->is_string())) {
     return fail<tag_update>("bad_request");
   }
   std::vector<std::string> chosen;

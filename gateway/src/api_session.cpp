@@ -41,7 +41,8 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
       // Ids only: never the login name or the token.
       spdlog::info("console login user={} tenant={}", result.session.who.user_id, tenant->id);
       http_response response = api_json(200, session_json(result.session, *tenant));
-      response.headers.emplace_back("Set-Cookie", session_cookie(result.token, context.settings.server.secure_cookies));
+      response.headers.emplace_back("Set-Cookie",
+                                    session_cookie(result.token, context.settings.server.secure_cookies));
       co_return response;
     }
     case storage::login_status::bad_credentials:
@@ -58,8 +59,8 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
   co_return api_error_response("unavailable");
 }
 
-asio::awaitable<http_response> handle_session_api(handler_context& context, handler_id id, const api_caller& caller,
-                                                  const http_request& request) {
+asio::awaitable<http_response> handle_session_api(handler_context& context, handler_id id,
+                                                  const api_caller& caller, const http_request& request) {
   auto& console = context.console;
   const bool secure = context.settings.server.secure_cookies;
   switch (id) {
@@ -95,11 +96,10 @@ asio::awaitable<http_response> handle_session_api(handler_context& context, hand
       if (!body.value) {
         co_return api_error_response(body.error);
       }
-      const auto result = co_await await_op<storage::nothing>(
-          [&](auto done) {
-            console.change_password(caller.session.who, body.value->current_password, body.value->new_password,
-                                    std::move(done));
-          });
+      const auto result = co_await await_op<storage::nothing>([&](auto done) {
+        console.change_password(caller.session.who, body.value->current_password, body.value->new_password,
+                                std::move(done));
+      });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }

@@ -24,8 +24,9 @@ http_response unknown_unit() {
 
 }  // namespace
 
-asio::awaitable<http_response> handle_staff_api(handler_context& context, handler_id id, const api_caller& caller,
-                                                const route_match& match, const http_request& request) {
+asio::awaitable<http_response> handle_staff_api(handler_context& context, handler_id id,
+                                                const api_caller& caller, const route_match& match,
+                                                const http_request& request) {
   auto& console = context.console;
   const storage::actor who = caller.session.who;
   if (id == handler_id::api_staff_list) {
@@ -63,9 +64,7 @@ asio::awaitable<http_response> handle_staff_api(handler_context& context, handle
   }
   const std::string user_id(match.param("user_id").value_or(""));
   const auto result = co_await await_op<storage::staff_user>(
-      [&](auto done) {
-        console.update_staff(who, user_id, std::move(*body.value), std::move(done));
-      });
+      [&](auto done) { console.update_staff(who, user_id, std::move(*body.value), std::move(done)); });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }

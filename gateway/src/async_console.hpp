@@ -28,8 +28,8 @@ auto await_console(Start start) {
   return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(Result)>(
       [](auto handler, std::shared_ptr<Start> s) {
         detail::submit_and_post<Result>(
-            std::move(handler), [&s](auto complete) { (*s)(std::function<void(Result)>(std::move(complete))); },
-            Result{});
+            std::move(handler),
+            [&s](auto complete) { (*s)(std::function<void(Result)>(std::move(complete))); }, Result{});
       },
       boost::asio::use_awaitable, std::move(shared));
 }

@@ -32,7 +32,8 @@ struct handler_context {
 
 // The console API (/api/v1/…, except the stream): admission (Origin, session, CSRF, permission) and
 // the area handlers (api_*.cpp).
-[[nodiscard]] boost::asio::awaitable<http_response> handle_api(handler_context& context, const route_match& match,
+[[nodiscard]] boost::asio::awaitable<http_response> handle_api(handler_context& context,
+                                                               const route_match& match,
                                                                const http_request& request);
 
 // GET /, /console and /console/{path...}: redirects and static files from the console folder.

@@ -29,8 +29,9 @@ struct server::impl {
   storage::service& store;
   storage::console_store& console;
   gateway::metrics metrics;
-  handler_context handlers{settings, store, metrics, console,
-                           settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir};
+  handler_context handlers{
+      settings, store, metrics, console,
+      settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir};
   std::atomic<bool> draining{false};
   stream_hub hub;
   session_env env{handlers, settings.server, draining, hub};

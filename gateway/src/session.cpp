@@ -25,8 +25,8 @@ struct connection {
   asio::any_io_executor executor;  // the strand; still valid after the stream moved to a WebSocket
   beast::tcp_stream stream;
   bool upgraded = false;  // strand only: the stream now belongs to a WebSocket session
-  bool idle = true;      // strand only: waiting for the first byte of a request
-  bool closing = false;  // strand only: shutdown asked; no further request
+  bool idle = true;       // strand only: waiting for the first byte of a request
+  bool closing = false;   // strand only: shutdown asked; no further request
 };
 
 namespace {

@@ -82,7 +82,8 @@ void stream_hub::session_ended(const std::string& user_id) {
 }
 
 void stream_hub::close_all() {
-  for_each_locked_copy(nullptr, [](const registration&, stream_subscriber& subscriber) { subscriber.shut_down(); });
+  for_each_locked_copy(nullptr,
+                       [](const registration&, stream_subscriber& subscriber) { subscriber.shut_down(); });
 }
 
 std::int64_t stream_hub::latest_event_id(const std::string& tenant_id) const {

@@ -66,7 +66,8 @@ bool origin_allowed(std::string_view origin, std::string_view scheme, std::strin
   if (iequals(origin, own)) {
     return true;
   }
-  return std::any_of(allowed.begin(), allowed.end(), [&](const std::string& one) { return iequals(origin, one); });
+  return std::any_of(allowed.begin(), allowed.end(),
+                     [&](const std::string& one) { return iequals(origin, one); });
 }
 
 const std::vector<std::pair<std::string_view, std::string_view>>& browser_security_headers() {

@@ -50,7 +50,8 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     if (accept_ec) {
       co_return;
     }
-    registration_ = hub_.add({caller_.session.who.tenant_id, caller_.session.who.user_id, consultation_events_, self});
+    registration_ =
+        hub_.add({caller_.session.who.tenant_id, caller_.session.who.user_id, consultation_events_, self});
     replaying_ = consultation_events_ && after_.has_value();
     asio::co_spawn(ws_.get_executor(), ping_loop(self), asio::detached);
     asio::co_spawn(ws_.get_executor(), expiry_watch(self), asio::detached);
@@ -91,19 +92,21 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
   }
 
   void shut_down() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close_with(websocket::close_code::going_away); });
+    asio::post(ws_.get_executor(),
+               [self = shared_from_this()] { self->close_with(websocket::close_code::going_away); });
   }
 
  private:
   asio::awaitable<void> replay() {
     auto& console = context_.console;
-    const auto result = co_await await_op<std::vector<storage::console_event>>(
-        [&](auto done) {
-          console.events_since(caller_.session.who.tenant_id, *after_, replay_limit + 1, std::move(done));
-        });
+    const auto result = co_await await_op<std::vector<storage::console_event>>([&](auto done) {
+      console.events_since(caller_.session.who.tenant_id, *after_, replay_limit + 1, std::move(done));
+    });
     if (result.status == storage::op_status::ok && result.value.size() > replay_limit) {
-      const auto latest = std::max(hub_.latest_event_id(caller_.session.who.tenant_id), result.value.back().event_id);
-      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())), latest);
+      const auto latest =
+          std::max(hub_.latest_event_id(caller_.session.who.tenant_id), result.value.back().event_id);
+      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())),
+           latest);
     } else if (result.status == storage::op_status::ok) {
       for (const auto& event : result.value) {
         send(std::make_shared<const std::string>(event_json(event)), event.event_id);
@@ -112,7 +115,8 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     } else {
       // The backlog cannot be read now: the client must refetch everything.
       const auto latest = hub_.latest_event_id(caller_.session.who.tenant_id);
-      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())), latest);
+      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())),
+           latest);
     }
     replaying_ = false;
     auto held = std::move(held_);

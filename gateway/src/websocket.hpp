@@ -17,9 +17,8 @@
 
 namespace yorisoi::gateway {
 
-[[nodiscard]] boost::asio::awaitable<void> serve_stream(handler_context& context, stream_hub& hub,
-                                                        boost::beast::tcp_stream stream,
-                                                        boost::beast::http::request<boost::beast::http::string_body> request,
-                                                        stream_admission admission);
+[[nodiscard]] boost::asio::awaitable<void> serve_stream(
+    handler_context& context, stream_hub& hub, boost::beast::tcp_stream stream,
+    boost::beast::http::request<boost::beast::http::string_body> request, stream_admission admission);
 
 }  // namespace yorisoi::gateway

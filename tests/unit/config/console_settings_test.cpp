@@ -35,8 +35,9 @@ TEST(console_settings, values_are_read) {
                             "failure_window_minutes = 10\n");
   const auto s = load_from_string(doc, test_label, env.lookup());
   EXPECT_TRUE(s.server.secure_cookies);
-  EXPECT_EQ(s.server.allowed_origins,
-            (std::vector<std::string>{"https://console.example.jp", "http://127.0.0.1:8080", "http://[::1]:3000"}));
+  EXPECT_EQ(
+      s.server.allowed_origins,
+      (std::vector<std::string>{"https://console.example.jp", "http://127.0.0.1:8080", "http://[::1]:3000"}));
   EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(30));
   EXPECT_EQ(s.server.sessions.absolute, std::chrono::hours(8));
   EXPECT_EQ(s.server.sessions.max_failures_per_login, 3u);
@@ -66,38 +67,44 @@ TEST_P(console_settings_rejects, names_the_key) {
 
 INSTANTIATE_TEST_SUITE_P(
     table, console_settings_rejects,
-    ::testing::Values(
-        bad_case{"secure_cookies_not_bool", "secure_cookies = \"yes\"\n", "server.secure_cookies", "true or false"},
-        bad_case{"origin_without_scheme", "allowed_origins = [\"example.jp\"]\n", "server.allowed_origins[0]",
-                 "scheme"},
-        bad_case{"origin_ftp", "allowed_origins = [\"ftp://example.jp\"]\n", "server.allowed_origins[0]", "scheme"},
-        bad_case{"origin_with_path", "allowed_origins = [\"https://a.jp\", \"https://example.jp/console\"]\n",
-                 "server.allowed_origins[1]", "without a path"},
-        bad_case{"origin_trailing_slash", "allowed_origins = [\"https://example.jp/\"]\n",
-                 "server.allowed_origins[0]", "without a path"},
-        bad_case{"origin_bad_port", "allowed_origins = [\"https://example.jp:99999\"]\n",
-                 "server.allowed_origins[0]", "port"},
-        bad_case{"origin_empty_port", "allowed_origins = [\"https://example.jp:\"]\n", "server.allowed_origins[0]",
-                 "port"},
-        bad_case{"origin_default_port", "allowed_origins = [\"https://example.jp:443\"]\n",
-                 "server.allowed_origins[0]", "default port"},
-        bad_case{"origin_no_host", "allowed_origins = [\"https://\"]\n", "server.allowed_origins[0]", "no host"},
-        bad_case{"origin_with_user", "allowed_origins = [\"https://u@example.jp\"]\n", "server.allowed_origins[0]",
-                 "without a path"},
-        bad_case{"origins_not_array", "allowed_origins = \"https://example.jp\"\n", "server.allowed_origins",
-                 "array"},
-        bad_case{"unknown_sessions_key", "[server.sessions]\nidle = 5\n", "server.sessions.idle", "unknown key"},
-        bad_case{"idle_zero", "[server.sessions]\nidle_minutes = 0\n", "server.sessions.idle_minutes", "between"},
-        bad_case{"absolute_zero", "[server.sessions]\nabsolute_hours = 0\n", "server.sessions.absolute_hours",
-                 "between"},
-        bad_case{"idle_longer_than_absolute", "[server.sessions]\nidle_minutes = 120\nabsolute_hours = 1\n",
-                 "server.sessions.idle_minutes", "absolute_hours"},
-        bad_case{"login_failures_zero", "[server.sessions]\nmax_failures_per_login = 0\n",
-                 "server.sessions.max_failures_per_login", "between"},
-        bad_case{"address_failures_zero", "[server.sessions]\nmax_failures_per_address = 0\n",
-                 "server.sessions.max_failures_per_address", "between"},
-        bad_case{"window_too_long", "[server.sessions]\nfailure_window_minutes = 100000\n",
-                 "server.sessions.failure_window_minutes", "between"}),
+    ::testing::Values(bad_case{"secure_cookies_not_bool", "secure_cookies = \"yes\"\n",
+                               "server.secure_cookies", "true or false"},
+                      bad_case{"origin_without_scheme", "allowed_origins = [\"example.jp\"]\n",
+                               "server.allowed_origins[0]", "scheme"},
+                      bad_case{"origin_ftp", "allowed_origins = [\"ftp://example.jp\"]\n",
+                               "server.allowed_origins[0]", "scheme"},
+                      bad_case{"origin_with_path",
+                               "allowed_origins = [\"https://a.jp\", \"https://example.jp/console\"]\n",
+                               "server.allowed_origins[1]", "without a path"},
+                      bad_case{"origin_trailing_slash", "allowed_origins = [\"https://example.jp/\"]\n",
+                               "server.allowed_origins[0]", "without a path"},
+                      bad_case{"origin_bad_port", "allowed_origins = [\"https://example.jp:99999\"]\n",
+                               "server.allowed_origins[0]", "port"},
+                      bad_case{"origin_empty_port", "allowed_origins = [\"https://example.jp:\"]\n",
+                               "server.allowed_origins[0]", "port"},
+                      bad_case{"origin_default_port", "allowed_origins = [\"https://example.jp:443\"]\n",
+                               "server.allowed_origins[0]", "default port"},
+                      bad_case{"origin_no_host", "allowed_origins = [\"https://\"]\n",
+                               "server.allowed_origins[0]", "no host"},
+                      bad_case{"origin_with_user", "allowed_origins = [\"https://u@example.jp\"]\n",
+                               "server.allowed_origins[0]", "without a path"},
+                      bad_case{"origins_not_array", "allowed_origins = \"https://example.jp\"\n",
+                               "server.allowed_origins", "array"},
+                      bad_case{"unknown_sessions_key", "[server.sessions]\nidle = 5\n",
+                               "server.sessions.idle", "unknown key"},
+                      bad_case{"idle_zero", "[server.sessions]\nidle_minutes = 0\n",
+                               "server.sessions.idle_minutes", "between"},
+                      bad_case{"absolute_zero", "[server.sessions]\nabsolute_hours = 0\n",
+                               "server.sessions.absolute_hours", "between"},
+                      bad_case{"idle_longer_than_absolute",
+                               "[server.sessions]\nidle_minutes = 120\nabsolute_hours = 1\n",
+                               "server.sessions.idle_minutes", "absolute_hours"},
+                      bad_case{"login_failures_zero", "[server.sessions]\nmax_failures_per_login = 0\n",
+                               "server.sessions.max_failures_per_login", "between"},
+                      bad_case{"address_failures_zero", "[server.sessions]\nmax_failures_per_address = 0\n",
+                               "server.sessions.max_failures_per_address", "between"},
+                      bad_case{"window_too_long", "[server.sessions]\nfailure_window_minutes = 100000\n",
+                               "server.sessions.failure_window_minutes", "between"}),
     [](const ::testing::TestParamInfo<bad_case>& info) { return info.param.name; });
 
 }  // namespace

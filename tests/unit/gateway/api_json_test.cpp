@@ -12,8 +12,8 @@ using namespace std::chrono_literals;
 
 storage::time_point at(int seconds_after_noon) {
   // 2026-11-25T12:00:00Z
-  return storage::time_point(std::chrono::sys_days(std::chrono::year{2026} / 11 / 25).time_since_epoch() + 12h +
-                             std::chrono::seconds(seconds_after_noon));
+  return storage::time_point(std::chrono::sys_days(std::chrono::year{2026} / 11 / 25).time_since_epoch() +
+                             12h + std::chrono::seconds(seconds_after_noon));
 }
 
 config::tenant sample_tenant() {
@@ -36,7 +36,8 @@ TEST(api_json, times_are_rfc3339_utc_seconds) {
 TEST(api_json, errors_follow_the_contract) {
   const auto e = make_api_error("bad_credentials");
   EXPECT_EQ(e.status, 401u);
-  EXPECT_EQ(error_json(e), R"({"error":"bad_credentials","message":"ログイン名またはパスワードが違います。"})");
+  EXPECT_EQ(error_json(e),
+            R"({"error":"bad_credentials","message":"ログイン名またはパスワードが違います。"})");
   EXPECT_EQ(make_api_error("csrf").status, 403u);
   EXPECT_EQ(make_api_error("unsupported_media_type").status, 415u);
   EXPECT_EQ(make_api_error("throttled").status, 429u);
@@ -52,11 +53,12 @@ TEST(api_json, queue_item_nulls_and_assignment) {
   item.opened_at = at(0);
   item.last_message_at = at(60);
   item.waiting_since = at(60);
-  EXPECT_EQ(queue_item_json(item),
-            R"({"consultation_id":"c1","resident_label":"R-3F9A","state":"waiting","urgent":true,"arrival":null,)"
-            R"("opened_at":"2026-11-25T12:00:00Z","last_message_at":"2026-11-25T12:01:00Z",)"
-            R"("waiting_since":"2026-11-25T12:01:00Z","due_at":null,"closed_at":null,"assigned_to":null,)"
-            R"("age_band":null,"categories":[]})");
+  EXPECT_EQ(
+      queue_item_json(item),
+      R"({"consultation_id":"c1","resident_label":"R-3F9A","state":"waiting","urgent":true,"arrival":null,)"
+      R"("opened_at":"2026-11-25T12:00:00Z","last_message_at":"2026-11-25T12:01:00Z",)"
+      R"("waiting_since":"2026-11-25T12:01:00Z","due_at":null,"closed_at":null,"assigned_to":null,)"
+      R"("age_band":null,"categories":[]})");
   item.assigned_to = "u1";
   item.assigned_name = "佐藤";
   item.arrival = "staffed";
@@ -75,24 +77,27 @@ TEST(api_json, session_and_staff) {
   s.user.role = routing::staff_role::counsellor;
   s.csrf_token = "csrf";
   s.expires_at = at(3600);
-  EXPECT_EQ(session_json(s, sample_tenant()),
-            R"({"user":{"user_id":"u1","login":"sato","display_name":"佐藤","role":"counsellor","org_unit":null},)"
-            R"("tenant":{"id":"yamagata","name":"山形市"},"csrf_token":"csrf","expires_at":"2026-11-25T13:00:00Z"})");
+  EXPECT_EQ(
+      session_json(s, sample_tenant()),
+      R"({"user":{"user_id":"u1","login":"sato","display_name":"佐藤","role":"counsellor","org_unit":null},)"
+      R"("tenant":{"id":"yamagata","name":"山形市"},"csrf_token":"csrf","expires_at":"2026-11-25T13:00:00Z"})");
   storage::staff_user officer = s.user;
   officer.role = routing::staff_role::officer;
   officer.org_unit = "hub";
   officer.disabled = true;
   officer.created_at = at(0);
-  EXPECT_EQ(staff_list_json({officer}),
-            R"({"items":[{"user_id":"u1","login":"sato","display_name":"佐藤","role":"officer","org_unit":"hub",)"
-            R"("disabled":true,"created_at":"2026-11-25T12:00:00Z"}]})");
+  EXPECT_EQ(
+      staff_list_json({officer}),
+      R"({"items":[{"user_id":"u1","login":"sato","display_name":"佐藤","role":"officer","org_unit":"hub",)"
+      R"("disabled":true,"created_at":"2026-11-25T12:00:00Z"}]})");
 }
 
 TEST(api_json, tenant_lists_vocabularies) {
-  EXPECT_EQ(tenant_json(sample_tenant()),
-            R"({"id":"yamagata","name":"山形市","categories":["家族関係","孤独・孤立","介護"],"age_bands":["10代","20代"],)"
-            R"("templates":[{"id":"greet","title":"挨拶","text":"こんばんは"}],)"
-            R"("org_units":[{"id":"hub","name":"生活福祉課","kind":"hub"}]})");
+  EXPECT_EQ(
+      tenant_json(sample_tenant()),
+      R"({"id":"yamagata","name":"山形市","categories":["家族関係","孤独・孤立","介護"],"age_bands":["10代","20代"],)"
+      R"("templates":[{"id":"greet","title":"挨拶","text":"こんばんは"}],)"
+      R"("org_units":[{"id":"hub","name":"生活福祉課","kind":"hub"}]})");
 }
 
 TEST(api_json, consultation_messages_notes_and_events) {
@@ -122,15 +127,18 @@ TEST(api_json, consultation_messages_notes_and_events) {
             std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("text":"はい")"), std::string::npos);
-  EXPECT_NE(json.find(R"("notes":[{"note_id":"n1","author":{"user_id":"u1","display_name":"佐藤"},"text":"メモ",)"
-                      R"("created_at":"2026-11-25T12:00:02Z"}])"),
-            std::string::npos);
+  EXPECT_NE(
+      json.find(R"("notes":[{"note_id":"n1","author":{"user_id":"u1","display_name":"佐藤"},"text":"メモ",)"
+                R"("created_at":"2026-11-25T12:00:02Z"}])"),
+      std::string::npos);
 
   storage::console_event e{42, "yamagata", "queue", "c1", "", at(0)};
-  EXPECT_EQ(event_json(e),
-            R"({"event_id":42,"kind":"queue","consultation_id":"c1","message_id":null,"at":"2026-11-25T12:00:00Z"})");
-  EXPECT_EQ(resync_event_json(99, at(0)),
-            R"({"event_id":99,"kind":"resync","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z"})");
+  EXPECT_EQ(
+      event_json(e),
+      R"({"event_id":42,"kind":"queue","consultation_id":"c1","message_id":null,"at":"2026-11-25T12:00:00Z"})");
+  EXPECT_EQ(
+      resync_event_json(99, at(0)),
+      R"({"event_id":99,"kind":"resync","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z"})");
 }
 
 TEST(api_parse, login_and_password) {
@@ -142,8 +150,10 @@ TEST(api_parse, login_and_password) {
   }
   EXPECT_EQ(parse_password_change(R"({"current_password":"x","new_password":"short"})").error.status, 422u);
   // Twelve characters, counted as characters and not bytes.
-  EXPECT_TRUE(parse_password_change(R"({"current_password":"x","new_password":"あいうえおかきくけこさし"})").value);
-  EXPECT_EQ(parse_password_change(R"({"current_password":"x","new_password":"あいうえおかきくけこさ"})").error.status,
+  EXPECT_TRUE(
+      parse_password_change(R"({"current_password":"x","new_password":"あいうえおかきくけこさし"})").value);
+  EXPECT_EQ(parse_password_change(R"({"current_password":"x","new_password":"あいうえおかきくけこさ"})")
+                .error.status,
             422u);
 }
 
@@ -156,8 +166,9 @@ TEST(api_parse, staff) {
   EXPECT_EQ(parse_new_staff(R"({"login":"k","display_name":"K","role":"boss","password":"123456789012"})")
                 .error.status,
             422u);
-  EXPECT_EQ(parse_new_staff(R"({"login":"k","display_name":"K","role":"admin","password":"1234"})").error.status,
-            422u);
+  EXPECT_EQ(
+      parse_new_staff(R"({"login":"k","display_name":"K","role":"admin","password":"1234"})").error.status,
+      422u);
   EXPECT_EQ(parse_new_staff(R"({"login":"k","role":"admin","password":"123456789012"})").error.status, 400u);
 
   const auto patch = parse_staff_patch(R"({"disabled":true,"org_unit":null})");

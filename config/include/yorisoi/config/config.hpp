@@ -32,11 +32,11 @@ class error : public std::runtime_error {
 
 // Console sign-in sessions and the login throttle ([server.sessions]).
 struct session_settings {
-  std::chrono::minutes idle{60};             // no request for this long ends a session
-  std::chrono::hours absolute{12};           // a session never lives longer
-  unsigned max_failures_per_login = 5;       // within failure_window, then that login is locked
-  unsigned max_failures_per_address = 20;    // within failure_window, then that address gets 429
-  std::chrono::minutes failure_window{15};   // also how long a lock lasts
+  std::chrono::minutes idle{60};            // no request for this long ends a session
+  std::chrono::hours absolute{12};          // a session never lives longer
+  unsigned max_failures_per_login = 5;      // within failure_window, then that login is locked
+  unsigned max_failures_per_address = 20;   // within failure_window, then that address gets 429
+  std::chrono::minutes failure_window{15};  // also how long a lock lasts
 
   friend bool operator==(const session_settings&, const session_settings&) = default;
 };
@@ -52,7 +52,7 @@ struct server_settings {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection without a request
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: in-flight requests get this long
   std::size_t max_connections = 10'000;
-  std::string console_dir;  // static console files; empty = the built-in default next to the binary
+  std::string console_dir;      // static console files; empty = the built-in default next to the binary
   bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
   // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port
   // stripping: compared as written by browsers).
@@ -63,9 +63,9 @@ struct server_settings {
 };
 
 struct database_settings {
-  std::string url;             // libpq connection string or URI; YORISOI_DATABASE_URL overrides
-  unsigned pool_size = 4;      // worker connections for console/API work
-  unsigned ingest_workers = 1; // writers of webhook batches (group commit); 1 keeps arrival order
+  std::string url;                      // libpq connection string or URI; YORISOI_DATABASE_URL overrides
+  unsigned pool_size = 4;               // worker connections for console/API work
+  unsigned ingest_workers = 1;          // writers of webhook batches (group commit); 1 keeps arrival order
   std::size_t ingest_max_batch = 1000;  // events per transaction at most
 
   friend bool operator==(const database_settings&, const database_settings&) = default;

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP server: LINE webhook, health, readiness and metrics, the console API, its WebSocket and
-// static files (settings.server.console_dir, or `console` next to the binary), and the outbox sender that delivers stored answers to LINE's Messaging API (settings.line.api_base).
+// static files (settings.server.console_dir, or `console` next to the binary), and the outbox sender that
+// delivers stored answers to LINE's Messaging API (settings.line.api_base).
 //
 // Owns the io_context and its network threads. Database work goes to storage::service and is awaited
 // without blocking a network thread. On shutdown the sender stops claiming and its sends in flight
