@@ -1,15 +1,21 @@
 #include "e2e_fixture.hpp"
 
+#include "child_process.hpp"
 #include "yorisoi/gateway/line_signature.hpp"
 
 #include <pqxx/pqxx>
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+extern char** environ;
 
 namespace yorisoi::e2e {
 namespace {
@@ -69,7 +75,7 @@ e2e_environment::~e2e_environment() {
   std::filesystem::remove_all(dir_, ignored);
 }
 
-std::unique_ptr<server_process> e2e_environment::make_server(const environment_list& overrides) const {
+environment_list e2e_environment::environment(const environment_list& overrides) const {
   environment_list environment{
       {"YAMAGATA_LINE_CHANNEL_SECRET", channel_secret},
       {"YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN", access_token},
@@ -90,7 +96,46 @@ std::unique_ptr<server_process> e2e_environment::make_server(const environment_l
       environment.emplace_back(name, value);
     }
   }
-  return std::make_unique<server_process>(config_, dir_, std::move(environment));
+  return environment;
+}
+
+std::unique_ptr<server_process> e2e_environment::make_server(const environment_list& overrides) const {
+  return std::make_unique<server_process>(config_, dir_, environment(overrides));
+}
+
+int e2e_environment::run_cli(const std::vector<std::string>& args, const environment_list& extra) const {
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    env_strings.emplace_back(*e);
+  }
+  for (const auto& [name, value] : environment(extra)) {
+    env_strings.push_back(name + "=" + value);
+  }
+  std::vector<char*> envp;
+  for (auto& entry : env_strings) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  std::vector<std::string> argv{YORISOI_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.emplace_back("--config");
+  argv.push_back(config_.string());
+  const pid_t pid = spawn_logged(std::move(argv), envp.data(), dir_ / "cli.log");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      (void)::waitpid(pid, &status, 0);
+      return -1;
+    }
+    // A child's exit cannot be awaited with a timeout portably without a signal handler: poll briefly.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 std::unique_ptr<server_process> e2e_environment::start_ready_server(const environment_list& overrides) const {

@@ -36,11 +36,16 @@ class e2e_environment {
   [[nodiscard]] const std::filesystem::path& work_dir() const { return dir_; }
   // `overrides` replace (or add to) the server's environment, e.g. YORISOI_LINE_API_BASE.
   [[nodiscard]] std::unique_ptr<server_process> make_server(const environment_list& overrides = {}) const;
+  // Runs `yorisoi ARGS… --config <the test config>` with the servers' environment plus `extra` and
+  // waits (bounded) for its exit code; -1 when it did not finish in time. Output goes to cli.log.
+  [[nodiscard]] int run_cli(const std::vector<std::string>& args, const environment_list& extra = {}) const;
   // Starts a server and waits until /readyz answers 200; throws otherwise.
   [[nodiscard]] std::unique_ptr<server_process> start_ready_server(
       const environment_list& overrides = {}) const;
 
  private:
+  [[nodiscard]] environment_list environment(const environment_list& overrides) const;
+
   std::unique_ptr<test::scratch_database> database_;
   std::filesystem::path dir_;
   std::filesystem::path config_;

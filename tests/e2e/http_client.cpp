@@ -130,6 +130,9 @@ std::optional<http_reply> http_connection::read_reply() {
       }
       line_start = line_end + 2;
     }
+    if (reply.status == 101) {
+      return reply;  // Switching Protocols: what follows belongs to the new protocol (read_exact)
+    }
     if (reply.status >= 100 && reply.status < 200) {
       continue;  // 100 Continue: the real answer follows
     }
@@ -144,6 +147,17 @@ std::optional<http_reply> http_connection::read_reply() {
     buffer_.erase(0, length);
     return reply;
   }
+}
+
+std::optional<std::string> http_connection::read_exact(std::size_t n) {
+  while (buffer_.size() < n) {
+    if (!fill()) {
+      return std::nullopt;
+    }
+  }
+  std::string out = buffer_.substr(0, n);
+  buffer_.erase(0, n);
+  return out;
 }
 
 std::optional<http_reply> http_connection::request(std::string_view method, std::string_view target,

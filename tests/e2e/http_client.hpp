@@ -34,8 +34,10 @@ class http_connection {
 
   // Writes all bytes; false when the peer closed or the timeout passed.
   bool send_raw(std::string_view bytes);
-  // Reads one response (skipping 1xx); nullopt on close, reset, timeout or garbage.
+  // Reads one response (skipping 1xx other than 101); nullopt on close, reset, timeout or garbage.
   std::optional<http_reply> read_reply();
+  // Exactly `n` bytes (after a 101: WebSocket frames); nullopt on close or timeout.
+  std::optional<std::string> read_exact(std::size_t n);
   // A request with Content-Length and Host; nullopt as read_reply.
   std::optional<http_reply> request(std::string_view method, std::string_view target,
                                     std::string_view body = {}, const header_list& headers = {});
