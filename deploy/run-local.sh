@@ -16,7 +16,7 @@ local_dir="$root/.local"
 
 ./deploy/install-deps.sh run
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$(nproc)" --target yorisoi
+cmake --build "$build" -j "$(nproc)" --target yorisoi yorisoi_console
 
 mkdir -p "$local_dir"
 # postgres (the private cluster's owner when run as root) must be able to reach .local/pg; the
@@ -68,6 +68,28 @@ if [ -z "${YORISOI_DATABASE_URL:-}" ]; then
   fi
   export YORISOI_DATABASE_URL=${admin_url/\/postgres\?/\/yorisoi?}
   echo "run-local: private PostgreSQL in .local/pg (port $(cat "$local_dir/pg/port"))" >&2
+fi
+
+# Development staff accounts, made once (passwords in .local/dev-staff.txt, mode 600), so that the console
+# can be tried at once. A real deployment makes its first admin with `yorisoi user add` (README).
+staff_file="$local_dir/dev-staff.txt"
+if [ ! -s "$staff_file" ]; then
+  : > "$staff_file.new"
+  chmod 600 "$staff_file.new"
+  for entry in "dev-admin:admin:管理者" "dev-supervisor:supervisor:スーパーバイザー" \
+               "dev-counsellor:counsellor:相談員 山田" "dev-counsellor2:counsellor:相談員 佐藤"; do
+    IFS=: read -r login role name <<<"$entry"
+    password=$(openssl rand -base64 12)
+    if printf '%s\n' "$password" | "$build/gateway/yorisoi" user add --config "$config" --tenant yamagata \
+         --login "$login" --name "$name" --role "$role" >/dev/null; then
+      printf '%s %s %s\n' "$login" "$password" "$role" >> "$staff_file.new"
+    else
+      echo "run-local: could not create $login (it may exist from an earlier run: reset its password with the admin API)" >&2
+    fi
+  done
+  mv "$staff_file.new" "$staff_file"
+  echo "run-local: created development staff accounts (login password role), kept in .local/dev-staff.txt:" >&2
+  sed 's/^/  /' "$staff_file" >&2
 fi
 
 listen=${YORISOI_LISTEN:-127.0.0.1:8080}
