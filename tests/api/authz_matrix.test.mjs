@@ -327,7 +327,7 @@ function printMatrix(actual, routeTable) {
   }
   const header = ['route (scope)', 'permission', ...roleTitles];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+  const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   console.log(['', 'authorisation matrix (status per role; own = yamagata actor and object, other = tendo object,',
     'other_rev = tendo actor on a yamagata object; "a≠b" = got a, expected b):', line(header),
     line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n'));
