@@ -7,7 +7,9 @@ namespace yorisoi::routing {
 
 namespace {
 
-rule_error refuse(std::string code, std::string message) { return rule_error{std::move(code), std::move(message)}; }
+rule_error refuse(std::string code, std::string message) {
+  return rule_error{std::move(code), std::move(message)};
+}
 
 // The refusal a final (or already answered) state gives to any event it cannot take.
 rule_error refusal_for(consent_state state) {
@@ -82,7 +84,8 @@ rule_result<consent_status> transition(const consent_status& current, const cons
       if (auto error = check_source(event, current, ctx)) {
         return *std::move(error);
       }
-      const auto next = event.kind == consent_event_kind::grant ? consent_state::granted : consent_state::declined;
+      const auto next =
+          event.kind == consent_event_kind::grant ? consent_state::granted : consent_state::declined;
       return consent_status{next, current.requested_at};
     }
     case consent_event_kind::expire: {

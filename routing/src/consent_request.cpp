@@ -62,7 +62,8 @@ std::string postback_data(consent_answer answer, std::string_view token) {
   return out;
 }
 
-consent_request_message build_consent_request(std::string_view summary, const std::vector<std::string>& unit_names,
+consent_request_message build_consent_request(std::string_view summary,
+                                              const std::vector<std::string>& unit_names,
                                               std::string_view token, int valid_hours) {
   // Plain words, short sentences: the resident may be in distress and reads this on a phone.
   std::string text = "あなたの相談について、次の窓口にお伝えしてもよいか確認させてください。\n\n";

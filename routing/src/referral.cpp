@@ -10,7 +10,9 @@ namespace {
 namespace ev = referral_events;
 using stage = referral_stage;
 
-rule_error refuse(std::string code, std::string message) { return rule_error{std::move(code), std::move(message)}; }
+rule_error refuse(std::string code, std::string message) {
+  return rule_error{std::move(code), std::move(message)};
+}
 
 bool is_blank(std::string_view text) noexcept {
   // ASCII and ideographic (U+3000) spaces only: a summary of nothing but spaces says nothing.
@@ -64,7 +66,8 @@ std::optional<rule_error> check_units(const std::vector<std::string>& ids, const
       return refuse("duplicate_unit", "a unit is chosen twice");
     }
     if (unit->kind == unit_kind::hub && !allow_hub) {
-      return refuse("cannot_forward_to_hub", "the hub forwards to departments or platform groups, not to itself");
+      return refuse("cannot_forward_to_hub",
+                    "the hub forwards to departments or platform groups, not to itself");
     }
     if (unit->kind == unit_kind::hub && ctx.options.hub_skipped) {
       return refuse("hub_skipped", "this tenant sends referrals straight to the units, not to the hub");
@@ -73,7 +76,9 @@ std::optional<rule_error> check_units(const std::vector<std::string>& ids, const
   return std::nullopt;
 }
 
-bool is_hub_officer(const actor& who) noexcept { return is_officer_of_kind(who, unit_kind::hub); }
+bool is_hub_officer(const actor& who) noexcept {
+  return is_officer_of_kind(who, unit_kind::hub);
+}
 
 // Where a referral goes once it may be shared: the hub, or the suggested units when the tenant skips it.
 referral dispatched(referral r, const referral_context& ctx) {
@@ -94,7 +99,9 @@ rule_error final_refusal(stage s) {
   return refuse("already_cancelled", "the referral was cancelled");
 }
 
-bool is_final(stage s) noexcept { return s == stage::closed || s == stage::cancelled; }
+bool is_final(stage s) noexcept {
+  return s == stage::closed || s == stage::cancelled;
+}
 
 rule_result<referral> on_consent(const referral& r, cancel_cause cause) {
   if (r.stage == stage::proposed) {
@@ -103,10 +110,12 @@ rule_result<referral> on_consent(const referral& r, cancel_cause cause) {
   if (r.emergency) {
     return refuse("emergency_referral", "an emergency referral does not rest on consent");
   }
-  const bool withdrawable = r.stage == stage::awaiting_consent || r.stage == stage::at_hub ||
-                            r.stage == stage::forwarded;
+  const bool withdrawable =
+      r.stage == stage::awaiting_consent || r.stage == stage::at_hub || r.stage == stage::forwarded;
   if (cause == cancel_cause::consent_withdrawn ? !withdrawable : r.stage != stage::awaiting_consent) {
-    if (r.stage == stage::answered || r.stage == stage::returned) {
+    // Consent withdrawn after the answers came back: the referral stands (the consent machine keeps
+    // the withdrawal, and recipients see only the notice from then on).
+    if (cause == cancel_cause::consent_withdrawn) {
       return refuse("already_answered", "the referral has been answered");
     }
     return refuse("not_awaiting_consent", "the referral is not waiting for consent");
@@ -162,7 +171,8 @@ struct step {
     }
     if (e.basis != legal_basis::appi_27_1_2) {
       return refuse("emergency_needs_basis",
-                    "a referral without consent needs the legal basis: APPI art. 27(1)(ii), protection of life or body");
+                    "a referral without consent needs the legal basis: APPI art. 27(1)(ii), protection of "
+                    "life or body");
     }
     if (is_blank(e.reason)) {
       return refuse("emergency_needs_reason", "a referral without consent needs a stated reason");
@@ -303,7 +313,8 @@ rule_result<referral> propose(const proposal& what, const referral_context& ctx)
   return r;
 }
 
-rule_result<referral> transition(const referral& current, const referral_event& event, const referral_context& ctx) {
+rule_result<referral> transition(const referral& current, const referral_event& event,
+                                 const referral_context& ctx) {
   // Final stages refuse everything the same way, whatever the event.
   if (is_final(current.stage)) {
     return final_refusal(current.stage);

@@ -14,7 +14,8 @@ disclosure disclose_to_officer(const referral& r, consent_state consent, const a
     return out;
   }
   const bool as_hub = viewer.unit == unit_kind::hub && r.hub_involved;
-  const bool as_recipient = std::find(r.recipients.begin(), r.recipients.end(), viewer.unit_id) != r.recipients.end();
+  const bool as_recipient =
+      std::find(r.recipients.begin(), r.recipients.end(), viewer.unit_id) != r.recipients.end();
   if (!as_hub && !as_recipient) {
     return out;
   }

@@ -21,17 +21,29 @@ constexpr std::array<std::pair<referral_stage, std::string_view>, 8> stage_names
 }};
 
 struct namer {
-  std::string_view operator()(const referral_events::request_consent&) const noexcept { return "request_consent"; }
-  std::string_view operator()(const referral_events::consent_granted&) const noexcept { return "consent_granted"; }
-  std::string_view operator()(const referral_events::consent_declined&) const noexcept { return "consent_declined"; }
-  std::string_view operator()(const referral_events::consent_expired&) const noexcept { return "consent_expired"; }
+  std::string_view operator()(const referral_events::request_consent&) const noexcept {
+    return "request_consent";
+  }
+  std::string_view operator()(const referral_events::consent_granted&) const noexcept {
+    return "consent_granted";
+  }
+  std::string_view operator()(const referral_events::consent_declined&) const noexcept {
+    return "consent_declined";
+  }
+  std::string_view operator()(const referral_events::consent_expired&) const noexcept {
+    return "consent_expired";
+  }
   std::string_view operator()(const referral_events::consent_withdrawn&) const noexcept {
     return "consent_withdrawn";
   }
-  std::string_view operator()(const referral_events::emergency_send&) const noexcept { return "emergency_send"; }
+  std::string_view operator()(const referral_events::emergency_send&) const noexcept {
+    return "emergency_send";
+  }
   std::string_view operator()(const referral_events::forward&) const noexcept { return "forward"; }
   std::string_view operator()(const referral_events::answer&) const noexcept { return "answer"; }
-  std::string_view operator()(const referral_events::return_answers&) const noexcept { return "return_answers"; }
+  std::string_view operator()(const referral_events::return_answers&) const noexcept {
+    return "return_answers";
+  }
   std::string_view operator()(const referral_events::close&) const noexcept { return "close"; }
 };
 

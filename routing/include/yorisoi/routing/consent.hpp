@@ -59,15 +59,16 @@ struct consent_context {
 };
 
 // Stored state as seen at `now`: a request older than `ttl` reads as expired.
-[[nodiscard]] consent_state state_at(const consent_status& status, instant now, std::chrono::seconds ttl) noexcept;
+[[nodiscard]] consent_state state_at(const consent_status& status, instant now,
+                                     std::chrono::seconds ttl) noexcept;
 
 // Applies `event`. Checks, in this order: the state (final states refuse everything), expiry at
 // ctx.now, then who acts and with what source. Error codes: consent_not_requested,
 // consent_already_requested, consent_already_granted, consent_declined, consent_expired,
 // consent_withdrawn, consent_not_expired, consent_needs_source, not_counsellor, postback_needs_resident,
 // consent_before_request.
-[[nodiscard]] rule_result<consent_status> transition(const consent_status& current, const consent_event& event,
-                                                     const consent_context& ctx);
+[[nodiscard]] rule_result<consent_status> transition(const consent_status& current,
+                                                     const consent_event& event, const consent_context& ctx);
 
 [[nodiscard]] std::string_view to_string(consent_state state) noexcept;
 [[nodiscard]] std::optional<consent_state> parse_consent_state(std::string_view text) noexcept;

@@ -31,7 +31,16 @@
 
 namespace yorisoi::routing {
 
-enum class referral_stage { proposed, awaiting_consent, at_hub, forwarded, answered, returned, closed, cancelled };
+enum class referral_stage {
+  proposed,
+  awaiting_consent,
+  at_hub,
+  forwarded,
+  answered,
+  returned,
+  closed,
+  cancelled
+};
 
 enum class cancel_cause { none, consent_declined, consent_expired, consent_withdrawn };
 
@@ -42,19 +51,19 @@ enum class legal_basis { unstated, appi_27_1_2 };
 struct referral {
   referral_stage stage = referral_stage::proposed;
   bool emergency = false;
-  bool hub_involved = false;                  // the hub has had it (its officers may see it)
-  std::vector<std::string> suggested_units;   // from the proposal
-  std::vector<std::string> recipients;        // units it was forwarded to
-  std::vector<std::string> answered_by;       // recipients that answered, in order; partial answers kept
+  bool hub_involved = false;                 // the hub has had it (its officers may see it)
+  std::vector<std::string> suggested_units;  // from the proposal
+  std::vector<std::string> recipients;       // units it was forwarded to
+  std::vector<std::string> answered_by;      // recipients that answered, in order; partial answers kept
   cancel_cause cause = cancel_cause::none;
 
   friend bool operator==(const referral&, const referral&) = default;
 };
 
 struct proposal {
-  std::string summary;              // what will be shared, written for the recipient
+  std::string summary;                // what will be shared, written for the recipient
   std::vector<std::string> unit_ids;  // suggested units; empty = the hub
-  std::string reason;               // why (for the consultation record, never disclosed)
+  std::string reason;                 // why (for the consultation record, never disclosed)
 };
 
 struct referral_options {
@@ -88,11 +97,11 @@ struct return_answers {};
 struct close {};
 }  // namespace referral_events
 
-using referral_event =
-    std::variant<referral_events::request_consent, referral_events::consent_granted, referral_events::consent_declined,
-                 referral_events::consent_expired, referral_events::consent_withdrawn, referral_events::emergency_send,
-                 referral_events::forward, referral_events::answer, referral_events::return_answers,
-                 referral_events::close>;
+using referral_event = std::variant<referral_events::request_consent, referral_events::consent_granted,
+                                    referral_events::consent_declined, referral_events::consent_expired,
+                                    referral_events::consent_withdrawn, referral_events::emergency_send,
+                                    referral_events::forward, referral_events::answer,
+                                    referral_events::return_answers, referral_events::close>;
 
 // Starts a referral. Error codes: not_counsellor, empty_summary, empty_reason, no_units, unknown_unit,
 // duplicate_unit, hub_skipped (the hub was suggested but the tenant skips it).

@@ -31,7 +31,9 @@ struct actor {
   std::string unit_id;                       // officers: their org unit; empty otherwise
   unit_kind unit = unit_kind::department;    // officers: the kind of their unit, from the tenant's config
 
-  [[nodiscard]] static actor resident() { return actor{actor_kind::resident, staff_role::counsellor, {}, {}}; }
+  [[nodiscard]] static actor resident() {
+    return actor{actor_kind::resident, staff_role::counsellor, {}, {}};
+  }
   [[nodiscard]] static actor system() { return actor{actor_kind::system, staff_role::counsellor, {}, {}}; }
   [[nodiscard]] static actor staff(staff_role role) { return actor{actor_kind::staff, role, {}, {}}; }
   [[nodiscard]] static actor officer(std::string unit_id, unit_kind kind) {
