@@ -29,13 +29,13 @@ bool is_token_char(char c) noexcept {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-std::string joined_names(const std::vector<std::string>& names) {
+std::string joined(const std::vector<std::string>& items, bool quoted) {
   std::string out;
-  for (const auto& name : names) {
+  for (const auto& item : items) {
     if (!out.empty()) {
       out += "、";
     }
-    out += "「" + name + "」";
+    out += quoted ? "「" + item + "」" : item;
   }
   return out;
 }
@@ -62,25 +62,25 @@ std::string postback_data(consent_answer answer, std::string_view token) {
   return out;
 }
 
-consent_request_message build_consent_request(std::string_view summary,
-                                              const std::vector<std::string>& unit_names,
-                                              std::string_view token, int valid_hours) {
+consent_request_message build_consent_request(const consent_request_input& input) {
   // Plain words, short sentences: the resident may be in distress and reads this on a phone.
   std::string text = "あなたの相談について、次の窓口にお伝えしてもよいか確認させてください。\n\n";
-  text += "【伝える先】\n" + joined_names(unit_names) + "\n\n";
-  text += "【伝える内容】\n";
-  text += summary;
-  text += "\n\n";
-  text += "これ以外のこと（やりとりの全文やLINEの名前など）はお伝えしません。\n";
+  text += "【伝える先】\n" + joined(input.unit_names, true) + "\n\n";
+  text += "【伝える内容】\n" + input.summary + "\n";
+  if (!input.category_labels.empty()) {
+    text += "相談の分類：" + joined(input.category_labels, false) + "\n";
+  }
+  text += "\nこれ以外のこと（やりとりの全文やLINEのアカウントなど）はお伝えしません。\n";
   text += "同意しなくても、これまでどおり相談を続けられます。\n";
   text += "同意したあとでも、いつでも取り消すことができます。";
-  if (valid_hours > 0) {
-    text += "\nこの確認は" + std::to_string(valid_hours) + "時間有効です。";
+  if (input.valid_hours > 0) {
+    text += "\nこの確認は" + std::to_string(input.valid_hours) + "時間有効です。";
   }
   consent_request_message message;
   message.text = std::move(text);
-  message.buttons.push_back({"同意する", "同意する", postback_data(consent_answer::grant, token)});
-  message.buttons.push_back({"同意しない", "同意しない", postback_data(consent_answer::decline, token)});
+  message.buttons.push_back({"同意する", "同意する", postback_data(consent_answer::grant, input.token)});
+  message.buttons.push_back(
+      {"同意しない", "同意しない", postback_data(consent_answer::decline, input.token)});
   return message;
 }
 

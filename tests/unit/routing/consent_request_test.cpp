@@ -21,10 +21,14 @@ std::size_t code_points(std::string_view utf8) {
 }
 
 TEST(consent_request, names_what_is_shared_and_with_whom) {
-  const auto message = build_consent_request("仕事を失い、家賃の支払いに困っている。",
-                                             {"生活福祉課", "雇用創出課"}, token, 72);
+  const auto message = build_consent_request({"仕事を失い、家賃の支払いに困っている。",
+                                              {"生活福祉課", "雇用創出課"},
+                                              {"生活困窮", "仕事・就労関係"},
+                                              token,
+                                              72});
   EXPECT_NE(message.text.find("仕事を失い、家賃の支払いに困っている。"), std::string::npos);
   EXPECT_NE(message.text.find("「生活福祉課」、「雇用創出課」"), std::string::npos);
+  EXPECT_NE(message.text.find("生活困窮、仕事・就労関係"), std::string::npos);
   EXPECT_NE(message.text.find("取り消す"), std::string::npos);
   EXPECT_NE(message.text.find("72時間"), std::string::npos);
   ASSERT_EQ(message.buttons.size(), 2U);
@@ -36,14 +40,15 @@ TEST(consent_request, names_what_is_shared_and_with_whom) {
             (consent_postback{consent_answer::decline, token}));
 }
 
-TEST(consent_request, without_a_deadline_says_none) {
-  const auto message = build_consent_request("要約", {"生活福祉課"}, token, 0);
+TEST(consent_request, without_a_deadline_or_labels_says_nothing_of_them) {
+  const auto message = build_consent_request({"要約", {"生活福祉課"}, {}, token, 0});
   EXPECT_EQ(message.text.find("時間有効"), std::string::npos);
+  EXPECT_EQ(message.text.find("相談の分類"), std::string::npos) << "no labels, no line for them";
 }
 
 TEST(consent_request, fits_line_limits) {
   const std::string longest(64, 'a');
-  auto buttons = build_consent_request("要約", {"生活福祉課"}, longest, 72).buttons;
+  auto buttons = build_consent_request({"要約", {"生活福祉課"}, {}, longest, 72}).buttons;
   buttons.push_back(withdraw_button(longest));
   for (const auto& button : buttons) {
     EXPECT_LE(code_points(button.label), 20U) << button.label;
