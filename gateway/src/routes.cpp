@@ -86,6 +86,8 @@ const std::vector<route>& routes() {
       {"GET", "/api/v1/staff", "list_staff", handler_id::api_staff_list, staff},
       {"POST", "/api/v1/staff", "create_staff", handler_id::api_staff_create, staff},
       {"PATCH", "/api/v1/staff/{user_id}", "update_staff", handler_id::api_staff_update, staff},
+      // Who a consultation may be handed to: what supervisors need for 担当替え without staff admin.
+      {"GET", "/api/v1/assignees", "list_assignees", handler_id::api_assignees, permission::transfer},
       {"GET", "/api/v1/queue", "get_queue", handler_id::api_queue, work},
       {"GET", "/api/v1/consultations/{consultation_id}", "get_consultation", handler_id::api_consultation,
        work},

@@ -98,3 +98,74 @@ test('a role change or disabling ends the user\'s sessions', async (t) => {
   assert.equal((await admin.patch(`/api/v1/staff/${analyst.session.user.user_id}`, { disabled: true })).status, 200);
   assertError(await analyst.get('/api/v1/session'), 401, 'unauthenticated');
 });
+
+// -- GET /api/v1/assignees: who a consultation may be transferred to (supervisors hold `transfer`).
+
+// UTF-8 byte order, which is code point order: what the server sorts by.
+const byDisplayName = (a, b) => Buffer.compare(Buffer.from(a.display_name), Buffer.from(b.display_name))
+  || Buffer.compare(Buffer.from(a.user_id), Buffer.from(b.user_id));
+
+test('assignees: a supervisor gets the enabled counsellors and supervisors of its tenant, sorted, ids and names only', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  // A disabled counsellor and a fresh one: only the enabled one may be chosen.
+  const gone = await admin.post('/api/v1/staff', {
+    login: 'yamagata-assignee-gone', display_name: '退職した相談員', role: 'counsellor', password: 'long-enough-password',
+  });
+  assert.equal(gone.status, 201);
+  assert.equal((await admin.patch(`/api/v1/staff/${gone.json.user_id}`, { disabled: true })).status, 200);
+  const fresh = await admin.post('/api/v1/staff', {
+    login: 'yamagata-assignee-fresh', display_name: 'あたらしい相談員', role: 'counsellor', password: 'long-enough-password',
+  });
+  assert.equal(fresh.status, 201);
+
+  const supervisor = await as(stack(), 'yamagata', 'supervisor');
+  const answer = await supervisor.get('/api/v1/assignees');
+  assert.equal(answer.status, 200);
+  const items = answer.json.items;
+  for (const item of items) {
+    assert.deepEqual(Object.keys(item).sort(), ['display_name', 'role', 'user_id'], 'nothing but id, name and role');
+  }
+  assert.ok(!JSON.stringify(answer.json).includes('yamagata-'), 'no login names');
+
+  const staff = (await admin.get('/api/v1/staff')).json.items;
+  const expected = staff
+    .filter((s) => !s.disabled && ['counsellor', 'supervisor'].includes(s.role))
+    .map((s) => ({ user_id: s.user_id, display_name: s.display_name, role: s.role }))
+    .sort(byDisplayName);
+  assert.deepEqual(items, expected, 'exactly the enabled counsellors and supervisors, by display name');
+
+  const ids = new Set(items.map((i) => i.user_id));
+  for (const key of ['supervisor', 'counsellor', 'counsellor2']) {
+    const user = staff.find((s) => s.login === `yamagata-${key}`);
+    assert.ok(ids.has(user.user_id), `${key} is listed`);
+  }
+  for (const key of ['admin', 'officer', 'officer2', 'analyst']) {
+    const user = staff.find((s) => s.login === `yamagata-${key}`);
+    assert.ok(!ids.has(user.user_id), `${key} is not listed`);
+  }
+  assert.ok(ids.has(fresh.json.user_id), 'a new counsellor is listed');
+  assert.ok(!ids.has(gone.json.user_id), 'a disabled counsellor is not');
+});
+
+test('assignees: never another tenant\'s staff', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const yamagataIds = new Set((await (await as(stack(), 'yamagata', 'admin')).get('/api/v1/staff')).json.items.map((s) => s.user_id));
+  const tendoIds = new Set((await (await as(stack(), 'tendo', 'admin')).get('/api/v1/staff')).json.items.map((s) => s.user_id));
+  const yamagata = (await (await as(stack(), 'yamagata', 'supervisor')).get('/api/v1/assignees')).json.items;
+  const tendo = (await (await as(stack(), 'tendo', 'supervisor')).get('/api/v1/assignees')).json.items;
+  assert.ok(yamagata.length > 0 && tendo.length > 0);
+  assert.ok(yamagata.every((i) => yamagataIds.has(i.user_id) && !tendoIds.has(i.user_id)));
+  assert.ok(tendo.every((i) => tendoIds.has(i.user_id) && !yamagataIds.has(i.user_id)));
+});
+
+test('assignees: counsellor, officer, admin and analyst 403 forbidden; no session 401; foreign Origin 403 csrf', async (t) => {
+  if (skipUnlessReady(t)) return;
+  for (const key of ['counsellor', 'officer', 'admin', 'analyst']) {
+    const client = await as(stack(), 'yamagata', key);
+    assertError(await client.get('/api/v1/assignees'), 403, 'forbidden');
+  }
+  assertError(await anonymous(stack()).get('/api/v1/assignees'), 401, 'unauthenticated');
+  const supervisor = await as(stack(), 'yamagata', 'supervisor');
+  assertError(await supervisor.get('/api/v1/assignees', { origin: 'https://evil.example' }), 403, 'csrf');
+});

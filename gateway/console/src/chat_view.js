@@ -1,17 +1,22 @@
 // The open consultation: header with its state and actions (担当する / 担当を外す / 終了する / 再開する,
-// 担当替え for supervisors when a staff list is available), the transcript like a chat, the reply box and
-// the side panel. Inputs: consultation (null while loading), error, session, tenant, api,
-// on_changed() to refetch, on_back(), transfer_targets ([{user_id, display_name}] or null).
+// 担当替え for supervisors: a choice of assignees and a button), the transcript like a chat, the reply box
+// and the side panel. Inputs: consultation (null while loading), error, session, tenant, api,
+// on_changed() to refetch, on_back(), transfer_targets ([{user_id, display_name, role}] from
+// GET /assignees, or null: no 担当替え).
 import { html } from './html.js';
 import { message_bubble } from './message_bubble.js';
 import { reply_box } from './reply_box.js';
 import { consultation_panel } from './consultation_panel.js';
-import { format_duration, format_time, state_labels } from './format.js';
+import { format_duration, format_time, role_labels, state_labels } from './format.js';
 import { use_now } from './use_now.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 
-function transfer_form({ targets, current_user_id, on_transfer }) {
+function transfer_form({ targets, current_user_id, busy, on_transfer }) {
   const [to, set_to] = useState('');
+  // A transfer (ours or anyone's) changes the holder: start again from an empty choice.
+  useEffect(() => {
+    set_to('');
+  }, [current_user_id]);
   const choices = targets.filter((t) => t.user_id !== current_user_id);
   if (choices.length === 0) {
     return null;
@@ -19,11 +24,12 @@ function transfer_form({ targets, current_user_id, on_transfer }) {
   return html`
     <form class="transfer" onSubmit=${(e) => { e.preventDefault(); if (to) { on_transfer(to); } }}>
       <label class="visually-hidden" for="transfer-to">担当替えの相手</label>
-      <select id="transfer-to" value=${to} onChange=${(e) => set_to(e.currentTarget.value)}>
+      <select id="transfer-to" value=${to} disabled=${busy} onChange=${(e) => set_to(e.currentTarget.value)}>
         <option value="">担当替えの相手…</option>
-        ${choices.map((t) => html`<option value=${t.user_id}>${t.display_name}</option>`)}
+        ${choices.map((t) => html`<option key=${t.user_id} value=${t.user_id}>${t.display_name}${
+          t.role === 'supervisor' ? `（${role_labels.supervisor}）` : ''}</option>`)}
       </select>
-      <button type="submit" disabled=${!to}>担当替え</button>
+      <button type="submit" disabled=${busy || !to}>担当替え</button>
     </form>`;
 }
 
@@ -116,8 +122,8 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
                 onClick=${() => act('claim')}>担当する</button>`}
             ${!closed && mine && html`<button type="button" disabled=${busy}
                 onClick=${() => act('release')}>担当を外す</button>`}
-            ${!closed && transfer_targets && html`<${transfer_form} targets=${transfer_targets}
-                current_user_id=${consultation.assigned_to?.user_id}
+            ${!closed && transfer_targets && html`<${transfer_form} key=${id} targets=${transfer_targets}
+                current_user_id=${consultation.assigned_to?.user_id} busy=${busy}
                 on_transfer=${(to) => act('transfer', { to_user_id: to })} />`}
             ${!closed && html`<button type="button" class="danger" disabled=${busy}
                 onClick=${() => act('close')}>終了する</button>`}

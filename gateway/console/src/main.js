@@ -111,11 +111,10 @@ function workspace({ api, session, on_unauthenticated }) {
   useEffect(() => {
     api.get('/tenant').then(set_tenant).catch((failure) => set_queue_error(failure.message));
     if (session.user.role === 'supervisor') {
-      // Only offered when the staff list is readable (api.md: admin-only today): otherwise no 担当替え.
-      api.get('/staff')
-        .then((answer) => set_transfer_targets(answer.items
-          .filter((s) => !s.disabled && consultation_roles.has(s.role))
-          .map((s) => ({ user_id: s.user_id, display_name: s.display_name }))))
+      // GET /assignees (permission transfer): the enabled counsellors and supervisors, by display name.
+      // Without it (an older server) the console simply offers no 担当替え.
+      api.get('/assignees')
+        .then((answer) => set_transfer_targets(answer.items))
         .catch(() => set_transfer_targets(null));
     }
   }, [api, session]);

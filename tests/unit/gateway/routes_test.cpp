@@ -121,6 +121,7 @@ TEST(routes, permissions_follow_the_contract) {
       {"list_staff", permission::manage_staff},
       {"create_staff", permission::manage_staff},
       {"update_staff", permission::manage_staff},
+      {"list_assignees", permission::transfer},
       {"get_queue", permission::work_consultations},
       {"get_consultation", permission::work_consultations},
       {"claim", permission::work_consultations},

@@ -36,6 +36,7 @@ enum class handler_id {
   api_staff_list,
   api_staff_create,
   api_staff_update,
+  api_assignees,
   api_queue,
   api_consultation,
   api_claim,
