@@ -40,6 +40,7 @@ const expected = {
     other: [401, 403, 403, 403, 403, 403, 404],
     other_rev: [401, 403, 403, 403, 403, 403, 404],
   },
+  list_assignees: { route: 'GET /api/v1/assignees', any: [401, 403, 200, 403, 403, 403, 403] },
   get_queue: { route: 'GET /api/v1/queue', any: [401, 200, 200, 403, 403, 403, 403] },
   get_consultation: {
     route: 'GET /api/v1/consultations/{consultation_id}',
