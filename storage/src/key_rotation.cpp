@@ -137,8 +137,8 @@ std::size_t column_rotator::next_batch() {
     const std::string context = tenant + column_.context_suffix;
     std::string plaintext;
     try {
-      plaintext = keys_.open(sealed{static_cast<std::uint32_t>(old_key), pqxx::binarystring(r[2]).str()},
-                             context);
+      plaintext =
+          keys_.open(sealed{static_cast<std::uint32_t>(old_key), pqxx::binarystring(r[2]).str()}, context);
     } catch (const crypto_error& e) {
       // crypto_error texts name the key id or the failed check, never the value.
       fail(tenant, id, e.what());

@@ -32,8 +32,8 @@ struct sealed_column {
 class column_rotator {
  public:
   // `report` receives the counts and failures; it must outlive the rotator.
-  column_rotator(pqxx::connection& conn, const keyring& keys, const sealed_column& column,
-                 std::size_t batch, rotation_report& report);
+  column_rotator(pqxx::connection& conn, const keyring& keys, const sealed_column& column, std::size_t batch,
+                 rotation_report& report);
 
   // Passes over the column in primary key order until nothing is left but failed rows, or max_passes,
   // or `stop`. Each batch is its own transaction. Returns the rows left under another key.

@@ -4,10 +4,10 @@
 
 #include "yorisoi/storage/service.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 namespace yorisoi::storage {
 namespace {
@@ -71,7 +71,8 @@ rotation_report rotate_keys(const rotation_options& opts, const keyring& keys, s
       }
     }
     for (const auto& f : report.failures) {
-      spdlog::warn("keys rotate: cannot open {} tenant {} row {}: {}", f.column, f.tenant_id, f.row_id, f.reason);
+      spdlog::warn("keys rotate: cannot open {} tenant {} row {}: {}", f.column, f.tenant_id, f.row_id,
+                   f.reason);
     }
     write_audit(*conn, report);
   } catch (const pqxx::failure& e) {

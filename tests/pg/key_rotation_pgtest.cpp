@@ -50,8 +50,8 @@ snapshot open_everything(const std::string& url, const keyring& keys) {
                           " FROM " + c.table + " WHERE " + c.blob + " IS NOT NULL";
     for (const auto& r : sql(url, q)) {
       const std::string tenant = r[0].as<std::string>();
-      column[{tenant, r[1].as<std::string>()}] = keys.open(
-          sealed{r[3].as<std::uint32_t>(), pqxx::binarystring(r[2]).str()}, tenant + c.suffix);
+      column[{tenant, r[1].as<std::string>()}] =
+          keys.open(sealed{r[3].as<std::uint32_t>(), pqxx::binarystring(r[2]).str()}, tenant + c.suffix);
     }
   }
   return out;
@@ -119,8 +119,8 @@ class key_rotation_pg : public storage_pg {
   }
 
   std::string consultation_of(const std::string& line_message_id) {
-    return sql(url(), "SELECT consultation_id::text FROM message WHERE line_message_id = '" + line_message_id +
-                          "'")[0][0]
+    return sql(url(), "SELECT consultation_id::text FROM message WHERE line_message_id = '" +
+                          line_message_id + "'")[0][0]
         .as<std::string>();
   }
 
@@ -146,13 +146,16 @@ class key_rotation_pg : public storage_pg {
     const std::string s1 = consultation_of("m-S1");
     EXPECT_EQ(in.call<op_result<queue_item>>([&](auto d) { in.console->claim(kana, c3, d); }).status,
               op_status::ok);
-    EXPECT_EQ(in.call<op_result<transcript_message>>([&](auto d) { in.console->reply(kana, c3, "こんばんは", d); })
-                  .status,
+    EXPECT_EQ(in.call<op_result<transcript_message>>([&](auto d) {
+                  in.console->reply(kana, c3, "こんばんは", d);
+                }).status,
               op_status::ok);
-    EXPECT_EQ(in.call<op_result<note>>([&](auto d) { in.console->add_note(kana, c3, "様子を見る", d); }).status,
-              op_status::ok);
-    EXPECT_EQ(in.call<op_result<note>>([&](auto d) { in.console->add_note(sendai, s1, "仙台のメモ", d); }).status,
-              op_status::ok);
+    EXPECT_EQ(
+        in.call<op_result<note>>([&](auto d) { in.console->add_note(kana, c3, "様子を見る", d); }).status,
+        op_status::ok);
+    EXPECT_EQ(
+        in.call<op_result<note>>([&](auto d) { in.console->add_note(sendai, s1, "仙台のメモ", d); }).status,
+        op_status::ok);
     return {in.make_user("yamagata", "boss", routing::staff_role::supervisor),
             in.make_user("sendai", "sendai-boss", routing::staff_role::supervisor)};
   }
@@ -180,17 +183,19 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
   EXPECT_EQ(usage(url()).size(), std::size(sealed_columns));
 
   // One audit row per tenant, with counts and never content.
-  const auto audits = sql(url(),
-                          "SELECT tenant_id, object_id, detail::text, actor_id IS NULL FROM audit_event WHERE "
-                          "action = 'keys.rotate' ORDER BY tenant_id");
+  const auto audits =
+      sql(url(),
+          "SELECT tenant_id, object_id, detail::text, actor_id IS NULL FROM audit_event WHERE "
+          "action = 'keys.rotate' ORDER BY tenant_id");
   ASSERT_EQ(audits.size(), 2U);
   EXPECT_EQ(audits[0][0].as<std::string>(), "sendai");
   EXPECT_EQ(audits[1][0].as<std::string>(), "yamagata");
   EXPECT_EQ(audits[1][1].as<std::string>(), "2");
   EXPECT_TRUE(audits[1][3].as<bool>());
   const auto detail = boost::json::parse(audits[1][2].as<std::string>()).as_object();
-  EXPECT_EQ(detail.at("columns").as_object().at("message.body").as_object().at("resealed").to_number<long long>(),
-            count(url(), "SELECT count(*) FROM message WHERE tenant_id = 'yamagata' AND body IS NOT NULL"));
+  EXPECT_EQ(
+      detail.at("columns").as_object().at("message.body").as_object().at("resealed").to_number<long long>(),
+      count(url(), "SELECT count(*) FROM message WHERE tenant_id = 'yamagata' AND body IS NOT NULL"));
   EXPECT_EQ(audits[1][2].as<std::string>().find("眠れません"), std::string::npos);
 
   // Key 1 is gone: every value opens with key 2 alone and equals what was written.
@@ -206,7 +211,8 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
     for (const auto& r : sql(url(), "SELECT consultation_id::text FROM consultation WHERE tenant_id = '" +
                                         boss.tenant_id + "'")) {
       const auto id = r[0].as<std::string>();
-      const auto read = in.call<op_result<consultation_detail>>([&](auto d) { in.console->consultation(boss, id, d); });
+      const auto read =
+          in.call<op_result<consultation_detail>>([&](auto d) { in.console->consultation(boss, id, d); });
       ASSERT_EQ(read.status, op_status::ok);
       for (const auto& m : read.value.messages) {
         ASSERT_TRUE(m.text.has_value()) << m.message_id;
@@ -221,9 +227,11 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
   }
   EXPECT_EQ(messages, before.at("message.body").size());
   EXPECT_EQ(notes, before.at("consultation_note.body").size());
-  EXPECT_TRUE(before.at("message.body").contains(
-      {"yamagata", sql(url(), "SELECT message_id::text FROM message WHERE line_message_id = 'm-Y1'")[0][0]
-                       .as<std::string>()}));
+  EXPECT_TRUE(
+      before.at("message.body")
+          .contains({"yamagata",
+                     sql(url(), "SELECT message_id::text FROM message WHERE line_message_id = 'm-Y1'")[0][0]
+                         .as<std::string>()}));
 
   const auto items = claim_sync(in.svc);
   ASSERT_EQ(items.size(), before.at("outbox.messages").size());
@@ -231,9 +239,9 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
   for (const auto& item : items) {
     const std::pair<std::string, std::string> key{item.tenant_id, item.outbox_id};
     EXPECT_EQ(item.messages_json, before.at("outbox.messages").at(key));
-    const auto resident = sql(url(), "SELECT resident_id::text FROM outbox WHERE outbox_id = '" + item.outbox_id +
-                                         "'")[0][0]
-                              .as<std::string>();
+    const auto resident =
+        sql(url(), "SELECT resident_id::text FROM outbox WHERE outbox_id = '" + item.outbox_id + "'")[0][0]
+            .as<std::string>();
     EXPECT_EQ(item.line_user_id, before.at("resident.line_user_id").at({item.tenant_id, resident}));
     if (!item.reply_token.empty()) {
       EXPECT_EQ(item.reply_token, before.at("outbox.reply_token").at(key));
@@ -266,17 +274,21 @@ TEST_F(key_rotation_pg, a_second_run_reseals_nothing_and_a_stopped_run_resumes) 
 TEST_F(key_rotation_pg, a_row_that_cannot_be_opened_is_reported_by_key_and_left_alone) {
   (void)write_under_key_1();
   const std::string message_id =
-      sql(url(), "SELECT message_id::text FROM message WHERE line_message_id = 'm-Y1'")[0][0].as<std::string>();
+      sql(url(), "SELECT message_id::text FROM message WHERE line_message_id = 'm-Y1'")[0][0]
+          .as<std::string>();
   const std::string note_id =
-      sql(url(), "SELECT note_id::text FROM consultation_note WHERE tenant_id = 'sendai'")[0][0].as<std::string>();
+      sql(url(), "SELECT note_id::text FROM consultation_note WHERE tenant_id = 'sendai'")[0][0]
+          .as<std::string>();
   // A flipped byte (fails authentication) and a key this keyring never had.
   sql(url(), "UPDATE message SET body = set_byte(body, 20, get_byte(body, 20) # 1) WHERE message_id = '" +
                  message_id + "'");
   sql(url(), "UPDATE consultation_note SET body_key_id = 7 WHERE note_id = '" + note_id + "'");
   const auto bytes_of = [&] {
     return sql(url(), "SELECT (SELECT encode(body, 'hex') || body_key_id FROM message WHERE message_id = '" +
-                          message_id + "') || (SELECT encode(body, 'hex') || body_key_id FROM consultation_note "
-                          "WHERE note_id = '" + note_id + "')")[0][0]
+                          message_id +
+                          "') || (SELECT encode(body, 'hex') || body_key_id FROM consultation_note "
+                          "WHERE note_id = '" +
+                          note_id + "')")[0][0]
         .as<std::string>();
   };
   const std::string damaged = bytes_of();
@@ -289,8 +301,9 @@ TEST_F(key_rotation_pg, a_row_that_cannot_be_opened_is_reported_by_key_and_left_
     failed.emplace(f.column, f.tenant_id, f.row_id);
     EXPECT_EQ(f.reason.find("眠れません"), std::string::npos);
   }
-  EXPECT_EQ(failed, (std::set<std::tuple<std::string, std::string, std::string>>{
-                        {"message.body", "yamagata", message_id}, {"consultation_note.body", "sendai", note_id}}));
+  EXPECT_EQ(failed,
+            (std::set<std::tuple<std::string, std::string, std::string>>{
+                {"message.body", "yamagata", message_id}, {"consultation_note.body", "sendai", note_id}}));
   EXPECT_EQ(column_of(report, "message.body").remaining, 1U);
   EXPECT_EQ(column_of(report, "message.body").counts.failed, 1U);
   EXPECT_EQ(column_of(report, "consultation_note.body").remaining, 1U);
@@ -299,8 +312,9 @@ TEST_F(key_rotation_pg, a_row_that_cannot_be_opened_is_reported_by_key_and_left_
   EXPECT_EQ(usage(url()).at("consultation_note.body").at(7), 1U);
 
   // Audited with the failure counted; a second run reports the same rows again and changes nothing.
-  EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'keys.rotate' AND tenant_id = 'sendai' "
-                         "AND (detail #>> '{columns,consultation_note.body,failed}')::int = 1"),
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM audit_event WHERE action = 'keys.rotate' AND tenant_id = 'sendai' "
+                  "AND (detail #>> '{columns,consultation_note.body,failed}')::int = 1"),
             1);
   const auto again = rotate_keys(rotation_options{url()}, make_keys({1, 2}));
   EXPECT_EQ(again.failures.size(), 2U);
@@ -330,7 +344,8 @@ TEST_F(key_rotation_pg, rotation_beside_an_instance_that_keeps_ingesting_leaves_
       const std::string id = "B" + std::to_string(n);
       // Old residents (sealed under key 1 so far) and new ones.
       const std::string user = "U" + std::to_string(n % 40);
-      if (ingest_sync(current.svc, request_of({text_at(id, jst_ms(2023, 2, 21, 22, 0) + n, "more " + id, user)}))
+      if (ingest_sync(current.svc,
+                      request_of({text_at(id, jst_ms(2023, 2, 21, 22, 0) + n, "more " + id, user)}))
               .outcome == ingest_outcome::stored) {
         ++written;
       }

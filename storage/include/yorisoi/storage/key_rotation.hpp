@@ -29,7 +29,7 @@
 namespace yorisoi::storage {
 
 struct rotation_options {
-  std::string url;  // libpq connection string or URI
+  std::string url;          // libpq connection string or URI
   std::size_t batch = 200;  // rows per transaction, >= 1
   std::chrono::milliseconds statement_timeout{10'000};
   // Rows locked by a writer are skipped and retried in a later pass over the column; after this many
@@ -39,10 +39,10 @@ struct rotation_options {
 
 // One row whose value could not be opened. Names the row only, never its content.
 struct rotation_failure {
-  std::string column;     // "table.column", e.g. "message.body"
+  std::string column;  // "table.column", e.g. "message.body"
   std::string tenant_id;
-  std::string row_id;     // the row's uuid (second half of its primary key)
-  std::string reason;     // e.g. "unknown key id 7", "sealed value failed authentication"
+  std::string row_id;  // the row's uuid (second half of its primary key)
+  std::string reason;  // e.g. "unknown key id 7", "sealed value failed authentication"
 };
 
 struct rotation_counts {
