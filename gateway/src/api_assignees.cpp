@@ -2,7 +2,6 @@
 // storage keeps one staff query.
 #include "api_assignees.hpp"
 
-#include "api_common.hpp"
 #include "async_console.hpp"
 
 #include <boost/json.hpp>
@@ -54,21 +53,7 @@ std::string assignees_json(std::vector<storage::staff_user> staff) {
 
 }  // namespace
 
-asio::awaitable<http_response> handle_assignees_api(handler_context& context, const route_match& match,
-                                                    const http_request& request) {
-  // The same admission as handle_api, in the same order; a GET carries no CSRF token.
-  if (!origin_acceptable(context.settings, request)) {
-    co_return api_error_response("csrf");
-  }
-  auto admitted = co_await authenticate_request(context, request);
-  if (auto* refusal = std::get_if<http_response>(&admitted)) {
-    co_return std::move(*refusal);
-  }
-  const api_caller caller = std::get<api_caller>(std::move(admitted));
-  const auto& need = match.found->permission;
-  if (!need || !routing::allows(caller.session.who.role, *need)) {
-    co_return api_error_response("forbidden");
-  }
+asio::awaitable<http_response> handle_assignees_api(handler_context& context, const api_caller& caller) {
   auto& console = context.console;
   const storage::actor who = caller.session.who;
   auto result = co_await await_op<std::vector<storage::staff_user>>(

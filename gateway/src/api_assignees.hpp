@@ -3,20 +3,18 @@
 // `transfer` but not `manage_staff`, so they cannot read the staff list; this answers only what the
 // transfer choice needs.
 
+#include "api_common.hpp"
 #include "handlers.hpp"
 #include "http_message.hpp"
-#include "yorisoi/gateway/routes.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 namespace yorisoi::gateway {
 
-// Admits the request like every console API route (Origin, session cookie, the route's permission;
-// a GET needs no CSRF token), then answers 200 `{items:[{user_id, display_name, role}]}`: the caller's
-// tenant's enabled counsellors and supervisors, sorted by display name (then user id). `match.found`
-// must be the assignees route. Runs on the session's strand; holds no state.
+// After handle_api's admission: answers 200 `{items:[{user_id, display_name, role}]}`, the caller's
+// tenant's enabled counsellors and supervisors, sorted by display name (then user id). Runs on the
+// session's strand; holds no state.
 [[nodiscard]] boost::asio::awaitable<http_response> handle_assignees_api(handler_context& context,
-                                                                         const route_match& match,
-                                                                         const http_request& request);
+                                                                         const api_caller& caller);
 
 }  // namespace yorisoi::gateway

@@ -2,6 +2,7 @@
 // in that order, before any handler touches an object.
 #include "api_common.hpp"
 
+#include "api_assignees.hpp"
 #include "async_console.hpp"
 #include "yorisoi/gateway/web_security.hpp"
 
@@ -136,6 +137,8 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
       co_return co_await handle_consultation_api(context, r.handler, caller, match, request);
     case handler_id::api_events:
       co_return co_await handle_events_api(context, caller, request);
+    case handler_id::api_assignees:
+      co_return co_await handle_assignees_api(context, caller);
     case handler_id::healthz:
     case handler_id::readyz:
     case handler_id::metrics:

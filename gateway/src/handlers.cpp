@@ -1,6 +1,5 @@
 #include "handlers.hpp"
 
-#include "api_assignees.hpp"
 #include "async_storage.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
@@ -71,10 +70,8 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
     case handler_id::api_close:
     case handler_id::api_reopen:
     case handler_id::api_events:
-      co_return co_await handle_api(context, match, request);
     case handler_id::api_assignees:
-      // Admitted inside (api_assignees.cpp): handle_api's area switch does not list it yet.
-      co_return co_await handle_assignees_api(context, match, request);
+      co_return co_await handle_api(context, match, request);
     case handler_id::api_stream:
       // Reached only without an upgrade (the session upgrades real WebSocket requests itself).
       co_return json_response(426, R"({"error":"bad_request","message":"WebSocket で接続してください。"})");
