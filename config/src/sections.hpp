@@ -34,6 +34,7 @@ void read_default_crypto(const load_context& context, crypto_settings& out);
 [[nodiscard]] tenant read_tenant(toml_reader& reader, const load_context& context);
 void read_schedule(toml_reader& reader, schedule& out);
 void read_org_units(toml_reader& reader, std::vector<org_unit>& out);
+void read_referrals(toml_reader& reader, referral_settings& out);
 
 // YORISOI_LISTEN, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, YORISOI_THREADS, YORISOI_CONSOLE_DIR.
 void apply_overrides(const load_context& context, settings& out, overridable& raw);

@@ -155,7 +155,7 @@ auto read_each(toml_reader& reader, std::string_view key, Read read_one) {
 
 tenant read_tenant(toml_reader& reader, const load_context& context) {
   reader.only({"id", "name", "time_zone", "channel", "schedule", "service", "messages", "template", "categories",
-               "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "link"});
+               "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "referrals", "link"});
   tenant out;
   out.id = read_identifier(reader, "id");
   out.name = reader.required_string("name");
@@ -215,6 +215,10 @@ tenant read_tenant(toml_reader& reader, const load_context& context) {
   }
 
   read_org_units(reader, out.org_units);
+  if (const toml::table* referrals_table = reader.table("referrals")) {
+    toml_reader referrals_reader(*referrals_table, reader.key_path("referrals"), reader.file());
+    read_referrals(referrals_reader, out.referrals);
+  }
   out.links = read_each(reader, "link", read_link);
   reader.finish();
   return out;

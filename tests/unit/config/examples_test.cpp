@@ -115,6 +115,15 @@ TEST(config_examples, pilot_has_the_2023_service_period) {
   EXPECT_EQ(p.answers_until, (local_date{2023, 2, 28}));
 }
 
+TEST(config_examples, referrals_go_through_the_hub_with_a_three_day_consent) {
+  const settings s = load_example("yamagata.toml");
+  ASSERT_EQ(s.tenants.size(), 1U);
+  const referral_settings& r = s.tenants[0].referrals;
+  EXPECT_EQ(r.consent_ttl, std::chrono::hours(72));
+  EXPECT_FALSE(r.hub_skipped);
+  EXPECT_TRUE(r.answers_through_hub);
+}
+
 TEST(config_examples, pilot_and_open_ended_agree_on_everything_but_the_service_period) {
   const settings open_ended = load_example("yamagata.toml");
   settings pilot = load_example("yamagata-2023-pilot.toml");
@@ -130,6 +139,7 @@ TEST(config_examples, pilot_and_open_ended_agree_on_everything_but_the_service_p
   EXPECT_TRUE(pilot.tenants[0].texts == open_ended.tenants[0].texts);
   EXPECT_TRUE(pilot.tenants[0].org_units == open_ended.tenants[0].org_units);
   EXPECT_TRUE(pilot.tenants[0].links == open_ended.tenants[0].links);
+  EXPECT_TRUE(pilot.tenants[0].referrals == open_ended.tenants[0].referrals);
   EXPECT_TRUE(pilot == open_ended);
 }
 

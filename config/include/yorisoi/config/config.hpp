@@ -168,6 +168,15 @@ struct org_unit {
   friend bool operator==(const org_unit&, const org_unit&) = default;
 };
 
+// [tenant.referrals]: how consent-gated referrals run for this tenant.
+struct referral_settings {
+  std::chrono::hours consent_ttl{72};  // a consent request unanswered this long expires (1..720 h)
+  bool hub_skipped = false;            // consented referrals go straight to the suggested units
+  bool answers_through_hub = true;     // the hub's officer returns the answers (when the hub had it)
+
+  friend bool operator==(const referral_settings&, const referral_settings&) = default;
+};
+
 struct tracked_link {
   std::string code;  // GET /l/{code}
   std::string label;
@@ -190,6 +199,7 @@ struct tenant {
   std::vector<std::string> age_bands;
   std::vector<std::string> risk_keywords;
   std::vector<org_unit> org_units;
+  referral_settings referrals;
   std::vector<tracked_link> links;
   std::chrono::minutes idle_close_after{72 * 60};
   std::chrono::hours retention{24 * 365 * 5};
