@@ -3,6 +3,7 @@
 #include "apply_message.hpp"
 #include "line_messages.hpp"
 #include "outbox_write.hpp"
+#include "postback_consent.hpp"
 #include "stored_event.hpp"
 
 #include <pqxx/pqxx>
@@ -70,19 +71,23 @@ void apply_unfollow(pqxx::transaction_base& tx, const apply_context& ctx, const 
   cancel_pending_auto(tx, row.tenant_id, resident_id);
 }
 
-// The age-band quick reply: only a band the tenant offers is recorded; other postbacks (consent
-// answers come with referrals) are stored for the record.
-void apply_postback(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
+// A consent answer (postback_consent.hpp), or the age-band quick reply: only a band the tenant offers
+// is recorded; other postbacks are stored for the record. Returns whether outbox rows were written.
+bool apply_postback(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
                     const routing::line_event& ev) {
+  if (const auto consent = apply_consent_postback(tx, ctx, row, ev)) {
+    return *consent;
+  }
   if (ctx.rules == nullptr || ev.source_type != "user" || ev.source_user_id.empty()) {
-    return;
+    return false;
   }
   const auto band = age_band_of_postback(ev.postback_data, ctx.rules->texts.age_bands);
   if (!band) {
-    return;
+    return false;
   }
   const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "seen");
   tx.exec_prepared0("resident_age_band", row.tenant_id, resident_id, *band);
+  return false;
 }
 
 void apply_unsend(pqxx::transaction_base& tx, const inbox_row& row, const routing::line_event& ev) {
@@ -110,6 +115,7 @@ void prepare_apply_statements(pqxx::connection& conn) {
   conn.prepare("message_withdraw", message_withdraw_sql);
   prepare_message_statements(conn);
   prepare_outbox_write_statements(conn);
+  prepare_postback_consent_statements(conn);
 }
 
 bool changes_domain(routing::line_event_type type) noexcept {
@@ -132,8 +138,7 @@ bool apply_event(pqxx::transaction_base& tx, const apply_context& ctx, const inb
       apply_unsend(tx, row, event);
       return false;
     case routing::line_event_type::postback:
-      apply_postback(tx, ctx, row, event);
-      return false;
+      return apply_postback(tx, ctx, row, event);
     // Stored for the record; nothing to apply.
     case routing::line_event_type::join:
     case routing::line_event_type::leave:

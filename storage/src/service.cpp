@@ -11,6 +11,7 @@
 #include "migrator.hpp"
 #include "outbox_store.hpp"
 #include "queue_store.hpp"
+#include "referral_sweep.hpp"
 #include "worker_pool.hpp"
 
 #include <pqxx/pqxx>
@@ -71,6 +72,8 @@ void log_job_failure(detail::db_connection& db, const char* what, const std::exc
 }
 
 constexpr std::chrono::minutes idle_close_every{1};
+// Consent requests are also expired when looked at; the sweep only bounds how late a cancellation is.
+constexpr std::chrono::minutes consent_sweep_every{1};
 
 }  // namespace
 
@@ -89,6 +92,9 @@ struct service::impl {
           opts.statement_timeout.count() == 0 ? opts.statement_timeout : opts.statement_timeout * 10;
       inbox.emplace(opts, keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-inbox")),
                     [this] { notify_outbox(); });
+      // Instances that apply events also expire consent requests (one at a time: advisory lock).
+      sweeper.emplace(detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-consent-sweep")),
+                      consent_sweep_every);
     }
     if (!opts.idle_close_after.empty()) {
       idle.emplace(
@@ -117,6 +123,7 @@ struct service::impl {
   detail::ingest_writer writer;
   std::optional<detail::inbox_processor> inbox;
   std::optional<detail::idle_closer> idle;
+  std::optional<detail::referral_sweeper> sweeper;
   std::function<void()> outbox_notifier;  // set before start(), read-only after
   std::mutex lifecycle;
   bool started = false;
@@ -153,6 +160,9 @@ void service::start() {
   if (impl_->idle) {
     impl_->idle->start();
   }
+  if (impl_->sweeper) {
+    impl_->sweeper->start();
+  }
 }
 
 void service::stop() {
@@ -169,6 +179,9 @@ void service::stop() {
   }
   if (impl_->idle) {
     impl_->idle->stop();
+  }
+  if (impl_->sweeper) {
+    impl_->sweeper->stop();
   }
 }
 

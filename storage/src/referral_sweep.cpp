@@ -1,0 +1,101 @@
+#include "referral_sweep.hpp"
+
+#include "connection.hpp"
+#include "referral_state.hpp"
+
+#include "yorisoi/storage/referral.hpp"
+
+#include <pqxx/pqxx>
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+namespace yorisoi::storage::detail {
+namespace {
+
+// An arbitrary constant naming this job among the deployment's advisory locks.
+constexpr long long sweep_lock_key = 0x79727366;  // "yrsf"
+
+constexpr const char* due_sql = R"sql(
+SELECT DISTINCT tenant_id, referral_id::text FROM referral_consent
+ WHERE state = 'requested' AND expires_at <= now()
+ LIMIT 500
+)sql";
+
+}  // namespace
+
+std::size_t sweep_expired(pqxx::connection& conn) {
+  pqxx::work tx(conn, "referral_sweep");
+  if (!tx.exec_params1("SELECT pg_try_advisory_xact_lock($1)", sweep_lock_key)[0].as<bool>()) {
+    return 0;
+  }
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  std::size_t expired = 0;
+  for (const pqxx::row& row : tx.exec(due_sql)) {
+    if (auto r = load_referral(tx, row[0].as<std::string>(), row[1].as<std::string>())) {
+      expired += expire_if_due(tx, *r, now) ? 1 : 0;
+    }
+  }
+  tx.commit();
+  return expired;
+}
+
+referral_sweeper::referral_sweeper(std::string conninfo, std::chrono::milliseconds every)
+    : conninfo_(std::move(conninfo)), every_(every) {}
+
+referral_sweeper::~referral_sweeper() {
+  stop();
+}
+
+void referral_sweeper::start() {
+  std::lock_guard lock(mutex_);
+  if (!thread_.joinable() && !stopping_) {
+    thread_ = std::thread([this] { run(); });
+  }
+}
+
+void referral_sweeper::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void referral_sweeper::run() {
+  db_connection conn(conninfo_, &prepare_referral_state_statements);
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    try {
+      if (const std::size_t n = sweep_expired(conn.get()); n > 0) {
+        spdlog::info("storage: expired {} consent requests", n);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("storage: consent expiry sweep failed: {}", e.what());
+      conn.reset();
+    }
+    lock.lock();
+    wake_.wait_for(lock, every_, [this] { return stopping_; });
+  }
+}
+
+}  // namespace yorisoi::storage::detail
+
+namespace yorisoi::storage {
+
+std::size_t sweep_expired_consents(const std::string& url) {
+  try {
+    pqxx::connection conn(url);
+    detail::prepare_referral_state_statements(conn);
+    return detail::sweep_expired(conn);
+  } catch (const pqxx::failure& e) {
+    throw storage_error(std::string("consent expiry sweep: ") + e.what());
+  }
+}
+
+}  // namespace yorisoi::storage
