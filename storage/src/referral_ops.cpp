@@ -3,6 +3,7 @@
 #include "referral_ops.hpp"
 
 #include "console_common.hpp"
+#include "referral_common.hpp"
 #include "referral_messages.hpp"
 #include "referral_state.hpp"
 
@@ -99,14 +100,15 @@ constexpr std::array invalid_codes{
     "message_not_found",
 };
 
-template <typename T>
-op_result<T> refused(const rt::rule_error& e) {
-  for (const char* code : invalid_codes) {
-    if (e.code == code) {
-      return refuse<T>(op_status::invalid, e.code);
+}  // namespace
+
+bool is_input_error(std::string_view code) noexcept {
+  for (const char* c : invalid_codes) {
+    if (code == c) {
+      return true;
     }
   }
-  return refuse<T>(op_status::conflict, e.code);
+  return false;
 }
 
 rt::instant now_instant() {
@@ -123,6 +125,8 @@ rt::referral_context context_of(const actor& who, const referral_tenant& t) {
   }
   return ctx;
 }
+
+namespace {
 
 std::string number_text(int year, int n) {
   std::array<char, 32> buffer{};
@@ -209,7 +213,8 @@ std::optional<rt::rule_error> send_emergency(pqxx::work& tx, const referral_env&
   return std::nullopt;
 }
 
-// Loads a referral for a staff write: tenant-scoped, expired first when its request is past due.
+}  // namespace
+
 std::optional<loaded_referral> load_for_write(pqxx::work& tx, const referral_env& env, const actor& who,
                                               const std::string& referral_id) {
   auto r = load_referral(tx, who.tenant_id, referral_id);
@@ -219,8 +224,6 @@ std::optional<loaded_referral> load_for_write(pqxx::work& tx, const referral_env
   }
   return r;
 }
-
-}  // namespace
 
 rt::actor routing_actor(const actor& who, const referral_tenant& tenant) {
   if (who.role != rt::staff_role::officer) {
@@ -390,96 +393,6 @@ op_result<referral_view> emergency_referral(pqxx::connection& conn, const referr
   referral_view view = read_referral_view(tx, env, who.tenant_id, referral_id);
   tx.commit();
   return ok(std::move(view));
-}
-
-namespace {
-
-// An officer's write: visible to the officer or not_found, then the machine's step.
-template <typename Step>
-op_result<officer_referral> officer_write(pqxx::connection& conn, const referral_env& env, const actor& who,
-                                          const std::string& referral_id, const char* name, Step step) {
-  if (env.tenant == nullptr) {
-    return refuse<officer_referral>(op_status::not_found);
-  }
-  pqxx::work tx(conn, name);
-  auto r = load_for_write(tx, env, who, referral_id);
-  if (!r || !read_officer_view(tx, env, who, referral_id)) {
-    return refuse<officer_referral>(op_status::not_found);
-  }
-  if (const auto e = step(tx, *r)) {
-    return refused<officer_referral>(*e);
-  }
-  auto view = read_officer_view(tx, env, who, referral_id);
-  tx.commit();
-  if (!view) {
-    return refuse<officer_referral>(op_status::not_found);
-  }
-  return ok(std::move(*view));
-}
-
-}  // namespace
-
-op_result<officer_referral> forward_referral(pqxx::connection& conn, const referral_env& env,
-                                             const actor& who, const std::string& referral_id,
-                                             const std::vector<std::string>& units) {
-  return officer_write(
-      conn, env, who, referral_id, "referral_forward",
-      [&](pqxx::work& tx, loaded_referral& r) -> std::optional<rt::rule_error> {
-        const auto ctx = context_of(who, *env.tenant);
-        auto next = rt::transition(r.state, rt::referral_events::forward{units}, ctx);
-        if (const auto* e = std::get_if<rt::rule_error>(&next)) {
-          return *e;
-        }
-        save_referral(tx, r, std::get<rt::referral>(next), "forward", acting{ctx.who, who.user_id});
-        audit(tx, who.tenant_id, who.user_id, "referral.forward", "referral", referral_id);
-        return std::nullopt;
-      });
-}
-
-op_result<officer_referral> answer_referral(pqxx::connection& conn, const referral_env& env, const actor& who,
-                                            const std::string& referral_id, const std::string& text) {
-  return officer_write(
-      conn, env, who, referral_id, "referral_answer",
-      [&](pqxx::work& tx, loaded_referral& r) -> std::optional<rt::rule_error> {
-        auto ctx = context_of(who, *env.tenant);
-        ctx.options = r.options;
-        auto next = rt::transition(r.state, rt::referral_events::answer{text}, ctx);
-        if (const auto* e = std::get_if<rt::rule_error>(&next)) {
-          return *e;
-        }
-        const sealed body = env.keys.seal(text, who.tenant_id + "/referral");
-        tx.exec_prepared0("referral_store_answer", who.tenant_id, referral_id, who.org_unit,
-                          pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), who.user_id);
-        save_referral(tx, r, std::get<rt::referral>(next), "answer", acting{ctx.who, who.user_id});
-        audit(tx, who.tenant_id, who.user_id, "referral.answer", "referral", referral_id);
-        // Without the hub in the way back, yorisoi returns the answers as soon as all are in.
-        if (r.state.stage == rt::referral_stage::answered &&
-            !(r.options.answers_through_hub && r.state.hub_involved)) {
-          ctx.who = rt::actor::system();
-          auto back = rt::transition(r.state, rt::referral_events::return_answers{}, ctx);
-          if (const auto* b = std::get_if<rt::referral>(&back)) {
-            save_referral(tx, r, *b, "return_answers", acting{ctx.who, {}});
-          }
-        }
-        return std::nullopt;
-      });
-}
-
-op_result<officer_referral> return_referral(pqxx::connection& conn, const referral_env& env, const actor& who,
-                                            const std::string& referral_id) {
-  return officer_write(
-      conn, env, who, referral_id, "referral_return",
-      [&](pqxx::work& tx, loaded_referral& r) -> std::optional<rt::rule_error> {
-        auto ctx = context_of(who, *env.tenant);
-        ctx.options = r.options;
-        auto next = rt::transition(r.state, rt::referral_events::return_answers{}, ctx);
-        if (const auto* e = std::get_if<rt::rule_error>(&next)) {
-          return *e;
-        }
-        save_referral(tx, r, std::get<rt::referral>(next), "return_answers", acting{ctx.who, who.user_id});
-        audit(tx, who.tenant_id, who.user_id, "referral.return", "referral", referral_id);
-        return std::nullopt;
-      });
 }
 
 op_result<referral_view> close_referral(pqxx::connection& conn, const referral_env& env, const actor& who,

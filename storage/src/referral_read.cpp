@@ -196,6 +196,9 @@ op_result<std::vector<referral_view>> consultation_referrals(pqxx::connection& c
       expire_if_due(tx, *r, now);
     }
     out.push_back(read_referral_view(tx, env, who.tenant_id, id));
+    // Every view of a referral is audited, the counsellors' too.
+    audit(tx, who.tenant_id, who.user_id, "referral.read", "referral", id,
+          json_object({{"view", "consultation"}}));
   }
   tx.commit();
   return ok(std::move(out));
@@ -228,7 +231,7 @@ op_result<officer_referral> officer_referral_detail(pqxx::connection& conn, cons
   }
   if (audit_view) {
     audit(tx, who.tenant_id, who.user_id, "referral.read", "referral", referral_id,
-          json_object({{"unit", who.org_unit}}));
+          json_object({{"view", "officer"}, {"unit", who.org_unit}}));
   }
   tx.commit();
   return ok(std::move(*v));

@@ -254,8 +254,11 @@ TEST_F(referral_pg, consent_by_postback_then_forward_answer_return_close) {
   EXPECT_EQ(in.value[0].categories, (std::vector<std::string>{"仕事・就労関係", "家族関係"}));
   ASSERT_EQ(detail(hub_, v.referral_id).status, op_status::ok);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND object_id = '" +
-                             v.referral_id + "'"),
+                             v.referral_id + "' AND actor_id = '" + hub_.user_id + "'"),
             1);
+  EXPECT_GT(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '" +
+                             kana_.user_id + "' AND detail->>'view' = 'consultation'"),
+            0);
   EXPECT_EQ(detail(kodomo_, v.referral_id).status, op_status::not_found);
 
   // Forward to a department and a platform group; each sees it, a third unit does not.
@@ -382,6 +385,14 @@ TEST_F(referral_pg, requests_expire_when_looked_at_and_by_the_sweep) {
   sql(url(),
       "UPDATE referral_consent SET requested_at = requested_at - interval '73 hours', "
       "expires_at = expires_at - interval '73 hours'");
+  // One sweep at a time: while another instance holds the lock, a sweep does nothing.
+  {
+    pqxx::connection other(url());
+    pqxx::nontransaction tx(other);
+    tx.exec("SELECT pg_advisory_lock(x'79727366'::bigint)");
+    EXPECT_EQ(sweep_expired_consents(url()), 0U);
+    tx.exec("SELECT pg_advisory_unlock(x'79727366'::bigint)");
+  }
   // The sweep expires them all (and cancels their referrals)…
   EXPECT_EQ(sweep_expired_consents(url()), 2U);
   EXPECT_EQ(sweep_expired_consents(url()), 0U);
