@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <deque>
+#include <unordered_set>
 
 namespace yorisoi::gateway {
 namespace asio = boost::asio;
@@ -81,9 +82,9 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
         self->held_.emplace_back(std::move(frame), event_id);
         return;
       }
-      if (event_id > self->last_sent_id_) {
-        self->send(std::move(frame), event_id);
-      }
+      // Every committed event reaches the hub once. Ids are not in commit order (two transactions
+      // can commit in either order), so a smaller id after a larger one is news, not a repeat.
+      self->send(std::move(frame));
     });
   }
 
@@ -98,6 +99,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
 
  private:
   asio::awaitable<void> replay() {
+    std::unordered_set<std::int64_t> replayed;
     auto& console = context_.console;
     const auto result = co_await await_op<std::vector<storage::console_event>>([&](auto done) {
       console.events_since(caller_.session.who.tenant_id, *after_, replay_limit + 1, std::move(done));
@@ -105,34 +107,32 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     if (result.status == storage::op_status::ok && result.value.size() > replay_limit) {
       const auto latest =
           std::max(hub_.latest_event_id(caller_.session.who.tenant_id), result.value.back().event_id);
-      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())),
-           latest);
+      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())));
     } else if (result.status == storage::op_status::ok) {
       for (const auto& event : result.value) {
-        send(std::make_shared<const std::string>(event_json(event)), event.event_id);
+        replayed.insert(event.event_id);
+        send(std::make_shared<const std::string>(event_json(event)));
       }
-      last_sent_id_ = std::max(last_sent_id_, *after_);
     } else {
       // The backlog cannot be read now: the client must refetch everything.
       const auto latest = hub_.latest_event_id(caller_.session.who.tenant_id);
-      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())),
-           latest);
+      send(std::make_shared<const std::string>(resync_event_json(latest, std::chrono::system_clock::now())));
     }
     replaying_ = false;
+    // Events that arrived live while the backlog was read: skip those the backlog already carried.
     auto held = std::move(held_);
     for (auto& [frame, id] : held) {
-      if (id > last_sent_id_) {
-        send(std::move(frame), id);
+      if (!replayed.contains(id)) {
+        send(std::move(frame));
       }
     }
   }
 
   // Strand only.
-  void send(std::shared_ptr<const std::string> frame, std::int64_t event_id) {
+  void send(std::shared_ptr<const std::string> frame) {
     if (closing_) {
       return;
     }
-    last_sent_id_ = std::max(last_sent_id_, event_id);
     if (queue_.size() >= max_queued_frames) {
       close_with(websocket::close_code::try_again_later);
       return;
@@ -226,7 +226,6 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
   bool replaying_ = false;
   bool closing_ = false;
   bool writing_ = false;
-  std::int64_t last_sent_id_ = 0;
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::vector<std::pair<std::shared_ptr<const std::string>, std::int64_t>> held_;
 };

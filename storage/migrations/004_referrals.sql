@@ -62,7 +62,10 @@ CREATE TABLE referral_unit (
   answer_key_id integer,
   answered_by   uuid,
   answered_at   timestamptz,
+  -- A single-column key for batch work over the table (key rotation walks (tenant_id, id)).
+  referral_unit_id uuid       NOT NULL DEFAULT gen_random_uuid(),
   PRIMARY KEY (tenant_id, referral_id, role, unit_id),
+  UNIQUE (tenant_id, referral_unit_id),
   FOREIGN KEY (tenant_id, referral_id) REFERENCES referral (tenant_id, referral_id),
   CHECK ((answer IS NULL) = (answer_key_id IS NULL)),
   CHECK (role = 'recipient' OR answer IS NULL)

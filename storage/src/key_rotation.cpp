@@ -21,13 +21,20 @@ namespace {
 //   outbox.messages           outbox_write.cpp, console_work.cpp      <tenant>/outbox
 //   outbox.reply_token        outbox_write.cpp                        <tenant>/outbox
 //   consultation_note.body    console_work.cpp                        <tenant>/note
-constexpr std::array<sealed_column, 6> columns{{
+//   referral.summary, .reason, .emergency_reason   referral_ops.cpp   <tenant>/referral
+//   referral_unit.answer      referral_officer.cpp                    <tenant>/referral
+constexpr std::array<sealed_column, 10> columns{{
     {"inbox_event.payload", "inbox_event", "event_id", "payload", "key_id", "/inbox"},
     {"resident.line_user_id", "resident", "resident_id", "line_user_id", "line_user_key_id", "/resident"},
     {"message.body", "message", "message_id", "body", "body_key_id", "/message"},
     {"outbox.messages", "outbox", "outbox_id", "messages", "messages_key_id", "/outbox"},
     {"outbox.reply_token", "outbox", "outbox_id", "reply_token", "reply_token_key_id", "/outbox"},
     {"consultation_note.body", "consultation_note", "note_id", "body", "body_key_id", "/note"},
+    {"referral.summary", "referral", "referral_id", "summary", "summary_key_id", "/referral"},
+    {"referral.reason", "referral", "referral_id", "reason", "reason_key_id", "/referral"},
+    {"referral.emergency_reason", "referral", "referral_id", "emergency_reason", "emergency_reason_key_id",
+     "/referral"},
+    {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral"},
 }};
 
 // Before the first row of any table: no tenant id is empty and gen_random_uuid() never yields nil.

@@ -7,6 +7,7 @@
 #include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/key_rotation.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
 #include <map>
@@ -28,6 +29,9 @@ struct column_spec {
   const char* blob;
   const char* key_id;
   const char* suffix;
+  // Referrals are not written by this fixture yet (their store is not wired into the service): those
+  // columns are rotated over whatever rows exist, which here is none.
+  bool written_here = true;
 };
 constexpr column_spec sealed_columns[] = {
     {"inbox_event.payload", "inbox_event", "event_id", "payload", "key_id", "/inbox"},
@@ -36,6 +40,11 @@ constexpr column_spec sealed_columns[] = {
     {"outbox.messages", "outbox", "outbox_id", "messages", "messages_key_id", "/outbox"},
     {"outbox.reply_token", "outbox", "outbox_id", "reply_token", "reply_token_key_id", "/outbox"},
     {"consultation_note.body", "consultation_note", "note_id", "body", "body_key_id", "/note"},
+    {"referral.summary", "referral", "referral_id", "summary", "summary_key_id", "/referral", false},
+    {"referral.reason", "referral", "referral_id", "reason", "reason_key_id", "/referral", false},
+    {"referral.emergency_reason", "referral", "referral_id", "emergency_reason", "emergency_reason_key_id",
+     "/referral", false},
+    {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral", false},
 };
 
 // column -> (tenant, row id) -> plaintext
@@ -165,7 +174,7 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
   const auto supervisors = write_under_key_1();
   const snapshot before = open_everything(url(), make_keys({1}));
   for (const auto& c : sealed_columns) {
-    EXPECT_FALSE(before.at(c.name).empty()) << c.name << " has no sealed rows to rotate";
+    EXPECT_EQ(before.at(c.name).empty(), !c.written_here) << c.name;
   }
   EXPECT_EQ(usage(url()).at("message.body").count(1), 1U);
 
@@ -177,10 +186,15 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
   for (const auto& c : sealed_columns) {
     EXPECT_EQ(column_of(report, c.name).counts.resealed, before.at(c.name).size()) << c.name;
     EXPECT_EQ(column_of(report, c.name).remaining, 0U) << c.name;
-    // key_status lists exactly the columns above, each under key 2 only.
-    EXPECT_EQ(usage(url()).at(c.name), (std::map<std::uint32_t, std::size_t>{{2, before.at(c.name).size()}}));
+    // key_status lists exactly the columns above that hold rows, each under key 2 only.
+    if (c.written_here) {
+      EXPECT_EQ(usage(url()).at(c.name), (std::map<std::uint32_t, std::size_t>{{2, before.at(c.name).size()}}));
+    }
   }
-  EXPECT_EQ(usage(url()).size(), std::size(sealed_columns));
+  EXPECT_EQ(usage(url()).size(),
+            std::count_if(std::begin(sealed_columns), std::end(sealed_columns), [](const column_spec& c) {
+              return c.written_here;
+            }));
 
   // One audit row per tenant, with counts and never content.
   const auto audits =
@@ -264,7 +278,11 @@ TEST_F(key_rotation_pg, a_second_run_reseals_nothing_and_a_stopped_run_resumes) 
   const auto second = rotate_keys(rotation_options{url()}, make_keys({1, 2}));
   EXPECT_TRUE(second.complete());
   for (const auto& c : second.columns) {
-    EXPECT_GT(column_of(first, c.column).counts.resealed, 0U) << c.column;
+    const bool written = std::any_of(std::begin(sealed_columns), std::end(sealed_columns),
+                                     [&](const column_spec& s) { return s.name == c.column && s.written_here; });
+    if (written) {
+      EXPECT_GT(column_of(first, c.column).counts.resealed, 0U) << c.column;
+    }
     EXPECT_EQ(c.counts.resealed, 0U) << c.column;
   }
   EXPECT_TRUE(second.by_tenant.empty());  // and so no audit row
