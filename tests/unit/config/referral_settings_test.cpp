@@ -2,6 +2,8 @@
 
 #include "test_support.hpp"
 
+#include <ostream>
+
 namespace yorisoi::config::test {
 namespace {
 
@@ -50,6 +52,11 @@ struct bad_case {
   std::string key;
   std::string says;
 };
+
+// The case's name in test listings (gtest would otherwise print the object's bytes).
+void PrintTo(const bad_case& c, std::ostream* out) {
+  *out << c.name;
+}
 
 class referral_settings_rejects : public ::testing::TestWithParam<bad_case> {};
 
