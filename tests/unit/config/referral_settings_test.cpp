@@ -3,7 +3,6 @@
 #include "test_support.hpp"
 
 #include <ostream>
-
 namespace yorisoi::config::test {
 namespace {
 
