@@ -3,6 +3,7 @@
 #include "test_support.hpp"
 
 #include <ostream>
+
 namespace yorisoi::config::test {
 namespace {
 
