@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages yorisoi needs, only those missing (apt-get runs only when something is).
 #   install-deps.sh run    what ./deploy/run-local.sh needs: compilers, libraries, PostgreSQL, Node (simulator)
+#                          and npm (the console's pinned packages are copied in at build time)
 #   install-deps.sh test   that, plus what ./tests/run.sh needs: clang/libFuzzer, wrk, nginx, pgbench,
 #                          Chromium and Japanese fonts (console browser tests)
 # Boost comes as the 1.81 packages only; the 1.74 -dev packages conflict with them (DESIGN.md §9).
@@ -12,10 +13,10 @@ run_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libpqxx-dev libspdlog-dev libtomlplusplus-dev prometheus-cpp-dev libargon2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql-15 postgresql-client-15 nodejs
+  postgresql-15 postgresql-client-15 nodejs npm
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev wrk nginx-light npm chromium fonts-noto-cjk
+  clang-14 libclang-rt-14-dev wrk nginx-light chromium fonts-noto-cjk
 )
 
 case "$profile" in
