@@ -3,6 +3,7 @@
 #include "yorisoi/storage/service.hpp"
 
 #include <spdlog/spdlog.h>
+#include <pqxx/except>
 
 #include <algorithm>
 #include <cctype>
@@ -85,6 +86,18 @@ pqxx::connection& db_connection::get() {
 
 void db_connection::reset() noexcept {
   conn_.reset();
+}
+
+void log_job_failure(db_connection& db, const char* area, const char* what, const std::exception& e) {
+  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
+    spdlog::warn("storage: {} {} failed: SQLSTATE {}", area, what, sql->sqlstate());
+  } else {
+    spdlog::warn("storage: {} {} failed: {}", area, what, e.what());
+  }
+  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
+      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
+    db.reset();
+  }
 }
 
 }  // namespace yorisoi::storage::detail

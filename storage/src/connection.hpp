@@ -6,6 +6,7 @@
 #include <pqxx/connection>
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,5 +47,10 @@ class db_connection {
   std::chrono::steady_clock::time_point retry_at_{};
   std::chrono::milliseconds backoff_{0};
 };
+
+// Logs a failed job of `area` ("console", "referral", …) without user data — a server error's text may
+// quote row values, so only its SQLSTATE is logged — and drops the connection when its state is unknown
+// (broken, or a COMMIT in doubt).
+void log_job_failure(db_connection& db, const char* area, const char* what, const std::exception& e);
 
 }  // namespace yorisoi::storage::detail

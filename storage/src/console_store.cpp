@@ -17,19 +17,6 @@
 namespace yorisoi::storage {
 namespace {
 
-void log_failure(detail::db_connection& db, const char* what, const std::exception& e) {
-  // A server error's text may quote row values; its SQLSTATE says enough to investigate.
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    spdlog::warn("storage: console {} failed: SQLSTATE {}", what, sql->sqlstate());
-  } else {
-    spdlog::warn("storage: console {} failed: {}", what, e.what());
-  }
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    db.reset();
-  }
-}
-
 // Runs `body(connection)` on a worker and answers its result, or `unavailable` when the database
 // failed or the service is not running. `after` runs after `body` succeeded, before `done`.
 template <typename T, typename Submit, typename Body>
@@ -40,7 +27,7 @@ void run(Submit submit, const char* what, std::function<void(op_result<T>)> done
     try {
       result = body(db.get());
     } catch (const std::exception& e) {
-      log_failure(db, what, e);
+      detail::log_job_failure(db, "console", what, e);
       result = op_result<T>{};
     }
     if (after) {
@@ -76,7 +63,7 @@ void console_store::login(login_request request, std::function<void(login_result
     try {
       result = detail::login(db.get(), policy_, request);
     } catch (const std::exception& e) {
-      log_failure(db, "login", e);
+      detail::log_job_failure(db, "console", "login", e);
       result = login_result{};
     }
     done(std::move(result));

@@ -20,18 +20,6 @@
 namespace yorisoi::storage {
 namespace {
 
-void log_failure(detail::db_connection& db, const char* what, const std::exception& e) {
-  if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
-    spdlog::warn("storage: referral {} failed: SQLSTATE {}", what, sql->sqlstate());
-  } else {
-    spdlog::warn("storage: referral {} failed: {}", what, e.what());
-  }
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    db.reset();
-  }
-}
-
 std::string conninfo_of(const referral_store_options& o) {
   detail::connection_settings s;
   s.connect_timeout = o.connect_timeout;
@@ -60,7 +48,7 @@ struct referral_store::impl {
       try {
         result = body(db.get());
       } catch (const std::exception& e) {
-        log_failure(db, what, e);
+        detail::log_job_failure(db, "referral", what, e);
         result = op_result<T>{};
       }
       if (wrote_outbox && result.status == op_status::ok && opts.outbox_written) {

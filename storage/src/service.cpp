@@ -62,15 +62,6 @@ void prepare_general(pqxx::connection& conn) {
   detail::prepare_console_statements(conn);
 }
 
-// A job's database failure: the connection is dropped when its state is unknown.
-void log_job_failure(detail::db_connection& db, const char* what, const std::exception& e) {
-  spdlog::warn("storage: {} failed: {}", what, e.what());
-  if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr ||
-      dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    db.reset();
-  }
-}
-
 constexpr std::chrono::minutes idle_close_every{1};
 // Consent requests are also expired when looked at; the sweep only bounds how late a cancellation is.
 constexpr std::chrono::minutes consent_sweep_every{1};
@@ -224,7 +215,7 @@ void service::claim_outbox(std::size_t limit, std::chrono::seconds lease,
     try {
       items = detail::claim_outbox(db.get(), keys, limit, lease);
     } catch (const std::exception& e) {
-      log_job_failure(db, "outbox claim", e);
+      detail::log_job_failure(db, "outbox", "claim", e);
     }
     done(std::move(items));
   };
@@ -239,7 +230,7 @@ void service::complete_outbox(outbox_report report, std::function<void(bool reco
     try {
       recorded = detail::complete_outbox(db.get(), report);
     } catch (const std::exception& e) {
-      log_job_failure(db, "outbox completion", e);
+      detail::log_job_failure(db, "outbox", "completion", e);
     }
     done(recorded);
   };
@@ -259,7 +250,7 @@ void service::list_queue(std::string tenant_id,
     try {
       rows = detail::list_queue(db.get(), tenant_id);
     } catch (const std::exception& e) {
-      log_job_failure(db, "queue listing", e);
+      detail::log_job_failure(db, "queue", "listing", e);
     }
     done(std::move(rows));
   };
