@@ -4,13 +4,29 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 
+// Children still running. A test process that ends without stopping its stack (a crash, a
+// process.exit() in a dependency) must not leave servers behind: they get SIGTERM as it exits.
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) {
+    child.kill('SIGTERM');
+  }
+});
+
 export function spawnLogged(command, args, { env, logFile, cwd }) {
   const fd = openSync(logFile, 'a');
   const child = spawn(command, args, { env, cwd, stdio: ['ignore', fd, fd] });
   closeSync(fd);
+  running.add(child);
   const exited = new Promise((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-    child.on('error', (error) => resolve({ code: null, signal: null, error }));
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    });
+    child.on('error', (error) => {
+      running.delete(child);
+      resolve({ code: null, signal: null, error });
+    });
   });
   return { child, exited, logFile };
 }
