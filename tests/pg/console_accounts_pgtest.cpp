@@ -2,7 +2,7 @@
 // ways sessions end (logout, logout everywhere, password, role, disable).
 #include "storage_routing_support.hpp"
 
-#include "yorisoi/storage/console.hpp"
+#include "console_pg_support.hpp"
 
 namespace yorisoi::storage::pgtest {
 namespace {
@@ -29,18 +29,13 @@ class console_accounts_pg : public routing_pg {
 
   template <typename T, typename Call>
   T call(Call start) {
-    return await_callback<T>([&](std::function<void(T)> done) { start(std::move(done)); }, "console_store");
+    return await_store<T>(std::move(start), "console_store");
   }
 
   // The command line creates users (empty actor id).
   staff_user make_user(const std::string& tenant, const std::string& login, routing::staff_role role,
                        const std::string& unit = {}) {
-    new_staff n{login, login + " さん", role, unit, good_password};
-    auto r = call<op_result<staff_user>>([&](auto done) {
-      console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done);
-    });
-    EXPECT_EQ(r.status, op_status::ok) << r.reason;
-    return r.value;
+    return add_staff(*console_, tenant, new_staff{login, login + " さん", role, unit, good_password});
   }
 
   login_result login(const std::string& login_name, const std::string& password,

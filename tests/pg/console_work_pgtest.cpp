@@ -2,7 +2,7 @@
 // consultation, replies through the outbox, and the live event feed (LISTEN/NOTIFY).
 #include "storage_routing_support.hpp"
 
-#include "yorisoi/storage/console.hpp"
+#include "console_pg_support.hpp"
 
 #include <mutex>
 
@@ -33,17 +33,12 @@ class console_work_pg : public routing_pg {
 
   template <typename T, typename Call>
   T call(Call start) {
-    return await_callback<T>([&](std::function<void(T)> done) { start(std::move(done)); }, "console_store");
+    return await_store<T>(std::move(start), "console_store");
   }
 
   actor make_user(const std::string& tenant, const std::string& login, routing::staff_role role,
                   const std::string& unit = {}) {
-    new_staff n{login, login + "さん", role, unit, password};
-    auto r = call<op_result<staff_user>>([&](auto done) {
-      console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done);
-    });
-    EXPECT_EQ(r.status, op_status::ok) << r.reason;
-    return actor{tenant, r.value.user_id, role, unit, ""};
+    return actor_of(add_staff(*console_, tenant, new_staff{login, login + "さん", role, unit, password}));
   }
 
   // A resident's text message, one second after the previous one; answers the consultation's id.

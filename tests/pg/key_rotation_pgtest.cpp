@@ -4,7 +4,7 @@
 // rotation beside a serving instance that keeps ingesting leaves nothing under the old key.
 #include "storage_routing_support.hpp"
 
-#include "yorisoi/storage/console.hpp"
+#include "console_pg_support.hpp"
 #include "yorisoi/storage/key_rotation.hpp"
 
 #include <algorithm>
@@ -44,7 +44,8 @@ constexpr column_spec sealed_columns[] = {
     {"referral.reason", "referral", "referral_id", "reason", "reason_key_id", "/referral", false},
     {"referral.emergency_reason", "referral", "referral_id", "emergency_reason", "emergency_reason_key_id",
      "/referral", false},
-    {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral", false},
+    {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral",
+     false},
 };
 
 // column -> (tenant, row id) -> plaintext
@@ -99,15 +100,10 @@ struct instance {
   }
   template <typename T, typename Call>
   T call(Call start) {
-    return await_callback<T>([&](std::function<void(T)> done) { start(std::move(done)); }, "console_store");
+    return await_store<T>(std::move(start), "console_store");
   }
   actor make_user(const std::string& tenant, const std::string& login, routing::staff_role role) {
-    auto r = call<op_result<staff_user>>([&](auto done) {
-      console->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""},
-                            new_staff{login, login, role, "", password}, done);
-    });
-    EXPECT_EQ(r.status, op_status::ok) << r.reason;
-    return actor{tenant, r.value.user_id, role, "", ""};
+    return actor_of(add_staff(*console, tenant, new_staff{login, login, role, "", password}));
   }
 
   service svc;
@@ -188,13 +184,12 @@ TEST_F(key_rotation_pg, after_rotation_a_keyring_without_the_old_key_reads_every
     EXPECT_EQ(column_of(report, c.name).remaining, 0U) << c.name;
     // key_status lists exactly the columns above that hold rows, each under key 2 only.
     if (c.written_here) {
-      EXPECT_EQ(usage(url()).at(c.name), (std::map<std::uint32_t, std::size_t>{{2, before.at(c.name).size()}}));
+      EXPECT_EQ(usage(url()).at(c.name),
+                (std::map<std::uint32_t, std::size_t>{{2, before.at(c.name).size()}}));
     }
   }
-  EXPECT_EQ(usage(url()).size(),
-            std::count_if(std::begin(sealed_columns), std::end(sealed_columns), [](const column_spec& c) {
-              return c.written_here;
-            }));
+  EXPECT_EQ(usage(url()).size(), std::count_if(std::begin(sealed_columns), std::end(sealed_columns),
+                                               [](const column_spec& c) { return c.written_here; }));
 
   // One audit row per tenant, with counts and never content.
   const auto audits =
@@ -278,8 +273,9 @@ TEST_F(key_rotation_pg, a_second_run_reseals_nothing_and_a_stopped_run_resumes) 
   const auto second = rotate_keys(rotation_options{url()}, make_keys({1, 2}));
   EXPECT_TRUE(second.complete());
   for (const auto& c : second.columns) {
-    const bool written = std::any_of(std::begin(sealed_columns), std::end(sealed_columns),
-                                     [&](const column_spec& s) { return s.name == c.column && s.written_here; });
+    const bool written =
+        std::any_of(std::begin(sealed_columns), std::end(sealed_columns),
+                    [&](const column_spec& s) { return s.name == c.column && s.written_here; });
     if (written) {
       EXPECT_GT(column_of(first, c.column).counts.resealed, 0U) << c.column;
     }

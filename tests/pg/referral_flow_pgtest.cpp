@@ -2,10 +2,9 @@
 // with both buttons, the resident's postback (ingested like any webhook) grants, declines or withdraws,
 // the hub forwards, the units answer, and every change is in referral_event; officers see only their
 // own unit's referrals; expiry; emergency referrals; another tenant sees nothing.
-#include "storage_routing_support.hpp"
+#include "console_pg_support.hpp"
 
 #include "yorisoi/routing/consent_request.hpp"
-#include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/referral.hpp"
 
 #include <boost/json/parse.hpp>
@@ -68,17 +67,12 @@ class referral_pg : public routing_pg {
 
   template <typename T, typename Call>
   T call(Call start) {
-    return await_callback<T>([&](std::function<void(T)> done) { start(std::move(done)); }, "store");
+    return await_store<T>(std::move(start), "store");
   }
 
   actor make_user(const std::string& tenant, const std::string& login, routing::staff_role role,
                   const std::string& unit = {}) {
-    new_staff n{login, login + "さん", role, unit, password};
-    auto r = call<op_result<staff_user>>([&](auto done) {
-      console_->create_staff(actor{tenant, "", routing::staff_role::admin, "", ""}, n, done);
-    });
-    EXPECT_EQ(r.status, op_status::ok) << r.reason;
-    return actor{tenant, r.value.user_id, role, unit, ""};
+    return actor_of(add_staff(*console_, tenant, new_staff{login, login + "さん", role, unit, password}));
   }
 
   // The resident writes; returns the consultation id.
