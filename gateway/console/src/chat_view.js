@@ -2,7 +2,7 @@
 // 担当替え for supervisors: a choice of assignees and a button), the transcript like a chat, the reply box
 // and the side panel. Inputs: consultation (null while loading), error, session, tenant, api,
 // on_changed() to refetch, on_back(), transfer_targets ([{user_id, display_name, role}] from
-// GET /assignees, or null: no 担当替え).
+// GET /assignees, or null: no 担当替え), referral_version (bumped on this consultation's referral events).
 import { html } from './html.js';
 import { message_bubble } from './message_bubble.js';
 import { reply_box } from './reply_box.js';
@@ -45,7 +45,8 @@ function reply_disabled_reason(consultation, mine) {
   return '';
 }
 
-export function chat_view({ consultation, error, session, tenant, api, on_changed, on_back, transfer_targets }) {
+export function chat_view({ consultation, error, session, tenant, api, on_changed, on_back, transfer_targets,
+                            referral_version }) {
   const now = use_now();
   const [action_error, set_action_error] = useState(null);
   const [busy, set_busy] = useState(false);
@@ -138,6 +139,7 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
         <${reply_box} key=${id} templates=${tenant.templates} enabled=${mine && !closed}
                       disabled_reason=${reply_disabled_reason(consultation, mine)} on_send=${send} />
       </section>
-      <${consultation_panel} consultation=${consultation} tenant=${tenant} api=${api} on_changed=${on_changed} />
+      <${consultation_panel} consultation=${consultation} tenant=${tenant} session=${session} api=${api}
+                             on_changed=${on_changed} referral_version=${referral_version} />
     </div>`;
 }

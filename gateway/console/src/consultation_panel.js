@@ -1,8 +1,11 @@
-// The side panel of an open consultation: categories and age band (保存), and private notes.
-// Inputs: consultation, tenant ({categories, age_bands}), api, on_changed() to refetch.
+// The side panel of an open consultation: referrals (紹介, referral_panel.js), categories and age band
+// (保存), and private notes.
+// Inputs: consultation, tenant ({categories, age_bands, org_units}), session, api, on_changed() to refetch,
+// referral_version (bumped on `referral` events of this consultation).
 // Unsaved tag edits survive refetches (a live event must not undo what the counsellor is ticking).
 import { html } from './html.js';
 import { format_time } from './format.js';
+import { referral_panel } from './referral_panel.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 
 function tags_form({ consultation, tenant, api, on_changed }) {
@@ -115,9 +118,11 @@ function notes_section({ consultation, api, on_changed }) {
     </section>`;
 }
 
-export function consultation_panel({ consultation, tenant, api, on_changed }) {
+export function consultation_panel({ consultation, tenant, session, api, on_changed, referral_version }) {
   return html`
-    <aside class="side-panel" aria-label="分類とメモ">
+    <aside class="side-panel" aria-label="紹介・分類・メモ">
+      <${referral_panel} key=${`referrals-${consultation.consultation_id}`} consultation=${consultation}
+                         tenant=${tenant} session=${session} api=${api} version=${referral_version} />
       <${tags_form} key=${consultation.consultation_id} consultation=${consultation} tenant=${tenant}
                     api=${api} on_changed=${on_changed} />
       <${notes_section} key=${`notes-${consultation.consultation_id}`} consultation=${consultation}

@@ -73,3 +73,63 @@ export function format_duration(from_iso, now) {
   }
   return `${Math.floor(hours / 24)}日`;
 }
+
+// Referrals (referral_api.md). The counsellors' words for a referral's stage.
+export const referral_stage_labels = {
+  proposed: '作成済み',
+  awaiting_consent: '同意確認中',
+  at_hub: '受付（とりまとめ課）',
+  forwarded: '関係課で対応中',
+  answered: '回答そろい',
+  returned: '回答あり',
+  closed: '終了',
+  cancelled: '取り消し',
+};
+
+// The same stages as an officer reads them in the inbox.
+export const officer_stage_labels = {
+  at_hub: '新着（未転送）',
+  forwarded: '回答待ち',
+  answered: '回答そろい',
+  returned: '返却済み',
+  closed: '完了',
+  cancelled: '取り消し',
+};
+
+export const consent_labels = {
+  none: '未依頼',
+  requested: '同意待ち',
+  granted: '同意あり',
+  declined: '同意なし',
+  expired: '期限切れ',
+  withdrawn: '撤回',
+};
+
+export const cancel_cause_labels = {
+  consent_declined: '同意が得られませんでした',
+  consent_expired: '同意の期限が切れました',
+  consent_withdrawn: '同意が撤回されました',
+};
+
+export const unit_kind_labels = { hub: 'とりまとめ課', department: '関係課', platform_group: 'プラットフォーム' };
+
+// The one legal basis an emergency referral may rest on, as the API names it and in words.
+export const emergency_basis = {
+  code: 'appi_27_1_2',
+  title: '個人情報保護法第27条第1項第2号',
+  words: '人の生命、身体又は財産の保護のために必要がある場合であって、本人の同意を得ることが困難であるとき',
+};
+
+// "11/24 14:05" always (a referral's date matters even today).
+export function format_date_time(iso) {
+  if (!iso) {
+    return '';
+  }
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? '' : day_and_clock.format(at);
+}
+
+// A unit id as its name, from the tenant's org_units (the id itself when unknown).
+export function unit_name(units, id) {
+  return units?.find((u) => u.id === id)?.name ?? id;
+}

@@ -1,4 +1,5 @@
-// The console's composition root: session, tenant, queue, the open consultation and the live stream.
+// The console's composition root: session, then by role the counsellors' workspace (tenant, queue, the
+// open consultation and the live stream) or the officers' area (officer_area.js, 紹介受付).
 // The URL hash says what is open (#/ or #/c/<consultation id>), so reloading keeps the place.
 // Stream events are hints: each one schedules a refetch of the queue and, when it concerns it (or
 // names no consultation), of the open consultation. Refetches are coalesced over a short delay.
@@ -11,6 +12,8 @@ import { login_view } from './login_view.js';
 import { queue_view } from './queue_view.js';
 import { chat_view } from './chat_view.js';
 import { role_labels } from './format.js';
+import { header_bar } from './header_bar.js';
+import { officer_area } from './officer_area.js';
 import { install_keyboard } from './keyboard.js';
 
 const consultation_roles = new Set(['counsellor', 'supervisor']);
@@ -19,22 +22,6 @@ const refetch_delay_ms = 120;
 function open_id_from_hash() {
   const match = /^#\/c\/([^/]+)$/.exec(location.hash);
   return match ? decodeURIComponent(match[1]) : null;
-}
-
-function header_bar({ session, stream_state, on_logout }) {
-  const live_text = { live: '更新中', connecting: '接続中…', reconnecting: '再接続中…', closed: '切断' };
-  return html`
-    <header class="top">
-      <div class="brand">よりそい <span class="tenant">${session.tenant.name}</span></div>
-      <div class="top-right">
-        <span class=${`live ${stream_state}`} role="status" title="リアルタイム更新の状態">
-          ${live_text[stream_state] ?? ''}
-        </span>
-        <span class="user">${session.user.display_name}
-          <small>${role_labels[session.user.role] ?? session.user.role}</small></span>
-        <button type="button" class="link" onClick=${on_logout}>ログアウト</button>
-      </div>
-    </header>`;
 }
 
 function workspace({ api, session, on_unauthenticated }) {
@@ -47,6 +34,8 @@ function workspace({ api, session, on_unauthenticated }) {
   const [consultation_error, set_consultation_error] = useState(null);
   const [stream_state, set_stream_state] = useState('connecting');
   const [transfer_targets, set_transfer_targets] = useState(null);
+  // Bumped on `referral` events of the open consultation: its 紹介 panel refetches.
+  const [referral_version, set_referral_version] = useState(0);
   // The latest tab and open id for callbacks that outlive a render (stream, timers).
   const current = useRef({ tab, open_id });
   current.current = { tab, open_id };
@@ -126,9 +115,20 @@ function workspace({ api, session, on_unauthenticated }) {
     const stream = open_stream({
       on_event: (event) => {
         const concerns_open = !event.consultation_id || event.consultation_id === current.current.open_id;
+        if (event.kind === 'referral' || event.kind === 'resync') {
+          if (concerns_open) {
+            set_referral_version((v) => v + 1);
+          }
+          if (event.kind === 'referral') {
+            return;
+          }
+        }
         schedule({ queue: true, consultation: concerns_open });
       },
-      on_open: refresh_all,
+      on_open: () => {
+        set_referral_version((v) => v + 1);
+        refresh_all();
+      },
       on_state: set_stream_state,
       on_session_ended: on_unauthenticated,
       on_failed_attempt: () => api.get('/session').catch(() => {}),
@@ -204,7 +204,7 @@ function workspace({ api, session, on_unauthenticated }) {
         ${open_id && tenant
           ? html`<${chat_view} consultation=${consultation} error=${consultation_error} session=${session}
                      tenant=${tenant} api=${api} on_changed=${refresh_all} on_back=${go_back}
-                     transfer_targets=${transfer_targets} />`
+                     transfer_targets=${transfer_targets} referral_version=${referral_version} />`
           : html`<section class="chat empty-chat">
               <p class="empty">左の一覧から相談を選んでください。</p></section>`}
       </main>
@@ -247,6 +247,10 @@ function app() {
   }
   if (phase === 'login' || !session) {
     return html`<${login_view} api=${api} on_logged_in=${logged_in} notice=${notice} />`;
+  }
+  if (session.user.role === 'officer') {
+    return html`<${officer_area} key=${session.user.user_id} api=${api} session=${session}
+                                 on_unauthenticated=${to_login} />`;
   }
   return html`<${workspace} key=${session.user.user_id} api=${api} session=${session} on_unauthenticated=${to_login} />`;
 }
