@@ -107,3 +107,113 @@ export function closeStream(stream) {
   stream.socket.close();
   return stream.closedPromise;
 }
+
+// ---- referrals (issue 5) ------------------------------------------------------------------------------
+
+// Unit ids of the test tenants (tests/support/harness/config.mjs and the Yamagata example).
+export const units = {
+  yamagata: { hub: 'seikatsu-fukushi', department: 'seishin-hoken', group: 'hikikomori' },
+  tendo: { hub: 'fukushi', department: 'kodomo' },
+};
+
+export const referralPath = (id, action) => `/api/v1/referrals/${id}${action ? `/${action}` : ''}`;
+export const officerPath = (id, action) => `/api/v1/officer/referrals${id ? `/${id}` : ''}${action ? `/${action}` : ''}`;
+export const consultationReferrals = (id) => `/api/v1/consultations/${id}/referrals`;
+
+// A valid proposal body; `fields` override.
+export function proposal(fields = {}) {
+  return { summary: '眠れない日が続き、仕事に行けていない。生活費の相談を希望。', unit_ids: [], reason: '生活困窮の支援が必要',
+    categories: [], ...fields };
+}
+
+// `worker` proposes a referral on consultation `id`; asserts 201 and answers the Referral.
+export async function propose(worker, id, fields = {}) {
+  const answer = await worker.post(consultationReferrals(id), proposal(fields));
+  assert.equal(answer.status, 201, `propose: ${answer.status} ${answer.text}`);
+  return answer.json;
+}
+
+// Every delivery (reply or push) to `userId`, once at least `minCount` matched `predicate`.
+export async function deliveriesTo(stack, userId, predicate = () => true, minCount = 1, timeoutMs = 10_000) {
+  return waitFor(async () => {
+    const list = await stack.fakeGet(`/_fake/deliveries?to=${encodeURIComponent(userId)}`);
+    const matching = list.filter(predicate);
+    return matching.length >= minCount ? matching : null;
+  }, timeoutMs);
+}
+
+// The consent request's confirm template pushed to `userId` (the `nth` one, 0-based): {text, template,
+// grant, decline} with the postback data of both buttons.
+export async function consentRequest(stack, userId, nth = 0) {
+  const templates = await deliveriesTo(stack, userId,
+    (d) => d.via === 'push' && d.message?.type === 'template' && d.message.template?.type === 'confirm', nth + 1);
+  const template = templates[nth];
+  const pushes = await stack.fakeGet(`/_fake/deliveries?to=${encodeURIComponent(userId)}&via=push`);
+  // The text is the message of the same push just before the template.
+  const text = pushes.find((d) => d.request_id === template.request_id && d.message.type === 'text');
+  const actions = template.message.template.actions;
+  return {
+    text: text?.message.text ?? null, template: template.message, actions,
+    grant: actions.find((a) => a.data?.startsWith('yc1:grant:'))?.data,
+    decline: actions.find((a) => a.data?.startsWith('yc1:decline:'))?.data,
+  };
+}
+
+// The resident taps a postback button: a signed postback webhook through the fake platform.
+export async function residentTaps(stack, channel, userId, data) {
+  const answer = await stack.fakePost('/_fake/webhook', { channel, userId, event: 'postback', data });
+  assert.equal(answer.status, 200, `fake webhook: ${JSON.stringify(answer.json)}`);
+  assert.equal(answer.json.status, 200, `yorisoi answered the postback ${answer.json.status} ${answer.json.error ?? ''}`);
+  return answer.json;
+}
+
+// The resident writes `text`; answers the message_id yorisoi gave it in consultation `id` (as
+// `worker` reads the transcript).
+export async function residentSays(stack, worker, channel, userId, id, text) {
+  await stack.residentWrites(channel, text, userId);
+  const message = await waitFor(async () => {
+    const detail = await worker.get(`/api/v1/consultations/${id}`);
+    return detail.json?.messages?.find((m) => m.direction === 'in' && m.text === text);
+  }, 10_000);
+  return message.message_id;
+}
+
+// Waits until `worker` sees referral `referralId` of consultation `id` satisfy `predicate`.
+export async function referralOf(worker, id, referralId, predicate = () => true, timeoutMs = 10_000) {
+  return waitFor(async () => {
+    const list = await worker.get(consultationReferrals(id));
+    const found = list.json?.items?.find((r) => r.referral_id === referralId);
+    return found && predicate(found) ? found : null;
+  }, timeoutMs);
+}
+
+// Waits until the second of the clock is past `time` (an RFC 3339 string), so that something done
+// now is strictly later than it at the store's resolution (seconds).
+export async function pastSecondOf(time) {
+  const second = Math.floor(Date.parse(time) / 1000);
+  await waitFor(() => Math.floor(Date.now() / 1000) > second, 2500);
+}
+
+// A new consultation of `channel` with a referral awaiting consent: {id, userId, rid, referral}.
+export async function referralAwaiting(stack, worker, channel, fields = {}) {
+  const { id, userId } = await newConsultation(stack, worker, channel);
+  const referral = await propose(worker, id, fields);
+  return { id, userId, rid: referral.referral_id, referral };
+}
+
+// The same, consented by the resident's own words recorded by `worker`: the referral is at the hub.
+// Answers {id, userId, rid, referral, messageId} (messageId: the resident's consenting message).
+export async function referralAtHub(stack, worker, channel, fields = {}) {
+  const made = await referralAwaiting(stack, worker, channel, fields);
+  const messageId = await residentSays(stack, worker, channel, made.userId, made.id, 'はい、伝えてください');
+  const answer = await worker.post(referralPath(made.rid, 'consent'), { granted: true, message_id: messageId });
+  assert.equal(answer.status, 200, `consent: ${answer.status} ${answer.text}`);
+  return { ...made, referral: answer.json, messageId };
+}
+
+// `hubOfficer` forwards referral `rid` to `unitIds`; asserts 200.
+export async function forward(hubOfficer, rid, unitIds) {
+  const answer = await hubOfficer.post(officerPath(rid, 'forward'), { unit_ids: unitIds });
+  assert.equal(answer.status, 200, `forward: ${answer.status} ${answer.text}`);
+  return answer.json;
+}

@@ -167,7 +167,8 @@ class Stack {
     }
   }
 
-  // users[tenant][key]; key: admin, supervisor, counsellor, counsellor2, officer (hub), officer2, analyst.
+  // users[tenant][key]; key: admin, supervisor, counsellor, counsellor2, officer (hub), officer2 (a
+  // department), officer3 (a platform group; yamagata only), analyst.
   user(tenant, key) {
     const user = this.users[tenant]?.[key];
     if (!user) {
