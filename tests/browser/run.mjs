@@ -26,6 +26,7 @@ if (missing) {
   skip(missing);
 }
 
-const files = ['console_flow.test.mjs', 'console_safety.test.mjs', 'console_transfer.test.mjs'].map((f) => join(here, f));
+const files = ['console_flow.test.mjs', 'console_safety.test.mjs', 'console_transfer.test.mjs',
+  'console_referral.test.mjs'].map((f) => join(here, f));
 const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(signal ? 1 : code));

@@ -3,6 +3,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../support/harness/index.mjs';
 
 export function chromium_path() {
   const candidates = [process.env.YORISOI_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -45,10 +46,46 @@ export async function open_page(browser) {
   return { context, page, problems };
 }
 
-export async function log_in(page, base_url, user) {
-  await page.goto(`${base_url}/console/`);
+// Logs in through the form and waits for the role's first screen: the queue's tabs, or for an officer
+// 紹介受付. `hash` opens a place directly (e.g. '#/c/<consultation id>').
+export async function log_in(page, base_url, user, hash = '') {
+  await page.goto(`${base_url}/console/${hash}`);
   await page.getByLabel('ログイン名').fill(user.login);
   await page.getByLabel('パスワード').fill(user.password);
   await page.getByRole('button', { name: 'ログイン' }).click();
-  await page.getByRole('tab', { name: /待機中/ }).waitFor();
+  if (user.role === 'officer') {
+    await page.getByRole('heading', { name: '紹介受付' }).waitFor();
+  } else {
+    await page.getByRole('tab', { name: /待機中/ }).waitFor();
+  }
+}
+
+// Everything the server tells a page (API answers and WebSocket frames), to assert what a user never
+// receives. Returns {texts: [string]}; bodies are read as they arrive.
+export function record_traffic(page) {
+  const seen = { texts: [] };
+  page.on('response', async (response) => {
+    if (new URL(response.url()).pathname.startsWith('/api/')) {
+      try {
+        seen.texts.push(await response.text());
+      } catch {
+        // A body not kept (e.g. a redirect) says nothing.
+      }
+    }
+  });
+  page.on('websocket', (socket) => {
+    socket.on('framereceived', (frame) => seen.texts.push(String(frame.payload)));
+  });
+  return seen;
+}
+
+// A resident writes on yamagata's channel and a new consultation opens: answers {id, userId}.
+// `api` is a signed-in counsellor's or supervisor's client; the consultation is told apart from earlier
+// ones by its id (the queue promises no order between tests).
+export async function new_consultation(stack, api, text) {
+  const before = new Set((await api.get('/api/v1/queue?view=open')).json.items.map((i) => i.consultation_id));
+  const { userId } = await stack.residentWrites('yamagata', text);
+  const item = await waitFor(async () => (await api.get('/api/v1/queue?view=open')).json.items
+    .find((i) => !before.has(i.consultation_id)), 10_000);
+  return { id: item.consultation_id, userId };
 }
