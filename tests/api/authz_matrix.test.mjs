@@ -6,25 +6,38 @@
 // that an allowed role gets its 2xx; so a status here is about authorisation, not validation or state.
 // Per-event WebSocket rules (officers and other tenants get no consultation events) are tested in
 // events.test.mjs; here the stream is only the upgrade (401 without a session, 101 for every role).
-// The officer of another unit is a column of its own; "other unit" objects (referrals, officer_inbox)
-// arrive with the referral issue, and their routes must then join this table with an other-unit scope.
+// The officer of another unit is a column of its own, and referral routes (issue 5) have an
+// "other_unit" scope: a referral sent to a unit other than that officer's (see referralObjects).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 
-import { anonymous, as, closeStream, newConsultation, openStream, skipUnlessReady, useStack } from './support.mjs';
+import {
+  anonymous, as, closeStream, consultationReferrals, forward, newConsultation, officerPath, openStream, proposal,
+  referralAtHub, referralAwaiting, referralPath, residentSays, skipUnlessReady, units, useStack,
+} from './support.mjs';
 
 const stack = useStack();
 
-// Columns of every row, in this order. 'officer' belongs to the hub, 'officer2' to another unit.
+// Columns of every row, in this order. 'officer' belongs to the hub, 'officer2' to another unit (a
+// department).
 const roles = ['none', 'counsellor', 'supervisor', 'officer', 'officer2', 'analyst', 'admin'];
 const roleTitles = ['none', 'couns', 'super', 'off-hub', 'off-unit', 'analyst', 'admin'];
 
 // Scopes of object routes: 'own' = a yamagata actor on a yamagata object; 'other' = a yamagata actor on
-// a tendo object; 'other_rev' = a tendo actor on a yamagata object (the same rule the other way round).
+// a tendo object; 'other_rev' = a tendo actor on a yamagata object (the same rule the other way round);
+// 'other_unit' (referral routes of officers) = a yamagata referral sent to a unit other than officer2's.
 // Other tenant → 404 for a role that passes the permission check, 403 for one that does not, 401
 // without a session (checked for the table itself below). 101 = the WebSocket upgrade succeeded.
+// Which referral each officer row's scopes use (a fresh one in that state where the cell is a 2xx):
+//   officer_referral  own: forwarded to officer2's department    other_unit: at the hub only
+//   forward_referral  own: at the hub (officer2's unit does not see it)
+//   answer_referral   own: forwarded to officer2's department    other_unit: forwarded to the platform group
+//                     (the hub sees both but is no recipient: 422 not_recipient_officer, as the store says)
+//   return_referral   own: answered by officer2's department     other_unit: answered by the platform group
+//                     (officer2 sees the first but is not the hub: 422 not_hub_officer)
+// Counsellors' referral routes use a referral of the consultation in the state the route needs.
 const expected = {
   login: { route: 'POST /api/v1/session', any: [200, 200, 200, 200, 200, 200, 200] },
   get_session: { route: 'GET /api/v1/session', any: [401, 200, 200, 200, 200, 200, 200] },
@@ -98,6 +111,71 @@ const expected = {
   },
   list_events: { route: 'GET /api/v1/events', any: [401, 200, 200, 200, 200, 200, 200] },
   stream: { route: 'GET /api/v1/stream', any: [401, 101, 101, 101, 101, 101, 101] },
+  // Referrals (issue 5, briefs/referral_api.md).
+  list_referrals: {
+    route: 'GET /api/v1/consultations/{consultation_id}/referrals',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  propose_referral: {
+    route: 'POST /api/v1/consultations/{consultation_id}/referrals',
+    own: [401, 201, 201, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  record_consent: {
+    route: 'POST /api/v1/referrals/{referral_id}/consent',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  withdraw_consent: {
+    route: 'POST /api/v1/referrals/{referral_id}/withdraw',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  emergency_referral: {
+    route: 'POST /api/v1/referrals/{referral_id}/emergency',
+    own: [401, 403, 200, 403, 403, 403, 403],
+    other: [401, 403, 404, 403, 403, 403, 403],
+    other_rev: [401, 403, 404, 403, 403, 403, 403],
+  },
+  close_referral: {
+    route: 'POST /api/v1/referrals/{referral_id}/close',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  officer_inbox: { route: 'GET /api/v1/officer/referrals', any: [401, 403, 403, 200, 200, 403, 403] },
+  officer_referral: {
+    route: 'GET /api/v1/officer/referrals/{referral_id}',
+    own: [401, 403, 403, 200, 200, 403, 403],
+    other_unit: [401, 403, 403, 200, 404, 403, 403],
+    other: [401, 403, 403, 404, 404, 403, 403],
+    other_rev: [401, 403, 403, 404, 404, 403, 403],
+  },
+  forward_referral: {
+    route: 'POST /api/v1/officer/referrals/{referral_id}/forward',
+    own: [401, 403, 403, 200, 404, 403, 403],
+    other: [401, 403, 403, 404, 404, 403, 403],
+    other_rev: [401, 403, 403, 404, 404, 403, 403],
+  },
+  answer_referral: {
+    route: 'POST /api/v1/officer/referrals/{referral_id}/answer',
+    own: [401, 403, 403, 422, 200, 403, 403],
+    other_unit: [401, 403, 403, 422, 404, 403, 403],
+    other: [401, 403, 403, 404, 404, 403, 403],
+    other_rev: [401, 403, 403, 404, 404, 403, 403],
+  },
+  return_referral: {
+    route: 'POST /api/v1/officer/referrals/{referral_id}/return',
+    own: [401, 403, 403, 200, 422, 403, 403],
+    other_unit: [401, 403, 403, 200, 404, 403, 403],
+    other: [401, 403, 403, 404, 404, 403, 403],
+    other_rev: [401, 403, 403, 404, 404, 403, 403],
+  },
 };
 
 // Routes outside /api/v1 answer without a session (a signed webhook is authorised by its signature).
@@ -113,9 +191,9 @@ const publicRoutes = {
   line_webhook: { route: 'POST /webhook/line/{channel_key}', webhook: true, status: () => 200 },
 };
 
-const scopesOf = (entry) => (entry.any ? ['any'] : ['own', 'other', 'other_rev']);
+const scopesOf = (entry) => (entry.any ? ['any'] : ['own', ...(entry.other_unit ? ['other_unit'] : []), 'other', 'other_rev']);
 const isAllowed = (status) => status >= 200 && status < 300;
-const errorCodes = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+const errorCodes = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 422: 'invalid' };
 
 // ---- the stack's actors and objects ------------------------------------------------------------------
 
@@ -127,7 +205,8 @@ function collectIds(json) {
     json.forEach(collectIds);
   } else if (json && typeof json === 'object') {
     for (const [key, value] of Object.entries(json)) {
-      if (key.endsWith('_id') && key !== 'event_id' && value !== null) {
+      // Unit ids are the tenant's configured names (e.g. "seishin-hoken"), not object ids.
+      if (key.endsWith('_id') && key !== 'event_id' && key !== 'unit_id' && value !== null) {
         (seenIds.get(key) ?? seenIds.set(key, []).get(key)).push(value);
       }
       collectIds(value);
@@ -180,7 +259,8 @@ class Actors {
   }
 }
 
-// Objects of each tenant that stay put: a waiting consultation and a staff account to patch.
+// Objects of each tenant that stay put: a waiting consultation, a staff account to patch, and referrals
+// in the states the referral rows need (yamagata; tendo's one referral serves every other-tenant cell).
 async function standingObjects(actors) {
   const s = actors.stack;
   const objects = {};
@@ -189,7 +269,59 @@ async function standingObjects(actors) {
     const { id } = await newConsultation(s, worker, tenant, '相談したいことがあります');
     objects[tenant] = { consultation: id, staff: await actors.userId(tenant, 'counsellor2') };
   }
+  const make = referralMaker(actors);
+  const y = units.yamagata;
+  Object.assign(objects.yamagata, {
+    awaiting: await make.awaiting(),
+    atHub: await make.atHub(),
+    toUnit: await make.forwarded(y.department),
+    toGroup: await make.forwarded(y.group),
+    answeredUnit: await make.answered(y.department, 'officer2'),
+    answeredGroup: await make.answered(y.group, 'officer3'),
+  });
+  const tendo = await referralAtHub(s, await actors.client('tendo', 'supervisor'), 'tendo');
+  const one = { rid: tendo.rid, messageId: tendo.messageId };
+  Object.assign(objects.tendo, {
+    awaiting: one, atHub: one, toUnit: one, toGroup: one, answeredUnit: one, answeredGroup: one,
+  });
   return objects;
+}
+
+// Yamagata referrals made on demand, each on a consultation of its own: {rid, messageId} (messageId: a
+// resident's message after the consent request, usable to record consent or its withdrawal).
+function referralMaker(actors) {
+  const s = actors.stack;
+  const worker = () => actors.client('yamagata', 'supervisor');
+  const officer = (key) => actors.client('yamagata', key);
+  const maker = {
+    async awaiting() {
+      const w = await worker();
+      const r = await referralAwaiting(s, w, 'yamagata');
+      return { rid: r.rid, messageId: await residentSays(s, w, 'yamagata', r.userId, r.id, 'はい、伝えてください') };
+    },
+    async atHub() {
+      const r = await referralAtHub(s, await worker(), 'yamagata');
+      return { rid: r.rid, messageId: r.messageId };
+    },
+    async forwarded(unit) {
+      const r = await maker.atHub();
+      await forward(await officer('officer'), r.rid, [unit]);
+      return r;
+    },
+    async answered(unit, key) {
+      const r = await maker.forwarded(unit);
+      const answer = await (await officer(key)).post(officerPath(r.rid, 'answer'), { text: '面談します' });
+      assert.equal(answer.status, 200, `setting up an answer: ${answer.status} ${answer.text}`);
+      return r;
+    },
+    async returned() {
+      const r = await maker.answered(units.yamagata.department, 'officer2');
+      const answer = await (await officer('officer')).post(officerPath(r.rid, 'return'));
+      assert.equal(answer.status, 200, `setting up a return: ${answer.status} ${answer.text}`);
+      return r;
+    },
+  };
+  return maker;
 }
 
 // ---- the requests -------------------------------------------------------------------------------------
@@ -230,6 +362,55 @@ const consultationCalls = {
   reopen: ['POST', 'reopen', null],
 };
 
+const emergencyBasis = { legal_basis: 'appi_27_1_2', reason: '生命の危険があり本人の同意を得る時間がない' };
+
+// Referral routes: one request of route `name` by `client`. `fresh`: the cell expects a 2xx, so the
+// referral is made anew in the state the route needs (the standing ones stay as they are).
+async function referralRequest(actors, objects, name, scope, fresh, client) {
+  const o = objects[scope === 'other' ? 'tendo' : 'yamagata'];
+  const make = referralMaker(actors);
+  const y = units.yamagata;
+  const pick = async (standing, makeOne) => (fresh ? makeOne() : standing);
+  switch (name) {
+    case 'list_referrals':
+      return client.get(consultationReferrals(o.consultation));
+    case 'propose_referral':
+      return client.post(consultationReferrals(o.consultation), proposal());
+    case 'record_consent': {
+      const r = await pick(o.awaiting, make.awaiting);
+      return client.post(referralPath(r.rid, 'consent'), { granted: true, message_id: r.messageId });
+    }
+    case 'withdraw_consent': {
+      const r = await pick(o.awaiting, make.awaiting);
+      return client.post(referralPath(r.rid, 'withdraw'), { message_id: r.messageId });
+    }
+    case 'emergency_referral':
+      return client.post(referralPath((await pick(o.awaiting, make.awaiting)).rid, 'emergency'), emergencyBasis);
+    case 'close_referral':
+      return client.post(referralPath((await pick(o.awaiting, make.returned)).rid, 'close'));
+    case 'officer_inbox':
+      return client.get(officerPath());
+    case 'officer_referral':
+      return client.get(officerPath((scope === 'other_unit' ? o.atHub : o.toUnit).rid));
+    case 'forward_referral':
+      return client.post(officerPath((await pick(o.atHub, make.atHub)).rid, 'forward'), { unit_ids: [y.department] });
+    case 'answer_referral': {
+      const r = scope === 'other_unit'
+        ? await pick(o.toGroup, () => make.forwarded(y.group))
+        : await pick(o.toUnit, () => make.forwarded(y.department));
+      return client.post(officerPath(r.rid, 'answer'), { text: '来週面談します' });
+    }
+    case 'return_referral': {
+      const r = scope === 'other_unit'
+        ? await pick(o.answeredGroup, () => make.answered(y.group, 'officer3'))
+        : await pick(o.answeredUnit, () => make.answered(y.department, 'officer2'));
+      return client.post(officerPath(r.rid, 'return'));
+    }
+    default:
+      return null;
+  }
+}
+
 // One request of route `name` by `role` in `scope`; answers {status, json}. `allowed`: the table
 // expects a 2xx, so the state is set up for it (fresh objects where the call changes state).
 async function perform(actors, objects, name, role, scope, allowed) {
@@ -237,6 +418,10 @@ async function perform(actors, objects, name, role, scope, allowed) {
   const objectTenant = scope === 'other' ? 'tendo' : 'yamagata';
   const client = await actors.client(actorTenant, role);
   const s = actors.stack;
+  const referral = await referralRequest(actors, objects, name, scope, allowed && ['own', 'other_unit'].includes(scope), client);
+  if (referral) {
+    return referral;
+  }
   const fresh = async () => {
     // A client of its own, so that ending its session leaves the role's main client alone.
     return role === 'none' ? client : actors.signIn(actorTenant, role);
@@ -330,7 +515,8 @@ function printMatrix(actual, routeTable) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   console.log(['', 'authorisation matrix (status per role; own = yamagata actor and object, other = tendo object,',
-    'other_rev = tendo actor on a yamagata object; "a≠b" = got a, expected b):', line(header),
+    'other_rev = tendo actor on a yamagata object, other_unit = a referral sent to a unit other than off-unit\'s;',
+    '"a≠b" = got a, expected b):', line(header),
     line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''].join('\n'));
 }
 
@@ -359,7 +545,8 @@ test('every route of `yorisoi routes` has an entry in the matrix, and every entr
   }
 });
 
-test('the matrix keeps its own rules: 401 without a session; another tenant 404 if permitted, else 403', () => {
+test('the matrix keeps its own rules: 401 without a session; another tenant 404 if permitted, else 403; other unit differs for officers only', () => {
+  const officerColumns = new Set([roles.indexOf('officer'), roles.indexOf('officer2')]);
   for (const [name, entry] of Object.entries(expected)) {
     for (const scope of scopesOf(entry)) {
       assert.equal(entry[scope].length, roles.length, `${name} ${scope}: one status per role`);
@@ -368,14 +555,24 @@ test('the matrix keeps its own rules: 401 without a session; another tenant 404 
       }
     }
     if (!entry.any) {
-      const foreign = entry.own.map((status) => (status === 401 ? 401 : isAllowed(status) ? 404 : status));
+      // Past the permission check, another tenant's object is not found, whatever its state.
+      const foreign = entry.own.map((status) => ([401, 403].includes(status) ? status : 404));
       assert.deepEqual(entry.other, foreign, `${name}: other tenant`);
       assert.deepEqual(entry.other_rev, foreign, `${name}: other tenant the other way round`);
     }
+    if (entry.other_unit) {
+      entry.other_unit.forEach((status, i) => {
+        if (!officerColumns.has(i)) {
+          assert.equal(status, entry.own[i], `${name}: another unit's object changes nothing for ${roles[i]}`);
+        }
+      });
+    }
   }
+  // Issue 7: the officer of another unit is a column of its own.
+  assert.ok(roles.includes('officer2'));
 });
 
-test('every /api/v1 route × role × own / other tenant answers the status of the matrix', { timeout: 60_000 }, async (t) => {
+test('every /api/v1 route × role × own / other tenant / other unit answers the status of the matrix', { timeout: 70_000 }, async (t) => {
   if (skipUnlessReady(t)) return;
   const s = stack();
   const routes = await routeTable(s);
@@ -441,7 +638,7 @@ test('ids in the answers are opaque: uuid v4, not in creation order', async (t) 
   if (skipUnlessReady(t)) return;
   assert.ok(seenIds.size > 0, 'the matrix test saw answers with ids');
   const fields = [...seenIds.keys()].sort();
-  for (const field of ['consultation_id', 'user_id', 'message_id', 'note_id']) {
+  for (const field of ['consultation_id', 'user_id', 'message_id', 'note_id', 'referral_id']) {
     assert.ok(seenIds.has(field), `some answer carried a ${field}`);
   }
   for (const [field, values] of seenIds) {
