@@ -3,7 +3,8 @@
 #   install-deps.sh run    what ./deploy/run-local.sh needs: compilers, libraries, PostgreSQL, Node (simulator)
 #                          and npm (the console's pinned packages are copied in at build time)
 #   install-deps.sh test   that, plus what ./tests/run.sh needs: clang/libFuzzer, wrk, nginx, pgbench,
-#                          Chromium and Japanese fonts (console browser tests)
+#                          Chromium and Japanese fonts (console browser tests), HAProxy (reliability tests:
+#                          two instances behind deploy/haproxy/haproxy.cfg)
 # Boost comes as the 1.81 packages only; the 1.74 -dev packages conflict with them (DESIGN.md §9).
 set -euo pipefail
 profile=${1:-run}
@@ -16,7 +17,7 @@ run_packages=(
   postgresql-15 postgresql-client-15 nodejs npm
 )
 test_packages=(
-  clang-14 libclang-rt-14-dev wrk nginx-light chromium fonts-noto-cjk
+  clang-14 libclang-rt-14-dev wrk nginx-light chromium fonts-noto-cjk haproxy
 )
 
 case "$profile" in

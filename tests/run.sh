@@ -70,6 +70,11 @@ ctest_status=0
 ctest --test-dir "$build" -L "$labels" --output-on-failure --timeout 600 -j 2 ${CTEST_ARGS:-} \
   | tee "$pgdir/ctest.log" || ctest_status=${PIPESTATUS[0]}
 echo "tests/run.sh: $mode run took $(( $(date +%s) - started )) s"
+# The reliability table (figures the reliability tests recorded, fuzzer executions); informational only.
+if command -v node >/dev/null; then
+  node tests/reliability/summary.mjs --log "$build/reliability.jsonl" --fuzz-dir build-fuzz/findings \
+    --since "$started" || true
+fi
 # ctest's summary closes the output, so whoever reads the last lines sees it.
 grep -E '^[0-9]+% tests passed' "$pgdir/ctest.log" || true
 if [ "$fuzz_status" != 0 ]; then
