@@ -1,6 +1,7 @@
 #include "migrator.hpp"
 
 #include "migration_list.hpp"
+#include "runtime_role.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <pqxx/pqxx>
@@ -14,8 +15,10 @@ namespace {
 constexpr const char* lock_sql = "SELECT pg_advisory_lock(7212461001)";
 constexpr const char* unlock_sql = "SELECT pg_advisory_unlock(7212461001)";
 
+// Created only when missing: a runtime role without CREATE on the schema may still check the version.
+constexpr const char* exists_sql = "SELECT to_regclass('schema_migrations') IS NOT NULL";
 constexpr const char* create_table_sql = R"sql(
-CREATE TABLE IF NOT EXISTS schema_migrations (
+CREATE TABLE schema_migrations (
   version    integer     PRIMARY KEY,
   name       text        NOT NULL,
   applied_at timestamptz NOT NULL DEFAULT now()
@@ -28,7 +31,9 @@ constexpr const char* record_sql = "INSERT INTO schema_migrations (version, name
 void apply_pending(pqxx::connection& conn) {
   {
     pqxx::nontransaction tx(conn);
-    tx.exec0(create_table_sql);
+    if (!tx.exec1(exists_sql)[0].as<bool>()) {
+      tx.exec0(create_table_sql);
+    }
     const int newest = tx.exec1(newest_sql)[0].as<int>();
     if (newest > service::schema_version()) {
       throw storage_error("database schema version " + std::to_string(newest) +
@@ -46,6 +51,7 @@ void apply_pending(pqxx::connection& conn) {
     tx.commit();
     spdlog::info("storage: applied migration {:03}_{}", m.version, m.name);
   }
+  grant_runtime_role(conn);
 }
 
 }  // namespace
