@@ -8,6 +8,7 @@
 #include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/key_rotation.hpp"
+#include "yorisoi/storage/referral.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <spdlog/spdlog.h>
@@ -113,6 +114,40 @@ yorisoi::storage::keyring make_keyring(const yorisoi::config::settings& settings
   return yorisoi::storage::keyring(settings.crypto.keys, settings.crypto.pseudonym_pepper);
 }
 
+yorisoi::routing::unit_kind unit_kind_of(yorisoi::config::org_unit_kind kind) {
+  switch (kind) {
+    case yorisoi::config::org_unit_kind::hub:
+      return yorisoi::routing::unit_kind::hub;
+    case yorisoi::config::org_unit_kind::department:
+      return yorisoi::routing::unit_kind::department;
+    case yorisoi::config::org_unit_kind::platform_group:
+      return yorisoi::routing::unit_kind::platform_group;
+  }
+  return yorisoi::routing::unit_kind::department;
+}
+
+// Tenants without org units take no referrals (the store refuses an empty unit list): they are left
+// out, and their calls answer not_found.
+yorisoi::storage::referral_store_options referral_options(const yorisoi::config::settings& settings) {
+  yorisoi::storage::referral_store_options opts;
+  opts.url = settings.database.url;
+  for (const auto& tenant : settings.tenants) {
+    if (tenant.org_units.empty()) {
+      continue;
+    }
+    yorisoi::storage::referral_tenant t;
+    for (const auto& unit : tenant.org_units) {
+      t.units.push_back({unit.id, unit.name, unit_kind_of(unit.kind)});
+    }
+    t.consent_ttl = tenant.referrals.consent_ttl;
+    t.hub_skipped = tenant.referrals.hub_skipped;
+    t.answers_through_hub = tenant.referrals.answers_through_hub;
+    t.utc_offset_minutes = tenant.utc_offset_minutes;
+    opts.tenants.emplace(tenant.id, std::move(t));
+  }
+  return opts;
+}
+
 // Readers poll this file: write it whole under a temporary name, then rename it into place.
 void write_port_file(const std::string& path, std::uint16_t port) {
   const std::string temporary = path + ".tmp";
@@ -132,10 +167,23 @@ int serve(const command_line& cmd) {
   yorisoi::storage::service store(storage_options(settings), make_keyring(settings));
   store.migrate();
   yorisoi::storage::console_store console(store, session_policy(settings));
+  // A consent request committed by the referral store wakes the server's outbox sender. The store
+  // needs the callback before the server exists (the server needs the store), so it reaches the
+  // server through this pointer, set before referrals.start(): no referral work runs earlier.
+  yorisoi::gateway::server* outbox_waker = nullptr;
+  auto referral_opts = referral_options(settings);
+  referral_opts.outbox_written = [&outbox_waker] {
+    if (outbox_waker != nullptr) {
+      outbox_waker->wake_outbox();
+    }
+  };
+  yorisoi::storage::referral_store referrals(store, make_keyring(settings), std::move(referral_opts));
   // The server registers its metrics observer and the outbox notifier on the store, which must
   // happen before start().
-  yorisoi::gateway::server server(settings, store, console);
+  yorisoi::gateway::server server(settings, store, console, referrals);
+  outbox_waker = &server;
   store.start();
+  referrals.start();
   try {
     server.listen();
     if (cmd.port_file) {
@@ -143,12 +191,15 @@ int serve(const command_line& cmd) {
     }
     server.run();
   } catch (...) {
-    // Storage threads call back into the server (metrics): stop them before the server goes.
+    // Storage threads call back into the server (metrics, answers): stop them before the server goes.
+    referrals.stop();
     store.stop();
     throw;
   }
-  // The server has drained its requests; now flush queued ingest batches. The server outlives this
-  // call, so a late storage callback still finds its (stopped) io_context.
+  // The server has drained its requests; now finish queued referral work and flush queued ingest
+  // batches. The server outlives these calls, so a late storage callback still finds its (stopped)
+  // io_context.
+  referrals.stop();
   store.stop();
   return 0;
 }

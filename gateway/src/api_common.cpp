@@ -25,6 +25,13 @@ http_response api_error_response(std::string_view code) {
   return api_error_response(make_api_error(code));
 }
 
+http_response op_error_response(storage::op_status status, std::string_view reason) {
+  if (status != storage::op_status::conflict && status != storage::op_status::invalid) {
+    return op_error_response(status);
+  }
+  return api_error_response(refusal_error(status == storage::op_status::conflict ? "conflict" : "invalid", reason));
+}
+
 http_response op_error_response(storage::op_status status) {
   switch (status) {
     case storage::op_status::ok:
@@ -139,6 +146,18 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
       co_return co_await handle_events_api(context, caller, request);
     case handler_id::api_assignees:
       co_return co_await handle_assignees_api(context, caller);
+    case handler_id::api_referrals_list:
+    case handler_id::api_referral_propose:
+    case handler_id::api_referral_consent:
+    case handler_id::api_referral_withdraw:
+    case handler_id::api_referral_emergency:
+    case handler_id::api_referral_close:
+    case handler_id::api_officer_inbox:
+    case handler_id::api_officer_referral:
+    case handler_id::api_officer_forward:
+    case handler_id::api_officer_answer:
+    case handler_id::api_officer_return:
+      co_return co_await handle_referral_api(context, r.handler, caller, match, request);
     case handler_id::healthz:
     case handler_id::readyz:
     case handler_id::metrics:

@@ -28,6 +28,9 @@ struct api_caller {
 [[nodiscard]] http_response api_error_response(std::string_view code);
 // not_found → 404, conflict → 409, invalid → 422, unavailable → 503 (with Retry-After).
 [[nodiscard]] http_response op_error_response(storage::op_status status);
+// The same, for conflict/invalid with the rule's stable code as `reason` and its Japanese message
+// (see refusal_error); other statuses as above.
+[[nodiscard]] http_response op_error_response(storage::op_status status, std::string_view reason);
 
 // "https" when the deployment runs behind TLS (secure cookies), else "http": the scheme of our own origin.
 [[nodiscard]] std::string_view own_scheme(const config::settings& settings);
@@ -66,6 +69,11 @@ struct stream_admission {
                                                                             const api_caller& caller,
                                                                             const route_match& match,
                                                                             const http_request& request);
+// Referrals (api_referrals.cpp): the counsellors' and the officers' routes.
+[[nodiscard]] boost::asio::awaitable<http_response> handle_referral_api(handler_context& context, handler_id id,
+                                                                        const api_caller& caller,
+                                                                        const route_match& match,
+                                                                        const http_request& request);
 [[nodiscard]] boost::asio::awaitable<http_response> handle_events_api(handler_context& context,
                                                                       const api_caller& caller,
                                                                       const http_request& request);

@@ -1,7 +1,8 @@
-// GET /api/v1/events?after=N: what a console missed (at most 500, oldest first). Only roles that work
-// consultations receive consultation events; the others get an empty list.
+// GET /api/v1/events?after=N: what a console missed (at most 500 of the tenant's, oldest first), as
+// the caller's audience may see them (event_audience.hpp); roles that are no audience get an empty list.
 #include "api_common.hpp"
 #include "async_console.hpp"
+#include "yorisoi/gateway/event_audience.hpp"
 
 namespace yorisoi::gateway {
 namespace asio = boost::asio;
@@ -12,7 +13,8 @@ asio::awaitable<http_response> handle_events_api(handler_context& context, const
   if (!after.value) {
     co_return api_error_response(after.error);
   }
-  if (!routing::allows(caller.session.who.role, routing::permission::work_consultations)) {
+  const event_audience audience = audience_of(caller.session.who);
+  if (!audience.consultation_events && audience.officer_unit.empty()) {
     co_return api_json(200, events_json({}));
   }
   auto& console = context.console;
@@ -22,7 +24,13 @@ asio::awaitable<http_response> handle_events_api(handler_context& context, const
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }
-  co_return api_json(200, events_json(result.value));
+  std::vector<storage::console_event> visible;
+  for (const auto& event : result.value) {
+    if (auto seen = event_for(event, audience)) {
+      visible.push_back(std::move(*seen));
+    }
+  }
+  co_return api_json(200, events_json(visible));
 }
 
 asio::awaitable<stream_admission> admit_stream(handler_context& context, const http_request& request) {

@@ -121,6 +121,7 @@ json::object event_object(const storage::console_event& e) {
   out["consultation_id"] = string_or_null(e.consultation_id);
   out["message_id"] = string_or_null(e.message_id);
   out["at"] = format_time(e.at);
+  out["referral_id"] = string_or_null(e.referral_id);
   return out;
 }
 
@@ -148,7 +149,11 @@ api_error make_api_error(std::string_view code) {
 }
 
 std::string error_json(const api_error& error) {
-  return json::serialize(json::object{{"error", error.code}, {"message", error.message}});
+  json::object out{{"error", error.code}, {"message", error.message}};
+  if (!error.reason.empty()) {
+    out["reason"] = error.reason;
+  }
+  return json::serialize(out);
 }
 
 std::string format_time(storage::time_point at) {

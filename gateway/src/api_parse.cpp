@@ -1,6 +1,8 @@
 // Request bodies and query strings of the console API, parsed and validated without throwing.
 #include "yorisoi/gateway/api_json.hpp"
 
+#include "json_body.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -28,34 +30,9 @@ parsed<T> ok(T value) {
   return parsed<T>{std::move(value), {}};
 }
 
-// The body as a JSON object, or nullptr (malformed, or not an object).
-std::optional<json::object> parse_object(std::string_view body) {
-  boost::system::error_code ec;
-  json::value value = json::parse(body, ec);
-  if (ec || !value.is_object()) {
-    return std::nullopt;
-  }
-  return std::move(value.as_object());
-}
-
-// Field access: 0 = absent, 1 = present with the right type, -1 = present with a wrong type.
-int get_string(const json::object& object, std::string_view key, std::string& out) {
-  const auto* found = object.if_contains(key);
-  if (found == nullptr) {
-    return 0;
-  }
-  if (!found->is_string()) {
-    return -1;
-  }
-  out = std::string(found->as_string());
-  return 1;
-}
-
-bool unknown_keys(const json::object& object, std::initializer_list<std::string_view> known) {
-  return std::any_of(object.begin(), object.end(), [&](const auto& entry) {
-    return std::find(known.begin(), known.end(), std::string_view(entry.key())) == known.end();
-  });
-}
+using detail::get_string;
+using detail::parse_object;
+using detail::unknown_keys;
 
 }  // namespace
 

@@ -71,6 +71,17 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
     case handler_id::api_reopen:
     case handler_id::api_events:
     case handler_id::api_assignees:
+    case handler_id::api_referrals_list:
+    case handler_id::api_referral_propose:
+    case handler_id::api_referral_consent:
+    case handler_id::api_referral_withdraw:
+    case handler_id::api_referral_emergency:
+    case handler_id::api_referral_close:
+    case handler_id::api_officer_inbox:
+    case handler_id::api_officer_referral:
+    case handler_id::api_officer_forward:
+    case handler_id::api_officer_answer:
+    case handler_id::api_officer_return:
       co_return co_await handle_api(context, match, request);
     case handler_id::api_stream:
       // Reached only without an upgrade (the session upgrades real WebSocket requests itself).

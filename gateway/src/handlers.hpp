@@ -7,6 +7,7 @@
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/routes.hpp"
 #include "yorisoi/storage/console.hpp"
+#include "yorisoi/storage/referral.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -19,6 +20,7 @@ struct handler_context {
   storage::service& store;
   gateway::metrics& metrics;
   storage::console_store& console;
+  storage::referral_store& referrals;
   std::string console_dir;  // static console files (resolved at start-up)
 };
 

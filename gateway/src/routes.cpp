@@ -68,6 +68,7 @@ const std::vector<route>& routes() {
   constexpr auto own = permission::own_account;
   constexpr auto work = permission::work_consultations;
   constexpr auto staff = permission::manage_staff;
+  constexpr auto officer = permission::officer_inbox;
   static const std::vector<route> table{
       {"GET", "/healthz", "healthz", handler_id::healthz, std::nullopt},
       {"GET", "/readyz", "readyz", handler_id::readyz, std::nullopt},
@@ -102,6 +103,28 @@ const std::vector<route>& routes() {
       {"POST", "/api/v1/consultations/{consultation_id}/reopen", "reopen", handler_id::api_reopen, work},
       {"GET", "/api/v1/events", "list_events", handler_id::api_events, own},
       {"GET", "/api/v1/stream", "stream", handler_id::api_stream, own},
+      // Referrals (briefs/referral_api.md). An emergency proposal also needs emergency_referral,
+      // checked inside the handler because the body says whether it is one.
+      {"GET", "/api/v1/consultations/{consultation_id}/referrals", "list_referrals",
+       handler_id::api_referrals_list, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/referrals", "propose_referral",
+       handler_id::api_referral_propose, work},
+      {"POST", "/api/v1/referrals/{referral_id}/consent", "record_consent", handler_id::api_referral_consent,
+       work},
+      {"POST", "/api/v1/referrals/{referral_id}/withdraw", "withdraw_consent",
+       handler_id::api_referral_withdraw, work},
+      {"POST", "/api/v1/referrals/{referral_id}/emergency", "emergency_referral",
+       handler_id::api_referral_emergency, permission::emergency_referral},
+      {"POST", "/api/v1/referrals/{referral_id}/close", "close_referral", handler_id::api_referral_close, work},
+      {"GET", "/api/v1/officer/referrals", "officer_inbox", handler_id::api_officer_inbox, officer},
+      {"GET", "/api/v1/officer/referrals/{referral_id}", "officer_referral", handler_id::api_officer_referral,
+       officer},
+      {"POST", "/api/v1/officer/referrals/{referral_id}/forward", "forward_referral",
+       handler_id::api_officer_forward, officer},
+      {"POST", "/api/v1/officer/referrals/{referral_id}/answer", "answer_referral",
+       handler_id::api_officer_answer, officer},
+      {"POST", "/api/v1/officer/referrals/{referral_id}/return", "return_referral",
+       handler_id::api_officer_return, officer},
   };
   return table;
 }
@@ -120,6 +143,8 @@ std::string_view to_string(routing::permission what) noexcept {
       return "read_reports";
     case routing::permission::officer_inbox:
       return "officer_inbox";
+    case routing::permission::emergency_referral:
+      return "emergency_referral";
   }
   return "unknown";
 }

@@ -22,15 +22,16 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct server::impl {
-  impl(const config::settings& s, storage::service& st, storage::console_store& c)
-      : settings(s), store(st), console(c) {}
+  impl(const config::settings& s, storage::service& st, storage::console_store& c, storage::referral_store& r)
+      : settings(s), store(st), console(c), referrals(r) {}
 
   const config::settings& settings;
   storage::service& store;
   storage::console_store& console;
+  storage::referral_store& referrals;
   gateway::metrics metrics;
   handler_context handlers{
-      settings, store, metrics, console,
+      settings, store, metrics, console, referrals,
       settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir};
   std::atomic<bool> draining{false};
   stream_hub hub;
@@ -155,8 +156,9 @@ struct server::impl {
   }
 };
 
-server::server(const config::settings& settings, storage::service& store, storage::console_store& console)
-    : impl_(std::make_unique<impl>(settings, store, console)) {
+server::server(const config::settings& settings, storage::service& store, storage::console_store& console,
+               storage::referral_store& referrals)
+    : impl_(std::make_unique<impl>(settings, store, console, referrals)) {
   store.set_batch_observer(
       [this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
   // Runs on a storage thread after new outbox rows committed; notify() only posts to the sender.
@@ -164,6 +166,10 @@ server::server(const config::settings& settings, storage::service& store, storag
 }
 
 server::~server() = default;
+
+void server::wake_outbox() {
+  impl_->sender.notify();
+}
 
 void server::listen() {
   try {

@@ -65,11 +65,18 @@ void stream_hub::publish(const storage::console_event& event) {
     auto& latest = latest_[event.tenant_id];
     latest = std::max(latest, event.event_id);
   }
-  const auto frame = std::make_shared<const std::string>(event_json(event));
+  // An event has at most one audience's form (a unit's row is for that unit's officers only, every
+  // other row for those who work consultations): serialised once, on first use.
+  std::shared_ptr<const std::string> frame;
   for_each_locked_copy(&event.tenant_id, [&](const registration& entry, stream_subscriber& subscriber) {
-    if (entry.consultation_events) {
-      subscriber.push(frame, event.event_id);
+    const auto seen = event_for(event, entry.audience);
+    if (!seen) {
+      return;
     }
+    if (!frame) {
+      frame = std::make_shared<const std::string>(event_json(*seen));
+    }
+    subscriber.push(frame, event.event_id);
   });
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // The live-event hub: owned by the server, fed by console_store::listen (on the listener thread),
-// fanning each tenant's events out to that tenant's WebSocket subscribers that work consultations,
-// and telling a user's sockets to re-check their session when storage says its sessions ended.
+// fanning each tenant's events out to that tenant's WebSocket subscribers whose audience they are
+// (event_audience.hpp: consultation events to roles that work them, a unit's referral events to its
+// officers), and telling a user's sockets to re-check their session when storage says its sessions ended.
 //
 // Thread-safety: every member may be called from any thread. Subscribers' callbacks are invoked
 // under no lock of the hub's but from the caller's thread: they must only post to their own strand.
 
+#include "yorisoi/gateway/event_audience.hpp"
 #include "yorisoi/storage/console.hpp"
 
 #include <cstdint>
@@ -20,7 +22,8 @@ namespace yorisoi::gateway {
 class stream_subscriber {
  public:
   virtual ~stream_subscriber() = default;
-  // A serialised Event frame with its id; called for consultation events of the subscriber's tenant.
+  // A serialised Event frame with its id; called for the events of the subscriber's tenant meant for
+  // its audience (as that audience may see them).
   virtual void push(std::shared_ptr<const std::string> frame, std::int64_t event_id) = 0;
   // The subscriber's user had sessions ended: authenticate again and close (4401) if it is gone.
   virtual void recheck_session() = 0;
@@ -33,7 +36,7 @@ class stream_hub {
   struct registration {
     std::string tenant_id;
     std::string user_id;
-    bool consultation_events = false;  // the role may work consultations
+    event_audience audience;
     std::weak_ptr<stream_subscriber> subscriber;
   };
 

@@ -34,8 +34,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
         expiry_timer_(ws_.get_executor()),
         caller_(std::move(admission.caller)),
         after_(admission.after),
-        consultation_events_(
-            routing::allows(caller_.session.who.role, routing::permission::work_consultations)) {}
+        audience_(audience_of(caller_.session.who)) {}
 
   asio::awaitable<void> run(beast::http::request<beast::http::string_body> request) {
     auto self = shared_from_this();
@@ -51,9 +50,8 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     if (accept_ec) {
       co_return;
     }
-    registration_ =
-        hub_.add({caller_.session.who.tenant_id, caller_.session.who.user_id, consultation_events_, self});
-    replaying_ = consultation_events_ && after_.has_value();
+    registration_ = hub_.add({caller_.session.who.tenant_id, caller_.session.who.user_id, audience_, self});
+    replaying_ = after_.has_value();
     asio::co_spawn(ws_.get_executor(), ping_loop(self), asio::detached);
     asio::co_spawn(ws_.get_executor(), expiry_watch(self), asio::detached);
     if (replaying_) {
@@ -111,7 +109,9 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     } else if (result.status == storage::op_status::ok) {
       for (const auto& event : result.value) {
         replayed.insert(event.event_id);
-        send(std::make_shared<const std::string>(event_json(event)));
+        if (const auto seen = event_for(event, audience_)) {
+          send(std::make_shared<const std::string>(event_json(*seen)));
+        }
       }
     } else {
       // The backlog cannot be read now: the client must refetch everything.
@@ -191,7 +191,10 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     // Unavailable proves nothing: keep the socket; the next notification or the expiry closes it.
     if (result.status != storage::op_status::ok && result.status != storage::op_status::unavailable) {
       close_with(session_ended_code);
-    } else if (result.status == storage::op_status::ok && result.value.who.role != caller_.session.who.role) {
+    } else if (result.status == storage::op_status::ok &&
+               (result.value.who.role != caller_.session.who.role ||
+                result.value.who.org_unit != caller_.session.who.org_unit)) {
+      // What the socket may receive was decided from the role and the unit at connect time.
       close_with(session_ended_code);
     }
   }
@@ -220,7 +223,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
   asio::steady_timer expiry_timer_;
   api_caller caller_;
   std::optional<std::int64_t> after_;
-  bool consultation_events_ = false;
+  event_audience audience_;
   std::uint64_t registration_ = 0;
   // Strand only:
   bool replaying_ = false;

@@ -20,6 +20,9 @@ bool allows(staff_role role, permission what) noexcept {
       return role == staff_role::supervisor || role == staff_role::admin || role == staff_role::analyst;
     case permission::officer_inbox:
       return role == staff_role::officer;
+    case permission::emergency_referral:
+      // Disclosure without consent is a supervisor's decision, never a counsellor's alone.
+      return role == staff_role::supervisor;
   }
   return false;
 }

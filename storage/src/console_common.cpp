@@ -97,7 +97,7 @@ std::string json_object(std::initializer_list<std::pair<const char*, std::string
 
 const char* const console_event_columns =
     "event_id, tenant_id, kind, consultation_id::text, coalesce(message_id::text, ''), "
-    "(extract(epoch FROM at) * 1000000)::bigint";
+    "(extract(epoch FROM at) * 1000000)::bigint, coalesce(referral_id::text, ''), coalesce(unit, '')";
 
 console_event console_event_from(const pqxx::row& r) {
   console_event e;
@@ -107,6 +107,8 @@ console_event console_event_from(const pqxx::row& r) {
   e.consultation_id = r[3].as<std::string>();
   e.message_id = r[4].as<std::string>();
   e.at = from_micros(r[5].as<long long>());
+  e.referral_id = r[6].as<std::string>();
+  e.unit = r[7].as<std::string>();
   return e;
 }
 

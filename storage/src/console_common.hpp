@@ -48,7 +48,8 @@ extern const char* const staff_user_columns;
 // A JSON object of string fields, for audit details (values are escaped).
 [[nodiscard]] std::string json_object(std::initializer_list<std::pair<const char*, std::string>> fields);
 
-// "event_id, tenant_id, kind, consultation_id, message_id, at" of console_event, read by console_event_from.
+// "event_id, tenant_id, kind, consultation_id, message_id, at, referral_id, unit" of console_event,
+// read by console_event_from.
 extern const char* const console_event_columns;
 [[nodiscard]] console_event console_event_from(const pqxx::row& r);
 

@@ -132,13 +132,15 @@ TEST(api_json, consultation_messages_notes_and_events) {
                 R"("created_at":"2026-11-25T12:00:02Z"}])"),
       std::string::npos);
 
-  storage::console_event e{42, "yamagata", "queue", "c1", "", at(0)};
+  storage::console_event e{42, "yamagata", "queue", "c1", "", at(0), "", ""};
   EXPECT_EQ(
       event_json(e),
-      R"({"event_id":42,"kind":"queue","consultation_id":"c1","message_id":null,"at":"2026-11-25T12:00:00Z"})");
+      R"({"event_id":42,"kind":"queue","consultation_id":"c1","message_id":null,"at":"2026-11-25T12:00:00Z",)"
+      R"("referral_id":null})");
   EXPECT_EQ(
       resync_event_json(99, at(0)),
-      R"({"event_id":99,"kind":"resync","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z"})");
+      R"({"event_id":99,"kind":"resync","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z",)"
+      R"("referral_id":null})");
 }
 
 TEST(api_parse, login_and_password) {

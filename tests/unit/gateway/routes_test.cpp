@@ -134,6 +134,17 @@ TEST(routes, permissions_follow_the_contract) {
       {"reopen", permission::work_consultations},
       {"list_events", permission::own_account},
       {"stream", permission::own_account},
+      {"list_referrals", permission::work_consultations},
+      {"propose_referral", permission::work_consultations},
+      {"record_consent", permission::work_consultations},
+      {"withdraw_consent", permission::work_consultations},
+      {"emergency_referral", permission::emergency_referral},
+      {"close_referral", permission::work_consultations},
+      {"officer_inbox", permission::officer_inbox},
+      {"officer_referral", permission::officer_inbox},
+      {"forward_referral", permission::officer_inbox},
+      {"answer_referral", permission::officer_inbox},
+      {"return_referral", permission::officer_inbox},
   };
   ASSERT_EQ(routes().size(), std::size(table));
   for (std::size_t i = 0; i < std::size(table); ++i) {

@@ -26,6 +26,7 @@ const std::vector<row> expected{
     {p::manage_staff, {r::admin}},
     {p::read_reports, {r::admin, r::supervisor, r::analyst}},
     {p::officer_inbox, {r::officer}},
+    {p::emergency_referral, {r::supervisor}},
 };
 
 TEST(access, every_role_and_permission_as_tabled) {
@@ -42,6 +43,13 @@ TEST(access, officers_never_work_consultations) {
   EXPECT_FALSE(allows(r::officer, p::work_consultations));
   EXPECT_FALSE(allows(r::admin, p::work_consultations));
   EXPECT_FALSE(allows(r::analyst, p::work_consultations));
+}
+
+TEST(access, only_supervisors_send_referrals_without_consent) {
+  EXPECT_TRUE(allows(r::supervisor, p::emergency_referral));
+  EXPECT_FALSE(allows(r::counsellor, p::emergency_referral));
+  EXPECT_FALSE(allows(r::officer, p::emergency_referral));
+  EXPECT_FALSE(allows(r::admin, p::emergency_referral));
 }
 
 TEST(access, role_names_round_trip_and_unknown_names_are_refused) {

@@ -21,12 +21,16 @@ struct api_error {
   unsigned status = 400;
   std::string code;     // bad_request, unsupported_media_type, unauthenticated, forbidden, csrf, …
   std::string message;  // Japanese sentence for the UI
+  std::string reason;   // conflict/invalid from a rule: its stable code (e.g. "not_awaiting_consent"); or ""
 };
 
 // The standard error of a code (status and Japanese message from the contract).
 [[nodiscard]] api_error make_api_error(std::string_view code);
-// {"error": code, "message": message}
+// {"error": code, "message": message} (+ "reason" when set)
 [[nodiscard]] std::string error_json(const api_error& error);
+// A store's refusal (`code` conflict or invalid) with the rule's stable code: the Japanese message
+// says what the rule wants when the code is known, else the code's standard message.
+[[nodiscard]] api_error refusal_error(std::string_view code, std::string_view reason);
 
 [[nodiscard]] std::string format_time(storage::time_point at);
 

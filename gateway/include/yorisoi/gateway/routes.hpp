@@ -49,6 +49,18 @@ enum class handler_id {
   api_reopen,
   api_events,
   api_stream,
+  // Referrals (issue 5): the counsellors' side, then the officers'.
+  api_referrals_list,
+  api_referral_propose,
+  api_referral_consent,
+  api_referral_withdraw,
+  api_referral_emergency,
+  api_referral_close,
+  api_officer_inbox,
+  api_officer_referral,
+  api_officer_forward,
+  api_officer_answer,
+  api_officer_return,
 };
 
 struct route {

@@ -10,6 +10,7 @@
 
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/storage/console.hpp"
+#include "yorisoi/storage/referral.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <cstdint>
@@ -24,8 +25,10 @@ class server {
   // so construct it before store.start(). Throws std::invalid_argument when settings.line.api_base is
   // not an http(s) URL. `settings`, `store` and `console` must outlive the server, and the server must
   // outlive store.stop(): storage threads call back into it (metrics, answers to awaited requests).
+  // `referrals` likewise (the referral routes; stop it after run() returned).
   // run() starts console.listen() (live events for the WebSockets) and stops it before returning.
-  server(const config::settings& settings, storage::service& store, storage::console_store& console);
+  server(const config::settings& settings, storage::service& store, storage::console_store& console,
+         storage::referral_store& referrals);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
@@ -38,6 +41,10 @@ class server {
   // configured grace period, and returns.
   void run(bool handle_signals = true);
   void stop();
+
+  // Wakes the outbox sender at once (new rows committed by a store other than `store`, such as the
+  // referral store's consent requests). Any thread; only posts.
+  void wake_outbox();
 
  private:
   struct impl;

@@ -17,6 +17,7 @@ enum class permission {
   manage_staff,        // staff accounts of the tenant
   read_reports,        // tallies and exports (reports issue)
   officer_inbox,       // referrals sent to one's own unit (referral issue)
+  emergency_referral,  // send a referral without the resident's consent (APPI art. 27(1)(ii))
 };
 
 [[nodiscard]] bool allows(staff_role role, permission what) noexcept;

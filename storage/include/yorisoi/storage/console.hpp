@@ -184,10 +184,14 @@ struct consultation_detail {
 struct console_event {
   std::int64_t event_id = 0;
   std::string tenant_id;
-  std::string kind;  // message | queue | delivery | assignment
+  std::string kind;  // message | queue | delivery | assignment | referral
   std::string consultation_id;
   std::string message_id;  // message events only
   time_point at{};
+  std::string referral_id;  // referral events only
+  // Referral events: "" = for the consultation's counsellors; a unit id = for that unit's officers
+  // (one row per unit that can see the referral). Empty for every other kind.
+  std::string unit;
 };
 
 class console_store {

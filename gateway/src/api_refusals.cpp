@@ -1,0 +1,71 @@
+// The Japanese sentence of a rule's refusal (referrals): the console shows `message`, tests and clients
+// switch on `reason`. Unknown codes keep the standard message of conflict/invalid.
+#include "yorisoi/gateway/api_json.hpp"
+
+#include <array>
+#include <utility>
+
+namespace yorisoi::gateway {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 40> refusal_messages{{
+    // The consultation and who acts.
+    {"consultation_closed", "この相談は終了しています。"},
+    {"not_counsellor", "相談員またはスーパーバイザーのみ行えます。"},
+    {"emergency_needs_supervisor", "同意のない緊急の連携はスーパーバイザーのみ行えます。"},
+    {"not_hub_officer", "窓口担当課の職員のみ行えます。"},
+    {"not_recipient_officer", "連携先の職員のみ行えます。"},
+    {"returned_by_system", "この回答は自動で相談に戻されます。"},
+    // What was entered.
+    {"empty_summary", "共有する内容を入力してください。"},
+    {"empty_reason", "連携の理由を入力してください。"},
+    {"no_units", "連携先を選んでください。"},
+    {"unknown_unit", "連携先が正しくありません。"},
+    {"duplicate_unit", "同じ連携先が重複しています。"},
+    {"hub_skipped", "この自治体では窓口担当課を経由しません。連携先を選んでください。"},
+    {"unknown_category", "分類が正しくありません。"},
+    {"cannot_forward_to_hub", "窓口担当課には転送できません。"},
+    {"empty_answer", "対応内容を入力してください。"},
+    {"emergency_needs_basis", "法的根拠（個人情報保護法 第27条第1項第2号）を指定してください。"},
+    {"emergency_needs_reason", "同意を得ることが困難な理由を入力してください。"},
+    {"message_not_found", "同意の依頼以降の相談者本人のメッセージを指定してください。"},
+    {"consent_before_request", "同意の依頼以降の相談者本人のメッセージを指定してください。"},
+    {"consent_needs_source", "同意を示す相談者のメッセージを指定してください。"},
+    {"postback_needs_resident", "相談者本人の操作が必要です。"},
+    // The referral's state.
+    {"already_closed", "この連携は完了しています。"},
+    {"already_cancelled", "この連携は取り消されています。"},
+    {"consent_not_requested", "同意の確認を依頼していません。"},
+    {"not_awaiting_consent", "同意の確認中ではありません。"},
+    {"consent_expired", "同意の確認期限が過ぎています。"},
+    {"consent_already_granted", "同意は既に得られています。"},
+    {"consent_already_requested", "同意の確認は既に依頼しています。"},
+    {"consent_declined", "相談者は同意しませんでした。"},
+    {"consent_withdrawn", "相談者は同意を撤回しました。"},
+    {"already_sent", "この連携は既に送られています。"},
+    {"not_at_hub", "窓口担当課で受け付けた状態ではありません。"},
+    {"already_forwarded", "既に転送しています。"},
+    {"not_forwarded", "まだ転送されていません。"},
+    {"already_answered", "既に回答済みです。"},
+    {"unit_already_answered", "この課は既に回答しています。"},
+    {"not_answered", "まだすべての回答がそろっていません。"},
+    {"already_returned", "回答は既に相談に戻されています。"},
+    {"not_returned", "回答がまだ相談に戻されていません。"},
+    {"emergency_referral", "緊急の連携には同意の記録はできません。"},
+}};
+
+}  // namespace
+
+api_error refusal_error(std::string_view code, std::string_view reason) {
+  api_error error = make_api_error(code);
+  error.reason = std::string(reason);
+  for (const auto& [known, message] : refusal_messages) {
+    if (known == reason) {
+      error.message = std::string(message);
+      break;
+    }
+  }
+  return error;
+}
+
+}  // namespace yorisoi::gateway
