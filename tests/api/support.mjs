@@ -187,11 +187,11 @@ export async function referralOf(worker, id, referralId, predicate = () => true,
   }, timeoutMs);
 }
 
-// Waits until the second of the clock is past `time` (an RFC 3339 string), so that something done
-// now is strictly later than it at the store's resolution (seconds).
-export async function pastSecondOf(time) {
-  const second = Math.floor(Date.parse(time) / 1000);
-  await waitFor(() => Math.floor(Date.now() / 1000) > second, 2500);
+// Waits until the clock's second is more than `margin` seconds past the second of `time` (an RFC 3339
+// string), so that something done now is strictly later than it at the store's resolution (seconds).
+export async function pastSecondOf(time, margin = 0) {
+  const second = Math.floor(Date.parse(time) / 1000) + margin;
+  await waitFor(() => Math.floor(Date.now() / 1000) > second, 2500 + margin * 1000);
 }
 
 // A new consultation of `channel` with a referral awaiting consent: {id, userId, rid, referral}.
