@@ -156,3 +156,50 @@ test('a referral goes through the hub to a department and a platform group and b
     await context.close();
   }
 });
+
+test('a counsellor proposes from the 紹介 panel and records consent given in words', { timeout: 90_000 }, async () => {
+  const api = await stack.loggedIn('yamagata', 'counsellor');
+  const tenant = (await api.get('/api/v1/tenant')).json;
+  const hub = tenant.org_units.find((u) => u.kind === 'hub');
+  const { id, userId } = await new_consultation(stack, api, '子どものことで市に相談したいです。');
+  assert.equal((await api.post(`/api/v1/consultations/${id}/claim`, {})).status, 200);
+
+  const { page, problems, context } = await open_page(browser);
+  await log_in(page, stack.baseUrl, stack.user('yamagata', 'counsellor'), `#/c/${id}`);
+  await page.getByText('この相談の紹介はまだありません。').waitFor();
+  await page.getByRole('button', { name: '紹介を作成…' }).click();
+  await page.getByText('共有する内容は最小限に').waitFor();
+  const summary = '小学生の子の不登校について、保護者が学校以外の相談先を知りたい。';
+  await page.getByLabel('共有する内容').fill(summary);
+  assert.equal(await page.getByRole('checkbox', { name: hub.name }).isChecked(), true, 'the hub is pre-selected');
+  await page.locator('.referral-form').getByRole('checkbox', { name: tenant.categories[5] }).check();
+  await page.getByLabel('紹介する理由').fill('学校教育課の支援につなぐため');
+  assert.equal(await page.getByText('同意を得ずに緊急送信する').count(), 0, 'counsellors get no 緊急送信');
+  await page.getByRole('button', { name: '同意を依頼して作成' }).click();
+
+  const card = page.locator('.referral-card').first();
+  await card.locator('.consent-tag', { hasText: '同意待ち' }).waitFor();
+  assert.equal(await card.locator('.referral-summary').textContent(), summary);
+  await card.locator('.referral-units', { hasText: hub.name }).waitFor();
+
+  // The resident agrees in words; the counsellor records it, pointing at that message.
+  const words = 'はい、市に伝えてもらって大丈夫です。';
+  await stack.residentWrites('yamagata', words, userId);
+  await page.locator('.message.theirs .body', { hasText: words }).waitFor({ timeout: 10_000 });
+  await card.getByRole('button', { name: '同意を記録…' }).click();
+  await card.getByLabel('同意', { exact: true }).check();
+  const choice = card.getByLabel('根拠となる相談者のメッセージ');
+  const option = (await choice.locator('option').allTextContents()).find((t) => t.includes(words.slice(0, 10)));
+  assert.ok(option, 'the resident\'s message is offered');
+  await choice.selectOption({ label: option });
+  await card.getByRole('button', { name: '同意を記録', exact: true }).click();
+  await card.locator('.consent-tag', { hasText: '同意あり' }).waitFor();
+  await card.locator('.stage-tag', { hasText: '受付（とりまとめ課）' }).waitFor();
+  const [listed] = (await api.get(`/api/v1/consultations/${id}/referrals`)).json.items;
+  assert.equal(listed.consent.answer_via, 'counsellor');
+  assert.deepEqual(listed.categories, [tenant.categories[5]]);
+
+  assert.deepEqual(problems.errors, []);
+  assert.deepEqual(problems.dialogs, []);
+  await context.close();
+});
