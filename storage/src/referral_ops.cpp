@@ -69,7 +69,7 @@ UPDATE referral SET legal_basis = $3, emergency_reason = $4, emergency_reason_ke
  WHERE tenant_id = $1 AND referral_id = $2::uuid
 )sql";
 constexpr const char* resident_message_sql = R"sql(
-SELECT extract(epoch FROM sent_at)::bigint FROM message
+SELECT floor(extract(epoch FROM sent_at))::bigint FROM message
  WHERE tenant_id = $1 AND message_id = $2::uuid AND consultation_id = $3::uuid AND direction = 'in'
 )sql";
 constexpr const char* store_answer_sql = R"sql(

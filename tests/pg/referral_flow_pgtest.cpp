@@ -369,6 +369,18 @@ TEST_F(referral_pg, counsellor_records_consent_and_withdrawal_from_messages) {
             1);
 }
 
+TEST_F(referral_pg, a_message_written_less_than_a_second_before_the_request_cannot_carry_consent) {
+  const std::string c = resident_writes("U6", "s1", "相談です");
+  const auto v = propose(kana_, proposal_for(c));
+  ASSERT_EQ(v.status, op_status::ok);
+  // The request's time has whole seconds; a message 0.4 s before it must not round up to it.
+  sql(url(), "UPDATE message m SET sent_at = r.requested_at - interval '0.4 seconds' FROM referral_consent r "
+             "WHERE r.referral_id = '" + v.value.referral_id + "' AND m.direction = 'in'");
+  const auto early = record(kana_, v.value.referral_id, true, message_id_of("s1"));
+  EXPECT_EQ(early.status, op_status::invalid);
+  EXPECT_EQ(early.reason, "consent_before_request");
+}
+
 TEST_F(referral_pg, requests_expire_when_looked_at_and_by_the_sweep) {
   const std::string c = resident_writes("U5", "e1", "相談です");
   const auto one = propose(kana_, proposal_for(c));
