@@ -66,8 +66,16 @@ if [ -z "${YORISOI_DATABASE_URL:-}" ]; then
   if ! psql "$admin_url" -tAc "select 1 from pg_database where datname = 'yorisoi'" | grep -q 1; then
     psql "$admin_url" -qc "create database yorisoi"
   fi
-  export YORISOI_DATABASE_URL=${admin_url/\/postgres\?/\/yorisoi?}
-  echo "run-local: private PostgreSQL in .local/pg (port $(cat "$local_dir/pg/port"))" >&2
+  # Two roles, as in production: migrations run as the owner (here the cluster's superuser), the service
+  # as yorisoi_app, a member of yorisoi_runtime, which cannot change the audit log or the schema.
+  psql "$admin_url" -qc "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'yorisoi_runtime') THEN CREATE ROLE yorisoi_runtime NOLOGIN; END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'yorisoi_app') THEN CREATE ROLE yorisoi_app LOGIN IN ROLE yorisoi_runtime; END IF;
+    END \$\$"
+  owner_url=${admin_url/\/postgres\?/\/yorisoi?}
+  YORISOI_DATABASE_URL=$owner_url "$build/gateway/yorisoi" migrate --config "$config" >/dev/null
+  export YORISOI_DATABASE_URL=${owner_url/\/\/postgres@/\/\/yorisoi_app@}
+  echo "run-local: private PostgreSQL in .local/pg (port $(cat "$local_dir/pg/port")), service role yorisoi_app" >&2
 fi
 
 # Development staff accounts, made once (passwords in .local/dev-staff.txt, mode 600), so that the console
