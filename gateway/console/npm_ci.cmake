@@ -1,7 +1,8 @@
 # Makes sure the console's npm packages are installed from the lockfile (cmake -P, run by the build when
 # the vendored inputs look older than package-lock.json). `npm ci` runs only when they are missing or were
 # installed from an older lockfile: a registry outage must not fail a build that already has them.
-set(needed preact/dist/preact.module.js preact/hooks/dist/hooks.module.js htm/dist/htm.module.js)
+set(needed preact/dist/preact.module.js preact/hooks/dist/hooks.module.js htm/dist/htm.module.js
+           chart.js/dist/chart.js chart.js/dist/chunks/index.js @kurkle/color/dist/color.esm.js)
 set(have_all TRUE)
 foreach(file IN LISTS needed)
   if(NOT EXISTS ${DIR}/node_modules/${file})

@@ -1,6 +1,7 @@
-// The console's composition root: session, then by role the counsellors' workspace (tenant, queue, the
-// open consultation and the live stream) or the officers' area (officer_area.js, 紹介受付).
-// The URL hash says what is open (#/ or #/c/<consultation id>), so reloading keeps the place.
+// The console's composition root: session, then by role and place the counsellors' workspace (tenant,
+// queue, the open consultation and the live stream), the officers' area (officer_area.js, 紹介受付) or
+// 集計 (reports_page.js: admins and analysts land there, supervisors reach it from the header).
+// The URL hash says what is open (#/, #/c/<consultation id>, #/reports?…), so reloading keeps the place.
 // Stream events are hints: each one schedules a refetch of the queue and, when it concerns it (or
 // names no consultation), of the open consultation. Refetches are coalesced over a short delay.
 import { html } from './html.js';
@@ -15,8 +16,10 @@ import { role_labels } from './format.js';
 import { header_bar } from './header_bar.js';
 import { officer_area } from './officer_area.js';
 import { install_keyboard } from './keyboard.js';
+import { reports_page } from './reports_page.js';
+import { can_read_reports, can_work_consultations } from './roles.js';
+import { is_reports_hash } from './report_dates.js';
 
-const consultation_roles = new Set(['counsellor', 'supervisor']);
 const refetch_delay_ms = 120;
 
 function open_id_from_hash() {
@@ -40,7 +43,7 @@ function workspace({ api, session, on_unauthenticated }) {
   const current = useRef({ tab, open_id });
   current.current = { tab, open_id };
   const pending = useRef({ timer: null, queue: false, consultation: false });
-  const can_work = consultation_roles.has(session.user.role);
+  const can_work = can_work_consultations(session.user.role);
 
   const fetch_queue = useCallback(async () => {
     const asked = current.current.tab;
@@ -215,6 +218,7 @@ function app() {
   const [phase, set_phase] = useState('starting');
   const [session, set_session] = useState(null);
   const [notice, set_notice] = useState(null);
+  const [hash, set_hash] = useState(location.hash);
   const api_ref = useRef(null);
 
   const to_login = useCallback((message) => {
@@ -240,7 +244,19 @@ function app() {
       set_notice(null);
       set_phase('login');
     });
+    const on_hash = () => set_hash(location.hash);
+    window.addEventListener('hashchange', on_hash);
+    return () => window.removeEventListener('hashchange', on_hash);
   }, []);
+
+  const logout = useCallback(async () => {
+    try {
+      await api.del('/session');
+    } catch {
+      // Whatever the server said, this page forgets the session.
+    }
+    to_login('ログアウトしました。');
+  }, [api, to_login]);
 
   if (phase === 'starting') {
     return html`<p class="boot">読み込み中…</p>`;
@@ -248,7 +264,11 @@ function app() {
   if (phase === 'login' || !session) {
     return html`<${login_view} api=${api} on_logged_in=${logged_in} notice=${notice} />`;
   }
-  if (session.user.role === 'officer') {
+  const role = session.user.role;
+  if (can_read_reports(role) && (is_reports_hash(hash) || !can_work_consultations(role))) {
+    return html`<${reports_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
+  }
+  if (role === 'officer') {
     return html`<${officer_area} key=${session.user.user_id} api=${api} session=${session}
                                  on_unauthenticated=${to_login} />`;
   }

@@ -1,0 +1,12 @@
+// What each role may open in the console, mirroring routing/access.hpp's permissions (api.md): the server
+// decides, this only chooses which screens and links to offer.
+const consultation_roles = new Set(['counsellor', 'supervisor']);  // work_consultations
+const report_roles = new Set(['admin', 'supervisor', 'analyst']);   // read_reports
+
+export function can_work_consultations(role) {
+  return consultation_roles.has(role);
+}
+
+export function can_read_reports(role) {
+  return report_roles.has(role);
+}
