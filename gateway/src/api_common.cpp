@@ -29,7 +29,8 @@ http_response op_error_response(storage::op_status status, std::string_view reas
   if (status != storage::op_status::conflict && status != storage::op_status::invalid) {
     return op_error_response(status);
   }
-  return api_error_response(refusal_error(status == storage::op_status::conflict ? "conflict" : "invalid", reason));
+  return api_error_response(
+      refusal_error(status == storage::op_status::conflict ? "conflict" : "invalid", reason));
 }
 
 http_response op_error_response(storage::op_status status) {

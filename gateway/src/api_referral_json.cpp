@@ -161,10 +161,12 @@ std::string officer_inbox_json(const config::org_unit* unit,
   return json::serialize(json::object{{"unit", std::move(unit_value)}, {"items", std::move(items)}});
 }
 
-parsed<storage::referral_proposal> parse_referral_proposal(std::string_view body, const config::tenant& tenant) {
+parsed<storage::referral_proposal> parse_referral_proposal(std::string_view body,
+                                                           const config::tenant& tenant) {
   using result = storage::referral_proposal;
   const auto object = detail::parse_object(body);
-  if (!object || detail::unknown_keys(*object, {"summary", "unit_ids", "reason", "categories", "emergency"})) {
+  if (!object ||
+      detail::unknown_keys(*object, {"summary", "unit_ids", "reason", "categories", "emergency"})) {
     return fail<result>("bad_request");
   }
   result out;
@@ -207,14 +209,16 @@ parsed<storage::referral_proposal> parse_referral_proposal(std::string_view body
       out.categories.push_back(label);
     }
   }
-  if (const auto* emergency = object->if_contains("emergency"); emergency != nullptr && !emergency->is_null()) {
+  if (const auto* emergency = object->if_contains("emergency");
+      emergency != nullptr && !emergency->is_null()) {
     if (!emergency->is_object()) {
       return fail<result>("bad_request");
     }
     const auto& e = emergency->as_object();
     storage::emergency_basis basis;
     // Missing or empty fields are the rule's to refuse (422 with its reason), like a wrong basis.
-    if (detail::unknown_keys(e, {"legal_basis", "reason"}) || detail::get_string(e, "legal_basis", basis.legal_basis) == -1 ||
+    if (detail::unknown_keys(e, {"legal_basis", "reason"}) ||
+        detail::get_string(e, "legal_basis", basis.legal_basis) == -1 ||
         detail::get_string(e, "reason", basis.reason) == -1) {
       return fail<result>("bad_request");
     }

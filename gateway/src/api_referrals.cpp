@@ -31,7 +31,8 @@ const config::org_unit* unit_of(const config::tenant& tenant, const std::string&
 
 // GET routes and the body-less POSTs.
 asio::awaitable<std::optional<http_response>> without_body(storage::referral_store& referrals, handler_id id,
-                                                           const api_caller& caller, const std::string& object_id) {
+                                                           const api_caller& caller,
+                                                           const std::string& object_id) {
   const storage::actor& who = caller.session.who;
   switch (id) {
     case handler_id::api_referrals_list: {
@@ -76,11 +77,12 @@ asio::awaitable<http_response> handle_referral_api(handler_context& context, han
   auto& referrals = context.referrals;
   const storage::actor who = caller.session.who;
   // Every route names one object: the consultation (list, propose) or the referral.
-  const std::string object_id(match.param(id == handler_id::api_referrals_list ||
-                                                  id == handler_id::api_referral_propose
-                                              ? "consultation_id"
-                                              : "referral_id")
-                                  .value_or(""));
+  const std::string object_id(
+      match
+          .param(id == handler_id::api_referrals_list || id == handler_id::api_referral_propose
+                     ? "consultation_id"
+                     : "referral_id")
+          .value_or(""));
 
   if (auto done = co_await without_body(referrals, id, caller, object_id)) {
     co_return std::move(*done);
@@ -128,8 +130,9 @@ asio::awaitable<http_response> handle_referral_api(handler_context& context, han
       if (!basis.value) {
         co_return api_error_response(basis.error);
       }
-      const auto result = co_await await_op<storage::referral_view>(
-          [&](auto done) { referrals.emergency_send(who, object_id, std::move(*basis.value), std::move(done)); });
+      const auto result = co_await await_op<storage::referral_view>([&](auto done) {
+        referrals.emergency_send(who, object_id, std::move(*basis.value), std::move(done));
+      });
       co_return answer(result, 200, referral_json);
     }
     case handler_id::api_officer_forward: {

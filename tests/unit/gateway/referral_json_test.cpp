@@ -3,8 +3,8 @@
 #include "yorisoi/gateway/api_referral_json.hpp"
 #include "yorisoi/gateway/event_audience.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <chrono>
 
@@ -14,7 +14,8 @@ namespace {
 using namespace std::chrono_literals;
 
 storage::time_point noon() {
-  return storage::time_point(std::chrono::sys_days(std::chrono::year{2026} / 11 / 25).time_since_epoch() + 12h);
+  return storage::time_point(std::chrono::sys_days(std::chrono::year{2026} / 11 / 25).time_since_epoch() +
+                             12h);
 }
 
 config::tenant sample_tenant() {
@@ -107,17 +108,18 @@ TEST(referral_parse, proposal) {
   ASSERT_TRUE(hub.value);
   EXPECT_TRUE(hub.value->unit_ids.empty());
 
-  const auto emergency = parse_referral_proposal(
-      R"({"summary":"内容","unit_ids":[],"reason":"理由","categories":[],)"
-      R"("emergency":{"legal_basis":"appi_27_1_2","reason":"生命の危険"}})",
-      tenant);
+  const auto emergency =
+      parse_referral_proposal(R"({"summary":"内容","unit_ids":[],"reason":"理由","categories":[],)"
+                              R"("emergency":{"legal_basis":"appi_27_1_2","reason":"生命の危険"}})",
+                              tenant);
   ASSERT_TRUE(emergency.value);
   ASSERT_TRUE(emergency.value->emergency);
   EXPECT_EQ(emergency.value->emergency->legal_basis, "appi_27_1_2");
 
   // The basis is the store's to judge (422 with its reason), not the parser's.
-  EXPECT_TRUE(parse_referral_proposal(R"({"summary":"内容","unit_ids":[],"reason":"理由","emergency":{}})", tenant)
-                  .value);
+  EXPECT_TRUE(
+      parse_referral_proposal(R"({"summary":"内容","unit_ids":[],"reason":"理由","emergency":{}})", tenant)
+          .value);
 
   const auto unknown = parse_referral_proposal(
       R"({"summary":"内容","unit_ids":[],"reason":"理由","categories":["占い"]})", tenant);
