@@ -46,15 +46,20 @@ export async function open_page(browser) {
   return { context, page, problems };
 }
 
-// Logs in through the form and waits for the role's first screen: the queue's tabs, or for an officer
-// 紹介受付. `hash` opens a place directly (e.g. '#/c/<consultation id>').
+// Logs in through the form and waits for the role's first screen: the queue's tabs, for an officer
+// 紹介受付, for an analyst or an admin 集計 (a supervisor asked for '#/reports' lands there too).
+// `hash` opens a place directly (e.g. '#/c/<consultation id>').
 export async function log_in(page, base_url, user, hash = '') {
   await page.goto(`${base_url}/console/${hash}`);
   await page.getByLabel('ログイン名').fill(user.login);
   await page.getByLabel('パスワード').fill(user.password);
   await page.getByRole('button', { name: 'ログイン' }).click();
+  const reports = user.role === 'analyst' || user.role === 'admin'
+    || (user.role === 'supervisor' && hash.startsWith('#/reports'));
   if (user.role === 'officer') {
     await page.getByRole('heading', { name: '紹介受付' }).waitFor();
+  } else if (reports) {
+    await page.getByRole('heading', { name: '集計', level: 1 }).waitFor();
   } else {
     await page.getByRole('tab', { name: /待機中/ }).waitFor();
   }

@@ -82,7 +82,7 @@ export function reports_page({ api, session, on_logout }) {
               onInput=${(e) => set_form({ ...form, to: e.currentTarget.value })} /></label>
             <button type="submit" class="primary" disabled=${!form_complete}>表示</button>
             ${form_complete
-              ? html`<a class="button-link" href=${csv_href(form)} download>CSVダウンロード</a>`
+              ? html`<a class="button-link" href=${csv_href(form)} download="">CSVダウンロード</a>`
               : html`<span class="button-link disabled" aria-disabled="true">CSVダウンロード</span>`}
           </form>
         </div>
