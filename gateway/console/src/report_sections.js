@@ -69,7 +69,8 @@ function category_section(r) {
   const rows = r.consultations_by_category.map((row) => [row.label, row.count]);
   const caption = '相談内容別件数';
   return section({ id: 'r-category', title: '相談内容別', children: html`
-    ${report_table({ caption, note: '複数選択のため合計は件数を超えます。', head: ['相談内容', '件数'],
+    ${report_table({ caption, note: r.categories_multi_valued ? '複数選択のため合計は件数を超えます。' : null,
+      head: ['相談内容', '件数'],
       rows: [...rows, ['分類なし', r.consultations_without_category]] })}
     <${report_chart} name="category" kind="horizontal_bar" title="相談内容別件数" table_name=${caption}
       labels=${rows.map((row) => row[0])} values=${rows.map((row) => row[1])} />` });
