@@ -9,7 +9,10 @@
 #
 # Environment: BUILD_DIR (default build/, relative to the repository), BENCH_SECONDS (measured seconds per
 # run, default 10), BENCH_WARMUP (default 1), BENCH_OUT (also write the table there),
-# BENCH_SKIP_YORISOI=1 (only b and c, e.g. before the server exists).
+# BENCH_SKIP_YORISOI=1 (only b and c, e.g. before the server exists),
+# BENCH_SOAK_MINUTES=M (the soak instead of b and c: after the closed-loop runs, M minutes at half of the
+# best rate in 30 s slices, printing p50/p99, events/s and yorisoi's memory per slice, then the durability
+# check over everything sent; BENCH_SOAK_RATE=R fixes the rate instead).
 # Takes about 3 minutes with the defaults. Exits non-zero if a tool is missing or a step fails.
 set -euo pipefail
 
@@ -19,6 +22,8 @@ build=${BUILD_DIR:-build}
 seconds=${BENCH_SECONDS:-10}
 warmup=${BENCH_WARMUP:-1}
 skip_yorisoi=${BENCH_SKIP_YORISOI:-0}
+soak_minutes=${BENCH_SOAK_MINUTES:-0}
+[[ $soak_minutes =~ ^[0-9]+$ ]] || { echo "webhook-bench: BENCH_SOAK_MINUTES must be whole minutes" >&2; exit 1; }
 connection_counts=(1 16 256)
 
 die() { echo "webhook-bench: $*" >&2; exit 1; }
@@ -141,7 +146,21 @@ if [[ $skip_yorisoi != 1 ]]; then
   for c in "${connection_counts[@]}"; do [[ ${y_eps[$c]} == "$best_eps" ]] && best_conns=$c; done
   fixed_rate=$(awk -v r="$best_eps" 'BEGIN { printf "%.0f", r / 2 }')
   fixed_conns=$((best_conns < 16 ? 16 : best_conns))
-  if awk -v r="$fixed_rate" 'BEGIN { exit !(r >= 1) }'; then
+  if ((soak_minutes > 0)); then
+    soak_rate=${BENCH_SOAK_RATE:-$fixed_rate}
+    soak_rss_start=$(status_kb "$yorisoi_pid" VmRSS)
+    printf '%-8s %12s %10s %10s %10s %10s\n' "minute" "events/s" "p50 ms" "p99 ms" "non-200" "RSS MiB" >"$work/soak.txt"
+    for ((slice = 1; slice <= soak_minutes * 2; slice++)); do
+      out=$("$load" --target "127.0.0.1:$y_port" --secret "$YAMAGATA_LINE_CHANNEL_SECRET" --duration 30 --json \
+        --connections "$fixed_conns" --rate "$soak_rate" --id-prefix "soak-$slice-" --acked-file "$work/acked-soak-$slice.txt")
+      bad=$(($(json_num "$out" status_4xx) + $(json_num "$out" status_5xx) + $(json_num "$out" errors)))
+      y_bad=$((y_bad + bad))
+      printf '%-8s %12s %10s %10s %10s %10s\n' "$(awk -v s="$slice" 'BEGIN { printf "%.1f", s / 2 }')" \
+        "$(fmt "$(json_num "$out" events_per_s)")" "$(fmt_ms "$(json_num "$out" p50)")" \
+        "$(fmt_ms "$(json_num "$out" p99)")" "$bad" "$(($(status_kb "$yorisoi_pid" VmRSS) / 1024))" | tee -a "$work/soak.txt" >&2
+      echo "$out" >>"$work/raw.jsonl"
+    done
+  elif awk -v r="$fixed_rate" 'BEGIN { exit !(r >= 1) }'; then
     sql "$(db_url yorisoi)" -c "CHECKPOINT"
     out=$(run_load "$y_port" "yorisoi, fixed rate $fixed_rate/s over $fixed_conns connections" \
       --connections "$fixed_conns" --rate "$fixed_rate" --id-prefix "bench-fixed-" --acked-file "$work/acked-fixed.txt")
@@ -165,6 +184,18 @@ if [[ $skip_yorisoi != 1 ]]; then
   kill -TERM "$yorisoi_pid"
   wait "$yorisoi_pid" || say "yorisoi exited with status $? after SIGTERM"
   yorisoi_pid=""
+  if ((soak_minutes > 0)); then
+    {
+      echo "yorisoi webhook soak — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')"
+      echo "$soak_minutes min at $soak_rate events/s (half of the best closed-loop rate $(fmt "$best_eps")/s unless BENCH_SOAK_RATE) over $fixed_conns connections, 30 s slices"
+      cat "$work/soak.txt"
+      echo "yorisoi memory: VmRSS $((soak_rss_start / 1024)) MiB at the soak's start → $((rss_after / 1024)) MiB at its end (VmHWM $((hwm_after / 1024)) MiB)"
+      echo "durability: $acked_total events answered 200, $stored_total rows in inbox_event, $missing_acked acked ids missing; non-200 answers or errors: $y_bad"
+    } >"$work/table.txt"
+    cat "$work/table.txt"
+    if [[ -n ${BENCH_OUT:-} ]]; then cp "$work/table.txt" "$BENCH_OUT"; fi
+    exit 0
+  fi
 fi
 
 # ── b. nginx static 200 ─────────────────────────────────────────────────────────────────────────────
