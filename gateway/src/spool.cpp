@@ -18,7 +18,9 @@ namespace {
 
 namespace files = spool_files;
 
-[[noreturn]] void fail(std::error_code ec, const std::string& what) { throw std::system_error(ec, "spool: " + what); }
+[[noreturn]] void fail(std::error_code ec, const std::string& what) {
+  throw std::system_error(ec, "spool: " + what);
+}
 
 }  // namespace
 

@@ -25,8 +25,8 @@
 // appends; concurrent replay_once() calls are serialised. Do not destroy the spool while a call is
 // running.
 
-#include "spool_format.hpp"
 #include "spool_files.hpp"
+#include "spool_format.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -39,9 +39,9 @@
 namespace yorisoi::gateway {
 
 struct spool_options {
-  std::filesystem::path directory;                  // created if missing
-  std::uint64_t max_bytes = 256ULL * 1024 * 1024;   // bound on the live segments' total size
-  std::uint64_t segment_bytes = 8ULL * 1024 * 1024; // start a new segment past this size
+  std::filesystem::path directory;                   // created if missing
+  std::uint64_t max_bytes = 256ULL * 1024 * 1024;    // bound on the live segments' total size
+  std::uint64_t segment_bytes = 8ULL * 1024 * 1024;  // start a new segment past this size
 };
 
 enum class spool_append_status {
@@ -128,8 +128,8 @@ class spool {
   std::uint64_t next_seq_ = 1;
   spool_files::unique_fd active_fd_;  // the last segment, open for appends (invalid: none yet)
   std::uint64_t active_seq_ = 0;
-  position written_;  // end of the last whole record written
-  position durable_;  // end of the last record known to be fdatasync'ed
+  position written_;      // end of the last whole record written
+  position durable_;      // end of the last record known to be fdatasync'ed
   bool syncing_ = false;  // a group-commit leader is in fdatasync (the active fd must stay open)
   bool broken_ = false;
   position cursor_;  // replay progress in memory (the cursor file may lag behind it)

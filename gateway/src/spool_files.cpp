@@ -10,11 +10,15 @@
 namespace yorisoi::gateway::spool_files {
 namespace {
 
-std::error_code last_error() { return {errno, std::generic_category()}; }
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
 
 }  // namespace
 
-unique_fd::~unique_fd() { reset(); }
+unique_fd::~unique_fd() {
+  reset();
+}
 
 unique_fd& unique_fd::operator=(unique_fd&& other) noexcept {
   if (this != &other) {

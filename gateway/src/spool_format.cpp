@@ -74,7 +74,8 @@ decoded decode_at(std::string_view bytes, std::size_t offset, spool_record* reco
     const bool magic_prefix = rest.substr(0, compared) == magic.substr(0, compared);
     return {magic_prefix ? spool_damage::torn : spool_damage::bad_header, 0};
   }
-  if (rest.substr(0, magic.size()) != magic || get_le(rest, 4, 2) != format_version || get_le(rest, 6, 2) != 0) {
+  if (rest.substr(0, magic.size()) != magic || get_le(rest, 4, 2) != format_version ||
+      get_le(rest, 6, 2) != 0) {
     return {spool_damage::bad_header, 0};
   }
   const std::uint64_t length = get_le(rest, 8, 4);

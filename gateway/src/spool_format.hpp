@@ -51,10 +51,10 @@ inline constexpr std::size_t spool_max_id_size = 0xFFFF;
 // Why a stretch of bytes is not a record.
 enum class spool_damage {
   none,
-  torn,       // the bytes end before the record does (a write cut short by a crash)
-  bad_header, // no magic, unknown version, or an impossible length
-  checksum,   // the CRC does not match
-  bad_payload // the CRC matches but the inner lengths do not add up
+  torn,        // the bytes end before the record does (a write cut short by a crash)
+  bad_header,  // no magic, unknown version, or an impossible length
+  checksum,    // the CRC does not match
+  bad_payload  // the CRC matches but the inner lengths do not add up
 };
 
 [[nodiscard]] std::string_view to_string(spool_damage damage) noexcept;

@@ -22,13 +22,13 @@ std::error_code spool::quarantine(std::uint64_t seq, std::uint64_t offset, std::
                                   spool_damage damage) {
   const std::string name = spool_naming::quarantine_name(seq, offset);
   if (auto ec = files::write_file_durably(options_.directory, name, bytes)) {
-    spdlog::error("spool: cannot quarantine {} bytes of segment {} at offset {}: {}", bytes.size(), seq, offset,
-                  ec.message());
+    spdlog::error("spool: cannot quarantine {} bytes of segment {} at offset {}: {}", bytes.size(), seq,
+                  offset, ec.message());
     return ec;
   }
   // Where and how much, never what: the bytes hold residents' messages.
-  spdlog::warn("spool: damaged record quarantined segment={} offset={} bytes={} reason={} file={}", seq, offset,
-               bytes.size(), to_string(damage), name);
+  spdlog::warn("spool: damaged record quarantined segment={} offset={} bytes={} reason={} file={}", seq,
+               offset, bytes.size(), to_string(damage), name);
   std::lock_guard lock(mutex_);
   ++corrupt_records_;
   quarantined_bytes_ += bytes.size();

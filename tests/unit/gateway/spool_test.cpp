@@ -1,5 +1,8 @@
 // The webhook spool: append, reopen, replay in order, resume, bounds, rollover, concurrency.
+#include "spool_naming.hpp"
 #include "spool_test_support.hpp"
+
+#include <fstream>
 
 #include <atomic>
 #include <thread>
@@ -185,6 +188,53 @@ TEST(spool, concurrent_appends_from_four_threads_replay_exactly_once_in_each_thr
     ++next[t];
   }
   EXPECT_TRUE(s->empty());
+}
+
+TEST(spool, a_segment_left_behind_by_a_crash_after_the_cursor_moved_is_not_replayed_again) {
+  temp_dir dir;
+  spool_options options = options_for(dir);
+  options.segment_bytes = 2 * record_size(0);  // two records per segment
+  const std::filesystem::path first = dir.path() / spool_naming::segment_name(1);
+  std::filesystem::path saved = dir.path().parent_path() / (dir.path().filename().string() + "-segment-1");
+  {
+    auto s = spool::open(options);
+    for (int i = 0; i < 6; ++i) {
+      ASSERT_EQ(s->append(make_record(i)), spool_append_status::stored);
+    }
+    std::filesystem::copy_file(first, saved);
+    int taken = 0;
+    (void)s->replay_once([&](const spool_record&) { return ++taken <= 3; });
+    ASSERT_FALSE(std::filesystem::exists(first));
+  }
+  // As if the process died after writing the cursor but before unlinking the segment.
+  std::filesystem::rename(saved, first);
+  auto s = spool::open(options);
+  EXPECT_FALSE(std::filesystem::exists(first));
+  EXPECT_EQ(s->depth().records, 3U);
+  const auto got = drain(*s);
+  ASSERT_EQ(got.size(), 3U);
+  EXPECT_EQ(got[0], make_record(3));
+}
+
+TEST(spool, an_unreadable_cursor_replays_from_the_oldest_record_rather_than_skip_any) {
+  temp_dir dir;
+  {
+    auto s = spool::open(options_for(dir));
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_EQ(s->append(make_record(i)), spool_append_status::stored);
+    }
+    int taken = 0;
+    (void)s->replay_once([&](const spool_record&) { return ++taken <= 2; });
+  }
+  {
+    std::ofstream cursor(dir.path() / spool_naming::cursor_name, std::ios::trunc);
+    cursor << "garbage";
+  }
+  auto s = spool::open(options_for(dir));
+  const auto got = drain(*s);
+  ASSERT_EQ(got.size(), 4U);  // two repeats, which ingest ignores by webhookEventId
+  EXPECT_EQ(got[0], make_record(0));
+  EXPECT_EQ(got[3], make_record(3));
 }
 
 TEST(spool, a_second_owner_of_the_directory_is_refused) {

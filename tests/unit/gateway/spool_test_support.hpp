@@ -44,7 +44,9 @@ inline spool_record make_record(int n, std::string tenant = "yamagata") {
   return r;
 }
 
-inline std::size_t record_size(int n) { return encode_spool_record(make_record(n)).size(); }
+inline std::size_t record_size(int n) {
+  return encode_spool_record(make_record(n)).size();
+}
 
 inline spool_options options_for(const temp_dir& dir) {
   spool_options options;
@@ -65,7 +67,8 @@ inline std::vector<spool_record> drain(spool& s, spool_replay_result* out = null
   return got;
 }
 
-inline std::vector<std::filesystem::path> files_named(const std::filesystem::path& dir, std::string_view prefix) {
+inline std::vector<std::filesystem::path> files_named(const std::filesystem::path& dir,
+                                                      std::string_view prefix) {
   std::vector<std::filesystem::path> found;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().filename().string().starts_with(prefix)) {
