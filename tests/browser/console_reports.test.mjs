@@ -125,7 +125,7 @@ test('the analyst lands on 集計: the tables, the charts and the CSV', { timeou
   assert.deepEqual(people['緊急（危険あり）の相談'], [count_text(summary.urgent)]);
   const messages = await table_rows(page, 'メッセージ数');
   assert.deepEqual(messages['受信（相談者から）'], [count_text(summary.messages_in)]);
-  assert.deepEqual(messages['送信（相談員から）'], [count_text(summary.messages_out)]);
+  assert.deepEqual(messages['送信（自動応答を含む）'], [count_text(summary.messages_out)]);
   const arrival = await table_rows(page, '開設時間内・時間外');
   assert.deepEqual([arrival['開設時間内'], arrival['開設時間外'], arrival['区分なし']],
     [[count_text(summary.arrivals_staffed)], [count_text(summary.arrivals_off_hours)], [count_text(summary.arrivals_unknown)]]);

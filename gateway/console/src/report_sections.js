@@ -44,7 +44,7 @@ function consulters_section(r) {
     ] })}
     ${report_table({ caption: 'メッセージ数', head: ['区分', '件数'], rows: [
       ['受信（相談者から）', r.messages_in],
-      ['送信（相談員から）', r.messages_out],
+      ['送信（自動応答を含む）', r.messages_out],
     ] })}
     ${report_table({ caption: '開設時間内・時間外', note: '相談の最初のメッセージを受信した時刻で分けています。',
       head: ['区分', '相談件数'], rows: [
