@@ -149,7 +149,8 @@ std::uint64_t spool::scan_segment(std::uint64_t seq, std::uint64_t from, bool la
       ++records;
     } else if (last && item.offset + item.size == bytes.size()) {
       const std::uint64_t offset = from + item.offset;
-      if (ec = quarantine(seq, offset, std::string_view(bytes).substr(item.offset), item.damage); ec) {
+      if (ec = quarantine(seq, offset, std::string_view(bytes).substr(item.offset), to_string(item.damage));
+          ec) {
         fail(ec, "cannot quarantine the torn tail of segment " + std::to_string(seq));
       }
       if (::ftruncate(fd.get(), static_cast<off_t>(offset)) != 0) {
@@ -286,6 +287,7 @@ spool_stats spool::stats() const {
   result.depth = depth_locked();
   result.used_bytes = used_bytes_;
   result.corrupt_records = corrupt_records_;
+  result.rejected_records = rejected_records_;
   result.quarantined_bytes = quarantined_bytes_;
   result.broken = broken_;
   return result;

@@ -9,7 +9,8 @@
 //   cursor                       "yorisoi-spool-cursor 1 <seq> <offset>": everything before that
 //                                position is stored in PostgreSQL (replaced atomically: temp file,
 //                                fdatasync, rename, directory fsync)
-//   quarantine-<seq>-<offset>.bin  the exact bytes of a torn or corrupt stretch, kept for a human;
+//   quarantine-<seq>-<offset>.bin  the exact bytes of a torn or corrupt stretch (or of a record
+//                                the replay callback rejected), kept for a human;
 //                                a log line names the segment and offset, never the content
 // A segment is deleted once fully replayed (after the cursor moved past it), which is how space
 // returns. Reopening after a crash rebuilds every counter from these files alone.
@@ -59,6 +60,7 @@ struct spool_stats {
   spool_depth depth;
   std::uint64_t used_bytes = 0;         // live segments' total size, what max_bytes bounds
   std::uint64_t corrupt_records = 0;    // torn/corrupt stretches quarantined since open
+  std::uint64_t rejected_records = 0;   // records the replay callback rejected since open
   std::uint64_t quarantined_bytes = 0;  // their total size
   bool broken = false;  // an fdatasync failed: appends answer `failed` until the process restarts
 };
@@ -67,14 +69,21 @@ struct spool_replay_result {
   std::uint64_t replayed = 0;   // records the callback accepted in this pass
   std::uint64_t remaining = 0;  // records still waiting after the pass
   std::uint64_t corrupt = 0;    // corrupt stretches quarantined in this pass
-  bool stopped = false;         // the callback answered false (the database is still away)
+  std::uint64_t rejected = 0;   // records the callback rejected (quarantined) in this pass
+  bool stopped = false;         // the callback answered retry_later (the database is still away)
   bool io_error = false;        // reading a segment or writing the cursor/quarantine failed
 };
 
-// Returns true once the request's events are durably stored (or were already); false to stop the
-// pass and keep the record for the next one. Called on replay_once's thread, no spool lock held.
-// Must not throw.
-using spool_deliver = std::function<bool(const spool_record&)>;
+// What the replay callback made of one record.
+enum class spool_delivery {
+  stored,       // its events are durably stored in PostgreSQL (or were already): move past it
+  retry_later,  // the database is away: stop the pass, keep the record for the next one
+  rejected,     // it can never be stored (e.g. its tenant left the configuration): quarantine it
+                // like a damaged record, with a log line, so it cannot block the spool forever
+};
+
+// Called on replay_once's thread with no spool lock held. Must not throw.
+using spool_deliver = std::function<spool_delivery(const spool_record&)>;
 
 class spool {
  public:
@@ -91,8 +100,8 @@ class spool {
   [[nodiscard]] spool_append_status append(const spool_record& record);
 
   // Hands every durable record not yet replayed, in append order, to `deliver`, quarantining
-  // damaged stretches on the way; stops at the first `false`. Progress is made durable at the end
-  // of the pass (and every few dozen records), so a crash repeats at most those records.
+  // damaged (and rejected) records on the way; stops at the first retry_later. Progress is made durable at
+  // the end of the pass (and every few dozen records), so a crash repeats at most those records.
   spool_replay_result replay_once(const spool_deliver& deliver);
 
   [[nodiscard]] spool_depth depth() const;
@@ -110,7 +119,7 @@ class spool {
   void recover();
   std::uint64_t scan_segment(std::uint64_t seq, std::uint64_t from, bool last);
   std::error_code quarantine(std::uint64_t seq, std::uint64_t offset, std::string_view bytes,
-                             spool_damage damage);
+                             std::string_view reason);
   std::error_code persist_cursor(position cursor);
   std::error_code create_segment_locked();
   std::error_code retire_segment(std::uint64_t seq);
@@ -135,6 +144,7 @@ class spool {
   position cursor_;  // replay progress in memory (the cursor file may lag behind it)
   std::uint64_t pending_records_ = 0;
   std::uint64_t corrupt_records_ = 0;
+  std::uint64_t rejected_records_ = 0;
   std::uint64_t quarantined_bytes_ = 0;
 
   std::mutex replay_mutex_;  // one replay pass at a time

@@ -19,7 +19,7 @@ constexpr std::uint64_t cursor_every = 64;
 }  // namespace
 
 std::error_code spool::quarantine(std::uint64_t seq, std::uint64_t offset, std::string_view bytes,
-                                  spool_damage damage) {
+                                  std::string_view reason) {
   const std::string name = spool_naming::quarantine_name(seq, offset);
   if (auto ec = files::write_file_durably(options_.directory, name, bytes)) {
     spdlog::error("spool: cannot quarantine {} bytes of segment {} at offset {}: {}", bytes.size(), seq,
@@ -27,10 +27,14 @@ std::error_code spool::quarantine(std::uint64_t seq, std::uint64_t offset, std::
     return ec;
   }
   // Where and how much, never what: the bytes hold residents' messages.
-  spdlog::warn("spool: damaged record quarantined segment={} offset={} bytes={} reason={} file={}", seq,
-               offset, bytes.size(), to_string(damage), name);
+  spdlog::warn("spool: record quarantined segment={} offset={} bytes={} reason={} file={}", seq, offset,
+               bytes.size(), reason, name);
   std::lock_guard lock(mutex_);
-  ++corrupt_records_;
+  if (reason == "rejected") {
+    ++rejected_records_;
+  } else {
+    ++corrupt_records_;
+  }
   quarantined_bytes_ += bytes.size();
   return {};
 }
@@ -151,17 +155,28 @@ spool_replay_result spool::replay_once(const spool_deliver& deliver) {
     for (std::size_t at = 0; go_on && at < bytes.size();) {
       const spool_item item = next_spool_item(bytes, at);
       const position here{seq, from + at};
+      const std::string_view stretch = std::string_view(bytes).substr(at, item.size);
       if (item.damage == spool_damage::none) {
-        if (!deliver(item.record)) {
+        const spool_delivery delivery = deliver(item.record);
+        if (delivery == spool_delivery::retry_later) {
           result.stopped = true;
           go_on = false;
           break;
         }
-        ++result.replayed;
-        ++unsaved;
+        if (delivery == spool_delivery::rejected) {
+          if (quarantine(seq, here.offset, stretch, "rejected")) {
+            result.io_error = true;
+            go_on = false;
+            break;
+          }
+          ++result.rejected;
+        } else {
+          ++result.replayed;
+          ++unsaved;
+        }
       } else {
         // The bad bytes are kept before the cursor can move past them: nothing is dropped silently.
-        if (quarantine(seq, here.offset, std::string_view(bytes).substr(at, item.size), item.damage)) {
+        if (quarantine(seq, here.offset, stretch, to_string(item.damage))) {
           result.io_error = true;
           go_on = false;
           break;

@@ -54,7 +54,7 @@ void check_spool(std::string_view bytes) {
     auto s = spool::open({dir, 1ULL << 30, 8ULL << 20});
     const spool_replay_result result = s->replay_once([&](const spool_record& r) {
       replayed_bytes += encode_spool_record(r).size();
-      return true;
+      return spool_delivery::stored;
     });
     check(!result.io_error && !result.stopped && result.remaining == 0);
     check(s->depth().records == 0 && s->depth().bytes == 0 && s->stats().used_bytes == 0);

@@ -110,7 +110,7 @@ TEST(spool_damage, a_quarantined_stretch_is_not_replayed_again_after_a_reopen) {
     auto s = spool::open(options_for(dir));
     spool_replay_result result;
     int taken = 0;
-    result = s->replay_once([&](const spool_record&) { return ++taken <= 1; });
+    result = s->replay_once([&](const spool_record&) { return stored_if(++taken <= 1); });
     EXPECT_EQ(result.replayed, 1U);
     EXPECT_EQ(result.corrupt, 1U);  // record 1 quarantined before record 2 was refused
   }
@@ -120,6 +120,32 @@ TEST(spool_damage, a_quarantined_stretch_is_not_replayed_again_after_a_reopen) {
   ASSERT_EQ(got.size(), 1U);
   EXPECT_EQ(got[0], make_record(2));
   EXPECT_EQ(result.corrupt, 0U);
+}
+
+TEST(spool_damage, a_rejected_record_is_quarantined_and_the_replay_goes_on) {
+  temp_dir dir;
+  const auto segment = spool_of(dir, 3);
+  const std::string whole = read_all(segment);
+  auto s = spool::open(options_for(dir));
+  std::vector<spool_record> got;
+  spool_replay_result result = s->replay_once([&](const spool_record& r) {
+    if (r == make_record(1)) {
+      return spool_delivery::rejected;  // e.g. its tenant is no longer configured
+    }
+    got.push_back(r);
+    return spool_delivery::stored;
+  });
+  EXPECT_EQ(result.replayed, 2U);
+  EXPECT_EQ(result.rejected, 1U);
+  EXPECT_EQ(result.corrupt, 0U);
+  EXPECT_EQ(result.remaining, 0U);
+  ASSERT_EQ(got.size(), 2U);
+  EXPECT_EQ(got[1], make_record(2));
+  EXPECT_EQ(s->stats().rejected_records, 1U);
+  EXPECT_EQ(s->stats().corrupt_records, 0U);
+  const auto quarantined = files_named(dir.path(), "quarantine-");
+  ASSERT_EQ(quarantined.size(), 1U);
+  EXPECT_EQ(read_all(quarantined[0]), whole.substr(record_size(0), record_size(1)));
 }
 
 TEST(spool_format, records_round_trip_and_every_byte_of_a_walk_is_accounted_for) {

@@ -52,10 +52,10 @@ TEST(spool, a_refusing_callback_stops_the_pass_and_a_later_pass_resumes) {
   std::vector<spool_record> got;
   const auto first = s->replay_once([&](const spool_record& r) {
     if (got.size() == 2) {
-      return false;  // the database went away again
+      return spool_delivery::retry_later;  // the database went away again
     }
     got.push_back(r);
-    return true;
+    return spool_delivery::stored;
   });
   EXPECT_TRUE(first.stopped);
   EXPECT_EQ(first.replayed, 2U);
@@ -66,7 +66,7 @@ TEST(spool, a_refusing_callback_stops_the_pass_and_a_later_pass_resumes) {
   ASSERT_EQ(s->append(make_record(6)), spool_append_status::stored);
   const auto second = s->replay_once([&](const spool_record& r) {
     got.push_back(r);
-    return true;
+    return spool_delivery::stored;
   });
   EXPECT_FALSE(second.stopped);
   EXPECT_EQ(second.replayed, 5U);
@@ -84,7 +84,7 @@ TEST(spool, the_cursor_survives_a_reopen) {
       ASSERT_EQ(s->append(make_record(i)), spool_append_status::stored);
     }
     int taken = 0;
-    (void)s->replay_once([&](const spool_record&) { return ++taken <= 3; });
+    (void)s->replay_once([&](const spool_record&) { return stored_if(++taken <= 3); });
   }
   auto s = spool::open(options_for(dir));
   EXPECT_EQ(s->depth().records, 2U);
@@ -128,7 +128,7 @@ TEST(spool, segments_roll_over_and_replay_crosses_them_in_order) {
     EXPECT_GE(files_named(dir.path(), "spool-").size(), 6U);
     // Replay part of it, across a segment boundary.
     int taken = 0;
-    (void)s->replay_once([&](const spool_record&) { return ++taken <= 7; });
+    (void)s->replay_once([&](const spool_record&) { return stored_if(++taken <= 7); });
   }
   auto s = spool::open(options);
   EXPECT_EQ(s->depth().records, 13U);
@@ -165,7 +165,7 @@ TEST(spool, concurrent_appends_from_four_threads_replay_exactly_once_in_each_thr
   while (got.size() < threads * per_thread) {
     const auto result = s->replay_once([&](const spool_record& r) {
       got.push_back(r);
-      return true;
+      return spool_delivery::stored;
     });
     ASSERT_FALSE(result.io_error);
     ASSERT_EQ(result.corrupt, 0U);
@@ -203,7 +203,7 @@ TEST(spool, a_segment_left_behind_by_a_crash_after_the_cursor_moved_is_not_repla
     }
     std::filesystem::copy_file(first, saved);
     int taken = 0;
-    (void)s->replay_once([&](const spool_record&) { return ++taken <= 3; });
+    (void)s->replay_once([&](const spool_record&) { return stored_if(++taken <= 3); });
     ASSERT_FALSE(std::filesystem::exists(first));
   }
   // As if the process died after writing the cursor but before unlinking the segment.
@@ -224,7 +224,7 @@ TEST(spool, an_unreadable_cursor_replays_from_the_oldest_record_rather_than_skip
       ASSERT_EQ(s->append(make_record(i)), spool_append_status::stored);
     }
     int taken = 0;
-    (void)s->replay_once([&](const spool_record&) { return ++taken <= 2; });
+    (void)s->replay_once([&](const spool_record&) { return stored_if(++taken <= 2); });
   }
   {
     std::ofstream cursor(dir.path() / spool_naming::cursor_name, std::ios::trunc);

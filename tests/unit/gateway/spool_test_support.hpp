@@ -54,12 +54,17 @@ inline spool_options options_for(const temp_dir& dir) {
   return options;
 }
 
+// A callback answer from "was it stored?".
+inline spool_delivery stored_if(bool stored) {
+  return stored ? spool_delivery::stored : spool_delivery::retry_later;
+}
+
 // Replays everything, collecting the records.
 inline std::vector<spool_record> drain(spool& s, spool_replay_result* out = nullptr) {
   std::vector<spool_record> got;
   const spool_replay_result result = s.replay_once([&](const spool_record& r) {
     got.push_back(r);
-    return true;
+    return spool_delivery::stored;
   });
   if (out != nullptr) {
     *out = result;
