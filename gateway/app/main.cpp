@@ -2,6 +2,7 @@
 // configuration, wires storage and the gateway together, and owns their lifetimes.
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/api_json.hpp"
+#include "yorisoi/gateway/api_report_json.hpp"
 #include "yorisoi/gateway/routes.hpp"
 #include "yorisoi/gateway/server.hpp"
 #include "yorisoi/gateway/tenant_rules.hpp"
@@ -9,12 +10,14 @@
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/key_rotation.hpp"
 #include "yorisoi/storage/referral.hpp"
+#include "yorisoi/storage/report.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +26,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +45,10 @@ constexpr const char* usage = R"(usage:
                                                    the keyring (rows per transaction: N, default 200);
                                                    exit 0 when nothing is left under an old key, else 1
   yorisoi keys status --config FILE                rows of each sealed column per key id
+  yorisoi retention run --config FILE [--now RFC3339]
+                                                   purge closed consultations older than each tenant's
+                                                   retention_days now (or as if at --now); prints the
+                                                   counts; the server also runs this every hour
   yorisoi routes                                   print the route table as JSON
   yorisoi --help
 
@@ -148,6 +156,28 @@ yorisoi::storage::referral_store_options referral_options(const yorisoi::config:
   return opts;
 }
 
+// Each tenant's retention period (config retention_days), by tenant id.
+std::map<std::string, std::chrono::hours> retention_periods(const yorisoi::config::settings& settings) {
+  std::map<std::string, std::chrono::hours> out;
+  for (const auto& tenant : settings.tenants) {
+    out.emplace(tenant.id, tenant.retention);
+  }
+  return out;
+}
+
+// The reports of every tenant, and the retention job once an hour (one instance at a time: the store
+// takes an advisory lock; a run finding it held does nothing).
+yorisoi::storage::report_store_options report_options(const yorisoi::config::settings& settings) {
+  yorisoi::storage::report_store_options opts;
+  opts.url = settings.database.url;
+  for (const auto& tenant : settings.tenants) {
+    opts.tenants.emplace(tenant.id, yorisoi::gateway::make_report_settings(tenant));
+  }
+  opts.retention = retention_periods(settings);
+  opts.retention_every = std::chrono::hours(1);
+  return opts;
+}
+
 // Readers poll this file: write it whole under a temporary name, then rename it into place.
 void write_port_file(const std::string& path, std::uint16_t port) {
   const std::string temporary = path + ".tmp";
@@ -178,12 +208,14 @@ int serve(const command_line& cmd) {
     }
   };
   yorisoi::storage::referral_store referrals(store, make_keyring(settings), std::move(referral_opts));
+  yorisoi::storage::report_store reports(store, report_options(settings));
   // The server registers its metrics observer and the outbox notifier on the store, which must
   // happen before start().
-  yorisoi::gateway::server server(settings, store, console, referrals);
+  yorisoi::gateway::server server(settings, store, console, referrals, reports);
   outbox_waker = &server;
   store.start();
   referrals.start();
+  reports.start();
   try {
     server.listen();
     if (cmd.port_file) {
@@ -192,6 +224,7 @@ int serve(const command_line& cmd) {
     server.run();
   } catch (...) {
     // Storage threads call back into the server (metrics, answers): stop them before the server goes.
+    reports.stop();
     referrals.stop();
     store.stop();
     throw;
@@ -199,6 +232,7 @@ int serve(const command_line& cmd) {
   // The server has drained its requests; now finish queued referral work and flush queued ingest
   // batches. The server outlives these calls, so a late storage callback still finds its (stopped)
   // io_context.
+  reports.stop();
   referrals.stop();
   store.stop();
   return 0;
@@ -419,6 +453,84 @@ int keys_status(const keys_arguments& args) {
   return 0;
 }
 
+struct retention_arguments {
+  std::string config_file;
+  std::optional<std::chrono::system_clock::time_point> now;
+};
+
+// "2026-04-01T12:00:00Z" or with an offset ("…+09:00"); whole seconds.
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(const std::string& text) {
+  if (text.size() < 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':') {
+    return std::nullopt;
+  }
+  const auto date = yorisoi::gateway::parse_iso_date(std::string_view(text).substr(0, 10));
+  const auto digits = [&](std::size_t at) -> int {
+    if (!std::isdigit(static_cast<unsigned char>(text[at])) ||
+        !std::isdigit(static_cast<unsigned char>(text[at + 1]))) {
+      return -1;
+    }
+    return (text[at] - '0') * 10 + (text[at + 1] - '0');
+  };
+  const int hour = digits(11), minute = digits(14), second = digits(17);
+  if (!date || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  int offset_minutes = 0;
+  const std::string zone = text.substr(19);
+  if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+    const int h = digits(20), m = digits(23);
+    if (h < 0 || h > 23 || m < 0 || m > 59) {
+      return std::nullopt;
+    }
+    offset_minutes = (zone[0] == '-' ? -1 : 1) * (h * 60 + m);
+  } else if (zone != "Z" && zone != "z") {
+    return std::nullopt;
+  }
+  const auto day = yorisoi::routing::to_sys_days(*date);
+  return std::chrono::system_clock::time_point(day) + std::chrono::hours(hour) +
+         std::chrono::minutes(minute) + std::chrono::seconds(second) - std::chrono::minutes(offset_minutes);
+}
+
+std::optional<retention_arguments> parse_retention(const std::vector<std::string>& args) {
+  retention_arguments out;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    const bool has_value = i + 1 < args.size();
+    if (args[i] == "--config" && has_value) {
+      out.config_file = args[++i];
+    } else if (args[i] == "--now" && has_value) {
+      out.now = parse_rfc3339(args[++i]);
+      if (!out.now) {
+        std::cerr << "yorisoi: retention run: --now must be an RFC 3339 time such as 2026-04-01T00:00:00Z\n";
+        return std::nullopt;
+      }
+    } else {
+      std::cerr << "yorisoi: retention run: unexpected argument '" << args[i] << "'\n" << usage;
+      return std::nullopt;
+    }
+  }
+  if (out.config_file.empty()) {
+    std::cerr << "yorisoi: retention run needs --config FILE\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
+// One purge now, as the hourly job does it (same lock: a run while an instance purges is skipped).
+int retention_run(const retention_arguments& args) {
+  const auto settings = yorisoi::config::load(args.config_file);
+  const auto counts =
+      yorisoi::storage::run_retention_once(settings.database.url, retention_periods(settings),
+                                           args.now.value_or(std::chrono::system_clock::now()));
+  if (counts.skipped) {
+    std::cout << "skipped: another instance is purging\n";
+    return 0;
+  }
+  std::cout << "purged " << counts.consultations << " consultations (" << counts.messages << " messages, "
+            << counts.inbox_events << " inbox events, " << counts.outbox_rows << " outbox rows, "
+            << counts.notes << " notes)\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -447,6 +559,21 @@ int main(int argc, char** argv) {
       return 1;
     } catch (const std::exception& e) {
       std::cerr << "yorisoi: user add failed: " << e.what() << '\n';
+      return 1;
+    }
+  }
+  if (args.size() >= 2 && args[0] == "retention" && args[1] == "run") {
+    const auto retention_args = parse_retention(args);
+    if (!retention_args) {
+      return 2;
+    }
+    try {
+      return retention_run(*retention_args);
+    } catch (const yorisoi::config::error& e) {
+      std::cerr << "yorisoi: " << e.what() << '\n';
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "yorisoi: retention run failed: " << e.what() << '\n';
       return 1;
     }
   }

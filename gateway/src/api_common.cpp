@@ -159,6 +159,9 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::api_officer_answer:
     case handler_id::api_officer_return:
       co_return co_await handle_referral_api(context, r.handler, caller, match, request);
+    case handler_id::api_report_summary:
+    case handler_id::api_report_csv:
+      co_return co_await handle_report_api(context, r.handler, caller, request);
     case handler_id::healthz:
     case handler_id::readyz:
     case handler_id::metrics:
@@ -168,6 +171,7 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::console_file:
     case handler_id::api_login:
     case handler_id::api_stream:
+    case handler_id::link_redirect:
       break;  // not API routes handled here (the stream is upgraded by the session)
   }
   co_return api_error_response("not_found");

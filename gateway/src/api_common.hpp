@@ -70,10 +70,15 @@ struct stream_admission {
                                                                             const route_match& match,
                                                                             const http_request& request);
 // Referrals (api_referrals.cpp): the counsellors' and the officers' routes.
-[[nodiscard]] boost::asio::awaitable<http_response> handle_referral_api(handler_context& context, handler_id id,
+[[nodiscard]] boost::asio::awaitable<http_response> handle_referral_api(handler_context& context,
+                                                                        handler_id id,
                                                                         const api_caller& caller,
                                                                         const route_match& match,
                                                                         const http_request& request);
+// Reports (api_reports.cpp): the summary as JSON or CSV.
+[[nodiscard]] boost::asio::awaitable<http_response> handle_report_api(handler_context& context, handler_id id,
+                                                                      const api_caller& caller,
+                                                                      const http_request& request);
 [[nodiscard]] boost::asio::awaitable<http_response> handle_events_api(handler_context& context,
                                                                       const api_caller& caller,
                                                                       const http_request& request);

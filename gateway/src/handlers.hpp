@@ -8,6 +8,7 @@
 #include "yorisoi/gateway/routes.hpp"
 #include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/referral.hpp"
+#include "yorisoi/storage/report.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -21,6 +22,7 @@ struct handler_context {
   gateway::metrics& metrics;
   storage::console_store& console;
   storage::referral_store& referrals;
+  storage::report_store& reports;
   std::string console_dir;  // static console files (resolved at start-up)
 };
 
@@ -40,6 +42,11 @@ struct handler_context {
 
 // GET /, /console and /console/{path...}: redirects and static files from the console folder.
 [[nodiscard]] http_response handle_console_file(const handler_context& context, const route_match& match);
+
+// GET /l/{code}: counts a click of a configured tracked link and redirects to its channel's add-friend
+// URL; 404 for an unknown code. Reads nothing of the visitor (no cookie, no address) and logs no code.
+[[nodiscard]] boost::asio::awaitable<http_response> handle_link_redirect(handler_context& context,
+                                                                         const route_match& match);
 
 [[nodiscard]] boost::asio::awaitable<http_response> handle_line_webhook(handler_context& context,
                                                                         const route_match& match,

@@ -60,6 +60,11 @@ struct metrics::impl {
   prometheus::Histogram& outbox_seconds =
       outbox_family.Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
                                                                     0.1, 0.2, 0.5, 1, 2, 5, 10, 20});
+  prometheus::Family<prometheus::Counter>& link_clicks =
+      prometheus::BuildCounter()
+          .Name("yorisoi_link_clicks_total")
+          .Help("Clicks of tracked links, by code and whether the database counted them")
+          .Register(*registry);
   prometheus::Family<prometheus::Gauge>& pool_workers = prometheus::BuildGauge()
                                                             .Name("yorisoi_storage_pool_workers")
                                                             .Help("Storage worker threads")
@@ -111,6 +116,11 @@ void metrics::count_outbox_send(std::string_view via, std::string_view outcome) 
 
 void metrics::observe_outbox_send_seconds(double seconds) {
   impl_->outbox_seconds.Observe(seconds);
+}
+
+void metrics::count_link_click(std::string_view code, bool recorded) {
+  impl_->link_clicks.Add({{"code", std::string(code)}, {"recorded", recorded ? "true" : "false"}})
+      .Increment();
 }
 
 std::string metrics::render(const storage::pool_stats& stats) {

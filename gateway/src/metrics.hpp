@@ -31,6 +31,9 @@ class metrics {
   void count_outbox_send(std::string_view via, std::string_view outcome);
   void observe_outbox_send_seconds(double seconds);
 
+  // A tracked link's click (`code` is a configured code: bounded), counted in the database or not.
+  void count_link_click(std::string_view code, bool recorded);
+
   // The Prometheus text exposition, with the pool gauges read from `stats` now.
   [[nodiscard]] std::string render(const storage::pool_stats& stats);
 

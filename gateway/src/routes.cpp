@@ -115,7 +115,8 @@ const std::vector<route>& routes() {
        handler_id::api_referral_withdraw, work},
       {"POST", "/api/v1/referrals/{referral_id}/emergency", "emergency_referral",
        handler_id::api_referral_emergency, permission::emergency_referral},
-      {"POST", "/api/v1/referrals/{referral_id}/close", "close_referral", handler_id::api_referral_close, work},
+      {"POST", "/api/v1/referrals/{referral_id}/close", "close_referral", handler_id::api_referral_close,
+       work},
       {"GET", "/api/v1/officer/referrals", "officer_inbox", handler_id::api_officer_inbox, officer},
       {"GET", "/api/v1/officer/referrals/{referral_id}", "officer_referral", handler_id::api_officer_referral,
        officer},
@@ -125,6 +126,13 @@ const std::vector<route>& routes() {
        handler_id::api_officer_answer, officer},
       {"POST", "/api/v1/officer/referrals/{referral_id}/return", "return_referral",
        handler_id::api_officer_return, officer},
+      // Reports (briefs/reports_api.md).
+      {"GET", "/api/v1/reports/summary", "report_summary", handler_id::api_report_summary,
+       permission::read_reports},
+      {"GET", "/api/v1/reports/summary.csv", "report_csv", handler_id::api_report_csv,
+       permission::read_reports},
+      // A tracked link of a promotion channel: public, counts a click and redirects to the add-friend URL.
+      {"GET", "/l/{code}", "link_redirect", handler_id::link_redirect, std::nullopt},
   };
   return table;
 }

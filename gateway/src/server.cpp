@@ -22,16 +22,23 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 struct server::impl {
-  impl(const config::settings& s, storage::service& st, storage::console_store& c, storage::referral_store& r)
-      : settings(s), store(st), console(c), referrals(r) {}
+  impl(const config::settings& s, storage::service& st, storage::console_store& c, storage::referral_store& r,
+       storage::report_store& rp)
+      : settings(s), store(st), console(c), referrals(r), reports(rp) {}
 
   const config::settings& settings;
   storage::service& store;
   storage::console_store& console;
   storage::referral_store& referrals;
+  storage::report_store& reports;
   gateway::metrics metrics;
   handler_context handlers{
-      settings, store, metrics, console, referrals,
+      settings,
+      store,
+      metrics,
+      console,
+      referrals,
+      reports,
       settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir};
   std::atomic<bool> draining{false};
   stream_hub hub;
@@ -157,8 +164,8 @@ struct server::impl {
 };
 
 server::server(const config::settings& settings, storage::service& store, storage::console_store& console,
-               storage::referral_store& referrals)
-    : impl_(std::make_unique<impl>(settings, store, console, referrals)) {
+               storage::referral_store& referrals, storage::report_store& reports)
+    : impl_(std::make_unique<impl>(settings, store, console, referrals, reports)) {
   store.set_batch_observer(
       [this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
   // Runs on a storage thread after new outbox rows committed; notify() only posts to the sender.

@@ -64,6 +64,15 @@ export function assertAnswer(method, path, answer) {
     throw new Error(`${method} ${path} answered ${answer.status}, not documented in openapi.json`);
   }
   const schema = response.content?.['application/json']?.schema;
+  const type = (answer.headers['content-type'] ?? '').toLowerCase();
+  // A documented non-JSON body (the CSV download): its media type must be the documented one.
+  const others = Object.keys(response.content ?? {}).filter((media) => media !== 'application/json');
+  if (!schema && others.length > 0) {
+    if (!others.some((media) => media.toLowerCase() === type)) {
+      throw new Error(`${method} ${path} ${answer.status}: Content-Type ${type}, openapi.json documents ${others.join(', ')}`);
+    }
+    return;
+  }
   if (!schema) {
     if (answer.text.length > 0) {
       throw new Error(`${method} ${path} ${answer.status} has a body but openapi.json documents none`);

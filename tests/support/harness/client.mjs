@@ -108,7 +108,8 @@ function send(baseUrl, method, path, headers, payload) {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const bytes = Buffer.concat(chunks);
+        const text = bytes.toString('utf8');
         let json = null;
         if (/json/.test(response.headers['content-type'] ?? '') && text.length > 0) {
           try {
@@ -117,7 +118,7 @@ function send(baseUrl, method, path, headers, payload) {
             json = null;
           }
         }
-        resolve({ status: response.statusCode, headers: response.headers, json, text });
+        resolve({ status: response.statusCode, headers: response.headers, json, text, bytes });
       });
       response.on('error', reject);
     });

@@ -57,7 +57,8 @@ function postJson(base, path, body) {
 
 // options:
 //   instances: 1 (default) or 2 yorisoi processes on the same database
-//   staffed: 'always' (default: every hour staffed) or 'never' (today is closed: off-hours)
+//   staffed: 'always' (default: every hour staffed), 'never' (today is closed: off-hours) or 'example'
+//            (the example's own schedule: Mon–Fri 18:00–21:00, holidays and the year end closed)
 //   serverExtra: TOML lines appended to [server] (allowed_origins, [server.sessions] …)
 //   env: extra environment for the yorisoi processes
 //   users: false to create no staff
@@ -190,12 +191,16 @@ class Stack {
     return c;
   }
 
-  // A resident writes `text` on LINE channel `channel` (a new resident unless userId is given).
+  // A resident writes `text` on LINE channel `channel` (a new resident unless userId is given);
+  // `timestamp` (ms since the epoch) replays a past moment: the event's time, which yorisoi records.
   // Answers the fake's answer {status (yorisoi's), userId, messageId, webhookEventId, …}.
-  async residentWrites(channel, text, userId) {
+  async residentWrites(channel, text, userId, { timestamp } = {}) {
     const body = { channel, event: 'message', text };
     if (userId) {
       body.userId = userId;
+    }
+    if (timestamp !== undefined) {
+      body.timestamp = timestamp;
     }
     const answer = await postJson(this.fake.baseUrl, '/_fake/webhook', body);
     if (answer.status !== 200 || answer.json.status !== 200) {

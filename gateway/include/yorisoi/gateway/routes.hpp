@@ -61,6 +61,10 @@ enum class handler_id {
   api_officer_forward,
   api_officer_answer,
   api_officer_return,
+  // Reports (issue 6): the tallies as JSON and CSV, and the public tracked links.
+  api_report_summary,
+  api_report_csv,
+  link_redirect,
 };
 
 struct route {

@@ -11,6 +11,7 @@
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/referral.hpp"
+#include "yorisoi/storage/report.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <cstdint>
@@ -25,10 +26,10 @@ class server {
   // so construct it before store.start(). Throws std::invalid_argument when settings.line.api_base is
   // not an http(s) URL. `settings`, `store` and `console` must outlive the server, and the server must
   // outlive store.stop(): storage threads call back into it (metrics, answers to awaited requests).
-  // `referrals` likewise (the referral routes; stop it after run() returned).
+  // `referrals` and `reports` likewise (the referral and report routes; stop them after run() returned).
   // run() starts console.listen() (live events for the WebSockets) and stops it before returning.
   server(const config::settings& settings, storage::service& store, storage::console_store& console,
-         storage::referral_store& referrals);
+         storage::referral_store& referrals, storage::report_store& reports);
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;
