@@ -20,6 +20,8 @@
 // never stored before an earlier spooled one. Replay hands records over in append order, which is
 // arrival order; PostgreSQL ingest is idempotent by webhookEventId, so a record replayed twice
 // (after a crash between its ingest and the cursor update) is harmless.
+// What the rule cannot order: two requests whose direct ingests were in flight together when the
+// database failed (one spooled, the other committed); concurrent requests have no arrival order.
 //
 // Thread-safety: append(), depth(), stats() and empty() may be called from any thread at any time;
 // concurrent appends share one fdatasync (group commit). replay_once() may run concurrently with
