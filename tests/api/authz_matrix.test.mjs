@@ -176,6 +176,10 @@ const expected = {
     other: [401, 403, 403, 404, 404, 403, 403],
     other_rev: [401, 403, 403, 404, 404, 403, 403],
   },
+  // Reports (issue 6): read_reports (supervisor, analyst, admin). No object: the figures are always the
+  // actor's own tenant's (reports.test.mjs checks that a tendo analyst never sees yamagata's).
+  report_summary: { route: 'GET /api/v1/reports/summary', any: [401, 403, 200, 403, 403, 200, 200] },
+  report_csv: { route: 'GET /api/v1/reports/summary.csv', any: [401, 403, 200, 403, 403, 200, 200] },
 };
 
 // Routes outside /api/v1 answer without a session (a signed webhook is authorised by its signature).
@@ -189,6 +193,7 @@ const publicRoutes = {
   console_redirect: { route: 'GET /console', path: '/console', status: () => 301 },
   console_file: { route: 'GET /console/{path...}', path: '/console/', status: () => (consoleBuilt() ? 200 : 404) },
   line_webhook: { route: 'POST /webhook/line/{channel_key}', webhook: true, status: () => 200 },
+  link_redirect: { route: 'GET /l/{code}', path: '/l/web-ads', status: () => 302 },
 };
 
 const scopesOf = (entry) => (entry.any ? ['any'] : ['own', ...(entry.other_unit ? ['other_unit'] : []), 'other', 'other_rev']);
@@ -477,6 +482,10 @@ async function perform(actors, objects, name, role, scope, allowed) {
       return client.patch(`/api/v1/staff/${objects[objectTenant].staff}`, { display_name: '相談員B' });
     case 'list_assignees':
       return client.get('/api/v1/assignees');
+    case 'report_summary':
+      return client.get('/api/v1/reports/summary?from=2026-04-01&to=2027-03-31');
+    case 'report_csv':
+      return client.get('/api/v1/reports/summary.csv?from=2026-04-01&to=2027-03-31');
     case 'get_queue':
       return client.get('/api/v1/queue?view=open');
     case 'list_events':

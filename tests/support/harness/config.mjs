@@ -110,9 +110,10 @@ id = "kodomo"
 name = "こども課"
 kind = "department"
 
+# A label with a comma and quotes (the CSV test checks its quoting).
 [[tenant.link]]
 code = "tendo-web"
-label = "天童市ウェブサイト"
+label = '天童市ウェブ, "特集"'
 channel = "tendo"
 `;
 }
