@@ -145,6 +145,9 @@ TEST(routes, permissions_follow_the_contract) {
       {"forward_referral", permission::officer_inbox},
       {"answer_referral", permission::officer_inbox},
       {"return_referral", permission::officer_inbox},
+      {"report_summary", permission::read_reports},
+      {"report_csv", permission::read_reports},
+      {"link_redirect", std::nullopt},
   };
   ASSERT_EQ(routes().size(), std::size(table));
   for (std::size_t i = 0; i < std::size(table); ++i) {
@@ -157,6 +160,22 @@ TEST(routes, permissions_follow_the_contract) {
       EXPECT_TRUE(r.permission.has_value()) << r.name;
     }
   }
+}
+
+TEST(routes, report_routes_and_tracked_links) {
+  const auto summary = match_route("GET", "/api/v1/reports/summary");
+  ASSERT_NE(summary.found, nullptr);
+  EXPECT_EQ(summary.found->handler, handler_id::api_report_summary);
+  const auto csv = match_route("GET", "/api/v1/reports/summary.csv");
+  ASSERT_NE(csv.found, nullptr);
+  EXPECT_EQ(csv.found->handler, handler_id::api_report_csv);
+  const auto link = match_route("GET", "/l/web-ads");
+  ASSERT_NE(link.found, nullptr);
+  EXPECT_EQ(link.found->handler, handler_id::link_redirect);
+  EXPECT_EQ(link.param("code"), "web-ads");
+  EXPECT_EQ(match_route("GET", "/l/").found, nullptr);
+  EXPECT_EQ(match_route("GET", "/l/web-ads/more").found, nullptr);
+  EXPECT_EQ(match_route("POST", "/l/web-ads").allow, "GET");
 }
 
 TEST(routes, json_lists_every_route) {
