@@ -4,6 +4,10 @@
 #include "sections.hpp"
 #include "text_values.hpp"
 
+#include <arpa/inet.h>
+
+#include <array>
+
 namespace yorisoi::config::detail {
 namespace {
 
@@ -93,6 +97,20 @@ std::string read_origin(toml_reader& reader, const std::string& key, std::string
   return text;
 }
 
+// An IPv4 or IPv6 address literal (no port, no prefix length), answered in canonical form so that it
+// compares equal to the address the server prints for a socket peer.
+std::string read_address(toml_reader& reader, const std::string& key, const std::string& text) {
+  std::array<unsigned char, 16> bytes{};
+  std::array<char, INET6_ADDRSTRLEN> canonical{};
+  for (const int family : {AF_INET, AF_INET6}) {
+    if (inet_pton(family, text.c_str(), bytes.data()) == 1 &&
+        inet_ntop(family, bytes.data(), canonical.data(), canonical.size()) != nullptr) {
+      return canonical.data();
+    }
+  }
+  reader.fail(key, "must be an IP address such as \"127.0.0.1\" or \"::1\" (no port, no prefix length)");
+}
+
 void read_sessions(toml_reader& reader, session_settings& out) {
   reader.only({"idle_minutes", "absolute_hours", "max_failures_per_login", "max_failures_per_address",
                "failure_window_minutes"});
@@ -116,7 +134,7 @@ void read_sessions(toml_reader& reader, session_settings& out) {
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
                "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir",
-               "secure_cookies", "allowed_origins", "sessions"});
+               "secure_cookies", "allowed_origins", "trusted_proxies", "sessions"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -139,6 +157,12 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
     for (std::size_t i = 0; i < origins->size(); ++i) {
       const std::string key = "allowed_origins[" + std::to_string(i) + "]";
       out.allowed_origins.push_back(read_origin(reader, key, (*origins)[i]));
+    }
+  }
+  if (auto proxies = reader.strings("trusted_proxies")) {
+    for (std::size_t i = 0; i < proxies->size(); ++i) {
+      out.trusted_proxies.push_back(
+          read_address(reader, "trusted_proxies[" + std::to_string(i) + "]", (*proxies)[i]));
     }
   }
   if (const toml::table* table = reader.table("sessions")) {

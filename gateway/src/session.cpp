@@ -2,6 +2,7 @@
 
 #include "api_common.hpp"
 #include "websocket.hpp"
+#include "yorisoi/gateway/client_address.hpp"
 #include "yorisoi/gateway/web_security.hpp"
 
 #include <spdlog/spdlog.h>
@@ -278,7 +279,16 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
     {
       beast::error_code ignored;
       const auto peer = conn.stream.socket().remote_endpoint(ignored);
-      request.peer_address = ignored ? std::string() : peer.address().to_string();
+      const std::string peer_text = ignored ? std::string() : peer.address().to_string();
+      std::string forwarded_for;
+      // Only read when a proxy is trusted: otherwise the header is the client's own claim.
+      if (!env.limits.trusted_proxies.empty()) {
+        for (auto [it, end] = message.equal_range("X-Forwarded-For"); it != end; ++it) {
+          forwarded_for += forwarded_for.empty() ? "" : ", ";
+          forwarded_for += std::string(it->value());
+        }
+      }
+      request.peer_address = client_address(peer_text, forwarded_for, env.limits.trusted_proxies);
     }
     request.body = std::move(message.body());
     if (const auto it = message.find("X-Line-Signature"); it != message.end()) {

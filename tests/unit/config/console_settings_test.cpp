@@ -16,6 +16,7 @@ TEST(console_settings, defaults) {
   const auto s = load_with_server("");
   EXPECT_FALSE(s.server.secure_cookies);
   EXPECT_TRUE(s.server.allowed_origins.empty());
+  EXPECT_TRUE(s.server.trusted_proxies.empty());
   EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(60));
   EXPECT_EQ(s.server.sessions.absolute, std::chrono::hours(12));
   EXPECT_EQ(s.server.sessions.max_failures_per_login, 5u);
@@ -45,6 +46,11 @@ TEST(console_settings, values_are_read) {
   EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(10));
 }
 
+TEST(console_settings, trusted_proxies_are_canonical_addresses) {
+  const auto s = load_with_server("trusted_proxies = [\"127.0.0.1\", \"::1\", \"2001:DB8:0:0::7\"]\n");
+  EXPECT_EQ(s.server.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "::1", "2001:db8::7"}));
+}
+
 struct bad_case {
   std::string name;
   std::string server_keys;
@@ -71,6 +77,14 @@ INSTANTIATE_TEST_SUITE_P(
                                "server.secure_cookies", "true or false"},
                       bad_case{"origin_without_scheme", "allowed_origins = [\"example.jp\"]\n",
                                "server.allowed_origins[0]", "scheme"},
+                      bad_case{"proxy_hostname", "trusted_proxies = [\"haproxy\"]\n",
+                               "server.trusted_proxies[0]", "IP address"},
+                      bad_case{"proxy_with_port", "trusted_proxies = [\"127.0.0.1\", \"127.0.0.1:80\"]\n",
+                               "server.trusted_proxies[1]", "IP address"},
+                      bad_case{"proxy_prefix", "trusted_proxies = [\"10.0.0.0/8\"]\n",
+                               "server.trusted_proxies[0]", "no prefix length"},
+                      bad_case{"proxy_not_string", "trusted_proxies = [1]\n", "server.trusted_proxies[0]",
+                               "must be a string"},
                       bad_case{"origin_ftp", "allowed_origins = [\"ftp://example.jp\"]\n",
                                "server.allowed_origins[0]", "scheme"},
                       bad_case{"origin_with_path",

@@ -57,6 +57,10 @@ struct server_settings {
   // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port
   // stripping: compared as written by browsers).
   std::vector<std::string> allowed_origins;
+  // Reverse proxies (HAProxy) whose X-Forwarded-For is believed: IP addresses in canonical text form
+  // ("127.0.0.1", "::1"). A request from one of them is attributed (login throttle) to the last hop
+  // its header names that is not itself a trusted proxy; any other peer is taken as the client.
+  std::vector<std::string> trusted_proxies;
   session_settings sessions;
 
   friend bool operator==(const server_settings&, const server_settings&) = default;
