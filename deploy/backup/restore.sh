@@ -5,12 +5,14 @@
 # The target database must exist and hold no tables (createdb first); restore.sh refuses otherwise, so
 # it can never mix a backup into live data. By default objects become owned by the role restoring
 # (--no-owner: the target cluster need not have the old roles); --owners keeps the dump's owners (the
-# roles must exist: restore pg_dumpall --roles-only output first). The manifest beside the dump, when
-# present, must match the dump's SHA-256.
+# roles must exist: restore pg_dumpall --roles-only output first). Privileges are not restored by default
+# either (--no-privileges): the target cluster need not have yorisoi_runtime; `yorisoi migrate` run as the
+# owner grants it again (README, operations). The manifest beside the dump, when present, must match the
+# dump's SHA-256.
 #
 # Afterwards start yorisoi on the restored database with THE SAME encryption keys and pseudonym pepper
 # as the backed-up service (they are not in the dump); `yorisoi migrate --config FILE` then has nothing
-# to do (the dump carries schema_migrations), and `yorisoi keys status --config FILE` shows that every
+# to do (the dump carries schema_migrations) except granting yorisoi_runtime its privileges, and `yorisoi keys status --config FILE` shows that every
 # row opens with the keys given.
 set -euo pipefail
 dump=${1:?usage: restore.sh DUMP TARGET_DATABASE_URL [--owners]}
@@ -36,7 +38,7 @@ if [ "$tables" != 0 ]; then
   exit 1
 fi
 
-owner_flags=(--no-owner)
+owner_flags=(--no-owner --no-privileges)
 [ "$owners" = --owners ] && owner_flags=()
 # One transaction: either everything is restored or nothing is.
 pg_restore --exit-on-error --single-transaction "${owner_flags[@]}" --dbname="$url" "$dump"
