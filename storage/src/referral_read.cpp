@@ -213,7 +213,11 @@ op_result<std::vector<officer_referral>> officer_referrals(pqxx::connection& con
   const bool hub = routing_actor(who, *env.tenant).unit == rt::unit_kind::hub;
   std::vector<officer_referral> out;
   for (const pqxx::row& row : tx.exec_prepared("referral_inbox", who.tenant_id, who.org_unit, hub)) {
-    if (auto v = read_officer_view(tx, env, who, row[0].as<std::string>())) {
+    const std::string id = row[0].as<std::string>();
+    if (auto v = read_officer_view(tx, env, who, id)) {
+      // The inbox shows each summary and answers: a view like the detail, audited the same way.
+      audit(tx, who.tenant_id, who.user_id, "referral.read", "referral", id,
+            json_object({{"view", "officer_inbox"}, {"unit", who.org_unit}}));
       out.push_back(std::move(*v));
     }
   }

@@ -247,8 +247,12 @@ TEST_F(referral_pg, consent_by_postback_then_forward_answer_return_close) {
   EXPECT_EQ(in.value[0].summary, proposal_for(c).summary);
   EXPECT_EQ(in.value[0].categories, (std::vector<std::string>{"仕事・就労関係", "家族関係"}));
   ASSERT_EQ(detail(hub_, v.referral_id).status, op_status::ok);
+  // The inbox showed the summary and the detail was opened: two audited views.
   EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND object_id = '" +
                              v.referral_id + "' AND actor_id = '" + hub_.user_id + "'"),
+            2);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '" +
+                             hub_.user_id + "' AND detail->>'view' = 'officer_inbox'"),
             1);
   EXPECT_GT(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '" +
                              kana_.user_id + "' AND detail->>'view' = 'consultation'"),
