@@ -142,10 +142,10 @@ std::string_view kind_name(config::org_unit_kind kind) {
 api_error make_api_error(std::string_view code) {
   for (const auto& e : known_errors) {
     if (e.code == code) {
-      return api_error{e.status, std::string(e.code), std::string(e.message)};
+      return api_error{e.status, std::string(e.code), std::string(e.message), {}};
     }
   }
-  return api_error{500, "internal", std::string(known_errors.back().message)};
+  return api_error{500, "internal", std::string(known_errors.back().message), {}};
 }
 
 std::string error_json(const api_error& error) {

@@ -1,5 +1,7 @@
 #include "yorisoi/gateway/client_address.hpp"
 
+#include "header_text.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -7,16 +9,6 @@
 
 namespace yorisoi::gateway {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 bool is_trusted(const std::string& address, const std::vector<std::string>& trusted) {
   return std::find(trusted.begin(), trusted.end(), address) != trusted.end();
@@ -43,14 +35,14 @@ std::string canonical_address(std::string_view text) {
 std::string client_address(std::string_view peer, std::string_view forwarded_for,
                            const std::vector<std::string>& trusted) {
   std::string current = canonical_address(peer);
-  if (current.empty() || !is_trusted(current, trusted) || trim(forwarded_for).empty()) {
+  if (current.empty() || !is_trusted(current, trusted) || trim_ows(forwarded_for).empty()) {
     return std::string(peer);
   }
   // From the right: while the address we have is a trusted proxy, its hop names who it talked to.
   while (!forwarded_for.empty() && is_trusted(current, trusted)) {
     const auto comma = forwarded_for.rfind(',');
     const std::string_view hop =
-        trim(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
+        trim_ows(comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1));
     forwarded_for = comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
     const std::string address = canonical_address(hop);
     if (address.empty()) {

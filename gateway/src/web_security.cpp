@@ -1,21 +1,13 @@
 #include "yorisoi/gateway/web_security.hpp"
 
+#include "header_text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 
 namespace yorisoi::gateway {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -36,10 +28,10 @@ std::string cookie_attributes(bool secure) {
 std::optional<std::string> find_cookie(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const auto end = header.find(';');
-    const std::string_view pair = trim(header.substr(0, end));
+    const std::string_view pair = trim_ows(header.substr(0, end));
     const auto equals = pair.find('=');
-    if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name) {
-      return std::string(trim(pair.substr(equals + 1)));
+    if (equals != std::string_view::npos && trim_ows(pair.substr(0, equals)) == name) {
+      return std::string(trim_ows(pair.substr(equals + 1)));
     }
     if (end == std::string_view::npos) {
       break;
