@@ -102,6 +102,8 @@ fi
 
 listen=${YORISOI_LISTEN:-127.0.0.1:8080}
 export YORISOI_LISTEN=$listen
+# The webhook spool (webhooks kept while PostgreSQL is away) under .local/, not in the repository.
+export YORISOI_SPOOL_DIR=${YORISOI_SPOOL_DIR:-$local_dir/spool}
 
 # Without a real LINE channel, the resident simulator plays the LINE platform: it signs webhooks to
 # yorisoi and receives yorisoi's replies and pushes. YORISOI_LINE_API_BASE set = talk to that instead.

@@ -1,7 +1,8 @@
 // Environment overrides: what differs between two deployments of the same file (address, database,
-// the LINE endpoint in tests, thread count, console folder, reply-token use, idle closing). Applied
-// after the file is read and before validation, so an override is checked exactly like the value it
-// replaces. An empty variable counts as unset, as `YORISOI_LISTEN= ./yorisoi` would suggest.
+// the LINE endpoint in tests, thread count, console and spool folders, reply-token use, idle
+// closing). Applied after the file is read and before validation, so an override is checked exactly
+// like the value it replaces. An empty variable counts as unset, as `YORISOI_LISTEN= ./yorisoi`
+// would suggest.
 
 #include "sections.hpp"
 #include "text_values.hpp"
@@ -47,6 +48,9 @@ void apply_overrides(const load_context& context, settings& out, overridable& ra
   }
   if (auto dir = lookup(context, "YORISOI_CONSOLE_DIR")) {
     out.server.console_dir = std::move(*dir);
+  }
+  if (auto dir = lookup(context, "YORISOI_SPOOL_DIR")) {
+    out.server.spool.directory = std::move(*dir);
   }
   if (const auto usable_text = lookup(context, "YORISOI_REPLY_TOKEN_USABLE_SECONDS")) {
     const auto usable = parse_unsigned(*usable_text);

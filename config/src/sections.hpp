@@ -36,7 +36,8 @@ void read_schedule(toml_reader& reader, schedule& out);
 void read_org_units(toml_reader& reader, std::vector<org_unit>& out);
 void read_referrals(toml_reader& reader, referral_settings& out);
 
-// YORISOI_LISTEN, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, YORISOI_THREADS, YORISOI_CONSOLE_DIR.
+// YORISOI_LISTEN, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, YORISOI_THREADS, YORISOI_CONSOLE_DIR,
+// YORISOI_SPOOL_DIR, ….
 void apply_overrides(const load_context& context, settings& out, overridable& raw);
 // Checks that span several sections or depend on the overrides.
 void validate_settings(const load_context& context, settings& out, const overridable& raw);

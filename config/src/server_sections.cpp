@@ -129,12 +129,28 @@ void read_sessions(toml_reader& reader, session_settings& out) {
   }
 }
 
+void read_spool(toml_reader& reader, spool_settings& out) {
+  constexpr std::int64_t mib = 1024 * 1024;
+  reader.only({"directory", "max_bytes", "segment_bytes"});
+  if (auto directory = reader.string("directory")) {
+    if (directory->empty()) {
+      reader.fail("directory", "must not be empty (leave it out for the default \"spool\")");
+    }
+    out.directory = std::move(*directory);
+  }
+  out.max_bytes = static_cast<std::uint64_t>(reader.integer("max_bytes", mib, 1024LL * 1024 * mib)
+                                                 .value_or(static_cast<std::int64_t>(out.max_bytes)));
+  out.segment_bytes = static_cast<std::uint64_t>(reader.integer("segment_bytes", 64 * 1024, 1024 * mib)
+                                                     .value_or(static_cast<std::int64_t>(out.segment_bytes)));
+  reader.finish();
+}
+
 }  // namespace
 
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
                "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir",
-               "secure_cookies", "allowed_origins", "trusted_proxies", "sessions"});
+               "secure_cookies", "allowed_origins", "trusted_proxies", "sessions", "spool"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -168,6 +184,10 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
   if (const toml::table* table = reader.table("sessions")) {
     toml_reader sessions(*table, reader.key_path("sessions"), reader.file());
     read_sessions(sessions, out.sessions);
+  }
+  if (const toml::table* table = reader.table("spool")) {
+    toml_reader spool(*table, reader.key_path("spool"), reader.file());
+    read_spool(spool, out.spool);
   }
   reader.finish();
 }

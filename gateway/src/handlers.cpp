@@ -14,22 +14,42 @@ http_response healthz() {
   return text_response(200, "ok\n");
 }
 
+// Room for at least a typical webhook: below this the spool cannot be what keeps us ready.
+constexpr std::uint64_t spool_room_needed = 64 * 1024;
+
+// Ready when webhooks can be acknowledged: the database takes them, or the spool can (not broken,
+// not full) until it is back.
 asio::awaitable<http_response> readyz(handler_context& context) {
   const storage::readiness state = co_await async_check_ready(context.store, asio::use_awaitable);
+  const spool_stats spool = context.spool.stats();
+  const std::uint64_t max_bytes = context.settings.server.spool.max_bytes;
+  const bool spool_has_room = !spool.broken && spool.used_bytes + spool_room_needed <= max_bytes;
+  const bool ready = state.ready() || spool_has_room;
+  if (state.ready() && spool.depth.records > 0) {
+    context.replayer.retry_now();  // the database is back: do not wait for the backoff
+  }
   boost::json::object body;
-  body["ready"] = state.ready();
+  body["ready"] = ready;
   body["database_reachable"] = state.database_reachable;
   body["migrations_applied"] = state.migrations_applied;
+  body["spool"] = {{"records", spool.depth.records},
+                   {"bytes", spool.depth.bytes},
+                   {"used_bytes", spool.used_bytes},
+                   {"max_bytes", max_bytes},
+                   {"broken", spool.broken}};
   if (!state.ready()) {
     body["reason"] = !state.database_reachable ? "database unreachable" : "migrations not applied";
   }
-  co_return json_response(state.ready() ? 200 : 503, boost::json::serialize(body));
+  co_return json_response(ready ? 200 : 503, boost::json::serialize(body));
 }
 
 http_response metrics_text(handler_context& context) {
+  const spool_stats spool = context.spool.stats();
   http_response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = context.metrics.render(context.store.stats());
+  response.body = context.metrics.render(
+      context.store.stats(),
+      spool_gauges{spool.depth.records, spool.depth.bytes, spool.used_bytes, spool.broken});
   return response;
 }
 

@@ -4,6 +4,8 @@
 
 #include "http_message.hpp"
 #include "metrics.hpp"
+#include "spool.hpp"
+#include "spool_replayer.hpp"
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/routes.hpp"
 #include "yorisoi/storage/console.hpp"
@@ -12,6 +14,7 @@
 #include "yorisoi/storage/service.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 namespace yorisoi::gateway {
 
@@ -24,6 +27,10 @@ struct handler_context {
   storage::referral_store& referrals;
   storage::report_store& reports;
   std::string console_dir;  // static console files (resolved at start-up)
+  // The webhook spool (line_webhook.cpp), its replayer and the threads its appends block on.
+  gateway::spool& spool;
+  spool_replayer& replayer;
+  boost::asio::thread_pool& spool_pool;
 };
 
 // `console` next to the running binary: where the build copies the console.

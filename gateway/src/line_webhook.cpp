@@ -1,5 +1,11 @@
 // POST /webhook/line/{channel_key}: verify, parse, store durably, then answer.
-#include "async_storage.hpp"
+//
+// Durably means in PostgreSQL, or — when the database cannot take it within ingest_deadline — in the
+// webhook spool (fsynced), from where the replayer moves it into the database later. While the spool
+// holds anything, new webhooks go there too (spool.hpp's ordering rule), so that a resident's later
+// message is never stored before an earlier spooled one. Neither possible: 503 with Retry-After, and
+// LINE redelivers.
+#include "async_spool.hpp"
 #include "handlers.hpp"
 #include "yorisoi/gateway/line_signature.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
@@ -22,12 +28,47 @@ struct outcome_line {
   std::string_view reason;
 };
 
+// LINE wants an answer within 2 s: the direct ingest gets this long, the spool's fdatasync the rest.
+constexpr std::chrono::milliseconds ingest_deadline{1200};
+
+std::int64_t unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 // One log line per webhook outcome: ids and counts only, never text, user ids or tokens.
 void log_outcome(const outcome_line& line, unsigned status, std::chrono::steady_clock::time_point received) {
   const auto latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - received);
   spdlog::info("webhook channel={} events={} inserted={} duplicates={} status={} reason={} latency_ms={:.2f}",
                line.channel_key, line.events, line.inserted, line.duplicates, status, line.reason,
                latency.count());
+}
+
+// Appends the verified request to the spool and answers 200 once it is on disk, else 503.
+asio::awaitable<http_response> spool_webhook(handler_context& context, const config::tenant& tenant,
+                                             const config::channel& channel, const http_request& request,
+                                             outcome_line& line, std::string_view stored_reason) {
+  spool_record record{tenant.id, channel.key, unix_ms_now(), request.body};
+  const spool_append_status status =
+      co_await async_spool_append(context.spool_pool, context.spool, std::move(record), asio::use_awaitable);
+  context.metrics.observe_webhook_seconds(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received).count());
+  if (status == spool_append_status::stored) {
+    context.metrics.count_spool_append("stored");
+    context.replayer.notify_appended();
+    line.reason = stored_reason;
+    log_outcome(line, 200, request.received);
+    co_return json_response(200, "{}");
+  }
+  const bool full = status == spool_append_status::full;
+  context.metrics.count_spool_append(full ? "full" : "failed");
+  line.reason = full ? "storage_unavailable_spool_full" : "storage_unavailable_spool_failed";
+  context.metrics.count_events("rejected", line.events);
+  log_outcome(line, 503, request.received);
+  http_response response = json_response(503, R"({"error":"storage unavailable"})");
+  response.headers.emplace_back("Retry-After", "1");
+  co_return response;
 }
 
 }  // namespace
@@ -70,16 +111,19 @@ asio::awaitable<http_response> handle_line_webhook(handler_context& context, con
     co_return json_response(200, "{}");
   }
 
+  if (!context.spool.empty()) {
+    co_return co_await spool_webhook(context, *tenant, *channel, request, line, "spooled_behind");
+  }
   storage::ingest_request ingest;
   ingest.tenant_id = tenant->id;
   ingest.channel_key = channel->key;
   ingest.events = std::move(parsed.events);
   const storage::ingest_result result =
-      co_await async_ingest(context.store, std::move(ingest), asio::use_awaitable);
-  context.metrics.observe_webhook_seconds(
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received).count());
+      co_await async_ingest_within(context.store, std::move(ingest), ingest_deadline, asio::use_awaitable);
 
   if (result.outcome == storage::ingest_outcome::stored) {
+    context.metrics.observe_webhook_seconds(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - request.received).count());
     line.inserted = result.inserted;
     line.duplicates = result.duplicates;
     line.reason = "stored";
@@ -88,12 +132,7 @@ asio::awaitable<http_response> handle_line_webhook(handler_context& context, con
     log_outcome(line, 200, request.received);
     co_return json_response(200, "{}");
   }
-  line.reason = "storage_unavailable";
-  context.metrics.count_events("rejected", line.events);
-  log_outcome(line, 503, request.received);
-  http_response response = json_response(503, R"({"error":"storage unavailable"})");
-  response.headers.emplace_back("Retry-After", "1");
-  co_return response;
+  co_return co_await spool_webhook(context, *tenant, *channel, request, line, "spooled");
 }
 
 }  // namespace yorisoi::gateway

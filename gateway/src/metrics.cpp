@@ -65,6 +65,42 @@ struct metrics::impl {
           .Name("yorisoi_link_clicks_total")
           .Help("Clicks of tracked links, by code and whether the database counted them")
           .Register(*registry);
+  prometheus::Family<prometheus::Counter>& spool_appends =
+      prometheus::BuildCounter()
+          .Name("yorisoi_spool_appends_total")
+          .Help("Webhooks written to the spool while PostgreSQL could not take them, by outcome")
+          .Register(*registry);
+  prometheus::Counter& spool_replayed = prometheus::BuildCounter()
+                                            .Name("yorisoi_spool_replayed_total")
+                                            .Help("Spooled webhooks moved into PostgreSQL")
+                                            .Register(*registry)
+                                            .Add({});
+  prometheus::Family<prometheus::Counter>& spool_quarantined =
+      prometheus::BuildCounter()
+          .Name("yorisoi_spool_quarantined_total")
+          .Help("Spool records set aside in quarantine files, by reason (corrupt, rejected)")
+          .Register(*registry);
+  prometheus::Gauge& spool_records = prometheus::BuildGauge()
+                                         .Name("yorisoi_spool_records")
+                                         .Help("Spooled webhooks waiting for replay")
+                                         .Register(*registry)
+                                         .Add({});
+  prometheus::Gauge& spool_bytes = prometheus::BuildGauge()
+                                       .Name("yorisoi_spool_bytes")
+                                       .Help("Spool bytes waiting for replay")
+                                       .Register(*registry)
+                                       .Add({});
+  prometheus::Gauge& spool_used_bytes = prometheus::BuildGauge()
+                                            .Name("yorisoi_spool_used_bytes")
+                                            .Help("Size of the live spool files (bounded by max_bytes)")
+                                            .Register(*registry)
+                                            .Add({});
+  prometheus::Gauge& spool_broken =
+      prometheus::BuildGauge()
+          .Name("yorisoi_spool_broken")
+          .Help("1 when a spool fdatasync failed (appends refused until restart)")
+          .Register(*registry)
+          .Add({});
   prometheus::Family<prometheus::Gauge>& pool_workers = prometheus::BuildGauge()
                                                             .Name("yorisoi_storage_pool_workers")
                                                             .Help("Storage worker threads")
@@ -123,7 +159,25 @@ void metrics::count_link_click(std::string_view code, bool recorded) {
       .Increment();
 }
 
-std::string metrics::render(const storage::pool_stats& stats) {
+void metrics::count_spool_append(std::string_view outcome) {
+  impl_->spool_appends.Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void metrics::count_spool_replay(std::uint64_t replayed, std::uint64_t corrupt, std::uint64_t rejected) {
+  impl_->spool_replayed.Increment(static_cast<double>(replayed));
+  if (corrupt > 0) {
+    impl_->spool_quarantined.Add({{"reason", "corrupt"}}).Increment(static_cast<double>(corrupt));
+  }
+  if (rejected > 0) {
+    impl_->spool_quarantined.Add({{"reason", "rejected"}}).Increment(static_cast<double>(rejected));
+  }
+}
+
+std::string metrics::render(const storage::pool_stats& stats, const spool_gauges& spool) {
+  impl_->spool_records.Set(static_cast<double>(spool.records));
+  impl_->spool_bytes.Set(static_cast<double>(spool.bytes));
+  impl_->spool_used_bytes.Set(static_cast<double>(spool.used_bytes));
+  impl_->spool_broken.Set(spool.broken ? 1 : 0);
   impl_->pool_workers.Add({}).Set(stats.workers);
   impl_->pool_busy.Add({}).Set(stats.busy);
   impl_->pool_queued.Add({}).Set(static_cast<double>(stats.queued));

@@ -5,11 +5,20 @@
 #include "yorisoi/storage/service.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace yorisoi::gateway {
+
+// The webhook spool's state for the gauges (spool_stats, without making this header depend on it).
+struct spool_gauges {
+  std::uint64_t records = 0;     // waiting for replay
+  std::uint64_t bytes = 0;       // waiting for replay or quarantine
+  std::uint64_t used_bytes = 0;  // live spool files (what max_bytes bounds)
+  bool broken = false;           // an fdatasync failed: appends refused until restart
+};
 
 class metrics {
  public:
@@ -34,8 +43,13 @@ class metrics {
   // A tracked link's click (`code` is a configured code: bounded), counted in the database or not.
   void count_link_click(std::string_view code, bool recorded);
 
-  // The Prometheus text exposition, with the pool gauges read from `stats` now.
-  [[nodiscard]] std::string render(const storage::pool_stats& stats);
+  // One spool append: outcome "stored" | "full" | "failed".
+  void count_spool_append(std::string_view outcome);
+  // One replay pass: records moved into PostgreSQL, corrupt stretches and rejected records quarantined.
+  void count_spool_replay(std::uint64_t replayed, std::uint64_t corrupt, std::uint64_t rejected);
+
+  // The Prometheus text exposition, with the pool and spool gauges read from `stats` and `spool` now.
+  [[nodiscard]] std::string render(const storage::pool_stats& stats, const spool_gauges& spool = {});
 
  private:
   struct impl;

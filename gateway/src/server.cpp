@@ -4,6 +4,9 @@
 #include "metrics.hpp"
 #include "outbox_sender.hpp"
 #include "session.hpp"
+#include "spool.hpp"
+#include "spool_ingest.hpp"
+#include "spool_replayer.hpp"
 #include "stream_hub.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,6 +24,33 @@ namespace yorisoi::gateway {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+// Opens the webhook spool named by the settings, or says clearly why it cannot be used (start-up).
+std::unique_ptr<spool> open_spool(const config::spool_settings& settings) {
+  spool_options options;
+  options.directory = settings.directory;
+  options.max_bytes = settings.max_bytes;
+  options.segment_bytes = settings.segment_bytes;
+  try {
+    auto opened = spool::open(std::move(options));
+    const spool_depth depth = opened->depth();
+    spdlog::info("webhook spool {}: {} records ({} bytes) waiting for replay", settings.directory,
+                 depth.records, depth.bytes);
+    return opened;
+  } catch (const std::system_error& e) {
+    throw std::system_error(e.code(), "cannot use the webhook spool directory '" + settings.directory +
+                                          "' (server.spool.directory, YORISOI_SPOOL_DIR): " + e.what());
+  }
+}
+
+// How long the replayer waits for one spooled webhook's ingest before trying again later.
+constexpr std::chrono::milliseconds spool_replay_timeout{5000};
+// Threads the spool's appends block on (fdatasync); concurrent appends share one fdatasync.
+constexpr unsigned spool_append_threads = 4;
+
+}  // namespace
+
 struct server::impl {
   impl(const config::settings& s, storage::service& st, storage::console_store& c, storage::referral_store& r,
        storage::report_store& rp)
@@ -32,6 +62,13 @@ struct server::impl {
   storage::referral_store& referrals;
   storage::report_store& reports;
   gateway::metrics metrics;
+  std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings.server.spool);
+  spool_replayer replayer{*webhook_spool,
+                          make_spool_deliver(settings, store, spool_replay_timeout),
+                          {},
+                          [this](const spool_replay_result& result) { observe_replay(result); }};
+  // After the spool: destroyed (joined) before it.
+  asio::thread_pool spool_pool{spool_append_threads};
   handler_context handlers{
       settings,
       store,
@@ -39,7 +76,10 @@ struct server::impl {
       console,
       referrals,
       reports,
-      settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir};
+      settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir,
+      *webhook_spool,
+      replayer,
+      spool_pool};
   std::atomic<bool> draining{false};
   stream_hub hub;
   session_env env{handlers, settings.server, draining, hub};
@@ -57,6 +97,16 @@ struct server::impl {
 
   std::mutex mutex;  // guards live
   std::unordered_map<connection*, std::weak_ptr<connection>> live;
+
+  // The replayer's thread, after every pass: counters, and a log line when something happened.
+  void observe_replay(const spool_replay_result& result) {
+    metrics.count_spool_replay(result.replayed, result.corrupt, result.rejected);
+    if (result.replayed > 0 || result.corrupt > 0 || result.rejected > 0 || result.io_error) {
+      spdlog::info("spool replay: replayed={} remaining={} corrupt={} rejected={} stopped={} io_error={}",
+                   result.replayed, result.remaining, result.corrupt, result.rejected, result.stopped,
+                   result.io_error);
+    }
+  }
 
   std::size_t live_count() {
     std::lock_guard lock(mutex);
@@ -209,6 +259,9 @@ void server::run(bool handle_signals) {
   auto& state = *impl_;
   asio::co_spawn(state.control, state.accept_loop(), asio::detached);
   state.sender.start();
+  // The storage service runs by now (main starts it before run()): records left from before a
+  // restart are replayed at once.
+  state.replayer.start();
   // Both callbacks run on the console store's listener thread; the hub only posts to socket strands.
   state.console.listen([&state](const storage::console_event& event) { state.hub.publish(event); },
                        [&state](const std::string& user_id) { state.hub.session_ended(user_id); });
@@ -235,6 +288,9 @@ void server::run(bool handle_signals) {
   for (auto& thread : pool) {
     thread.join();
   }
+  // Before main stops the storage service: a pass waits for storage's answers. What is left stays in
+  // the spool for the next start.
+  state.replayer.stop();
   // No notification may reach the hub once the sockets are gone.
   state.console.stop_listening();
   spdlog::info("server stopped");

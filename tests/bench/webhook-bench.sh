@@ -117,6 +117,7 @@ if [[ $skip_yorisoi != 1 ]]; then
   export YORISOI_LISTEN=127.0.0.1:$(free_port)
   export YORISOI_ENCRYPTION_KEYS="1:$(head -c 32 /dev/urandom | base64)"
   export YORISOI_PSEUDONYM_PEPPER=$(head -c 32 /dev/urandom | base64)
+  export YORISOI_SPOOL_DIR=$work/spool  # the webhook spool (used only if PostgreSQL stalls)
   say "starting yorisoi on $YORISOI_LISTEN"
   "$yorisoi" serve --config "$repo/config/examples/yamagata.toml" --port-file "$work/yorisoi.port" \
     >"$work/yorisoi.log" 2>&1 &

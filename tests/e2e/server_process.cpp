@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -36,7 +37,20 @@ server_process::server_process(std::filesystem::path config_file, std::filesyste
                                std::vector<std::pair<std::string, std::string>> environment)
     : config_file_(std::move(config_file)),
       work_dir_(std::move(work_dir)),
-      environment_(std::move(environment)) {}
+      environment_(std::move(environment)) {
+  // Every server object gets a webhook spool of its own (a spool directory is locked by one process;
+  // two servers of one test run side by side), kept across its restarts unless the test names one.
+  for (const auto& entry : environment_) {
+    if (entry.first == "YORISOI_SPOOL_DIR") {
+      return;
+    }
+  }
+  std::string pattern = (work_dir_ / "spool-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("mkdtemp failed for " + pattern);
+  }
+  environment_.emplace_back("YORISOI_SPOOL_DIR", pattern);
+}
 
 server_process::~server_process() {
   if (pid_ > 0) {

@@ -104,7 +104,11 @@ class Stack {
       databaseUrl: this.database.url, staffed: options.staffed ?? 'always', serverExtra: options.serverExtra ?? '',
     }));
     await this.startFake();
-    this.env = yorisoiEnv(this.secrets, this.fake.baseUrl, options.env ?? {});
+    // A webhook spool directory is locked by one process: each instance gets its own in the stack's
+    // folder (startInstance); this one serves other processes run with the stack's environment.
+    this.spoolGiven = Boolean(options.env?.YORISOI_SPOOL_DIR);
+    this.env = yorisoiEnv(this.secrets, this.fake.baseUrl,
+      { YORISOI_SPOOL_DIR: join(this.dir, 'spool'), ...(options.env ?? {}) });
     // One after the other: each instance migrates the database at start.
     for (let i = 0; i < (options.instances ?? 1); ++i) {
       this.instances.push(await this.startInstance(i));
@@ -128,8 +132,9 @@ class Stack {
 
   async startInstance(index) {
     const portFile = join(this.dir, `yorisoi-${index}.port`);
+    const env = this.spoolGiven ? this.env : { ...this.env, YORISOI_SPOOL_DIR: join(this.dir, `spool-${index}`) };
     const proc = spawnLogged(this.bin, ['serve', '--config', this.configFile, '--port-file', portFile],
-      { env: this.env, logFile: join(this.dir, `yorisoi-${index}.log`) });
+      { env, logFile: join(this.dir, `yorisoi-${index}.log`) });
     const name = `yorisoi instance ${index}`;
     const port = await awaitPortFile(proc, portFile, name);
     await awaitReady(proc, port, name);

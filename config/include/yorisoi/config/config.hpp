@@ -41,6 +41,18 @@ struct session_settings {
   friend bool operator==(const session_settings&, const session_settings&) = default;
 };
 
+// The webhook spool ([server.spool]): where verified webhooks wait, fsynced, while PostgreSQL is away.
+struct spool_settings {
+  // Relative paths are taken from the working directory (systemd's StateDirectory, the container's
+  // volume), not from the config file: the spool is state, not configuration. YORISOI_SPOOL_DIR
+  // overrides. One directory per process (it is locked).
+  std::string directory = "spool";
+  std::uint64_t max_bytes = 256ULL * 1024 * 1024;    // >= 1 MiB; beyond it webhooks get 503
+  std::uint64_t segment_bytes = 8ULL * 1024 * 1024;  // 64 KiB .. 1 GiB; a new file past this size
+
+  friend bool operator==(const spool_settings&, const spool_settings&) = default;
+};
+
 struct server_settings {
   std::string listen_host = "127.0.0.1";  // YORISOI_LISTEN=host:port overrides
   std::uint16_t listen_port = 8080;       // 0 = any free port (tests)
@@ -62,6 +74,7 @@ struct server_settings {
   // its header names that is not itself a trusted proxy; any other peer is taken as the client.
   std::vector<std::string> trusted_proxies;
   session_settings sessions;
+  spool_settings spool;
 
   friend bool operator==(const server_settings&, const server_settings&) = default;
 };

@@ -3,7 +3,9 @@
 // static files (settings.server.console_dir, or `console` next to the binary), and the outbox sender that
 // delivers stored answers to LINE's Messaging API (settings.line.api_base).
 //
-// Owns the io_context and its network threads. Database work goes to storage::service and is awaited
+// Owns the io_context and its network threads, and the webhook spool (settings.server.spool): a webhook
+// PostgreSQL cannot take in time is fsynced there and answered 200, and a replayer thread (started by
+// run(), stopped before run() returns) moves it into the database once it is back. Database work goes to storage::service and is awaited
 // without blocking a network thread. On shutdown the sender stops claiming and its sends in flight
 // share the grace period with the open requests. Thread-safety: run() blocks the caller until stop() (from
 // any thread, or SIGTERM/SIGINT when handle_signals is set) has drained in-flight requests.
@@ -24,7 +26,8 @@ class server {
  public:
   // Registers the server's metrics as `store`'s batch observer and the sender as its outbox notifier,
   // so construct it before store.start(). Throws std::invalid_argument when settings.line.api_base is
-  // not an http(s) URL. `settings`, `store` and `console` must outlive the server, and the server must
+  // not an http(s) URL, std::system_error when the spool directory cannot be used (locked by another
+  // process, permissions). `settings`, `store` and `console` must outlive the server, and the server must
   // outlive store.stop(): storage threads call back into it (metrics, answers to awaited requests).
   // `referrals` and `reports` likewise (the referral and report routes; stop them after run() returned).
   // run() starts console.listen() (live events for the WebSockets) and stops it before returning.
