@@ -13,6 +13,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 
+import { recordFigures } from '../reliability/figures.mjs';
+
 import {
   anonymous, as, closeStream, consultationReferrals, forward, newConsultation, officerPath, openStream, proposal,
   referralAtHub, referralAwaiting, referralPath, residentSays, skipUnlessReady, units, useStack,
@@ -611,7 +613,7 @@ test('every /api/v1 route × role × own / other tenant / other unit answers the
   }
   printMatrix(actual, routes);
   const cases = [...actual.keys()].length;
-  console.log(`authorisation cases checked: ${cases}, wrong: ${wrong.length}`);
+  recordFigures({ test: 'authz_matrix', authz_cases: cases, authz_wrong: wrong.length });
   assert.deepEqual(wrong, [], `authorisation matrix: ${wrong.length} of ${cases} cases differ`);
 });
 
