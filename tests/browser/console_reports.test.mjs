@@ -11,22 +11,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startStack } from '../support/harness/index.mjs';
 import { launch_browser, log_in, new_consultation, open_page, screenshot_dir } from './support.mjs';
+import { default_range } from '../../gateway/console/src/report_dates.js';
 
 let stack;
 let browser;
 let summary;  // the API's answer for the default range, once the history is loaded
 
-const tokyo_day = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit',
-});
-
-// This fiscal year (April 1) up to today, in Japan time: the page's default range.
-function default_range() {
-  const today = tokyo_day.format(new Date());
-  const year = Number(today.slice(0, 4));
-  const from = `${Number(today.slice(5, 7)) >= 4 ? year : year - 1}-04-01`;
-  return { from, to: today };
-}
 
 const count_text = (n) => new Intl.NumberFormat('ja-JP').format(n);
 

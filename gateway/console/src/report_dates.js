@@ -7,9 +7,11 @@ const day_key = new Intl.DateTimeFormat('en-CA', {
 });
 const date_pattern = /^\d{4}-\d{2}-\d{2}$/;
 
-// Today's local date, "2026-11-25".
+// Today's local date, "2026-11-25". Built from the parts: the en-CA pattern itself changed between ICU
+// versions (Debian 12's ICU 72 writes 11/25/2026).
 export function local_today(now = new Date()) {
-  return day_key.format(now);
+  const part = (type) => day_key.formatToParts(now).find((p) => p.type === type).value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 // April 1 of the fiscal year `today` (a local date) falls in: January–March belong to the previous year's.
