@@ -54,7 +54,7 @@ void idle_closer::run() {
         spdlog::info("storage: closed {} idle consultations", closed);
       }
     } catch (const std::exception& e) {
-      spdlog::warn("storage: idle close failed: {}", e.what());
+      log_job_failure(conn, "routing", "idle close", e);
       conn.reset();
     }
     lock.lock();

@@ -76,7 +76,7 @@ void referral_sweeper::run() {
         spdlog::info("storage: expired {} consent requests", n);
       }
     } catch (const std::exception& e) {
-      spdlog::warn("storage: consent expiry sweep failed: {}", e.what());
+      log_job_failure(conn, "referral", "consent expiry sweep", e);
       conn.reset();
     }
     lock.lock();

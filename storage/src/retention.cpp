@@ -180,9 +180,7 @@ void retention_job::run() {
                      n.messages, n.notes);
       }
     } catch (const std::exception& e) {
-      // SQLSTATE only: a server error's text may quote row values.
-      const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
-      spdlog::warn("storage: retention run failed (sqlstate {})", sql != nullptr ? sql->sqlstate() : "none");
+      log_job_failure(conn, "report", "retention run", e);
       conn.reset();
     }
     lock.lock();
