@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 import { missingPrerequisite } from '../support/harness/index.mjs';
 import { loadWebSocket } from './console_stream.mjs';
+import { webhookLoadBinary } from './bench_load.mjs';
 import { haproxyBinary } from './haproxy.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const file = process.argv[2];
-const needs = process.argv.slice(3);  // haproxy, ws, pg_tools
+const needs = process.argv.slice(3);  // haproxy, ws, pg_tools, webhook_load
 if (!file) {
-  console.error('usage: node run.mjs FILE.test.mjs [haproxy] [ws] [pg_tools]');
+  console.error('usage: node run.mjs FILE.test.mjs [haproxy] [ws] [pg_tools] [webhook_load]');
   process.exit(2);
 }
 
@@ -33,6 +34,9 @@ if (needs.includes('ws') && !loadWebSocket()) {
 }
 if (needs.includes('pg_tools') && !['pg_dump', 'pg_restore', 'psql'].every(onPath)) {
   reasons.push('pg_dump, pg_restore or psql is missing (postgresql-client-15)');
+}
+if (needs.includes('webhook_load') && !webhookLoadBinary()) {
+  reasons.push('the load generator tests/bench/webhook_load is not built (YORISOI_WEBHOOK_LOAD)');
 }
 if (reasons.length > 0) {
   console.log(`skipped: ${reasons.join('; ')}`);
