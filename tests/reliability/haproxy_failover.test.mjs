@@ -1,5 +1,7 @@
 // Two yorisoi instances behind HAProxy (deploy/haproxy/haproxy.cfg) on one database. Webhooks flow
-// through HAProxy at a steady rate; mid-run instance 0 gets SIGKILL. Then:
+// through HAProxy at a steady rate (the ordered senders below, redelivering like LINE, plus the
+// benchmark's generator webhook_load at 50 webhooks a second, which does not redeliver); mid-run
+// instance 0 gets SIGKILL. Then:
 //   - every webhook event that got a 200 is in inbox_event exactly once (lost = 0), and every event is
 //     eventually answered 200 (the sender redelivers like LINE does) and processed;
 //   - the other instance kept serving: 200s after the kill;
@@ -12,6 +14,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { client, startStack, waitFor } from '../support/harness/index.mjs';
+import { startLoad, storedCounts } from './bench_load.mjs';
 import { ConsoleStream } from './console_stream.mjs';
 import { recordFigures } from './figures.mjs';
 import { Haproxy } from './haproxy.mjs';
@@ -75,6 +78,11 @@ test('SIGKILL of one instance behind HAProxy: nothing 200\'d lost, the other ser
       pool.push((await stack.residentWrites('yamagata', `failover-hello-${r}`)).userId);
     }
 
+    const generator = startLoad({
+      port: haproxy.port, secret: stack.secrets.YAMAGATA_LINE_CHANNEL_SECRET, dir: stack.dir, name: 'failover',
+      rate: 50, seconds: (beforeKillMs + afterKillMs) / 1000, connections: 16, users: 16,
+      idPrefix: `failover-load-${Date.now()}-`,
+    });
     const records = [];
     const pending = [];
     let killAt = null;
@@ -117,6 +125,7 @@ test('SIGKILL of one instance behind HAProxy: nothing 200\'d lost, the other ser
       replies.push({ id: sent.json.message_id, consultation: targets[k % targets.length], text });
     }
     await Promise.all(pending);
+    const generated = await generator.done;
 
     // 1. Every event that got a 200 is stored exactly once; every event got a 200 in the end.
     const acked = records.filter((r) => r.ackedAt !== null);
@@ -126,6 +135,11 @@ test('SIGKILL of one instance behind HAProxy: nothing 200\'d lost, the other ser
     const doubled = acked.filter((r) => (stored.get(r.webhookEventId) ?? 0) > 1);
     assert.equal(lost.length, 0, `200'd events missing from the database: ${lost.map((r) => r.n)}`);
     assert.equal(doubled.length, 0, 'an event stored twice');
+    const generatorCounts = await storedCounts(stack, generated.ackedIds);
+    const generatorLost = generated.ackedIds.filter((id) => !generatorCounts.has(id));
+    assert.ok(generated.ackedIds.length > 0, 'the generator\'s webhooks got 200s');
+    assert.deepEqual(generatorLost, [], 'generator events answered 200 but missing from the database');
+    assert.deepEqual(generated.ackedIds.filter((id) => generatorCounts.get(id) > 1), [], 'stored twice');
     assert.equal(acked.length, records.length, `events never answered 200 after ${redeliveries} redeliveries: ${
       records.filter((r) => r.ackedAt === null).map((r) => r.n)}\n${haproxy.log()}`);
 
@@ -190,10 +204,14 @@ test('SIGKILL of one instance behind HAProxy: nothing 200\'d lost, the other ser
       test: 'haproxy_failover',
       faults_injected: 1,
       faults_survived: 1,
-      sent: records.length,
-      acked: acked.length,
-      stored: acked.filter((r) => stored.has(r.webhookEventId)).length,
-      lost: lost.length,
+      sent: records.length + generated.summary.sent,
+      acked: acked.length + generated.ackedIds.length,
+      stored: acked.filter((r) => stored.has(r.webhookEventId)).length
+        + generated.ackedIds.filter((id) => generatorCounts.has(id)).length,
+      lost: lost.length + generatorLost.length,
+      generator_sent: generated.summary.sent,
+      generator_acked: generated.ackedIds.length,
+      generator_5xx: generated.summary.status_5xx,
       first_try_200: firstAnswers.filter((a) => a.status === 200).length,
       non_200_answers: Object.entries(non200).map(([status, count]) => `${count}x${status}`).join('+') || 0,
       acked_after_kill: okAfterKill,

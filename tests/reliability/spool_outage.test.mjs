@@ -2,14 +2,15 @@
 // by this test, so not the shared one) and one yorisoi with a 1 MiB spool; residents write steadily
 // through the fake LINE platform (which signs every webhook), each resident's next message only once
 // the previous one got a 200 (so each resident has a well-defined arrival order), redelivering like
-// LINE on anything else. Then:
+// LINE on anything else; during the outages of 1–3 the benchmark's generator (webhook_load) adds
+// 50 signed webhooks a second from 32 more residents. Then:
 //   1. PostgreSQL stopped with -m fast: webhooks keep getting 200, /metrics shows spool depth > 0;
 //      started again: the depth returns to 0 (bounded wait);
 //   2. the same with -m immediate;
 //   3. an outage, then yorisoi SIGKILLed while it replays the spool, restarted on the same spool: drains;
 //   4. with PostgreSQL down, large webhooks fill the 1 MiB spool: 503 with Retry-After, nothing lost;
-//   and at the end every webhookEventId that got a 200 is in inbox_event exactly once, everything is
-//   processed, and each resident's events were processed in the order the resident wrote them.
+//   and at the end every webhookEventId that got a 200 (from the senders and the generator) is in
+//   inbox_event exactly once, everything is processed, and each resident's events were processed in the order the resident wrote them.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -22,6 +23,7 @@ import { promisify } from 'node:util';
 
 import { repoRoot } from '../support/harness/config.mjs';
 import { startStack, waitFor } from '../support/harness/index.mjs';
+import { startLoad, storedCounts } from './bench_load.mjs';
 import { recordFigures } from './figures.mjs';
 
 const run = promisify(execFile);
@@ -32,6 +34,7 @@ const intervalMs = 50;       // each resident writes about 20 times a second whi
 const outageMs = 2500;
 const drainWithinMs = 40_000;
 const spoolMaxBytes = 1024 * 1024;
+const generatorRate = 50;    // webhook_load's webhooks a second during the outages
 
 function httpCall(baseUrl, method, path, body, headers = {}) {
   return new Promise((resolve, reject) => {
@@ -131,6 +134,14 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
       const pause = (ms) => new Promise((done) => setTimeout(done, ms));
       const acked = () => sent.filter((s) => s.ackedAt !== null).length;
 
+      // The generator's load over the outages of 1 and 2, then over 3 (it targets the first process's
+      // port: after the SIGKILL its requests fail and are not counted as acknowledged).
+      const generator = (name, seconds) => startLoad({
+        port: stack.instances[0].port, secret: stack.secrets.YAMAGATA_LINE_CHANNEL_SECRET, dir: stack.dir, name,
+        rate: generatorRate, seconds, connections: 32, users: 32, idPrefix: `spool-${name}-${Date.now()}-`,
+      });
+      const loads = [generator('outages', 9)];
+
       // 1 and 2: outages with both shutdown modes.
       const outages = [];
       for (const mode of ['fast', 'immediate']) {
@@ -152,6 +163,8 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
       }
 
       // 3. SIGKILL during replay, restart on the same spool.
+      await loads[0].done;
+      loads.push(generator('kill', 5));
       await pause(500);
       await pgStop('fast');
       await pause(outageMs);
@@ -173,6 +186,8 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
       stack.instances[0] = await stack.startInstance(0);
       await stack.fakePost('/_fake/config', { yorisoi: baseUrl() });
       const restartDrainMs = await awaitDrained(baseUrl(), 'after the restart');
+
+      const generated = await Promise.all(loads.map((l) => l.done));
 
       // 4. A full spool: large webhooks while PostgreSQL is down get 503 with Retry-After.
       sending = false;
@@ -211,8 +226,13 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
         'SELECT webhook_event_id, count(*) FROM inbox_event GROUP BY webhook_event_id');
       const stored = new Map(rows.map(([id, count]) => [id, Number(count)]));
       const ackedIds = [...sent.filter((s) => s.ackedAt !== null).map((s) => s.webhookEventId), ...bulky];
-      const lost = ackedIds.filter((id) => !stored.has(id));
-      const doubled = ackedIds.filter((id) => stored.get(id) > 1);
+      const generatorAcked = generated.flatMap((g) => g.ackedIds);
+      const generatorCounts = await storedCounts(stack, generatorAcked);
+      const lost = [...ackedIds.filter((id) => !stored.has(id)),
+        ...generatorAcked.filter((id) => !generatorCounts.has(id))];
+      const doubled = [...ackedIds.filter((id) => stored.get(id) > 1),
+        ...generatorAcked.filter((id) => generatorCounts.get(id) > 1)];
+      assert.ok(generatorAcked.length > 0, 'the generator\'s webhooks got 200s');
       assert.deepEqual(lost, [], '200\'d events missing from inbox_event');
       assert.deepEqual(doubled, [], 'events stored twice');
       await waitFor(async () => Number((await stack.sql(
@@ -237,12 +257,16 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
         test: 'spool_outage',
         faults_injected: 4,
         faults_survived: 4,
-        sent: sent.length + bulky.length + 1,
-        acked: ackedIds.length,
-        stored: ackedIds.filter((id) => stored.has(id)).length,
+        sent: sent.length + bulky.length + 1 + generated.reduce((n, g) => n + g.summary.sent, 0),
+        acked: ackedIds.length + generatorAcked.length,
+        stored: ackedIds.filter((id) => stored.has(id)).length
+          + generatorAcked.filter((id) => generatorCounts.has(id)).length,
         lost: lost.length,
         doubled: doubled.length,
         first_try_200: sent.filter((s) => s.answers[0] === 200).length,
+        generator_sent: generated.map((g) => g.summary.sent).join('+'),
+        generator_acked: generated.map((g) => g.ackedIds.length).join('+'),
+        generator_p99_ms: generated.map((g) => Math.round(g.summary.latency_us.p99 / 1000)).join('+'),
         non_200_answers: everyAnswer.filter((a) => a !== 200).length,
         acked_during_fast: outages[0].ackedDuring,
         acked_during_immediate: outages[1].ackedDuring,
