@@ -7,8 +7,11 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
+#include <thread>
 #include <vector>
 
 namespace yorisoi::e2e {
@@ -152,6 +155,41 @@ TEST_F(e2e_push, a_lost_answer_is_retried_into_409_and_delivered_once) {
   EXPECT_EQ(count_text(deliveries, off_hours_marker), 1u);
   EXPECT_EQ(count_text(deliveries, age_question_marker), 1u);
   EXPECT_EQ(fake_->get("/_fake/calls?status=500").as_array().size(), 1u);
+  EXPECT_EQ(fake_->get("/_fake/calls?status=409").as_array().size(), 1u);
+  EXPECT_EQ(query_value("SELECT count(*) FROM outbox WHERE state <> 'sent'"), "0");
+}
+
+TEST_F(e2e_push, a_platform_slower_than_the_send_timeout_gets_the_answer_once) {
+  // The platform holds one push for 20 s and then acts on it; the sender gives up at its 15 s
+  // timeout, cannot know, and sends again with the same retry key, which goes through. When the
+  // stalled push finally lands, the platform refuses it for its retry key: the resident sees each
+  // answer once.
+  (void)fake_->post("/_fake/behaviour",
+                    json::object{{"delay_ms", 20000}, {"count", 1}, {"path", "/v2/bot/message/push"}});
+  const auto started = std::chrono::steady_clock::now();
+  const std::string user = user_of(send_message("", jst_ms(2023, 2, 18, 13, 30), "こんにちは"));
+  wait_settled(seconds(90));
+  std::cout << "[ measured ] answered through a 20 s platform stall in " << ms_since(started) << " ms\n";
+  // The stalled call is recorded when the platform answers it (20 s after it arrived).
+  const auto most_calls_for_one_key = [this] {
+    std::map<std::string, int> calls_per_key;
+    int most = 0;
+    const auto calls = fake_->get("/_fake/calls?path=/v2/bot/message/push");
+    for (const auto& call : calls.as_array()) {
+      if (const auto* key = call.as_object().if_contains("retry_key"); key != nullptr && key->is_string()) {
+        most = std::max(most, ++calls_per_key[std::string(key->as_string())]);
+      }
+    }
+    return most;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+  while (most_calls_for_one_key() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  EXPECT_EQ(most_calls_for_one_key(), 2) << "the stalled push was sent again with its retry key";
+  const auto deliveries = deliveries_to(*fake_, user);
+  EXPECT_EQ(count_text(deliveries, off_hours_marker), 1u);
+  EXPECT_EQ(count_text(deliveries, age_question_marker), 1u);
   EXPECT_EQ(fake_->get("/_fake/calls?status=409").as_array().size(), 1u);
   EXPECT_EQ(query_value("SELECT count(*) FROM outbox WHERE state <> 'sent'"), "0");
 }
