@@ -118,10 +118,15 @@ base=http://127.0.0.1:$port
 
 # 1. Build (the layers podman already has are reused: a second run only rebuilds what changed).
 # YORISOI_CONTAINERS_BUILD=0 uses the images podman has (localhost/yorisoi, -postgres, -haproxy).
+# The build uses the host's network (apt and npm); behind a TLS-intercepting proxy npm needs its CA,
+# given as a build secret: YORISOI_BUILD_CA_FILE, else the file node trusts here (NODE_EXTRA_CA_CERTS).
+build_args=(--network host)
+ca_file=${YORISOI_BUILD_CA_FILE:-${NODE_EXTRA_CA_CERTS:-}}
+[ -n "$ca_file" ] && [ -s "$ca_file" ] && build_args+=("--secret id=extra_ca,src=$ca_file")
 started=$(now_ms)
 if [ "${YORISOI_CONTAINERS_BUILD:-1}" = 0 ]; then
   say "build skipped (YORISOI_CONTAINERS_BUILD=0)"
-elif ! "${compose[@]}" --podman-build-args "--network host" build >"$work/build.log" 2>&1; then
+elif ! "${compose[@]}" --podman-build-args "${build_args[*]}" build >"$work/build.log" 2>&1; then
   tail -n 40 "$work/build.log" >&2
   say "FAIL image build (log above)"
   exit 1
