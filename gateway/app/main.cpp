@@ -1,5 +1,6 @@
 // The `yorisoi` executable: the composition root. It reads the command line, loads the
 // configuration, wires storage and the gateway together, and owns their lifetimes.
+#include "deferred_migration.hpp"
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/api_json.hpp"
 #include "yorisoi/gateway/api_report_json.hpp"
@@ -36,6 +37,7 @@ namespace {
 
 constexpr const char* usage = R"(usage:
   yorisoi serve --config FILE [--port-file FILE]   migrate, then serve until SIGTERM/SIGINT
+                                                   (database unreachable: serve on the spool, migrate later)
   yorisoi migrate --config FILE                    apply pending database migrations and exit
   yorisoi check-config --config FILE               validate the configuration and exit
   yorisoi user add --config FILE --tenant ID --login NAME --name DISPLAY --role ROLE [--unit UNIT]
@@ -195,7 +197,15 @@ void write_port_file(const std::string& path, std::uint16_t port) {
 int serve(const command_line& cmd) {
   const auto settings = yorisoi::config::load(cmd.config_file);
   yorisoi::storage::service store(storage_options(settings), make_keyring(settings));
-  store.migrate();
+  // Unreachable at start (an outage, a restart during one): serve anyway — the webhook spool takes
+  // LINE's requests — and migrate once the database answers.
+  std::optional<yorisoi::app::deferred_migration> migrate_later;
+  try {
+    store.migrate();
+  } catch (const yorisoi::storage::database_unreachable&) {
+    spdlog::warn("storage: the database cannot be reached at start; webhooks go to the spool until it answers");
+    migrate_later.emplace(store, std::chrono::seconds(2));
+  }
   yorisoi::storage::console_store console(store, session_policy(settings));
   // A consent request committed by the referral store wakes the server's outbox sender. The store
   // needs the callback before the server exists (the server needs the store), so it reaches the
@@ -224,6 +234,9 @@ int serve(const command_line& cmd) {
     server.run();
   } catch (...) {
     // Storage threads call back into the server (metrics, answers): stop them before the server goes.
+    if (migrate_later) {
+      migrate_later->stop();
+    }
     reports.stop();
     referrals.stop();
     store.stop();
@@ -232,6 +245,9 @@ int serve(const command_line& cmd) {
   // The server has drained its requests; now finish queued referral work and flush queued ingest
   // batches. The server outlives these calls, so a late storage callback still finds its (stopped)
   // io_context.
+  if (migrate_later) {
+    migrate_later->stop();
+  }
   reports.stop();
   referrals.stop();
   store.stop();

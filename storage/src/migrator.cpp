@@ -79,6 +79,9 @@ void run_migrations(const std::string& conninfo) {
     tx.exec1(unlock_sql);
   } catch (const storage_error&) {
     throw;
+  } catch (const pqxx::broken_connection&) {
+    // The server's message names host and port only; the caller may serve from the spool and retry.
+    throw database_unreachable("migration failed: the database cannot be reached");
   } catch (const std::exception& e) {
     throw storage_error(std::string("migration failed: ") + e.what());
   }

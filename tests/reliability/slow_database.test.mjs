@@ -3,8 +3,8 @@
 // rate. LINE gives a webhook 2 s: yorisoi must keep answering within that — 200 once the request is in
 // PostgreSQL or, past its ingest deadline, in the fsynced spool — or answer 503 so that LINE
 // redelivers. When the delay is lifted the spool drains, and every event that got a 200 is in
-// inbox_event exactly once (the statements that were only slow commit too; the replay of their
-// spooled copy finds them there).
+// inbox_event exactly once. (A held statement runs into yorisoi's statement_timeout, 1.5 s, and is
+// cancelled; its events are answered from the spool and replayed once statements are quick again.)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

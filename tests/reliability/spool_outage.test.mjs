@@ -8,6 +8,8 @@
 //      started again: the depth returns to 0 (bounded wait);
 //   2. the same with -m immediate;
 //   3. an outage, then yorisoi SIGKILLed while it replays the spool, restarted on the same spool: drains;
+//   3b. yorisoi restarted while PostgreSQL is down: it starts on the spool (ready, 200s), and migrates
+//      and drains once PostgreSQL is back;
 //   4. with PostgreSQL down, large webhooks fill the 1 MiB spool: 503 with Retry-After, nothing lost;
 //   and at the end every webhookEventId that got a 200 (from the senders and the generator) is in
 //   inbox_event exactly once, everything is processed, and each resident's events were processed in the order the resident wrote them.
@@ -79,7 +81,7 @@ async function awaitDrained(baseUrl, what) {
   return Date.now() - started;
 }
 
-test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool full: every 200 stored once, in order',
+test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, started without its database, spool full: every 200 stored once, in order',
   { timeout: 170_000 }, async () => {
     const clusterDir = mkdtempSync(join(tmpdir(), 'yorisoi-spool-pg-'));
     const admin = (await run(pgCluster, ['start', clusterDir], { timeout: 90_000 })).stdout.trim();
@@ -187,6 +189,22 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
       await stack.fakePost('/_fake/config', { yorisoi: baseUrl() });
       const restartDrainMs = await awaitDrained(baseUrl(), 'after the restart');
 
+      // 3b. A restart while PostgreSQL is down: SIGTERM, start again without a database.
+      await pause(500);
+      await pgStop('fast');
+      await stack.stopInstance(0);
+      rmSync(join(stack.dir, 'yorisoi-0.port'), { force: true });
+      const startedDownAt = Date.now();
+      stack.instances[0] = await stack.startInstance(0);
+      const startDownMs = Date.now() - startedDownAt;
+      await stack.fakePost('/_fake/config', { yorisoi: baseUrl() });
+      const ackedBeforeDown = acked();
+      await waitFor(async () => acked() - ackedBeforeDown >= residents, 15_000)
+        .catch((error) => { throw new Error(`no 200 from an instance started without its database: ${error.message}`); });
+      const ackedWhileDown = acked() - ackedBeforeDown;
+      await pgStart();
+      const drainAfterDownStartMs = await awaitDrained(baseUrl(), 'after starting without the database');
+
       const generated = await Promise.all(loads.map((l) => l.done));
 
       // 4. A full spool: large webhooks while PostgreSQL is down get 503 with Retry-After.
@@ -255,8 +273,8 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
       const everyAnswer = sent.flatMap((s) => s.answers);
       recordFigures({
         test: 'spool_outage',
-        faults_injected: 4,
-        faults_survived: 4,
+        faults_injected: 5,
+        faults_survived: 5,
         sent: sent.length + bulky.length + 1 + generated.reduce((n, g) => n + g.summary.sent, 0),
         acked: ackedIds.length + generatorAcked.length,
         stored: ackedIds.filter((id) => stored.has(id)).length
@@ -275,6 +293,9 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, spool 
         spooled_before_kill: spooled,
         depth_at_kill: depthAtKill,
         drain_after_restart_ms: restartDrainMs,
+        started_without_db_ms: startDownMs,
+        acked_without_db: ackedWhileDown,
+        drain_after_db_back_ms: drainAfterDownStartMs,
         full_spool_accepted: bulky.length,
         full_spool_503: refused.status === 503 ? 1 : 0,
         residents_in_order: `${orderedResidents}/${residents} (${crossOutage} messages)`,

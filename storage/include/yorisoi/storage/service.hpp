@@ -31,6 +31,13 @@ class storage_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The database could not be connected to (or the connection broke): nothing was decided about the
+// schema. `yorisoi serve` then starts anyway, on the webhook spool, and migrates once it can.
+class database_unreachable : public storage_error {
+ public:
+  using storage_error::storage_error;
+};
+
 struct options {
   std::string url;         // libpq connection string or URI
   unsigned pool_size = 4;  // general workers (console/API, readiness)
@@ -151,8 +158,9 @@ class service {
   service& operator=(const service&) = delete;
 
   // Applies pending migrations under an advisory lock (several instances may call it at once) and
-  // checks that the database's schema is not newer than this binary knows. Blocking; call before
-  // start(). Throws storage_error.
+  // checks that the database's schema is not newer than this binary knows. Blocking, on its own
+  // connection (so also callable after start(), from any thread). Throws database_unreachable when
+  // the database cannot be reached, storage_error for anything else.
   void migrate();
 
   // The newest migration version this binary carries.

@@ -1,0 +1,50 @@
+#include "deferred_migration.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace yorisoi::app {
+
+deferred_migration::deferred_migration(storage::service& store, std::chrono::milliseconds interval)
+    : store_(store), interval_(interval), thread_([this] { run(); }) {}
+
+deferred_migration::~deferred_migration() {
+  stop();
+}
+
+void deferred_migration::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+void deferred_migration::run() {
+  for (unsigned attempt = 1;; ++attempt) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+        return;
+      }
+    }
+    try {
+      store_.migrate();
+      spdlog::info("storage: the database answers again; schema at version {} (attempt {})",
+                   storage::service::schema_version(), attempt);
+      return;
+    } catch (const storage::database_unreachable&) {
+      if (attempt % 30 == 0) {
+        spdlog::warn("storage: the database is still unreachable; webhooks go to the spool");
+      }
+    } catch (const std::exception& e) {
+      // A schema newer than this binary, a failed migration: an operator must look. Keep serving
+      // from the spool and keep trying (slowly), rather than dropping what LINE sends.
+      spdlog::error("storage: migration after start failed: {}", e.what());
+    }
+  }
+}
+
+}  // namespace yorisoi::app
