@@ -36,6 +36,7 @@ spool_ingest_plan plan_spool_ingest(const config::settings& settings, const spoo
   plan.request.tenant_id = tenant->id;
   plan.request.channel_key = channel->key;
   plan.request.events = std::move(parsed.events);
+  plan.request.received_unix_ms = record.received_at_ms;
   return plan;
 }
 

@@ -10,10 +10,11 @@ constexpr const char* insert_name = "ingest_insert";
 // ON CONFLICT DO NOTHING makes redeliveries no-ops; RETURNING names the rows that were new.
 constexpr const char* insert_sql = R"sql(
 INSERT INTO inbox_event (tenant_id, webhook_event_id, channel_key, event_type, mode, occurred_at,
-                         redelivery, pseudonym, payload, key_id)
-SELECT t, w, c, ty, m, timestamptz 'epoch' + ts * interval '1 millisecond', r, p, pl, k
+                         redelivery, pseudonym, payload, key_id, received_at)
+SELECT t, w, c, ty, m, timestamptz 'epoch' + ts * interval '1 millisecond', r, p, pl, k,
+       coalesce(timestamptz 'epoch' + rcv * interval '1 millisecond', now())
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::bool[],
-              $8::bytea[], $9::bytea[], $10::int4[]) AS u(t, w, c, ty, m, ts, r, p, pl, k)
+              $8::bytea[], $9::bytea[], $10::int4[], $11::int8[]) AS u(t, w, c, ty, m, ts, r, p, pl, k, rcv)
 ON CONFLICT (tenant_id, webhook_event_id) DO NOTHING
 RETURNING tenant_id, webhook_event_id
 )sql";
@@ -40,7 +41,7 @@ void ingest_batch::prepare(pqxx::connection& conn) {
 
 void ingest_batch::clear() {
   for (binary_array* a : {&tenant_, &webhook_event_id_, &channel_key_, &event_type_, &mode_, &timestamp_ms_,
-                          &redelivery_, &pseudonym_, &payload_, &key_id_}) {
+                          &redelivery_, &pseudonym_, &payload_, &key_id_, &received_ms_}) {
     a->clear();
   }
   first_.clear();
@@ -74,6 +75,11 @@ const std::vector<std::size_t>& ingest_batch::write(pqxx::connection& conn,
       const sealed payload = keys_.seal(ev.raw_json, context_);
       payload_.add(std::string_view(payload.blob));
       key_id_.add(static_cast<std::int32_t>(payload.key_id));
+      if (req.received_unix_ms) {
+        received_ms_.add(*req.received_unix_ms);
+      } else {
+        received_ms_.add_null();
+      }
     }
   }
   if (first_.empty()) {
@@ -86,7 +92,8 @@ const std::vector<std::size_t>& ingest_batch::write(pqxx::connection& conn,
       pqxx::binarystring(channel_key_.bytes()), pqxx::binarystring(event_type_.bytes()),
       pqxx::binarystring(mode_.bytes()), pqxx::binarystring(timestamp_ms_.bytes()),
       pqxx::binarystring(redelivery_.bytes()), pqxx::binarystring(pseudonym_.bytes()),
-      pqxx::binarystring(payload_.bytes()), pqxx::binarystring(key_id_.bytes()));
+      pqxx::binarystring(payload_.bytes()), pqxx::binarystring(key_id_.bytes()),
+      pqxx::binarystring(received_ms_.bytes()));
   for (const auto& row : rows) {
     const event_key key{std::string_view(row[0].c_str(), row[0].size()),
                         std::string_view(row[1].c_str(), row[1].size())};

@@ -58,6 +58,7 @@ class ingest_batch {
   binary_array redelivery_{pg_oid::boolean};
   binary_array pseudonym_{pg_oid::bytea};
   binary_array payload_{pg_oid::bytea};
+  binary_array received_ms_{pg_oid::int8};
   binary_array key_id_{pg_oid::int4};
   // First request (index) carrying each event of the batch; later copies are duplicates.
   std::unordered_map<event_key, std::size_t, event_key_hash> first_;

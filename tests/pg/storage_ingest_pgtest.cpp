@@ -39,6 +39,24 @@ TEST_F(ingest_pg, stores_events_and_deduplicates_redeliveries) {
   EXPECT_EQ(ingest_sync(svc, request_of({make_text("W1", "U1", "m1", "hello")}, "tendo")).inserted, 1u);
 }
 
+TEST_F(ingest_pg, a_replayed_request_keeps_its_arrival_time_and_a_fresh_one_gets_now) {
+  service svc(opts(false), make_keys({1}));
+  svc.migrate();
+  svc.start();
+  auto replayed = request_of({make_event("W1", "follow", "U1")});
+  replayed.received_unix_ms = 1'700'000'123'456;  // as the spool recorded it
+  const auto fresh = request_of({make_event("W2", "follow", "U2")});
+  // One group-commit batch may hold both kinds.
+  EXPECT_EQ(ingest_sync(svc, replayed).outcome, ingest_outcome::stored);
+  EXPECT_EQ(ingest_sync(svc, fresh).outcome, ingest_outcome::stored);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE webhook_event_id = 'W1' "
+                         "AND received_at = to_timestamp(1700000123.456)"),
+            1);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event WHERE webhook_event_id = 'W2' "
+                         "AND received_at > now() - interval '1 minute'"),
+            1);
+}
+
 TEST_F(ingest_pg, duplicates_inside_one_request) {
   service svc(opts(false), make_keys({1}));
   svc.migrate();

@@ -202,8 +202,15 @@ test('PostgreSQL stopped (fast, immediate), yorisoi killed during replay, starte
       await waitFor(async () => acked() - ackedBeforeDown >= residents, 15_000)
         .catch((error) => { throw new Error(`no 200 from an instance started without its database: ${error.message}`); });
       const ackedWhileDown = acked() - ackedBeforeDown;
+      const spooledWhileDown = sent.filter((m) => m.ackedAt !== null && m.ackedAt >= startedDownAt)
+        .map((m) => m.webhookEventId);
+      const databaseBackAt = Date.now();
       await pgStart();
       const drainAfterDownStartMs = await awaitDrained(baseUrl(), 'after starting without the database');
+      // Replayed events keep the time they reached yorisoi (reply tokens, waits), not the replay's.
+      const keptTime = await stack.sql(`SELECT count(*) FROM inbox_event WHERE webhook_event_id IN (${
+        spooledWhileDown.map((id) => `'${id}'`).join(',')}) AND received_at < to_timestamp(${databaseBackAt / 1000})`);
+      assert.equal(Number(keptTime[0][0]), spooledWhileDown.length, 'spooled events stored with their arrival time');
 
       const generated = await Promise.all(loads.map((l) => l.done));
 

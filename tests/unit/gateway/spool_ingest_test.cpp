@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace yorisoi::gateway {
@@ -43,6 +45,8 @@ TEST(spool_ingest, a_message_becomes_an_ingest_of_its_events_for_the_channel_ten
   EXPECT_EQ(plan.request.tenant_id, "yamagata");
   EXPECT_EQ(plan.request.channel_key, "yamagata");
   EXPECT_GT(plan.request.events.size(), 1u);
+  // Stored with the time it reached yorisoi, not the time of the replay.
+  EXPECT_EQ(plan.request.received_unix_ms, std::optional<std::int64_t>(1'700'000'000'000));
 }
 
 TEST(spool_ingest, no_events_needs_nothing_stored) {

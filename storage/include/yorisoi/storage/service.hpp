@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -116,6 +117,10 @@ struct ingest_request {
   std::string tenant_id;
   std::string channel_key;
   std::vector<routing::line_event> events;
+  // When the webhook reached yorisoi (unix ms), if earlier than this call: a request replayed from the
+  // spool keeps its arrival time, so that reply tokens count as expired and waits are not shortened.
+  // nullopt: now (the transaction's time).
+  std::optional<std::int64_t> received_unix_ms;
 };
 
 enum class ingest_outcome {
