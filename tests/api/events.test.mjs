@@ -104,3 +104,23 @@ test('WebSocket: closed with 4401 within a second of logout everywhere, and of a
   const closedToo = await Promise.race([other.closedPromise, new Promise((r) => setTimeout(() => r(null), 3000))]);
   assert.equal(closedToo?.code, 4401);
 });
+
+test('WebSocket: closed with 4401 within a second of a role change and of disabling the account', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  for (const [login, change] of [['ws-role-changed', { role: 'supervisor' }], ['ws-disabled', { disabled: true }]]) {
+    const password = 'long-enough-password-ws';
+    const created = await admin.post('/api/v1/staff', { login, display_name: '切断される人', role: 'counsellor', password });
+    assert.equal(created.status, 201, created.text);
+    const worker = anonymous(stack());
+    worker.session = await worker.loginOk(login, password);
+    const stream = await openStream(worker);
+    const answer = await admin.patch(`/api/v1/staff/${created.json.user_id}`, change);
+    const done = Date.now();
+    assert.equal(answer.status, 200, answer.text);
+    const closed = await Promise.race([stream.closedPromise, new Promise((r) => setTimeout(() => r(null), 3000))]);
+    assert.ok(closed, `the socket closed after ${JSON.stringify(change)}`);
+    assert.equal(closed.code, 4401);
+    assert.ok(closed.at - done <= 1000, `closed ${closed.at - done} ms after ${JSON.stringify(change)}`);
+  }
+});
