@@ -1,5 +1,6 @@
-// GET /api/v1/events?after=N: what a console missed (at most 500 of the tenant's, oldest first), as
-// the caller's audience may see them (event_audience.hpp); roles that are no audience get an empty list.
+// GET /api/v1/events?after=N: what a console missed (at most 500, oldest first), as the caller's
+// audience may see them (event_audience.hpp; the query selects the audience's rows, event_for trims
+// them); roles that are no audience get an empty list.
 #include "api_common.hpp"
 #include "async_console.hpp"
 #include "yorisoi/gateway/event_audience.hpp"
@@ -19,7 +20,8 @@ asio::awaitable<http_response> handle_events_api(handler_context& context, const
   }
   auto& console = context.console;
   const auto result = co_await await_op<std::vector<storage::console_event>>([&](auto done) {
-    console.events_since(caller.session.who.tenant_id, after.value->value_or(0), 500, std::move(done));
+    console.events_since(caller.session.who.tenant_id, after.value->value_or(0), 500, filter_of(audience),
+                         std::move(done));
   });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);

@@ -11,6 +11,10 @@ event_audience audience_of(const storage::actor& who) {
   return out;
 }
 
+storage::console_event_filter filter_of(const event_audience& audience) {
+  return storage::console_event_filter{audience.consultation_events, audience.officer_unit};
+}
+
 std::optional<storage::console_event> event_for(const storage::console_event& event,
                                                 const event_audience& audience) {
   if (event.kind != "referral" || event.unit.empty()) {

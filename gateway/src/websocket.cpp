@@ -100,7 +100,8 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     std::unordered_set<std::int64_t> replayed;
     auto& console = context_.console;
     const auto result = co_await await_op<std::vector<storage::console_event>>([&](auto done) {
-      console.events_since(caller_.session.who.tenant_id, *after_, replay_limit + 1, std::move(done));
+      console.events_since(caller_.session.who.tenant_id, *after_, replay_limit + 1,
+                           filter_of(audience_of(caller_.session.who)), std::move(done));
     });
     if (result.status == storage::op_status::ok && result.value.size() > replay_limit) {
       const auto latest =

@@ -38,6 +38,7 @@ inline constexpr std::size_t max_text_chars = 5000;
 
 [[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
                                                                  const std::string& tenant_id,
-                                                                 std::int64_t after_id, std::size_t limit);
+                                                                 std::int64_t after_id, std::size_t limit,
+                                                                 const console_event_filter& filter);
 
 }  // namespace yorisoi::storage::detail

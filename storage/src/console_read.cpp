@@ -60,7 +60,9 @@ SELECT n.note_id::text, n.author_id::text, coalesce(a.display_name, ''), n.body,
 
 std::string events_sql() {
   return std::string("SELECT ") + console_event_columns +
-         " FROM console_event WHERE tenant_id = $1 AND event_id > $2 ORDER BY event_id LIMIT $3";
+         " FROM console_event WHERE tenant_id = $1 AND event_id > $2"
+         "   AND CASE WHEN kind = 'referral' AND coalesce(unit, '') <> '' THEN unit = $5 ELSE $4 END"
+         " ORDER BY event_id LIMIT $3";
 }
 
 const char* view_name(queue_view view) {
@@ -164,11 +166,13 @@ op_result<consultation_detail> read_consultation(pqxx::connection& conn, const k
 }
 
 op_result<std::vector<console_event>> events_since(pqxx::connection& conn, const std::string& tenant_id,
-                                                   std::int64_t after_id, std::size_t limit) {
+                                                   std::int64_t after_id, std::size_t limit,
+                                                   const console_event_filter& filter) {
   pqxx::read_transaction tx(conn, "console_events");
   std::vector<console_event> events;
-  for (const auto& r : tx.exec_prepared("console_events_since", tenant_id, static_cast<long long>(after_id),
-                                        static_cast<long long>(limit))) {
+  for (const auto& r :
+       tx.exec_prepared("console_events_since", tenant_id, static_cast<long long>(after_id),
+                        static_cast<long long>(limit), filter.consultation_events, filter.unit)) {
     events.push_back(console_event_from(r));
   }
   return ok(std::move(events));

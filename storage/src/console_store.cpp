@@ -202,11 +202,13 @@ void console_store::reopen(actor who, std::string consultation_id,
 }
 
 void console_store::events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
+                                 console_event_filter filter,
                                  std::function<void(op_result<std::vector<console_event>>)> done) {
-  run<std::vector<console_event>>(submitter(), "event listing", std::move(done),
-                                  [tenant = std::move(tenant_id), after_id, limit](pqxx::connection& c) {
-                                    return detail::events_since(c, tenant, after_id, limit);
-                                  });
+  run<std::vector<console_event>>(
+      submitter(), "event listing", std::move(done),
+      [tenant = std::move(tenant_id), after_id, limit, filter = std::move(filter)](pqxx::connection& c) {
+        return detail::events_since(c, tenant, after_id, limit, filter);
+      });
 }
 
 void console_store::listen(std::function<void(const console_event&)> on_event,

@@ -4,6 +4,7 @@
 
 #include "console_pg_support.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 namespace yorisoi::storage::pgtest {
@@ -315,7 +316,7 @@ TEST_F(console_work_pg, events_since_lists_the_tenants_feed) {
   resident_writes("S1", "仙台", "sendai");
   ASSERT_EQ(claim(kana_, c).status, op_status::ok);
   const auto events = call<op_result<std::vector<console_event>>>(
-      [&](auto d) { console_->events_since("yamagata", 0, 500, d); });
+      [&](auto d) { console_->events_since("yamagata", 0, 500, {}, d); });
   ASSERT_EQ(events.status, op_status::ok);
   ASSERT_EQ(events.value.size(), 3U);  // queue (opened), message, assignment
   EXPECT_EQ(events.value[0].kind, "queue");
@@ -327,9 +328,52 @@ TEST_F(console_work_pg, events_since_lists_the_tenants_feed) {
     EXPECT_EQ(e.tenant_id, "yamagata");
   }
   const auto later = call<op_result<std::vector<console_event>>>(
-      [&](auto d) { console_->events_since("yamagata", events.value[1].event_id, 1, d); });
+      [&](auto d) { console_->events_since("yamagata", events.value[1].event_id, 1, {}, d); });
   ASSERT_EQ(later.value.size(), 1U);
   EXPECT_EQ(later.value[0].kind, "assignment");
+}
+
+TEST_F(console_work_pg, events_since_selects_the_audiences_rows_before_the_limit) {
+  const std::string c = resident_writes("U1", "hello");
+  // Many consultation rows, then one referral row for each of two units (what the referral triggers
+  // write), then more consultation rows.
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(claim(kana_, c).status, op_status::ok);
+    ASSERT_EQ(release(kana_, c).status, op_status::ok);
+  }
+  (void)sql(url(),
+            "INSERT INTO console_event (tenant_id, kind, consultation_id, referral_id, unit) VALUES "
+            "('yamagata', 'referral', '" +
+                c +
+                "', gen_random_uuid(), 'hub'), "
+                "('yamagata', 'referral', '" +
+                c +
+                "', gen_random_uuid(), 'welfare'), "
+                "('yamagata', 'referral', '" +
+                c + "', gen_random_uuid(), NULL)");
+  ASSERT_EQ(claim(kana_, c).status, op_status::ok);
+  const auto list = [&](console_event_filter filter, std::size_t limit) {
+    return call<op_result<std::vector<console_event>>>(
+        [&](auto d) { console_->events_since("yamagata", 0, limit, filter, d); });
+  };
+  // An officer's page of 1 is their unit's row, not the oldest consultation row.
+  const auto hub = list({false, "hub"}, 1);
+  ASSERT_EQ(hub.status, op_status::ok);
+  ASSERT_EQ(hub.value.size(), 1U);
+  EXPECT_EQ(hub.value[0].kind, "referral");
+  EXPECT_EQ(hub.value[0].unit, "hub");
+  EXPECT_EQ(list({false, "hub"}, 500).value.size(), 1U);
+  // Counsellors: everything without a unit, the unit-less referral row included, no unit's row.
+  const auto workers = list({}, 500);
+  ASSERT_EQ(workers.status, op_status::ok);
+  for (const auto& e : workers.value) {
+    EXPECT_TRUE(e.unit.empty()) << e.kind << " " << e.unit;
+  }
+  EXPECT_EQ(std::count_if(workers.value.begin(), workers.value.end(),
+                          [](const console_event& e) { return e.kind == "referral"; }),
+            1);
+  // No audience: nothing.
+  EXPECT_TRUE(list({false, ""}, 500).value.empty());
 }
 
 TEST_F(console_work_pg, listen_delivers_committed_events_and_ended_sessions) {

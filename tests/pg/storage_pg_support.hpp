@@ -79,7 +79,7 @@ inline readiness ready_sync(service& svc) {
 }
 
 inline ingest_request request_of(std::vector<routing::line_event> events, std::string tenant = "yamagata") {
-  return ingest_request{std::move(tenant), "yamagata-line", std::move(events)};
+  return ingest_request{std::move(tenant), "yamagata-line", std::move(events), std::nullopt};
 }
 
 // Runs one query on a fresh connection and returns the result.

@@ -22,6 +22,9 @@ struct event_audience {
 
 [[nodiscard]] event_audience audience_of(const storage::actor& who);
 
+// The rows `audience` may see, as the storage query selects them (event_for still trims each).
+[[nodiscard]] storage::console_event_filter filter_of(const event_audience& audience);
+
 // The event as `audience` may see it, or nullopt when it is not theirs.
 [[nodiscard]] std::optional<storage::console_event> event_for(const storage::console_event& event,
                                                               const event_audience& audience);

@@ -194,6 +194,14 @@ struct console_event {
   std::string unit;
 };
 
+// Whose events a listing is for, applied in the query (so that a page is never filled with rows the
+// reader may not see): rows for the consultation workers (every kind without a unit), and/or the
+// referral rows of one unit (its officers).
+struct console_event_filter {
+  bool consultation_events = true;
+  std::string unit;  // "" = no unit's rows
+};
+
 class console_store {
  public:
   // `store` must outlive this object; `policy` and the tenants' tag vocabularies are checked here.
@@ -243,9 +251,10 @@ class console_store {
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
 
   // -- live events
-  // Events of the tenant after `after_id` (at most `limit`, oldest first): what a reconnecting console
-  // missed.
+  // Events of the tenant after `after_id` that `filter` lets through (at most `limit`, oldest first):
+  // what a reconnecting console missed.
   void events_since(std::string tenant_id, std::int64_t after_id, std::size_t limit,
+                    console_event_filter filter,
                     std::function<void(op_result<std::vector<console_event>>)> done);
 
   // Starts a thread with its own connection that LISTENs on `yorisoi_console` and `yorisoi_session`
