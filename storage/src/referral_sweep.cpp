@@ -41,47 +41,17 @@ std::size_t sweep_expired(pqxx::connection& conn) {
   return expired;
 }
 
-referral_sweeper::referral_sweeper(std::string conninfo, std::chrono::milliseconds every)
-    : conninfo_(std::move(conninfo)), every_(every) {}
-
-referral_sweeper::~referral_sweeper() {
-  stop();
-}
-
-void referral_sweeper::start() {
-  std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stopping_) {
-    thread_ = std::thread([this] { run(); });
-  }
-}
-
-void referral_sweeper::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void referral_sweeper::run() {
-  db_connection conn(conninfo_, &prepare_referral_state_statements);
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    try {
-      if (const std::size_t n = sweep_expired(conn.get()); n > 0) {
-        spdlog::info("storage: expired {} consent requests", n);
-      }
-    } catch (const std::exception& e) {
-      log_job_failure(conn, "referral", "consent expiry sweep", e);
-      conn.reset();
-    }
-    lock.lock();
-    wake_.wait_for(lock, every_, [this] { return stopping_; });
-  }
+periodic_job_spec referral_sweep_job(std::string conninfo, std::chrono::milliseconds every) {
+  return periodic_job_spec{std::move(conninfo),
+                           &prepare_referral_state_statements,
+                           every,
+                           "referral",
+                           "consent expiry sweep",
+                           [](pqxx::connection& conn) {
+                             if (const std::size_t n = sweep_expired(conn); n > 0) {
+                               spdlog::info("storage: expired {} consent requests", n);
+                             }
+                           }};
 }
 
 }  // namespace yorisoi::storage::detail

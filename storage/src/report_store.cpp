@@ -45,7 +45,8 @@ struct report_store::impl {
       // No statement timeout: a purge batch may take longer than an interactive call.
       report_store_options unbounded = opts;
       unbounded.statement_timeout = std::chrono::milliseconds{0};
-      retention.emplace(conninfo_of(unbounded, "yorisoi-retention"), opts.retention, opts.retention_every);
+      retention.emplace(detail::retention_job(conninfo_of(unbounded, "yorisoi-retention"), opts.retention,
+                                              opts.retention_every));
     }
   }
 
@@ -73,7 +74,7 @@ struct report_store::impl {
 
   report_store_options opts;
   detail::worker_pool pool;
-  std::optional<detail::retention_job> retention;
+  std::optional<detail::periodic_job> retention;
 };
 
 report_store::report_store(service& /*store*/, report_store_options opts) {

@@ -143,49 +143,21 @@ retention_counts purge_expired(pqxx::connection& conn, const retention_periods& 
   return total;
 }
 
-retention_job::retention_job(std::string conninfo, retention_periods periods, std::chrono::milliseconds every)
-    : conninfo_(std::move(conninfo)), periods_(std::move(periods)), every_(every) {}
-
-retention_job::~retention_job() {
-  stop();
-}
-
-void retention_job::start() {
-  std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stopping_) {
-    thread_ = std::thread([this] { run(); });
-  }
-}
-
-void retention_job::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-void retention_job::run() {
-  db_connection conn(conninfo_, nullptr);
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    try {
-      const retention_counts n = purge_expired(conn.get(), periods_, std::chrono::system_clock::now());
-      if (n.consultations > 0) {
-        spdlog::info("storage: retention purged {} consultations ({} messages, {} notes)", n.consultations,
-                     n.messages, n.notes);
-      }
-    } catch (const std::exception& e) {
-      log_job_failure(conn, "report", "retention run", e);
-      conn.reset();
-    }
-    lock.lock();
-    wake_.wait_for(lock, every_, [this] { return stopping_; });
-  }
+periodic_job_spec retention_job(std::string conninfo, retention_periods periods,
+                                std::chrono::milliseconds every) {
+  return periodic_job_spec{
+      std::move(conninfo),
+      nullptr,
+      every,
+      "report",
+      "retention run",
+      [periods = std::move(periods)](pqxx::connection& conn) {
+        const retention_counts n = purge_expired(conn, periods, std::chrono::system_clock::now());
+        if (n.consultations > 0) {
+          spdlog::info("storage: retention purged {} consultations ({} messages, {} notes)", n.consultations,
+                       n.messages, n.notes);
+        }
+      }};
 }
 
 }  // namespace yorisoi::storage::detail

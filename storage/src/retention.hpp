@@ -2,19 +2,15 @@
 // The retention purge (see report.hpp): one run on a connection, and the periodic job that runs it on
 // its own thread and connection. Several instances may run the job; a session advisory lock lets one
 // of them purge at a time (the others skip that round).
-//
-// Thread-safety: retention_job's start()/stop() from one thread.
 
+#include "periodic_job.hpp"
 #include "yorisoi/storage/report.hpp"
 
 #include <pqxx/connection>
 
 #include <chrono>
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace yorisoi::storage::detail {
 
@@ -24,26 +20,8 @@ using retention_periods = std::map<std::string, std::chrono::hours>;
 retention_counts purge_expired(pqxx::connection& conn, const retention_periods& periods,
                                std::chrono::system_clock::time_point now);
 
-class retention_job {
- public:
-  retention_job(std::string conninfo, retention_periods periods, std::chrono::milliseconds every);
-  ~retention_job();
-  retention_job(const retention_job&) = delete;
-  retention_job& operator=(const retention_job&) = delete;
-
-  void start();
-  void stop();
-
- private:
-  void run();
-
-  std::string conninfo_;
-  retention_periods periods_;
-  std::chrono::milliseconds every_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
+// The periodic job (`every`) that runs purge_expired on its own connection.
+[[nodiscard]] periodic_job_spec retention_job(std::string conninfo, retention_periods periods,
+                                              std::chrono::milliseconds every);
 
 }  // namespace yorisoi::storage::detail

@@ -84,14 +84,15 @@ struct service::impl {
       inbox.emplace(opts, keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-inbox")),
                     [this] { notify_outbox(); });
       // Instances that apply events also expire consent requests (one at a time: advisory lock).
-      sweeper.emplace(detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-consent-sweep")),
-                      consent_sweep_every);
+      sweeper.emplace(detail::referral_sweep_job(
+          detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-consent-sweep")),
+          consent_sweep_every));
     }
     if (!opts.idle_close_after.empty()) {
-      idle.emplace(
+      idle.emplace(detail::idle_close_job(
           opts.idle_close_after,
           detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout * 10, "yorisoi-idle")),
-          idle_close_every);
+          idle_close_every));
     }
   }
 
@@ -113,8 +114,8 @@ struct service::impl {
   detail::worker_pool pool;
   detail::ingest_writer writer;
   std::optional<detail::inbox_processor> inbox;
-  std::optional<detail::idle_closer> idle;
-  std::optional<detail::referral_sweeper> sweeper;
+  std::optional<detail::periodic_job> idle;
+  std::optional<detail::periodic_job> sweeper;
   std::function<void()> outbox_notifier;  // set before start(), read-only after
   std::mutex lifecycle;
   bool started = false;
