@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
     if (first >= total) {
       return;
     }
-    storage::ingest_request req{"bench", "bench-line", {}};
+    storage::ingest_request req{"bench", "bench-line", {}, std::nullopt};
     for (std::size_t i = first; i < first + per_request && i < total; ++i) {
       req.events.push_back(event_of(i));
     }

@@ -119,7 +119,7 @@ INSTANTIATE_TEST_SUITE_P(
                                "server.sessions.max_failures_per_address", "between"},
                       bad_case{"window_too_long", "[server.sessions]\nfailure_window_minutes = 100000\n",
                                "server.sessions.failure_window_minutes", "between"}),
-    [](const ::testing::TestParamInfo<bad_case>& info) { return info.param.name; });
+    [](const ::testing::TestParamInfo<bad_case>& tested) { return tested.param.name; });
 
 }  // namespace
 }  // namespace yorisoi::config::test
