@@ -82,6 +82,10 @@ void run_migrations(const std::string& conninfo) {
   } catch (const pqxx::broken_connection&) {
     // The server's message names host and port only; the caller may serve from the spool and retry.
     throw database_unreachable("migration failed: the database cannot be reached");
+  } catch (const pqxx::sql_error& e) {
+    // The server's text may quote row values (a data migration's constraint violation), and this
+    // message is logged: the SQLSTATE only (the "applied migration" lines name the last one that ran).
+    throw storage_error("migration failed: SQLSTATE " + e.sqlstate());
   } catch (const std::exception& e) {
     throw storage_error(std::string("migration failed: ") + e.what());
   }
