@@ -23,6 +23,8 @@ void deferred_migration::stop() {
 }
 
 void deferred_migration::run() {
+  // One log line per this many attempts (about a minute at the 2 s interval) while nothing changes.
+  constexpr unsigned log_every = 30;
   for (unsigned attempt = 1;; ++attempt) {
     {
       std::unique_lock lock(mutex_);
@@ -36,13 +38,16 @@ void deferred_migration::run() {
                    storage::service::schema_version(), attempt);
       return;
     } catch (const storage::database_unreachable&) {
-      if (attempt % 30 == 0) {
+      if (attempt % log_every == 0) {
         spdlog::warn("storage: the database is still unreachable; webhooks go to the spool");
       }
     } catch (const std::exception& e) {
-      // A schema newer than this binary, a failed migration: an operator must look. Keep serving
-      // from the spool and keep trying (slowly), rather than dropping what LINE sends.
-      spdlog::error("storage: migration after start failed: {}", e.what());
+      // A schema newer than this binary, a failed migration, a runtime role waiting for the owner's
+      // migrate: an operator may have to look. Keep serving from the spool and keep trying, rather
+      // than dropping what LINE sends; say so at once and then at the same pace as above.
+      if (attempt == 1 || attempt % log_every == 0) {
+        spdlog::error("storage: migration after start failed: {}", e.what());
+      }
     }
   }
 }
