@@ -4,15 +4,16 @@
 # YORISOI_DATABASE_URL names one), applies migrations and serves on 127.0.0.1:8080
 # (YORISOI_LISTEN=host:port overrides). Ctrl-C stops everything it started.
 #
-# Secrets: every one that is unset in the environment gets a development value, generated once and kept
-# in .local/dev-secrets.env (mode 600) so that data written today is still readable tomorrow.
+# Secrets: the environment always wins; every one that is unset there gets a development value, generated
+# once and kept in .local/dev-secrets.env (mode 600) so that data written today is still readable tomorrow.
+# YORISOI_LOCAL_DIR moves .local/ (the private PostgreSQL, the development secrets and staff, the spool).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 config=${YORISOI_CONFIG:-config/examples/yamagata.toml}
 build=${YORISOI_BUILD_DIR:-build}
-local_dir="$root/.local"
+local_dir=${YORISOI_LOCAL_DIR:-$root/.local}
 
 ./deploy/install-deps.sh run
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -25,8 +26,12 @@ chmod 711 "$local_dir"
 secrets="$local_dir/dev-secrets.env"
 touch "$secrets"
 chmod 600 "$secrets"
-# shellcheck disable=SC1090
-. "$secrets"
+
+# The value the secrets file keeps for NAME (its last line for that name), or nothing. The file is read,
+# never sourced, so that it cannot override what the environment says.
+stored_secret() {  # NAME
+  sed -n "s/^export $1='\(.*\)'\$/\1/p" "$secrets" | tail -n 1
+}
 
 dev_secret() {  # NAME VALUE-COMMAND: keep the environment's value, else a stored or new development value
   local name=$1 maker=$2
@@ -35,10 +40,13 @@ dev_secret() {  # NAME VALUE-COMMAND: keep the environment's value, else a store
     return
   fi
   local value
-  value=$(eval "$maker")
-  echo "export $name='$value'" >> "$secrets"
+  value=$(stored_secret "$name")
+  if [ -z "$value" ]; then
+    value=$(eval "$maker")
+    echo "export $name='$value'" >> "$secrets"
+    echo "run-local: $name was unset; generated a development value (kept in $secrets)" >&2
+  fi
   export "$name=$value"
-  echo "run-local: $name was unset; generated a development value (kept in .local/dev-secrets.env)" >&2
 }
 dev_secret YAMAGATA_LINE_CHANNEL_SECRET 'openssl rand -hex 16'
 dev_secret YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN 'openssl rand -base64 48 | tr -d "\n"'

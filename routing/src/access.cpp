@@ -55,4 +55,8 @@ std::string_view to_string(staff_role role) noexcept {
   return "unknown";
 }
 
+bool allows_own_account_change(const own_account_change& change) noexcept {
+  return !change.role && !change.org_unit && !change.disable;
+}
+
 }  // namespace yorisoi::routing

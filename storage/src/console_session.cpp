@@ -29,6 +29,10 @@ SELECT greatest(1, ceil(extract(epoch FROM at + $2::bigint * interval '1 second'
 )sql";
 
 constexpr const char* record_failure_sql = "INSERT INTO login_failure (login, address) VALUES ($1, $2)";
+// Longer names than any account can have (and passwords over max_password_bytes) are refused before
+// anything is hashed or looked up; the name is kept to this length when the failure is counted (the
+// index on lower(login) takes at most a few kilobytes a row).
+constexpr std::size_t max_login_bytes = 256;
 constexpr const char* clear_failures_sql = "DELETE FROM login_failure WHERE lower(login) = lower($1)";
 
 constexpr const char* session_insert_sql = R"sql(
@@ -71,24 +75,36 @@ std::string session_lookup_sql() {
 )sql";
 }
 
+// The first `max` bytes of a UTF-8 string, cut at a character boundary.
+std::string utf8_prefix(const std::string& s, std::size_t max) {
+  if (s.size() <= max) {
+    return s;
+  }
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return s.substr(0, end);
+}
+
 long long seconds_of(std::chrono::seconds s) {
   return static_cast<long long>(s.count());
 }
 
 // Longest remaining lock of the login name and of the address (0: not throttled).
 std::chrono::seconds throttle_wait(pqxx::connection& conn, const session_policy& policy,
-                                   const login_request& request) {
+                                   const std::string& login, const std::string& address) {
   const long long window = seconds_of(policy.failure_window);
   pqxx::work tx(conn, "login_throttle");
   tx.exec_prepared0("console_prune_failures", window);
   long long wait = 0;
-  const pqxx::result by_login = tx.exec_prepared("console_throttle_login", request.login, window,
+  const pqxx::result by_login = tx.exec_prepared("console_throttle_login", login, window,
                                                  static_cast<long long>(policy.max_failures_per_login - 1));
   if (!by_login.empty()) {
     wait = std::max(wait, by_login[0][0].as<long long>());
   }
   const pqxx::result by_address =
-      tx.exec_prepared("console_throttle_address", request.address, window,
+      tx.exec_prepared("console_throttle_address", address, window,
                        static_cast<long long>(policy.max_failures_per_address - 1));
   if (!by_address.empty()) {
     wait = std::max(wait, by_address[0][0].as<long long>());
@@ -117,9 +133,22 @@ void prepare_console_session_statements(pqxx::connection& conn) {
 
 login_result login(pqxx::connection& conn, const session_policy& policy, const login_request& request) {
   login_result out;
-  out.retry_after = throttle_wait(conn, policy, request);
+  // Names are counted (and looked up for throttling) by their first max_login_bytes.
+  const std::string counted_login = utf8_prefix(request.login, max_login_bytes);
+  out.retry_after = throttle_wait(conn, policy, counted_login, request.address);
   if (out.retry_after.count() > 0) {
     out.status = login_status::throttled;
+    return out;
+  }
+  // Every attempt counts as a failure, committed before the costly hash runs, so that a flood is
+  // throttled however many attempts are in flight at once; a success removes it again below.
+  {
+    pqxx::work tx(conn, "login_attempt");
+    tx.exec_prepared0("console_record_failure", counted_login, request.address);
+    tx.commit();
+  }
+  if (request.login.size() > max_login_bytes || request.password.size() > max_password_bytes) {
+    out.status = login_status::bad_credentials;
     return out;
   }
   std::optional<staff_user> user;
@@ -137,7 +166,6 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
   const bool matches = verify_password(hash, request.password);
   if (!matches || !user || user->disabled) {
     pqxx::work tx(conn, "login_failed");
-    tx.exec_prepared0("console_record_failure", request.login, request.address);
     if (user) {
       audit(tx, user->tenant_id, user->user_id, "login.failed", "staff_user", user->user_id,
             json_object({{"login", request.login}, {"reason", user->disabled ? "disabled" : "password"}}));

@@ -163,6 +163,13 @@ op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who, con
     }
     after.org_unit.clear();
   }
+  if (user_id == who.user_id &&
+      !routing::allows_own_account_change({after.role != before.role, after.org_unit != before.org_unit,
+                                           after.disabled && !before.disabled})) {
+    return refuse<staff_user>(
+        op_status::invalid,
+        "no one changes their own role or unit or disables themselves; ask another admin");
+  }
   tx.exec_prepared0("console_staff_update", who.tenant_id, user_id, after.display_name,
                     std::string(routing::to_string(after.role)), after.org_unit, after.disabled, new_hash);
 

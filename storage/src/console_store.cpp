@@ -6,6 +6,7 @@
 #include "console_accounts.hpp"
 #include "console_consultations.hpp"
 #include "console_listener.hpp"
+#include "worker_pool.hpp"
 
 #include <pqxx/pqxx>
 
@@ -68,8 +69,20 @@ void console_store::login(login_request request, std::function<void(login_result
     }
     done(std::move(result));
   };
-  if (!submitter()(std::move(job))) {
-    done(login_result{});
+  switch (credential_pool().offer(std::move(job))) {
+    case detail::worker_pool::offer_result::queued:
+      return;
+    case detail::worker_pool::offer_result::full: {
+      // More attempts are waiting to be hashed than the workers can take: come back shortly.
+      login_result throttled;
+      throttled.status = login_status::throttled;
+      throttled.retry_after = std::chrono::seconds{1};
+      done(std::move(throttled));
+      return;
+    }
+    case detail::worker_pool::offer_result::stopped:
+      done(login_result{});
+      return;
   }
 }
 
@@ -92,7 +105,7 @@ void console_store::logout_everywhere(actor who, std::function<void(op_result<no
 
 void console_store::change_password(actor who, std::string current_password, std::string new_password,
                                     std::function<void(op_result<nothing>)> done) {
-  run<nothing>(submitter(), "password change", std::move(done),
+  run<nothing>(credential_submitter(), "password change", std::move(done),
                [who = std::move(who), current = std::move(current_password), next = std::move(new_password)](
                    pqxx::connection& c) { return detail::change_password(c, who, current, next); });
 }
@@ -104,7 +117,7 @@ void console_store::list_staff(actor who, std::function<void(op_result<std::vect
 }
 
 void console_store::create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done) {
-  run<staff_user>(submitter(), "staff creation", std::move(done),
+  run<staff_user>(credential_submitter(), "staff creation", std::move(done),
                   [who = std::move(who), user = std::move(user)](pqxx::connection& c) {
                     return detail::create_staff(c, who, user);
                   });
@@ -112,7 +125,9 @@ void console_store::create_staff(actor who, new_staff user, std::function<void(o
 
 void console_store::update_staff(actor who, std::string user_id, staff_patch patch,
                                  std::function<void(op_result<staff_user>)> done) {
-  run<staff_user>(submitter(), "staff update", std::move(done),
+  // A patch that resets the password hashes it: on the credential workers then.
+  auto on = patch.password ? credential_submitter() : submitter();
+  run<staff_user>(std::move(on), "staff update", std::move(done),
                   [who = std::move(who), id = std::move(user_id), patch = std::move(patch)](
                       pqxx::connection& c) { return detail::update_staff(c, who, id, patch); });
 }

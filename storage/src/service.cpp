@@ -74,6 +74,7 @@ struct service::impl {
         keys(std::move(k)),
         conninfo(detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi"))),
         pool(opts.pool_size, conninfo, &prepare_general),
+        credentials(opts.credential_workers, conninfo, &prepare_general, opts.credential_queue),
         writer(opts, keys,
                detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi-ingest")),
                [this] { poke(); }) {
@@ -112,6 +113,7 @@ struct service::impl {
   keyring keys;
   std::string conninfo;
   detail::worker_pool pool;
+  detail::worker_pool credentials;
   detail::ingest_writer writer;
   std::optional<detail::inbox_processor> inbox;
   std::optional<detail::periodic_job> idle;
@@ -145,6 +147,7 @@ void service::start() {
   }
   impl_->started = true;
   impl_->pool.start();
+  impl_->credentials.start();
   impl_->writer.start();
   if (impl_->inbox) {
     impl_->inbox->start();
@@ -166,6 +169,7 @@ void service::stop() {
   // Ingest first: its last commits may still poke the inbox processor, which is stopped after it.
   impl_->writer.stop();
   impl_->pool.stop();
+  impl_->credentials.stop();
   if (impl_->inbox) {
     impl_->inbox->stop();
   }
@@ -263,6 +267,16 @@ void service::list_queue(std::string tenant_id,
 // console_store runs on this service's general workers and wakes its outbox sender.
 console_store::job_submitter console_store::submitter() {
   return [&pool = store_.impl_->pool](std::function<void(detail::db_connection&)> job) {
+    return pool.submit(std::move(job));
+  };
+}
+
+detail::worker_pool& console_store::credential_pool() {
+  return store_.impl_->credentials;
+}
+
+console_store::job_submitter console_store::credential_submitter() {
+  return [&pool = store_.impl_->credentials](std::function<void(detail::db_connection&)> job) {
     return pool.submit(std::move(job));
   };
 }

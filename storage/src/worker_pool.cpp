@@ -7,8 +7,12 @@
 
 namespace yorisoi::storage::detail {
 
-worker_pool::worker_pool(unsigned size, std::string conninfo, db_connection::prepare_fn prepare)
-    : size_(size == 0 ? 1 : size), conninfo_(std::move(conninfo)), prepare_(std::move(prepare)) {}
+worker_pool::worker_pool(unsigned size, std::string conninfo, db_connection::prepare_fn prepare,
+                         std::size_t max_queued)
+    : size_(size == 0 ? 1 : size),
+      conninfo_(std::move(conninfo)),
+      prepare_(std::move(prepare)),
+      max_queued_(max_queued) {}
 
 worker_pool::~worker_pool() {
   stop();
@@ -41,15 +45,22 @@ void worker_pool::stop() {
 }
 
 bool worker_pool::submit(job j) {
+  return offer(std::move(j)) == offer_result::queued;
+}
+
+worker_pool::offer_result worker_pool::offer(job j) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || !running_) {
-      return false;
+      return offer_result::stopped;
+    }
+    if (max_queued_ != 0 && jobs_.size() >= max_queued_) {
+      return offer_result::full;
     }
     jobs_.push_back(std::move(j));
   }
   wake_.notify_one();
-  return true;
+  return offer_result::queued;
 }
 
 pool_stats worker_pool::stats() const {

@@ -99,6 +99,21 @@ test('a role change or disabling ends the user\'s sessions', async (t) => {
   assertError(await analyst.get('/api/v1/session'), 401, 'unauthenticated');
 });
 
+test('no one raises, moves or disables their own account; the name may change', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'yamagata', 'admin');
+  const self = admin.session.user.user_id;
+  for (const change of [{ role: 'supervisor' }, { role: 'counsellor' }, { disabled: true }]) {
+    const refused = await admin.patch(`/api/v1/staff/${self}`, change);
+    assertError(refused, 422, 'invalid');
+  }
+  // Still an admin, still signed in; the display name is one's own to change.
+  assert.equal((await admin.get('/api/v1/session')).json.user.role, 'admin');
+  const renamed = await admin.patch(`/api/v1/staff/${self}`, { display_name: '管理者（本人）' });
+  assert.equal(renamed.status, 200);
+  assert.equal(renamed.json.role, 'admin');
+});
+
 // -- GET /api/v1/assignees: who a consultation may be transferred to (supervisors hold `transfer`).
 
 // UTF-8 byte order, which is code point order: what the server sorts by.

@@ -63,5 +63,23 @@ TEST(access, role_names_round_trip_and_unknown_names_are_refused) {
   EXPECT_FALSE(parse_role("root").has_value());
 }
 
+TEST(access, own_account_changes_never_widen_or_remove_access) {
+  struct row {
+    own_account_change change;
+    bool allowed;
+  };
+  const row table[] = {
+      {{false, false, false}, true},  // display name or password only
+      {{true, false, false}, false},  // e.g. admin → supervisor: would read conversations
+      {{false, true, false}, false},  // another unit's referrals
+      {{false, false, true}, false},  // locking oneself out
+      {{true, true, true}, false},
+  };
+  for (const row& r : table) {
+    EXPECT_EQ(allows_own_account_change(r.change), r.allowed)
+        << r.change.role << r.change.org_unit << r.change.disable;
+  }
+}
+
 }  // namespace
 }  // namespace yorisoi::routing

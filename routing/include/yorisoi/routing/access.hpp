@@ -22,6 +22,17 @@ enum class permission {
 
 [[nodiscard]] bool allows(staff_role role, permission what) noexcept;
 
+// Changes to one's own account through staff management: none that widen or remove one's access. An
+// admin raising themselves to a role that reads conversations (or changing their unit, or disabling
+// themselves) would turn an account manager into a reader; another admin must do it. The display
+// name and the password may be changed.
+struct own_account_change {
+  bool role = false;      // a different role
+  bool org_unit = false;  // a different unit
+  bool disable = false;   // disabled = true
+};
+[[nodiscard]] bool allows_own_account_change(const own_account_change& change) noexcept;
+
 [[nodiscard]] std::optional<staff_role> parse_role(std::string_view text) noexcept;
 [[nodiscard]] std::string_view to_string(staff_role role) noexcept;
 

@@ -24,7 +24,8 @@ namespace yorisoi::storage {
 
 namespace detail {
 class db_connection;
-}
+class worker_pool;
+}  // namespace detail
 
 using time_point = std::chrono::system_clock::time_point;
 
@@ -275,6 +276,9 @@ class console_store {
   // The service's parts this store uses (defined in service.cpp, whose internals are private to it).
   using job_submitter = std::function<bool(std::function<void(detail::db_connection&)>)>;
   [[nodiscard]] job_submitter submitter();
+  // The workers that hash passwords (bounded queue); credential_submitter() refuses when it is full.
+  [[nodiscard]] detail::worker_pool& credential_pool();
+  [[nodiscard]] job_submitter credential_submitter();
   [[nodiscard]] const keyring& keys() const;
   void notify_outbox() const;
   [[nodiscard]] std::string listener_conninfo() const;

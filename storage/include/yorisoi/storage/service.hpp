@@ -16,10 +16,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
-#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,6 +42,10 @@ class database_unreachable : public storage_error {
 struct options {
   std::string url;         // libpq connection string or URI
   unsigned pool_size = 4;  // general workers (console/API, readiness)
+  // Password hashing (login, password changes, staff accounts) runs on its own workers, so that a flood
+  // of logins cannot take the general workers; attempts beyond the queue are refused at once.
+  unsigned credential_workers = 1;
+  std::size_t credential_queue = 16;
   // Group-commit writers. One per instance keeps arrival order equal to commit order (and cannot
   // deadlock on a redelivered batch); requests queued during a commit still share the next one.
   unsigned ingest_workers = 1;
