@@ -48,9 +48,9 @@ rt::consent_event_kind kind_of(rt::consent_answer answer) noexcept {
 
 bool acknowledge(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
                  const routing::line_event& ev, const loaded_referral& r, rt::consent_answer meant,
-                 const std::string& token) {
+                 const std::string& consent_token) {
   const std::string context = row.tenant_id + "/outbox";
-  const sealed messages = ctx.keys.seal(consent_ack_json(meant, token), context);
+  const sealed messages = ctx.keys.seal(consent_ack_json(meant, consent_token), context);
   std::string outbox_id;
   if (ev.reply_token.empty()) {
     outbox_id =

@@ -11,6 +11,7 @@ namespace yorisoi::storage::pgtest {
 namespace {
 
 namespace json = boost::json;
+using routing::civil_date;
 
 class resident_actions_pg : public routing_pg {
  protected:
@@ -73,8 +74,6 @@ class resident_actions_pg : public routing_pg {
   std::optional<console_store> console_;
   actor kana_;
 };
-
-using routing::civil_date;
 
 TEST_F(resident_actions_pg, a_newcomer_in_crisis_at_night_gets_one_message_the_contacts) {
   ingest({text_at("N1", jst_ms(2023, 2, 21, 21, 40), "もう死にたい")});
