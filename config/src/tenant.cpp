@@ -85,7 +85,7 @@ void read_messages(toml_reader& reader, messages& out) {
   out.greeting = read_text(reader, "greeting", {});
   out.off_hours = read_text(reader, "off_hours", {"next_window"});
   out.out_of_service = read_text(reader, "out_of_service", {"other_contacts"});
-  out.crisis = read_text(reader, "crisis", {});
+  out.crisis = read_text(reader, "crisis", {"next_window"});
   out.age_question = read_text(reader, "age_question", {});
   out.other_contacts = read_text(reader, "other_contacts", {}, false);
   reader.finish();

@@ -110,6 +110,13 @@ rule_result<consent_status> transition(const consent_status& current, const cons
   return refuse("unknown_event", "unknown consent event");
 }
 
+consent_event_kind tapped_event(consent_event_kind tapped, consent_state state) noexcept {
+  if (tapped == consent_event_kind::decline && state == consent_state::granted) {
+    return consent_event_kind::withdraw;
+  }
+  return tapped;
+}
+
 namespace {
 constexpr std::array<std::pair<consent_state, std::string_view>, 6> state_names{{
     {consent_state::none, "none"},

@@ -1,5 +1,7 @@
 #include "yorisoi/routing/inbound.hpp"
 
+#include <algorithm>
+
 namespace yorisoi::routing {
 
 std::string fill_placeholders(std::string_view text,
@@ -27,8 +29,22 @@ std::string fill_placeholders(std::string_view text,
   return out;
 }
 
-message_decision decide_message(const tenant_rules& rules, instant at, std::string_view text, bool standby,
-                                const resident_facts& resident, const consultation_facts& consultation) {
+namespace {
+
+// What {next_window} says when no counsellor will be in again in this service period.
+constexpr const char* no_next_window = "未定";
+
+auto_answer out_of_service_answer(const tenant_rules& rules) {
+  return {auto_answer_kind::out_of_service,
+          fill_placeholders(rules.texts.out_of_service, {{"other_contacts", rules.texts.other_contacts}}),
+          {}};
+}
+
+}  // namespace
+
+message_decision decide_message(const tenant_rules& rules, instant at, instant now, std::string_view text,
+                                bool standby, const resident_facts& resident,
+                                const consultation_facts& consultation) {
   message_decision d;
   const auto window = window_at(rules.schedule, at);
   const auto next = next_window(rules.schedule, at);
@@ -46,29 +62,37 @@ message_decision decide_message(const tenant_rules& rules, instant at, std::stri
   if (standby) {
     return d;
   }
-  if (d.mark_urgent && !window) {
-    d.answers.push_back({auto_answer_kind::crisis, rules.texts.crisis, {}});
-  }
+  // What the answer may promise is judged at processing time (never earlier than the message).
+  const instant reference = std::max(at, now);
+  const auto window_now = window_at(rules.schedule, reference);
+  const auto next_now = next_window(rules.schedule, reference);
   const bool accepted = d.attach_to_open || d.open_consultation;
+  if (d.mark_urgent && !window) {
+    const std::string when = window_now ? format_window_start(rules.schedule, window_now->start)
+                             : next_now ? format_window_start(rules.schedule, next_now->start)
+                                        : std::string(no_next_window);
+    d.answers.push_back(
+        {auto_answer_kind::crisis, fill_placeholders(rules.texts.crisis, {{"next_window", when}}), {}});
+    if (accepted && !window_now && next_now) {
+      d.off_hours_answered_for = next_now->start;  // the contacts stand for this stretch's off-hours answer
+    }
+  }
   if (!accepted) {
-    d.answers.push_back({auto_answer_kind::out_of_service,
-                         fill_placeholders(rules.texts.out_of_service, {{"other_contacts", rules.texts.other_contacts}}),
-                         {}});
+    d.answers.push_back(out_of_service_answer(rules));
     return d;
   }
-  if (!window && !next) {
+  if (!window && !window_now && !next_now) {
     // Accepted, but no counsellor will answer again in this service period: say so and name others.
-    d.answers.push_back({auto_answer_kind::out_of_service,
-                         fill_placeholders(rules.texts.out_of_service, {{"other_contacts", rules.texts.other_contacts}}),
-                         {}});
-  } else if (!window && resident.off_hours_answered_for != next->start) {
+    d.answers.push_back(out_of_service_answer(rules));
+  } else if (!window && !window_now && !d.mark_urgent && resident.off_hours_answered_for != next_now->start) {
     d.answers.push_back(
         {auto_answer_kind::off_hours,
-         fill_placeholders(rules.texts.off_hours, {{"next_window", format_window_start(rules.schedule, next->start)}}),
+         fill_placeholders(rules.texts.off_hours,
+                           {{"next_window", format_window_start(rules.schedule, next_now->start)}}),
          {}});
-    d.off_hours_answered_for = next->start;
+    d.off_hours_answered_for = next_now->start;
   }
-  if (d.open_consultation && !resident.has_consulted_before && !resident.age_band_known &&
+  if (d.open_consultation && !d.mark_urgent && !resident.has_consulted_before && !resident.age_band_known &&
       !rules.texts.age_bands.empty()) {
     d.answers.push_back({auto_answer_kind::age_question, rules.texts.age_question, rules.texts.age_bands});
   }

@@ -9,13 +9,16 @@
 namespace yorisoi::storage::detail {
 namespace {
 
-// What the rules need to know about the resident and their open consultation, if any.
+// What the rules need to know about the resident and their open consultation, if any, and the
+// database's clock: now, and how long the event has waited since it reached us ($3, received_at).
 constexpr const char* facts_sql = R"sql(
 SELECT r.age_band IS NOT NULL,
        extract(epoch FROM r.off_hours_answered_for)::bigint,
        EXISTS (SELECT 1 FROM consultation h WHERE h.tenant_id = r.tenant_id AND h.resident_id = r.resident_id),
        c.consultation_id::text,
-       coalesce(c.priority = 'urgent', false)
+       coalesce(c.priority = 'urgent', false),
+       floor(extract(epoch FROM statement_timestamp()))::bigint,
+       greatest(floor(extract(epoch FROM statement_timestamp() - $3::timestamptz)), 0)::bigint
   FROM resident r
   LEFT JOIN consultation c ON c.tenant_id = r.tenant_id AND c.resident_id = r.resident_id AND c.state <> 'closed'
  WHERE r.tenant_id = $1 AND r.resident_id = $2::uuid
@@ -57,10 +60,12 @@ struct facts {
   routing::resident_facts resident;
   routing::consultation_facts consultation;
   std::string open_consultation_id;
+  routing::instant clock{};        // the database's now
+  std::chrono::seconds waited{0};  // since the event reached us
 };
 
-facts read_facts(pqxx::transaction_base& tx, const std::string& tenant_id, const std::string& resident_id) {
-  const pqxx::row r = tx.exec_prepared1("message_facts", tenant_id, resident_id);
+facts read_facts(pqxx::transaction_base& tx, const inbox_row& row, const std::string& resident_id) {
+  const pqxx::row r = tx.exec_prepared1("message_facts", row.tenant_id, resident_id, row.received_at);
   facts f;
   f.resident.age_band_known = r[0].as<bool>();
   if (!r[1].is_null()) {
@@ -72,7 +77,18 @@ facts read_facts(pqxx::transaction_base& tx, const std::string& tenant_id, const
     f.consultation.open = true;
     f.consultation.urgent = r[4].as<bool>();
   }
+  f.clock = routing::instant{std::chrono::seconds{r[5].as<long long>()}};
+  f.waited = std::chrono::seconds{r[6].as<long long>()};
   return f;
+}
+
+// When the rules' answer is decided, as far as the resident is concerned. LINE delivers an event at
+// once, so for a first delivery it is the event's time plus how long the event waited with us (the
+// spool held it through an outage, the inbox was behind); a redelivery was held by LINE for an unknown
+// while, so it is the clock. (Replays of old dates in tests are first deliveries: they stay at their
+// own time.)
+routing::instant processing_time(const routing::line_event& ev, routing::instant at, const facts& f) {
+  return ev.redelivery ? f.clock : at + f.waited;
 }
 
 // Without rules (a tenant not configured for routing): every message is accepted, nothing is answered.
@@ -118,16 +134,16 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
     return false;
   }
   const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "seen");
-  const facts f = read_facts(tx, row.tenant_id, resident_id);
+  const facts f = read_facts(tx, row, resident_id);
   // The rules judge the moment the resident wrote (LINE's timestamp), not when we got round to it.
   const routing::instant at{
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds{ev.timestamp_ms})};
   const std::string_view text = ev.message_type == "text" ? std::string_view(ev.text) : std::string_view();
   const bool standby = ev.mode == routing::line_event_mode::standby;
   const routing::message_decision d =
-      ctx.rules != nullptr
-          ? routing::decide_message(*ctx.rules, at, text, standby, f.resident, f.consultation)
-          : accept_all(at, f.consultation);
+      ctx.rules != nullptr ? routing::decide_message(*ctx.rules, at, processing_time(ev, at, f), text,
+                                                     standby, f.resident, f.consultation)
+                           : accept_all(at, f.consultation);
 
   std::string consultation_id;
   if (d.attach_to_open && f.consultation.open) {

@@ -4,6 +4,7 @@
 #include "line_messages.hpp"
 #include "outbox_write.hpp"
 #include "postback_consent.hpp"
+#include "resident_tap.hpp"
 #include "stored_event.hpp"
 
 #include <pqxx/pqxx>
@@ -29,10 +30,6 @@ ON CONFLICT (tenant_id, pseudonym) DO UPDATE
                            THEN EXCLUDED.line_user_id ELSE r.line_user_id END,
        line_user_key_id = greatest(r.line_user_key_id, EXCLUDED.line_user_key_id)
 RETURNING resident_id::text
-)sql";
-
-constexpr const char* age_band_sql = R"sql(
-UPDATE resident SET age_band = $3 WHERE tenant_id = $1 AND resident_id = $2::uuid
 )sql";
 
 // The resident withdrew a message: its text is erased, the fact that it existed stays.
@@ -71,8 +68,9 @@ void apply_unfollow(pqxx::transaction_base& tx, const apply_context& ctx, const 
   cancel_pending_auto(tx, row.tenant_id, resident_id);
 }
 
-// A consent answer (postback_consent.hpp), or the age-band quick reply: only a band the tenant offers
-// is recorded; other postbacks are stored for the record. Returns whether outbox rows were written.
+// A consent answer (postback_consent.hpp), or the age-band quick reply (resident_tap.hpp): only a band
+// the tenant offers is recorded; other postbacks are stored for the record. Returns whether outbox rows
+// were written.
 bool apply_postback(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
                     const routing::line_event& ev) {
   if (const auto consent = apply_consent_postback(tx, ctx, row, ev)) {
@@ -86,7 +84,7 @@ bool apply_postback(pqxx::transaction_base& tx, const apply_context& ctx, const 
     return false;
   }
   const std::string resident_id = upsert_resident(tx, ctx.keys, row, ev, "seen");
-  tx.exec_prepared0("resident_age_band", row.tenant_id, resident_id, *band);
+  apply_age_band_tap(tx, ctx.keys, row, resident_id, *band);
   return false;
 }
 
@@ -111,11 +109,11 @@ std::string upsert_resident(pqxx::transaction_base& tx, const keyring& keys, con
 
 void prepare_apply_statements(pqxx::connection& conn) {
   conn.prepare("resident_upsert", resident_upsert_sql);
-  conn.prepare("resident_age_band", age_band_sql);
   conn.prepare("message_withdraw", message_withdraw_sql);
   prepare_message_statements(conn);
   prepare_outbox_write_statements(conn);
   prepare_postback_consent_statements(conn);
+  prepare_resident_tap_statements(conn);
 }
 
 bool changes_domain(routing::line_event_type type) noexcept {

@@ -17,11 +17,16 @@ VALUES ($1, $2, $3::uuid, NULLIF($4, '')::uuid, 'auto', $5, $6, $7, $8::bytea, $
 RETURNING outbox_id::text
 )sql";
 
-// Outbound transcript rows: their delivery state is the outbox row's (join on outbox_id).
+// Outbound transcript rows: their delivery state is the outbox row's (join on outbox_id). Each row
+// keeps its own kind (greeting, off_hours, crisis, age_question, …), and the answers of one event are
+// stamped $10 microseconds after the event, their position in the outbox row, so the transcript
+// (ordered by time) shows them in the order the resident received them. LINE's timestamps are whole
+// milliseconds, so no later event falls between them.
 constexpr const char* message_out_sql = R"sql(
 INSERT INTO message (tenant_id, consultation_id, resident_id, direction, kind, body, body_key_id, sent_at,
                      source_event_id, outbox_id)
-VALUES ($1, $2::uuid, $3::uuid, 'out', 'text', $4, $5, $6::timestamptz, $7::uuid, $8::uuid)
+VALUES ($1, $2::uuid, $3::uuid, 'out', $9, $4, $5, $6::timestamptz + $10::integer * interval '1 microsecond',
+        $7::uuid, $8::uuid)
 )sql";
 
 constexpr const char* cancel_auto_sql = R"sql(
@@ -66,11 +71,13 @@ bool write_answers(pqxx::transaction_base& tx, const keyring& keys, const answer
   }
   if (!target.consultation_id.empty()) {
     const std::string body_context = target.tenant_id + "/message";
+    std::int32_t position = 0;
     for (const routing::auto_answer& answer : answers) {
       const sealed body = keys.seal(answer.text, body_context);
       tx.exec_prepared0("message_out", target.tenant_id, target.consultation_id, target.resident_id,
                         pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id),
-                        target.occurred_at, target.event_id, outbox_id);
+                        target.occurred_at, target.event_id, outbox_id, std::string(kind_name(answer.kind)),
+                        position++);
     }
   }
   return true;

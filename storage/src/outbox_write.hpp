@@ -29,7 +29,8 @@ struct answer_target {
 void prepare_outbox_write_statements(pqxx::connection& conn);
 
 // Writes one outbox row (origin 'auto') carrying every answer as a LINE message, and — when the
-// target has a consultation — one outbound transcript message per answer. Does nothing for no answers.
+// target has a consultation — one outbound transcript message per answer, of the answer's kind, in
+// sending order. Does nothing for no answers.
 // Returns whether a row was written.
 bool write_answers(pqxx::transaction_base& tx, const keyring& keys, const answer_target& target,
                    const std::vector<routing::auto_answer>& answers, std::chrono::seconds reply_token_usable);

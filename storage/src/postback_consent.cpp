@@ -3,6 +3,7 @@
 #include "console_common.hpp"
 #include "referral_messages.hpp"
 #include "referral_state.hpp"
+#include "resident_tap.hpp"
 
 #include "yorisoi/routing/consent_request.hpp"
 
@@ -19,6 +20,20 @@ constexpr const char* consent_by_token_sql = R"sql(
 SELECT referral_id::text, consent_id::text FROM referral_consent WHERE tenant_id = $1 AND token_hash = $2
 )sql";
 
+rt::consent_answer answer_of(rt::consent_event_kind kind) noexcept {
+  switch (kind) {
+    case rt::consent_event_kind::grant:
+      return rt::consent_answer::grant;
+    case rt::consent_event_kind::withdraw:
+      return rt::consent_answer::withdraw;
+    case rt::consent_event_kind::decline:
+    case rt::consent_event_kind::request:
+    case rt::consent_event_kind::expire:
+      return rt::consent_answer::decline;
+  }
+  return rt::consent_answer::decline;
+}
+
 rt::consent_event_kind kind_of(rt::consent_answer answer) noexcept {
   switch (answer) {
     case rt::consent_answer::grant:
@@ -32,10 +47,10 @@ rt::consent_event_kind kind_of(rt::consent_answer answer) noexcept {
 }
 
 bool acknowledge(pqxx::transaction_base& tx, const apply_context& ctx, const inbox_row& row,
-                 const routing::line_event& ev, const loaded_referral& r,
-                 const rt::consent_postback& answer) {
+                 const routing::line_event& ev, const loaded_referral& r, rt::consent_answer meant,
+                 const std::string& consent_token) {
   const std::string context = row.tenant_id + "/outbox";
-  const sealed messages = ctx.keys.seal(consent_ack_json(answer.answer, answer.token), context);
+  const sealed messages = ctx.keys.seal(consent_ack_json(meant, consent_token), context);
   std::string outbox_id;
   if (ev.reply_token.empty()) {
     outbox_id =
@@ -54,10 +69,10 @@ bool acknowledge(pqxx::transaction_base& tx, const apply_context& ctx, const inb
                           static_cast<long long>(ctx.reply_token_usable.count()), row.event_id)[0]
             .as<std::string>();
   }
-  const sealed body = ctx.keys.seal(consent_ack_text(answer.answer), row.tenant_id + "/message");
+  const sealed body = ctx.keys.seal(consent_ack_text(meant), row.tenant_id + "/message");
   tx.exec_prepared0("message_out", row.tenant_id, r.consultation_id, r.resident_id,
                     pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), row.occurred_at,
-                    row.event_id, outbox_id);
+                    row.event_id, outbox_id, std::string("consent_ack"), 0);
   return true;
 }
 
@@ -90,24 +105,28 @@ std::optional<bool> apply_consent_postback(pqxx::transaction_base& tx, const app
     spdlog::info("storage: consent postback {} ignored: not the referral's resident", row.event_id);
     return false;
   }
+  // The counsellor sees every tap of the resident's on their referral, whatever it changes.
+  record_tap(tx, ctx.keys, row, r->consultation_id, resident_id, consent_tap_label(answer->answer));
   // Only the latest request answers: an old message's buttons name a consent that was replaced.
   if (!r->consent || r->consent->consent_id != found[0][1].as<std::string>()) {
     spdlog::info("storage: consent postback {} ignored: superseded request", row.event_id);
     return false;
   }
-  // The tap counts when it was made (LINE's timestamp), not when the processor got to it.
+  // The tap counts when it was made (LINE's timestamp), not when the processor got to it; what it
+  // means depends on the consent's state then (同意しない after 同意する withdraws).
   const rt::instant at{
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds{ev.timestamp_ms})};
+  const rt::consent_event_kind meant =
+      rt::tapped_event(kind_of(answer->answer), rt::state_at(r->consent->status, at, r->consent->ttl));
   const acting resident{rt::actor::resident(), {}};
-  const consent_change change{kind_of(answer->answer), rt::postback_source{ev.webhook_event_id, at},
-                              row.event_id};
+  const consent_change change{meant, rt::postback_source{ev.webhook_event_id, at}, row.event_id};
   if (const auto refused = apply_consent(tx, *r, change, resident, at)) {
     spdlog::info("storage: consent postback {} for referral {} refused: {}", row.event_id, r->referral_id,
                  refused->code);
     return false;
   }
   spdlog::info("storage: consent postback {} applied to referral {}", row.event_id, r->referral_id);
-  return acknowledge(tx, ctx, row, ev, *r, *answer);
+  return acknowledge(tx, ctx, row, ev, *r, answer_of(meant), answer->token);
 }
 
 }  // namespace yorisoi::storage::detail

@@ -9,14 +9,15 @@ namespace yorisoi::storage::detail {
 namespace {
 
 // Consultations opened in [$2, $3) (the range's local midnights as UTC epoch seconds), one row each.
+// Times are cut to whole seconds with floor, never rounded: 23:59:59.7 stays on its own day and hour.
 // Categories travel as one string joined by the unit separator (labels are the tenant's own, never it).
 // Both lookups are set operations over the tenant's index ranges rather than one probe per consultation
 // (twice as fast on a tenant-year of the benchmark): the residents with a consultation before the range
 // (a hashed subplan), and the tenant's categories grouped by consultation (a hash join).
 constexpr const char* facts_sql = R"sql(
 SELECT c.resident_id::text,
-       extract(epoch FROM c.opened_at)::bigint,
-       extract(epoch FROM c.first_answer_at)::bigint,
+       floor(extract(epoch FROM c.opened_at))::bigint,
+       floor(extract(epoch FROM c.first_answer_at))::bigint,
        coalesce(c.arrival, ''),
        c.priority = 'urgent',
        coalesce(c.age_band, ''),

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { as, assertError, newConsultation, skipUnlessReady, useStack, waitFor } from './support.mjs';
+import { as, assertError, newConsultation, residentTaps, skipUnlessReady, useStack, waitFor } from './support.mjs';
 
 const stack = useStack();
 const unknownId = '00000000-0000-4000-8000-000000000000';
@@ -50,6 +50,31 @@ test('detail: the transcript with the resident\'s text; audited', async (t) => {
   assert.ok(Number(audited[0][0]) >= 1, 'the read is audited');
   assertError(await counsellor.get(path(unknownId)), 404, 'not_found');
   assertError(await counsellor.get(path('not-a-uuid')), 404, 'not_found');
+});
+
+test('the resident\'s age-band tap: shown in the transcript as their action, and the consultation\'s band', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const counsellor = await as(stack(), 'yamagata', 'counsellor');
+  const { id, userId } = await newConsultation(stack(), counsellor, 'yamagata', 'はじめて相談します');
+  await residentTaps(stack(), 'yamagata', userId, 'yorisoi:age_band=20代');
+  const detail = await waitFor(async () => {
+    const answer = await counsellor.get(path(id));
+    return answer.json?.messages?.some((m) => m.kind === 'postback') ? answer : null;
+  }, 10_000);
+  const taps = detail.json.messages.filter((m) => m.kind === 'postback');
+  assert.equal(taps.length, 1);
+  assert.equal(taps[0].direction, 'in');
+  assert.equal(taps[0].text, '年代: 20代');
+  assert.equal(taps[0].origin, null);
+  assert.equal(detail.json.age_band, '20代');
+  // The automatic age question came first, with its own kind.
+  const kinds = detail.json.messages.map((m) => m.kind);
+  assert.ok(kinds.indexOf('age_question') < kinds.indexOf('postback'), kinds.join());
+  // A band the tenant does not offer is not a tap of ours: nothing is shown.
+  await residentTaps(stack(), 'yamagata', userId, 'yorisoi:age_band=200代');
+  const after = (await counsellor.get(path(id))).json;
+  assert.equal(after.messages.filter((m) => m.kind === 'postback').length, 1);
+  assert.equal(after.age_band, '20代');
 });
 
 test('another tenant\'s consultation → 404 on every consultation route', async (t) => {

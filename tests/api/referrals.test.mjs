@@ -349,3 +349,28 @@ test('withdrawn by the resident\'s postback (the button sent with the thanks) wh
   assert.equal(seen.json.summary, '');
   assertError(await hub.post(officerPath(rid, 'forward'), { unit_ids: [y.department] }), 409, 'conflict');
 });
+
+test('a late 同意しない after 同意する withdraws (as the withdraw button) and the resident is answered; both taps in the transcript', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const s = stack();
+  const counsellor = await as(s, 'yamagata', 'counsellor');
+  const { id, userId } = await newConsultation(s, counsellor, 'yamagata', '仕事のことで相談です');
+  const rid = (await propose(counsellor, id)).referral_id;
+  const request = await consentRequest(s, userId);
+  await residentTaps(s, 'yamagata', userId, request.grant);
+  await referralOf(counsellor, id, rid, (r) => r.stage === 'at_hub');
+  await residentTaps(s, 'yamagata', userId, request.decline);
+  const cancelled = await referralOf(counsellor, id, rid, (r) => r.stage === 'cancelled');
+  assert.equal(cancelled.cause, 'consent_withdrawn');
+  assert.equal(cancelled.consent.state, 'withdrawn');
+  // The resident gets the withdrawal's answer on LINE.
+  await deliveriesTo(s, userId, (d) => d.message?.type === 'text' && d.message.text.startsWith('同意を取り消しました'));
+  // Recorded as a withdrawal by the resident, like the button's.
+  const withdrawals = await s.sql(`SELECT actor_kind, consent_from FROM referral_event WHERE referral_id = '${rid}' AND consent_to = 'withdrawn' ORDER BY event_seq`);
+  assert.deepEqual(withdrawals, [['resident', 'granted']]);
+  // The counsellor sees both taps as the resident's actions, then our answers.
+  const detail = (await counsellor.get(`/api/v1/consultations/${id}`)).json;
+  const taps = detail.messages.filter((m) => m.kind === 'postback').map((m) => [m.direction, m.text]);
+  assert.deepEqual(taps, [['in', '同意する'], ['in', '同意しない']]);
+  assert.equal(detail.messages.filter((m) => m.kind === 'consent_ack').length, 2);
+});

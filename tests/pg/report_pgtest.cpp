@@ -233,6 +233,28 @@ TEST_F(report_pg, message_counters_follow_the_inbox) {
             count(url(), "SELECT count(*) FROM message WHERE direction = 'out'"));
 }
 
+// A consultation opened in the last half-second of a day counts on that day, in its 23時 cell — not
+// rounded into the next day (where the range query would not find it either).
+TEST_F(report_pg, a_consultation_opened_in_the_last_half_second_counts_on_its_own_day) {
+  exec_sql(url(), R"sql(
+INSERT INTO resident (tenant_id, resident_id, pseudonym, channel_key, line_user_id, line_user_key_id,
+                      first_seen_at, last_seen_at)
+VALUES ('yamagata', '00000000-0000-0000-0000-0000000000a1', '\x01', 'line', '\x00', 1, '2023-02-28Z', '2023-03-01Z');
+INSERT INTO consultation (tenant_id, consultation_id, resident_id, state, priority, arrival, opened_at,
+                          last_message_at, first_answer_at)
+VALUES ('yamagata', '00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000a1', 'waiting',
+        'normal', 'off_hours', '2023-02-28 23:59:59.7+09', '2023-02-28 23:59:59.7+09', '2023-03-01 18:00:00.2+09');
+)sql");
+  const auto day = summary_sync(*reports_, "yamagata", civil_date{2023, 2, 28}, civil_date{2023, 2, 28});
+  ASSERT_EQ(day.status, op_status::ok) << day.reason;
+  EXPECT_EQ(day.value.consultations, 1);
+  EXPECT_EQ(day.value.arrivals_by_weekday_hour[2][23], 1);  // Tuesday, 23時
+  EXPECT_EQ(day.value.waiting.answered, 1);
+  const auto next = summary_sync(*reports_, "yamagata", civil_date{2023, 3, 1}, civil_date{2023, 3, 1});
+  ASSERT_EQ(next.status, op_status::ok) << next.reason;
+  EXPECT_EQ(next.value.consultations, 0);
+}
+
 TEST_F(report_pg, clicks_are_counted_per_day_without_the_visitor) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(click_sync(*reports_, "yamagata", "flyer").status, op_status::ok);

@@ -234,6 +234,30 @@ TEST(consent_transition, errors_carry_an_english_message) {
   EXPECT_FALSE(std::get<rule_error>(result).message.empty());
 }
 
+TEST(consent_tap, a_decline_after_a_grant_is_a_withdrawal) {
+  struct tap_case {
+    E tapped;
+    S state;
+    E meant;
+  };
+  const tap_case cases[] = {
+      {E::decline, S::granted, E::withdraw},    {E::decline, S::requested, E::decline},
+      {E::decline, S::declined, E::decline},    {E::decline, S::withdrawn, E::decline},
+      {E::decline, S::expired, E::decline},     {E::decline, S::none, E::decline},
+      {E::grant, S::granted, E::grant},         {E::grant, S::requested, E::grant},
+      {E::grant, S::declined, E::grant},        {E::withdraw, S::granted, E::withdraw},
+      {E::withdraw, S::requested, E::withdraw}, {E::withdraw, S::withdrawn, E::withdraw},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(tapped_event(c.tapped, c.state), c.meant) << name(c.tapped) << " in " << to_string(c.state);
+  }
+  // The late decline then goes through the machine as a withdrawal, from the resident's tap.
+  const auto meant = tapped_event(E::decline, S::granted);
+  const auto r = transition(stored(S::granted), {meant, tap(t0 + 1h)}, {actor::resident(), t0 + 1h, ttl});
+  ASSERT_TRUE(std::holds_alternative<consent_status>(r));
+  EXPECT_EQ(std::get<consent_status>(r).state, S::withdrawn);
+}
+
 TEST(consent_state_names, round_trip_and_unknown_names_are_refused) {
   for (const S s : {S::none, S::requested, S::granted, S::declined, S::expired, S::withdrawn}) {
     EXPECT_EQ(parse_consent_state(to_string(s)), s);

@@ -159,7 +159,7 @@ struct messages {
   std::string greeting;        // on follow
   std::string off_hours;       // placeholders: {next_window}
   std::string out_of_service;  // before intake_start / after intake_end; {other_contacts}
-  std::string crisis;          // crisis contacts, sent at once outside staffed hours
+  std::string crisis;          // crisis contacts, sent at once outside staffed hours; {next_window}
   std::string age_question;    // quick reply with the age bands
   std::string other_contacts;  // other services to name in out_of_service
 

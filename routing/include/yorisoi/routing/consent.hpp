@@ -70,6 +70,11 @@ struct consent_context {
 [[nodiscard]] rule_result<consent_status> transition(const consent_status& current,
                                                      const consent_event& event, const consent_context& ctx);
 
+// What the resident's tap means in the consent's state at the time of the tap (`state_at`): a 同意しない
+// after 同意する is a withdrawal (the same rules, record and answer as the withdraw button); every other
+// tap means what it says, and `transition` judges it. Only grant, decline and withdraw are taps.
+[[nodiscard]] consent_event_kind tapped_event(consent_event_kind tapped, consent_state state) noexcept;
+
 [[nodiscard]] std::string_view to_string(consent_state state) noexcept;
 [[nodiscard]] std::optional<consent_state> parse_consent_state(std::string_view text) noexcept;
 

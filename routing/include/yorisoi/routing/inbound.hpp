@@ -4,11 +4,22 @@
 //
 // - Messages are accepted at any hour during intake; outside staffed windows the resident gets one
 //   off-hours answer per off-hours stretch (keyed by the next window's start), naming that window.
-// - Crisis expressions mark the consultation urgent at once; outside staffed windows the crisis
-//   contacts are sent immediately (even before or after the service period).
+// - Two instants: `at` is when the resident wrote (LINE's timestamp) and judges the arrival (staffed or
+//   off-hours), the intake phase and the due time; `now` is when the event is processed and judges
+//   what the answer promises. A late event (a redelivery, a spool replay) therefore never names a
+//   window that has already passed: the next window is the first one after `now`. If counsellors are
+//   in at `now`, an off-hours arrival gets no off-hours answer (the message is already due and in front
+//   of them, urgent ones first).
+// - Crisis expressions mark the consultation urgent at once; outside staffed windows the resident gets
+//   one message, the crisis contacts (even before or after the service period), instead of the
+//   off-hours answer: it stands for the off-hours answer of that stretch, and its {next_window} is filled
+//   the same way (with the window in progress when counsellors are in at `now`, with 「未定」 when none
+//   will come; then the out-of-service answer follows it).
 // - Before intake starts or after it ends, a resident without an open consultation gets the
 //   out-of-service answer and no consultation is opened; an open one continues until answers end.
-// - A resident's first consultation asks for the age band (optional quick reply) once.
+// - A resident's first consultation asks for the age band (optional quick reply) once — unless the
+//   message marks it urgent: a resident in crisis is never asked, then or later; the counsellor asks in
+//   their own words if it matters and sets the band in the console.
 // - Events in standby mode (another channel owner answers) are stored with no automatic answer.
 
 #include "yorisoi/routing/normalize.hpp"
@@ -24,7 +35,7 @@ struct answer_texts {
   std::string greeting;
   std::string off_hours;       // {next_window}
   std::string out_of_service;  // {other_contacts}
-  std::string crisis;
+  std::string crisis;          // {next_window}
   std::string age_question;
   std::string other_contacts;
   std::vector<std::string> age_bands;  // quick-reply choices for age_question
@@ -67,10 +78,20 @@ struct message_decision {
   std::vector<auto_answer> answers;               // in sending order
 };
 
-// A message from a resident (`text` empty for non-text messages). `standby` = the event's mode.
-[[nodiscard]] message_decision decide_message(const tenant_rules& rules, instant at, std::string_view text,
-                                              bool standby, const resident_facts& resident,
+// A message from a resident (`text` empty for non-text messages) written at `at` and processed at
+// `now`. `standby` = the event's mode.
+[[nodiscard]] message_decision decide_message(const tenant_rules& rules, instant at, instant now,
+                                              std::string_view text, bool standby,
+                                              const resident_facts& resident,
                                               const consultation_facts& consultation);
+
+// The same for an event processed as it happens (`now` = `at`).
+[[nodiscard]] inline message_decision decide_message(const tenant_rules& rules, instant at,
+                                                     std::string_view text, bool standby,
+                                                     const resident_facts& resident,
+                                                     const consultation_facts& consultation) {
+  return decide_message(rules, at, at, text, standby, resident, consultation);
+}
 
 // A follow (friend added or unblocked): the greeting, unless in standby mode.
 [[nodiscard]] std::vector<auto_answer> decide_follow(const tenant_rules& rules, bool standby);
