@@ -60,9 +60,8 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
       co_return api_json(200, queue_counts_json(result.value));
     }
     case handler_id::api_queue_row: {
-      const auto result = co_await await_op<storage::queue_item>([&](auto done) {
-        console.queue_row(who, consultation_id, previews_for(caller), std::move(done));
-      });
+      const auto result = co_await await_op<storage::queue_item>(
+          [&](auto done) { console.queue_row(who, consultation_id, previews_for(caller), std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }

@@ -100,10 +100,8 @@ json::object queue_item_object(const storage::queue_item& item) {
 }
 
 json::object counts_object(const storage::queue_counts& counts) {
-  return json::object{{"waiting", counts.waiting},
-                      {"mine", counts.mine},
-                      {"urgent", counts.urgent},
-                      {"open", counts.open}};
+  return json::object{
+      {"waiting", counts.waiting}, {"mine", counts.mine}, {"urgent", counts.urgent}, {"open", counts.open}};
 }
 
 json::object message_object(const storage::transcript_message& m) {

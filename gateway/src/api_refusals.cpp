@@ -12,7 +12,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 46> refusal_
     // The consultation and who acts.
     {"consultation_closed", "この相談は終了しています。"},
     {"consultation_open", "この相談は終了していません。"},
-    {"held_by_colleague", "ほかの相談員が担当している相談です。担当替えはスーパーバイザーに依頼してください。"},
+    {"held_by_colleague",
+     "ほかの相談員が担当している相談です。担当替えはスーパーバイザーに依頼してください。"},
     {"not_held", "この相談には担当者がいません。"},
     {"resident_has_open_consultation", "この相談者には対応中の別の相談があります。"},
     {"limit_out_of_range", "一度に取得できる件数は1〜200件です。"},

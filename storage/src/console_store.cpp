@@ -131,16 +131,16 @@ void console_store::queue(actor who, queue_request request, std::function<void(o
 }
 
 void console_store::queue_counts_of(actor who, std::function<void(op_result<queue_counts>)> done) {
-  run<queue_counts>(submitter(), "queue counts", std::move(done),
-                    [who = std::move(who)](pqxx::connection& c) { return detail::read_queue_counts(c, who); });
+  run<queue_counts>(
+      submitter(), "queue counts", std::move(done),
+      [who = std::move(who)](pqxx::connection& c) { return detail::read_queue_counts(c, who); });
 }
 
 void console_store::queue_row(actor who, std::string consultation_id, bool previews,
                               std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "queue row", std::move(done),
-                  [this, who = std::move(who), id = std::move(consultation_id), previews](pqxx::connection& c) {
-                    return detail::read_queue_row(c, keys(), who, id, previews);
-                  });
+                  [this, who = std::move(who), id = std::move(consultation_id), previews](
+                      pqxx::connection& c) { return detail::read_queue_row(c, keys(), who, id, previews); });
 }
 
 void console_store::consultation(actor who, std::string consultation_id,

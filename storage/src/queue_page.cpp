@@ -39,7 +39,8 @@ std::optional<cursor_parts> parse_cursor(std::string_view cursor) {
   }
   cursor_parts out;
   out.not_urgent = cursor[0] == '1';
-  for (auto [first, value] : {std::pair{std::size_t{2}, &out.due_us}, std::pair{3 + digits, &out.waiting_us}}) {
+  for (auto [first, value] :
+       {std::pair{std::size_t{2}, &out.due_us}, std::pair{3 + digits, &out.waiting_us}}) {
     const char* begin = cursor.data() + first;
     const auto [end, error] = std::from_chars(begin, begin + digits, *value);
     if (error != std::errc{} || end != begin + digits || *value < 0) {
@@ -194,8 +195,8 @@ queue_item row_from(const pqxx::row& r, const keyring& keys, const std::string& 
   t.referral_answered = r[19].as<bool>();
   if (!r[20].is_null()) {
     try {
-      t.preview = cut_preview(keys.open(
-          sealed{r[21].as<std::uint32_t>(), pqxx::binarystring(r[20]).str()}, tenant_id + "/message"));
+      t.preview = cut_preview(keys.open(sealed{r[21].as<std::uint32_t>(), pqxx::binarystring(r[20]).str()},
+                                        tenant_id + "/message"));
     } catch (const crypto_error&) {
       spdlog::error("storage: sealed text of {} cannot be opened", r[22].as<std::string>());
     }
@@ -278,8 +279,7 @@ op_result<queue_item> read_queue_row(pqxx::connection& conn, const keyring& keys
   const bool previews = previews_for(who, want_previews);
   const std::string me = reader_of(who);
   pqxx::work tx(conn, "queue_row");
-  const pqxx::result rows =
-      tx.exec_prepared("queue_page_row", who.tenant_id, me, previews, id);
+  const pqxx::result rows = tx.exec_prepared("queue_page_row", who.tenant_id, me, previews, id);
   if (rows.empty()) {
     return refuse<queue_item>(op_status::not_found);
   }
