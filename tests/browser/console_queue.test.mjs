@@ -71,7 +71,8 @@ test('a colleague\'s consultation offers no 終了・解除・再開; 終了す�
 });
 
 test('a row shows the preview and the unread count, cleared by opening it', { timeout: 90_000 }, async () => {
-  const api = await stack.loggedIn('yamagata', 'counsellor');
+  // Another counsellor's client: the page's reader is the one whose count clears.
+  const api = await stack.loggedIn('yamagata', 'counsellor2');
   const { page, problems } = await open_page(browser);
   await log_in(page, stack.baseUrl, stack.user('yamagata', 'counsellor'));
   const { id, userId } = await new_consultation(stack, api, '最初のメッセージです');
