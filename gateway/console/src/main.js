@@ -48,48 +48,69 @@ function workspace({ api, session, on_unauthenticated }) {
   const current = useRef({ tab, open_id });
   current.current = { tab, open_id };
   const pending = useRef({ timer: null, queue: false, consultation: false, rows: new Set() });
+  const schedule_ref = useRef(() => {});
   const can_work = can_work_consultations(session.user.role);
   const [loading_more, set_loading_more] = useState(false);
-  // Stale-answer guards: each list fetch, each row's fetch and each counts fetch has a number; only the
-  // answer to the latest one is used.
-  const asked_seq = useRef({ list: 0, rows: new Map(), counts: 0 });
+  // Stale-answer guards: each row's fetch and each counts fetch has a number; only the answer to the
+  // latest one is used. The list itself is loaded by one loader at a time (below).
+  const asked_seq = useRef({ rows: new Map(), counts: 0 });
   const queue_now = useRef(null);
   queue_now.current = queue;
+  // The list loader: one request at a time; `again` is what was asked meanwhile ('reset': the first
+  // rows again, as many as `wanted`; 'more': the next page). Rows patched while it runs are fetched
+  // again after a reset, whose answer may be older than the patch.
+  const loader = useRef({ running: false, again: null, wanted: page_size, touched: new Set() });
 
-  const fetch_queue = useCallback(async () => {
-    const asked = current.current.tab;
-    const seq = ++asked_seq.current.list;
-    try {
-      const answer = await api.get(`/queue?view=${asked}&limit=${page_size}`);
-      if (current.current.tab === asked && asked_seq.current.list === seq) {
-        set_queue(answer);
-        set_queue_error(null);
-      }
-    } catch (failure) {
-      set_queue_error(failure.message);
+  const load_queue = useCallback(async (mode) => {
+    const l = loader.current;
+    if (mode === 'more') {
+      l.wanted = Math.min(200, (queue_now.current?.items.length ?? 0) + page_size);
+      set_loading_more(true);
     }
-  }, [api]);
-
-  // The next page (もっと見る), after the loaded part.
-  const fetch_more = useCallback(async () => {
-    const asked = current.current.tab;
-    const cursor = queue_now.current?.next_cursor;
-    if (!cursor) {
+    if (l.running) {
+      l.again = l.again === 'reset' || mode === 'reset' ? 'reset' : 'more';
       return;
     }
-    const seq = asked_seq.current.list;
-    set_loading_more(true);
+    l.running = true;
+    let next = mode;
     try {
-      const answer = await api.get(`/queue?view=${asked}&limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
-      if (current.current.tab === asked && asked_seq.current.list === seq) {
-        set_queue((q) => (q && q.next_cursor === cursor ? append_page(q, answer) : q));
+      while (next) {
+        l.again = null;
+        const asked = current.current.tab;
+        const shown = queue_now.current;
+        if (next === 'reset') {
+          const answer = await api.get(`/queue?view=${asked}&limit=${Math.max(page_size, l.wanted)}`);
+          if (current.current.tab === asked) {
+            queue_now.current = answer;
+            set_queue(answer);
+            set_queue_error(null);
+            for (const id of l.touched) {
+              schedule_ref.current({ row: id });
+            }
+          }
+          l.touched.clear();
+        } else if (shown?.next_cursor) {
+          const cursor = shown.next_cursor;
+          const answer = await api.get(`/queue?view=${asked}&limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
+          if (current.current.tab === asked) {
+            set_queue((q) => {
+              const grown = q && q.next_cursor === cursor ? append_page(q, answer) : q;
+              queue_now.current = grown;
+              return grown;
+            });
+          }
+        }
+        next = l.again;
       }
     } catch (failure) {
       set_queue_error(failure.message);
     } finally {
+      l.running = false;
       set_loading_more(false);
     }
   }, [api]);
+  const fetch_queue = useCallback(() => load_queue('reset'), [load_queue]);
+  const fetch_more = useCallback(() => load_queue('more'), [load_queue]);
 
   // The rows of consultations that changed, and the counts: patched into the list.
   const fetch_rows = useCallback(async (ids) => {
@@ -101,7 +122,6 @@ function workspace({ api, session, on_unauthenticated }) {
     await Promise.all(ids.map(async (id) => {
       const seq = (seqs.rows.get(id) ?? 0) + 1;
       seqs.rows.set(id, seq);
-      const list_seq = seqs.list;
       let row = null;
       try {
         row = await api.get(`/queue/${encodeURIComponent(id)}`);
@@ -111,14 +131,25 @@ function workspace({ api, session, on_unauthenticated }) {
           return;
         }
       }
-      if (current.current.tab === asked && seqs.rows.get(id) === seq && seqs.list === list_seq) {
-        set_queue((q) => q && patch_row(q, id, row, asked, me));
+      if (current.current.tab === asked && seqs.rows.get(id) === seq) {
+        if (loader.current.running) {
+          loader.current.touched.add(id);
+        }
+        set_queue((q) => {
+          const patched = q && patch_row(q, id, row, asked, me);
+          queue_now.current = patched;
+          return patched;
+        });
       }
     }));
     try {
       const answer = await counts;
       if (current.current.tab === asked && seqs.counts === counts_seq) {
-        set_queue((q) => q && { ...q, counts: answer });
+        set_queue((q) => {
+          const updated = q && { ...q, counts: answer };
+          queue_now.current = updated;
+          return updated;
+        });
       }
     } catch (failure) {
       set_queue_error(failure.message);
@@ -136,7 +167,11 @@ function workspace({ api, session, on_unauthenticated }) {
         set_consultation(answer);
         set_consultation_error(null);
         // Reading the transcript read the resident's messages: the row's unread count is now 0.
-        set_queue((q) => q && mark_read(q, asked));
+        set_queue((q) => {
+          const read = q && mark_read(q, asked);
+          queue_now.current = read;
+          return read;
+        });
       }
     } catch (failure) {
       if (current.current.open_id === asked) {
@@ -173,6 +208,8 @@ function workspace({ api, session, on_unauthenticated }) {
       }
     }, refetch_delay_ms);
   }, [fetch_queue, fetch_rows, fetch_consultation]);
+
+  schedule_ref.current = schedule;
 
   const refresh_all = useCallback(() => schedule({ queue: true, consultation: true }), [schedule]);
   // After an action on the open consultation: its row and itself.
@@ -230,6 +267,8 @@ function workspace({ api, session, on_unauthenticated }) {
 
   useEffect(() => {
     if (can_work) {
+      loader.current.wanted = page_size;
+      queue_now.current = null;
       set_queue(null);
       fetch_queue();
     }
