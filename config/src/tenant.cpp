@@ -155,7 +155,8 @@ auto read_each(toml_reader& reader, std::string_view key, Read read_one) {
 
 tenant read_tenant(toml_reader& reader, const load_context& context) {
   reader.only({"id", "name", "time_zone", "channel", "schedule", "service", "messages", "template", "categories",
-               "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "referrals", "link"});
+               "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "referrals", "link",
+               "queue_preview"});
   tenant out;
   out.id = read_identifier(reader, "id");
   out.name = reader.required_string("name");
@@ -212,6 +213,9 @@ tenant read_tenant(toml_reader& reader, const load_context& context) {
   }
   if (const auto days = reader.integer("retention_days", 1, 100 * 366)) {
     out.retention = std::chrono::hours(24 * *days);
+  }
+  if (const auto preview = reader.boolean("queue_preview")) {
+    out.queue_preview = *preview;
   }
 
   read_org_units(reader, out.org_units);

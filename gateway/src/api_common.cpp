@@ -133,6 +133,8 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::api_staff_update:
       co_return co_await handle_staff_api(context, r.handler, caller, match, request);
     case handler_id::api_queue:
+    case handler_id::api_queue_counts:
+    case handler_id::api_queue_row:
     case handler_id::api_consultation:
     case handler_id::api_claim:
     case handler_id::api_release:

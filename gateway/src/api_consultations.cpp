@@ -3,6 +3,7 @@
 // limits every object to the caller's tenant.
 #include "api_common.hpp"
 #include "async_console.hpp"
+#include "yorisoi/routing/consultation_access.hpp"
 
 namespace yorisoi::gateway {
 namespace asio = boost::asio;
@@ -17,9 +18,14 @@ asio::awaitable<http_response> queue_item_call(storage::console_store& console, 
   const auto result =
       co_await await_op<storage::queue_item>([&](auto done) { (console.*call)(who, id, std::move(done)); });
   if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status);
+    co_return op_error_response(result.status, result.reason);
   }
   co_return api_json(200, queue_item_json(result.value));
+}
+
+// Previews are resident text: shown when the tenant has them on and the role reads transcripts.
+bool previews_for(const api_caller& caller) {
+  return caller.tenant->queue_preview && routing::may_see_previews(caller.session.who.role);
 }
 
 }  // namespace
@@ -33,16 +39,33 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
 
   switch (id) {
     case handler_id::api_queue: {
-      const auto view = parse_queue_view(request.query);
-      if (!view.value) {
-        co_return api_error_response(view.error);
+      auto page = parse_queue_request(request.query);
+      if (!page.value) {
+        co_return api_error_response(page.error);
       }
+      page.value->previews = previews_for(caller);
       const auto result = co_await await_op<storage::queue_page>(
-          [&](auto done) { console.queue(who, *view.value, std::move(done)); });
+          [&](auto done) { console.queue(who, std::move(*page.value), std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }
       co_return api_json(200, queue_page_json(result.value));
+    }
+    case handler_id::api_queue_counts: {
+      const auto result = co_await await_op<storage::queue_counts>(
+          [&](auto done) { console.queue_counts_of(who, std::move(done)); });
+      if (result.status != storage::op_status::ok) {
+        co_return op_error_response(result.status);
+      }
+      co_return api_json(200, queue_counts_json(result.value));
+    }
+    case handler_id::api_queue_row: {
+      const auto result = co_await await_op<storage::queue_item>(
+          [&](auto done) { console.queue_row(who, consultation_id, previews_for(caller), std::move(done)); });
+      if (result.status != storage::op_status::ok) {
+        co_return op_error_response(result.status);
+      }
+      co_return api_json(200, queue_item_json(result.value));
     }
     case handler_id::api_consultation: {
       const auto result = co_await await_op<storage::consultation_detail>(

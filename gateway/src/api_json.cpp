@@ -87,7 +87,21 @@ json::object queue_item_object(const storage::queue_item& item) {
     categories.emplace_back(c);
   }
   out["categories"] = std::move(categories);
+  if (item.triage) {
+    // Queue rows only: what the reader needs to triage.
+    const storage::queue_triage& t = *item.triage;
+    out["preview"] = t.preview ? json::value(*t.preview) : json::value(nullptr);
+    out["unread_count"] = t.unread;
+    out["wrote_back"] = t.wrote_back;
+    out["referral_answered"] = t.referral_answered;
+    out["queue_key"] = t.queue_key;
+  }
   return out;
+}
+
+json::object counts_object(const storage::queue_counts& counts) {
+  return json::object{
+      {"waiting", counts.waiting}, {"mine", counts.mine}, {"urgent", counts.urgent}, {"open", counts.open}};
 }
 
 json::object message_object(const storage::transcript_message& m) {
@@ -222,15 +236,17 @@ std::string queue_item_json(const storage::queue_item& item) {
 }
 
 std::string queue_page_json(const storage::queue_page& page) {
-  json::object counts{{"waiting", page.counts.waiting},
-                      {"mine", page.counts.mine},
-                      {"urgent", page.counts.urgent},
-                      {"open", page.counts.open}};
   json::array items;
   for (const auto& item : page.items) {
     items.push_back(queue_item_object(item));
   }
-  return json::serialize(json::object{{"counts", std::move(counts)}, {"items", std::move(items)}});
+  json::value next = page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor);
+  return json::serialize(json::object{
+      {"counts", counts_object(page.counts)}, {"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+std::string queue_counts_json(const storage::queue_counts& counts) {
+  return json::serialize(counts_object(counts));
 }
 
 std::string message_json(const storage::transcript_message& message) {

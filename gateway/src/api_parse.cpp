@@ -257,6 +257,32 @@ parsed<storage::queue_view> parse_queue_view(std::string_view query) {
   return fail<storage::queue_view>("bad_request");
 }
 
+parsed<storage::queue_request> parse_queue_request(std::string_view query) {
+  const auto view = parse_queue_view(query);
+  if (!view.value) {
+    return fail<storage::queue_request>("bad_request");
+  }
+  storage::queue_request request;
+  request.view = *view.value;
+  if (const auto limit = query_param(query, "limit")) {
+    std::size_t value = 0;
+    const auto* first = limit->data();
+    const auto* last = first + limit->size();
+    const auto [ptr, ec] = std::from_chars(first, last, value);
+    if (ec != std::errc{} || ptr != last || limit->empty() || value < 1 || value > storage::queue_max_limit) {
+      return parsed<storage::queue_request>{std::nullopt, refusal_error("bad_request", "limit_out_of_range")};
+    }
+    request.limit = value;
+  }
+  if (const auto cursor = query_param(query, "cursor")) {
+    if (!storage::valid_queue_cursor(*cursor)) {
+      return parsed<storage::queue_request>{std::nullopt, refusal_error("bad_request", "bad_cursor")};
+    }
+    request.after = *cursor;
+  }
+  return ok(std::move(request));
+}
+
 parsed<std::optional<std::int64_t>> parse_after(std::string_view query) {
   const auto after = query_param(query, "after");
   if (!after) {

@@ -8,9 +8,16 @@
 namespace yorisoi::gateway {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 40> refusal_messages{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 46> refusal_messages{{
     // The consultation and who acts.
     {"consultation_closed", "この相談は終了しています。"},
+    {"consultation_open", "この相談は終了していません。"},
+    {"held_by_colleague",
+     "ほかの相談員が担当している相談です。担当替えはスーパーバイザーに依頼してください。"},
+    {"not_held", "この相談には担当者がいません。"},
+    {"resident_has_open_consultation", "この相談者には対応中の別の相談があります。"},
+    {"limit_out_of_range", "一度に取得できる件数は1〜200件です。"},
+    {"bad_cursor", "一覧の続きの指定が正しくありません。最初から読み込み直してください。"},
     {"not_counsellor", "相談員またはスーパーバイザーのみ行えます。"},
     {"emergency_needs_supervisor", "同意のない緊急の連携はスーパーバイザーのみ行えます。"},
     {"not_hub_officer", "窓口担当課の職員のみ行えます。"},

@@ -80,6 +80,8 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:
     case handler_id::api_queue:
+    case handler_id::api_queue_counts:
+    case handler_id::api_queue_row:
     case handler_id::api_consultation:
     case handler_id::api_claim:
     case handler_id::api_release:

@@ -90,6 +90,9 @@ const std::vector<route>& routes() {
       // Who a consultation may be handed to: what supervisors need for 担当替え without staff admin.
       {"GET", "/api/v1/assignees", "list_assignees", handler_id::api_assignees, permission::transfer},
       {"GET", "/api/v1/queue", "get_queue", handler_id::api_queue, work},
+      // Before the row's pattern, which would take "counts" for an id.
+      {"GET", "/api/v1/queue/counts", "get_queue_counts", handler_id::api_queue_counts, work},
+      {"GET", "/api/v1/queue/{consultation_id}", "get_queue_row", handler_id::api_queue_row, work},
       {"GET", "/api/v1/consultations/{consultation_id}", "get_consultation", handler_id::api_consultation,
        work},
       {"POST", "/api/v1/consultations/{consultation_id}/claim", "claim", handler_id::api_claim, work},

@@ -50,8 +50,8 @@ std::string base64url(const unsigned char* data, std::size_t size) {
 
 }  // namespace
 
-const char* const queue_item_select = R"sql(
-SELECT c.consultation_id::text, 'R-' || upper(left(c.resident_id::text, 6)), c.state, c.priority = 'urgent',
+const char* const queue_item_columns = R"sql(
+c.consultation_id::text, 'R-' || upper(left(c.resident_id::text, 6)), c.state, c.priority = 'urgent',
        coalesce(c.arrival, ''),
        (extract(epoch FROM c.opened_at) * 1000000)::bigint,
        (extract(epoch FROM c.last_message_at) * 1000000)::bigint,
@@ -61,9 +61,16 @@ SELECT c.consultation_id::text, 'R-' || upper(left(c.resident_id::text, 6)), c.s
        coalesce(c.assigned_to::text, ''), coalesce(u.display_name, ''), coalesce(c.age_band, ''),
        coalesce((SELECT string_agg(cc.category, E'\x1f' ORDER BY cc.category) FROM consultation_category cc
                   WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), '')
+)sql";
+
+const char* const queue_item_joins = R"sql(
   FROM consultation c
   LEFT JOIN staff_user u ON u.tenant_id = c.tenant_id AND u.user_id = c.assigned_to
 )sql";
+
+std::string queue_item_select() {
+  return std::string("SELECT ") + queue_item_columns + queue_item_joins;
+}
 
 const char* const staff_user_columns =
     "u.tenant_id, u.user_id::text, u.login, u.display_name, u.role, coalesce(u.org_unit, ''), u.disabled, "
@@ -207,6 +214,7 @@ void prepare_console_statements(pqxx::connection& conn) {
   prepare_console_staff_statements(conn);
   prepare_console_read_statements(conn);
   prepare_console_work_statements(conn);
+  prepare_queue_page_statements(conn);
 }
 
 }  // namespace yorisoi::storage::detail

@@ -35,9 +35,11 @@ void audit(pqxx::transaction_base& tx, const std::string& tenant_id, const std::
 // pg_notify('yorisoi_session', user_id): delivered at COMMIT, so sockets close only once it is true.
 void notify_session_ended(pqxx::transaction_base& tx, const std::string& user_id);
 
-// The columns of a queue_item, for "SELECT <queue_item_columns> FROM consultation c …"; the query
-// must also LEFT JOIN staff_user u ON the assignee (see queue_item_from).
-extern const char* const queue_item_select;
+// The columns of a queue_item (read by queue_item_from), and the FROM clause they need: consultation c
+// LEFT JOIN staff_user u (the assignee). queue_item_select() is "SELECT <columns> <joins>".
+extern const char* const queue_item_columns;
+extern const char* const queue_item_joins;
+[[nodiscard]] std::string queue_item_select();
 [[nodiscard]] queue_item queue_item_from(const pqxx::row& r);
 
 // "tenant_id, user_id, login, display_name, role, org_unit, disabled, created_at" of staff_user u,
@@ -59,6 +61,7 @@ void prepare_console_session_statements(pqxx::connection& conn);
 void prepare_console_staff_statements(pqxx::connection& conn);
 void prepare_console_read_statements(pqxx::connection& conn);
 void prepare_console_work_statements(pqxx::connection& conn);
+void prepare_queue_page_statements(pqxx::connection& conn);
 
 template <typename T>
 [[nodiscard]] op_result<T> ok(T value) {

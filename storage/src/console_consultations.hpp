@@ -15,8 +15,13 @@ namespace yorisoi::storage::detail {
 
 inline constexpr std::size_t max_text_chars = 5000;
 
-[[nodiscard]] op_result<queue_page> list_console_queue(pqxx::connection& conn, const actor& who,
-                                                       queue_view view);
+// queue_page.cpp: a page of a view (invalid "bad_page" for a limit or cursor out of form), the counts,
+// one row. With previews the read is audited (queue.read) in the same transaction.
+[[nodiscard]] op_result<queue_page> list_queue_page(pqxx::connection& conn, const keyring& keys,
+                                                    const actor& who, const queue_request& request);
+[[nodiscard]] op_result<queue_counts> read_queue_counts(pqxx::connection& conn, const actor& who);
+[[nodiscard]] op_result<queue_item> read_queue_row(pqxx::connection& conn, const keyring& keys,
+                                                   const actor& who, const std::string& id, bool previews);
 [[nodiscard]] op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys,
                                                                const actor& who, const std::string& id);
 

@@ -1,4 +1,5 @@
-// Reading the queue, one consultation (audited) and the event feed.
+// Reading one consultation (audited, and marked read for the reader) and the event feed. The queue
+// is read in queue_page.cpp.
 #include "console_common.hpp"
 #include "console_consultations.hpp"
 
@@ -9,29 +10,17 @@
 namespace yorisoi::storage::detail {
 namespace {
 
-constexpr const char* counts_sql = R"sql(
-SELECT count(*) FILTER (WHERE assigned_to IS NULL),
-       count(*) FILTER (WHERE assigned_to = NULLIF($2, '')::uuid),
-       count(*) FILTER (WHERE priority = 'urgent'),
-       count(*)
-  FROM consultation WHERE tenant_id = $1 AND state <> 'closed'
+// The consultation's inbound counter at this read (migration 009).
+constexpr const char* mark_read_sql = R"sql(
+INSERT INTO consultation_read (tenant_id, consultation_id, user_id, seen_in)
+SELECT tenant_id, consultation_id, $3::uuid, messages_in FROM consultation
+ WHERE tenant_id = $1 AND consultation_id = $2::uuid
+ON CONFLICT (tenant_id, consultation_id, user_id)
+DO UPDATE SET seen_in = EXCLUDED.seen_in, read_at = now()
 )sql";
-
-// Same order as queue_store.cpp (routing::comes_before): urgent, earliest due, longest waiting.
-std::string queue_sql() {
-  return std::string(queue_item_select) + R"sql(
- WHERE c.tenant_id = $1 AND c.state <> 'closed'
-   AND CASE $3 WHEN 'waiting' THEN c.assigned_to IS NULL
-               WHEN 'mine' THEN c.assigned_to = NULLIF($2, '')::uuid
-               WHEN 'urgent' THEN c.priority = 'urgent'
-               ELSE true END
- ORDER BY c.priority = 'urgent' DESC, coalesce(c.due_at, c.opened_at), coalesce(c.waiting_since, c.opened_at),
-          c.consultation_id
-)sql";
-}
 
 std::string item_sql() {
-  return std::string(queue_item_select) + " WHERE c.tenant_id = $1 AND c.consultation_id = $2::uuid";
+  return queue_item_select() + " WHERE c.tenant_id = $1 AND c.consultation_id = $2::uuid";
 }
 
 // Automatic answers are stored as kind 'text'; the outbox row names what they answer (greeting, …).
@@ -65,20 +54,6 @@ std::string events_sql() {
          " ORDER BY event_id LIMIT $3";
 }
 
-const char* view_name(queue_view view) {
-  switch (view) {
-    case queue_view::waiting:
-      return "waiting";
-    case queue_view::mine:
-      return "mine";
-    case queue_view::urgent:
-      return "urgent";
-    case queue_view::open:
-      return "open";
-  }
-  return "open";
-}
-
 // A sealed column, opened; nullopt when absent or unopenable (logged by ids only).
 std::optional<std::string> open_text(const keyring& keys, const pqxx::field& body, const pqxx::field& key_id,
                                      const std::string& context, const std::string& id) {
@@ -96,27 +71,11 @@ std::optional<std::string> open_text(const keyring& keys, const pqxx::field& bod
 }  // namespace
 
 void prepare_console_read_statements(pqxx::connection& conn) {
-  conn.prepare("console_counts", counts_sql);
-  conn.prepare("console_queue", queue_sql());
   conn.prepare("console_item", item_sql());
+  conn.prepare("console_mark_read", mark_read_sql);
   conn.prepare("console_transcript", transcript_sql);
   conn.prepare("console_notes", notes_sql);
   conn.prepare("console_events_since", events_sql());
-}
-
-op_result<queue_page> list_console_queue(pqxx::connection& conn, const actor& who, queue_view view) {
-  const std::string me = is_uuid(who.user_id) ? who.user_id : std::string();
-  pqxx::read_transaction tx(conn, "console_queue");
-  queue_page page;
-  const pqxx::row c = tx.exec_prepared1("console_counts", who.tenant_id, me);
-  page.counts.waiting = c[0].as<std::size_t>();
-  page.counts.mine = c[1].as<std::size_t>();
-  page.counts.urgent = c[2].as<std::size_t>();
-  page.counts.open = c[3].as<std::size_t>();
-  for (const auto& r : tx.exec_prepared("console_queue", who.tenant_id, me, std::string(view_name(view)))) {
-    page.items.push_back(queue_item_from(r));
-  }
-  return ok(std::move(page));
 }
 
 op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys,
@@ -131,6 +90,11 @@ op_result<consultation_detail> read_consultation(pqxx::connection& conn, const k
   }
   consultation_detail d;
   d.summary = queue_item_from(item[0]);
+  // The reader has now seen the resident's messages so far (the row's unread count starts again). Taken
+  // before the transcript: a message arriving in between is shown and still counted unread, never lost.
+  if (is_uuid(who.user_id)) {
+    tx.exec_prepared0("console_mark_read", who.tenant_id, id, who.user_id);
+  }
   const std::string message_context = who.tenant_id + "/message";
   for (const auto& r : tx.exec_prepared("console_transcript", who.tenant_id, id)) {
     transcript_message m;

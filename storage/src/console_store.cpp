@@ -133,9 +133,29 @@ void console_store::update_staff(actor who, std::string user_id, staff_patch pat
 }
 
 void console_store::queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done) {
-  run<queue_page>(submitter(), "queue", std::move(done), [who = std::move(who), view](pqxx::connection& c) {
-    return detail::list_console_queue(c, who, view);
-  });
+  queue_request request;
+  request.view = view;
+  queue(std::move(who), std::move(request), std::move(done));
+}
+
+void console_store::queue(actor who, queue_request request, std::function<void(op_result<queue_page>)> done) {
+  run<queue_page>(submitter(), "queue", std::move(done),
+                  [this, who = std::move(who), request = std::move(request)](pqxx::connection& c) {
+                    return detail::list_queue_page(c, keys(), who, request);
+                  });
+}
+
+void console_store::queue_counts_of(actor who, std::function<void(op_result<queue_counts>)> done) {
+  run<queue_counts>(
+      submitter(), "queue counts", std::move(done),
+      [who = std::move(who)](pqxx::connection& c) { return detail::read_queue_counts(c, who); });
+}
+
+void console_store::queue_row(actor who, std::string consultation_id, bool previews,
+                              std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(submitter(), "queue row", std::move(done),
+                  [this, who = std::move(who), id = std::move(consultation_id), previews](
+                      pqxx::connection& c) { return detail::read_queue_row(c, keys(), who, id, previews); });
 }
 
 void console_store::consultation(actor who, std::string consultation_id,

@@ -3,6 +3,7 @@
 #include "console_common.hpp"
 #include "console_consultations.hpp"
 #include "password.hpp"
+#include "yorisoi/routing/consultation_access.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -148,6 +149,31 @@ op_result<queue_item> work_on(pqxx::connection& conn, const actor& who, const st
 
 using refusal = std::optional<op_result<queue_item>>;
 
+routing::holder holder_of(const locked& c, const actor& who) {
+  if (c.assigned_to.empty()) {
+    return routing::holder::nobody;
+  }
+  return same_id(c.assigned_to, who.user_id) ? routing::holder::actor : routing::holder::colleague;
+}
+
+routing::consultation_state state_of(const locked& c) {
+  if (c.state == "closed") {
+    return routing::consultation_state::closed;
+  }
+  return c.state == "assigned" ? routing::consultation_state::assigned : routing::consultation_state::waiting;
+}
+
+// The lifecycle rule (routing/consultation_access.hpp) on the locked row: its refusal, with the rule's
+// code as reason (409), or nullopt to go on.
+refusal lifecycle_refused(const actor& who, routing::lifecycle_action action, const locked& c) {
+  const routing::lifecycle_refusal refused =
+      routing::lifecycle_check(who.role, action, holder_of(c, who), state_of(c));
+  if (refused == routing::lifecycle_refusal::none) {
+    return std::nullopt;
+  }
+  return refuse<queue_item>(op_status::conflict, std::string(routing::to_string(refused)));
+}
+
 }  // namespace
 
 void prepare_console_work_statements(pqxx::connection& conn) {
@@ -173,13 +199,13 @@ void prepare_console_work_statements(pqxx::connection& conn) {
 op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.claim", [&](pqxx::work& tx, const locked& c) -> refusal {
     if (c.state == "closed") {
-      return refuse<queue_item>(op_status::conflict, "the consultation is closed");
+      return refuse<queue_item>(op_status::conflict, "consultation_closed");
     }
     if (same_id(c.assigned_to, who.user_id)) {
       return std::nullopt;  // already mine: claiming again changes nothing
     }
     if (!c.assigned_to.empty()) {
-      return refuse<queue_item>(op_status::conflict, "another counsellor holds the consultation");
+      return refuse<queue_item>(op_status::conflict, "held_by_colleague");
     }
     tx.exec_prepared0("console_assign", who.tenant_id, id, who.user_id);
     return std::nullopt;
@@ -188,8 +214,8 @@ op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std:
 
 op_result<queue_item> release(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.release", [&](pqxx::work& tx, const locked& c) -> refusal {
-    if (c.state == "closed" || !same_id(c.assigned_to, who.user_id)) {
-      return refuse<queue_item>(op_status::conflict, "the consultation is not held by you");
+    if (refusal refused = lifecycle_refused(who, routing::lifecycle_action::release, c)) {
+      return refused;
     }
     tx.exec_prepared0("console_unassign", who.tenant_id, id);
     return std::nullopt;
@@ -202,7 +228,7 @@ op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const s
       conn, who, id, "consultation.transfer",
       [&](pqxx::work& tx, const locked& c) -> refusal {
         if (c.state == "closed") {
-          return refuse<queue_item>(op_status::conflict, "the consultation is closed");
+          return refuse<queue_item>(op_status::conflict, "consultation_closed");
         }
         if (!is_uuid(to_user_id) ||
             !tx.exec_prepared1("console_transfer_target", who.tenant_id, to_user_id)[0].as<bool>()) {
@@ -217,8 +243,8 @@ op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const s
 
 op_result<queue_item> close(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.close", [&](pqxx::work& tx, const locked& c) -> refusal {
-    if (c.state == "closed") {
-      return refuse<queue_item>(op_status::conflict, "the consultation is closed already");
+    if (refusal refused = lifecycle_refused(who, routing::lifecycle_action::close, c)) {
+      return refused;
     }
     tx.exec_prepared0("console_close", who.tenant_id, id);
     return std::nullopt;
@@ -228,11 +254,11 @@ op_result<queue_item> close(pqxx::connection& conn, const actor& who, const std:
 op_result<queue_item> reopen(pqxx::connection& conn, const actor& who, const std::string& id) {
   try {
     return work_on(conn, who, id, "consultation.reopen", [&](pqxx::work& tx, const locked& c) -> refusal {
-      if (c.state != "closed") {
-        return refuse<queue_item>(op_status::conflict, "the consultation is open");
+      if (refusal refused = lifecycle_refused(who, routing::lifecycle_action::reopen, c)) {
+        return refused;
       }
       if (tx.exec_prepared1("console_other_open", who.tenant_id, c.resident_id)[0].as<bool>()) {
-        return refuse<queue_item>(op_status::conflict, "the resident has another open consultation");
+        return refuse<queue_item>(op_status::conflict, "resident_has_open_consultation");
       }
       // The one who reopens it holds it.
       tx.exec_prepared0("console_reopen", who.tenant_id, id, who.user_id);
@@ -240,7 +266,7 @@ op_result<queue_item> reopen(pqxx::connection& conn, const actor& who, const std
     });
   } catch (const pqxx::unique_violation&) {
     // A message opened a new consultation at the same moment (consultation_one_open).
-    return refuse<queue_item>(op_status::conflict, "the resident has another open consultation");
+    return refuse<queue_item>(op_status::conflict, "resident_has_open_consultation");
   }
 }
 

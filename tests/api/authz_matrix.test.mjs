@@ -57,6 +57,13 @@ const expected = {
   },
   list_assignees: { route: 'GET /api/v1/assignees', any: [401, 403, 200, 403, 403, 403, 403] },
   get_queue: { route: 'GET /api/v1/queue', any: [401, 200, 200, 403, 403, 403, 403] },
+  get_queue_counts: { route: 'GET /api/v1/queue/counts', any: [401, 200, 200, 403, 403, 403, 403] },
+  get_queue_row: {
+    route: 'GET /api/v1/queue/{consultation_id}',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
   get_consultation: {
     route: 'GET /api/v1/consultations/{consultation_id}',
     own: [401, 200, 200, 403, 403, 403, 403],
@@ -490,6 +497,10 @@ async function perform(actors, objects, name, role, scope, allowed) {
       return client.get('/api/v1/reports/summary.csv?from=2026-04-01&to=2027-03-31');
     case 'get_queue':
       return client.get('/api/v1/queue?view=open');
+    case 'get_queue_counts':
+      return client.get('/api/v1/queue/counts');
+    case 'get_queue_row':
+      return client.get(`/api/v1/queue/${objects[objectTenant].consultation}`);
     case 'list_events':
       return client.get('/api/v1/events');
     case 'stream':

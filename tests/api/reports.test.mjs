@@ -38,7 +38,7 @@ const january = 'from=2025-01-01&to=2025-01-31';
 const state = {};  // what the first test built, for the later ones
 
 async function openIds(worker) {
-  return new Set((await worker.get('/api/v1/queue?view=open')).json.items.map((i) => i.consultation_id));
+  return new Set((await worker.get('/api/v1/queue?view=open&limit=200')).json.items.map((i) => i.consultation_id));
 }
 
 // A resident writes at `at` (ms); answers {id, userId} of the consultation it opened.
@@ -46,7 +46,7 @@ async function opens(s, worker, channel, text, at, userId) {
   const known = await openIds(worker);
   const written = await s.residentWrites(channel, text, userId, { timestamp: at });
   const item = await waitFor(async () => {
-    const queue = await worker.get('/api/v1/queue?view=open');
+    const queue = await worker.get('/api/v1/queue?view=open&limit=200');
     return queue.json.items.find((i) => !known.has(i.consultation_id));
   }, 10_000);
   return { id: item.consultation_id, userId: written.userId };

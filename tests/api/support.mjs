@@ -57,10 +57,10 @@ export function assertError(answer, status, code) {
 // A resident writes on `channel`; answers {id, userId} of the consultation that appears in the queue of
 // `worker` (a client with work_consultations of that channel's tenant).
 export async function newConsultation(stack, worker, channel, text = '話を聞いてほしいです') {
-  const known = new Set((await worker.get('/api/v1/queue?view=open')).json.items.map((i) => i.consultation_id));
+  const known = new Set((await worker.get('/api/v1/queue?view=open&limit=200')).json.items.map((i) => i.consultation_id));
   const { userId } = await stack.residentWrites(channel, text);
   const item = await waitFor(async () => {
-    const queue = await worker.get('/api/v1/queue?view=open');
+    const queue = await worker.get('/api/v1/queue?view=open&limit=200');
     return queue.json.items.find((i) => !known.has(i.consultation_id));
   }, 10_000);
   return { id: item.consultation_id, userId, item };

@@ -106,6 +106,7 @@ test('a counsellor answers a resident from the console', { timeout: 90_000 }, as
   console.log(`# screenshot of the chat view: ${shot}`);
 
   await page.getByRole('button', { name: '終了する' }).click();
+  await page.getByRole('button', { name: 'はい、終了する' }).click();
   await page.getByRole('button', { name: '再開する' }).waitFor();
   await page.locator('.state-tag.closed').waitFor();
   assert.equal((await api.get(`/api/v1/consultations/${id}`)).json.state, 'closed');

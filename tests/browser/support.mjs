@@ -88,9 +88,9 @@ export function record_traffic(page) {
 // `api` is a signed-in counsellor's or supervisor's client; the consultation is told apart from earlier
 // ones by its id (the queue promises no order between tests).
 export async function new_consultation(stack, api, text) {
-  const before = new Set((await api.get('/api/v1/queue?view=open')).json.items.map((i) => i.consultation_id));
+  const before = new Set((await api.get('/api/v1/queue?view=open&limit=200')).json.items.map((i) => i.consultation_id));
   const { userId } = await stack.residentWrites('yamagata', text);
-  const item = await waitFor(async () => (await api.get('/api/v1/queue?view=open')).json.items
+  const item = await waitFor(async () => (await api.get('/api/v1/queue?view=open&limit=200')).json.items
     .find((i) => !before.has(i.consultation_id)), 10_000);
   return { id: item.consultation_id, userId };
 }

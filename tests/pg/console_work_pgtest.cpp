@@ -142,7 +142,12 @@ TEST_F(console_work_pg, claim_release_transfer_close_reopen_follow_the_state_rul
   EXPECT_EQ(transfer(boss_, "nobody").status, op_status::invalid);
   EXPECT_EQ(transfer(boss_, kana_.user_id).value.assigned_to, kana_.user_id);
 
-  const auto closed = close(taro_, c);
+  // A counsellor closes, releases or reopens only what they hold (or what nobody holds).
+  const auto colleague = close(taro_, c);
+  EXPECT_EQ(colleague.status, op_status::conflict);
+  EXPECT_EQ(colleague.reason, "held_by_colleague");
+  EXPECT_EQ(release(taro_, c).reason, "held_by_colleague");
+  const auto closed = close(kana_, c);
   EXPECT_EQ(closed.value.state, "closed");
   EXPECT_TRUE(closed.value.closed_at.has_value());
   EXPECT_EQ(closed.value.assigned_to, kana_.user_id);  // kept for history
@@ -150,17 +155,18 @@ TEST_F(console_work_pg, claim_release_transfer_close_reopen_follow_the_state_rul
   EXPECT_EQ(claim(kana_, c).status, op_status::conflict);
   EXPECT_EQ(transfer(boss_, taro_.user_id).status, op_status::conflict);
 
-  const auto reopened = reopen(taro_, c);
+  EXPECT_EQ(reopen(taro_, c).reason, "held_by_colleague");  // its last holder is kana
+  const auto reopened = reopen(kana_, c);
   EXPECT_EQ(reopened.value.state, "assigned");
-  EXPECT_EQ(reopened.value.assigned_to, taro_.user_id);
+  EXPECT_EQ(reopened.value.assigned_to, kana_.user_id);
   EXPECT_FALSE(reopened.value.closed_at.has_value());
-  EXPECT_EQ(reopen(taro_, c).status, op_status::conflict);  // open already
+  EXPECT_EQ(reopen(kana_, c).reason, "consultation_open");
 
   // The resident wrote again after closure: a new consultation is open, the old one cannot reopen.
-  ASSERT_EQ(close(taro_, c).status, op_status::ok);
+  ASSERT_EQ(close(kana_, c).status, op_status::ok);
   const std::string next = resident_writes("U1", "また来ました");
   EXPECT_NE(next, c);
-  EXPECT_EQ(reopen(taro_, c).status, op_status::conflict);
+  EXPECT_EQ(reopen(kana_, c).reason, "resident_has_open_consultation");
 
   EXPECT_EQ(
       count(url(),

@@ -7,6 +7,7 @@ import { html } from './html.js';
 import { message_bubble } from './message_bubble.js';
 import { reply_box } from './reply_box.js';
 import { consultation_panel } from './consultation_panel.js';
+import { confirm_button } from './confirm_button.js';
 import { format_duration, format_time, role_labels, state_labels } from './format.js';
 import { use_now } from './use_now.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
@@ -33,9 +34,30 @@ function transfer_form({ targets, current_user_id, busy, on_transfer }) {
     </form>`;
 }
 
-function reply_disabled_reason(consultation, mine) {
+// The server's lifecycle rule (routing/consultation_access.hpp), to offer only what it allows: a
+// counsellor closes, releases and reopens only what they hold or what nobody holds; supervisors any.
+export function may_change(action, consultation, user) {
+  const holder = consultation.assigned_to?.user_id ?? null;
+  const own_or_nobody = user.role === 'supervisor' || holder === null || holder === user.user_id;
+  const closed = consultation.state === 'closed';
+  switch (action) {
+    case 'claim':
+      return !closed && holder === null;
+    case 'close':
+      return !closed && own_or_nobody;
+    case 'release':
+      return !closed && holder !== null && own_or_nobody;
+    case 'reopen':
+      return closed && own_or_nobody;
+  }
+  return false;
+}
+
+function reply_disabled_reason(consultation, mine, user) {
   if (consultation.state === 'closed') {
-    return 'この相談は終了しています。返信するには「再開する」を押してください。';
+    return may_change('reopen', consultation, user)
+      ? 'この相談は終了しています。返信するには「再開する」を押してください。'
+      : 'この相談は終了しています。';
   }
   if (!mine) {
     return consultation.assigned_to
@@ -119,16 +141,18 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
             </p>
           </div>
           <div class="chat-actions">
-            ${!closed && !mine && html`<button type="button" class="primary" disabled=${busy}
-                onClick=${() => act('claim')}>担当する</button>`}
-            ${!closed && mine && html`<button type="button" disabled=${busy}
+            ${may_change('claim', consultation, session.user) && html`<button type="button" class="primary"
+                disabled=${busy} onClick=${() => act('claim')}>担当する</button>`}
+            ${may_change('release', consultation, session.user) && html`<button type="button" disabled=${busy}
                 onClick=${() => act('release')}>担当を外す</button>`}
             ${!closed && transfer_targets && html`<${transfer_form} key=${id} targets=${transfer_targets}
                 current_user_id=${consultation.assigned_to?.user_id} busy=${busy}
                 on_transfer=${(to) => act('transfer', { to_user_id: to })} />`}
-            ${!closed && html`<button type="button" class="danger" disabled=${busy}
-                onClick=${() => act('close')}>終了する</button>`}
-            ${closed && html`<button type="button" disabled=${busy} onClick=${() => act('reopen')}>再開する</button>`}
+            ${may_change('close', consultation, session.user) && html`<${confirm_button} key=${`close-${id}`}
+                label="終了する" question="この相談を終了しますか？" confirm_label="はい、終了する" class_name="danger"
+                disabled=${busy} on_confirm=${() => act('close')} />`}
+            ${may_change('reopen', consultation, session.user) && html`<button type="button" disabled=${busy}
+                onClick=${() => act('reopen')}>再開する</button>`}
           </div>
         </header>
         ${action_error && html`<p class="error action-error" role="alert">${action_error}</p>`}
@@ -137,7 +161,7 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
           ${consultation.messages.map((m) => html`<${message_bubble} key=${m.message_id} message=${m} now=${now} />`)}
         </ol>
         <${reply_box} key=${id} templates=${tenant.templates} enabled=${mine && !closed}
-                      disabled_reason=${reply_disabled_reason(consultation, mine)} on_send=${send} />
+                      disabled_reason=${reply_disabled_reason(consultation, mine, session.user)} on_send=${send} />
       </section>
       <${consultation_panel} consultation=${consultation} tenant=${tenant} session=${session} api=${api}
                              on_changed=${on_changed} referral_version=${referral_version} />

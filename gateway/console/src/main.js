@@ -2,8 +2,10 @@
 // queue, the open consultation and the live stream), the officers' area (officer_area.js, 紹介受付) or
 // 集計 (reports_page.js: admins and analysts land there, supervisors reach it from the header).
 // The URL hash says what is open (#/, #/c/<consultation id>, #/reports?…), so reloading keeps the place.
-// Stream events are hints: each one schedules a refetch of the queue and, when it concerns it (or
-// names no consultation), of the open consultation. Refetches are coalesced over a short delay.
+// Stream events are hints: an event about a consultation schedules a refetch of that one queue row
+// (GET /queue/{id}, patched into the list by queue_patch.js) and of the counts, and, when it concerns
+// it, of the open consultation; an event naming none (resync) or a reconnect refetches the list's
+// first page. Refetches are coalesced over a short delay; an answer to an older request is dropped.
 import { html } from './html.js';
 import { render } from '../vendor/preact.module.js';
 import { useCallback, useEffect, useRef, useState } from '../vendor/hooks.module.js';
@@ -11,6 +13,7 @@ import { create_api } from './api.js';
 import { open_stream } from './stream.js';
 import { login_view } from './login_view.js';
 import { queue_view } from './queue_view.js';
+import { append_page, mark_read, patch_row } from './queue_patch.js';
 import { chat_view } from './chat_view.js';
 import { role_labels } from './format.js';
 import { header_bar } from './header_bar.js';
@@ -21,6 +24,8 @@ import { can_read_reports, can_work_consultations } from './roles.js';
 import { is_reports_hash } from './report_dates.js';
 
 const refetch_delay_ms = 120;
+// Rows per page of the queue; もっと見る loads the next page.
+const page_size = 20;
 
 function open_id_from_hash() {
   const match = /^#\/c\/([^/]+)$/.exec(location.hash);
@@ -42,21 +47,114 @@ function workspace({ api, session, on_unauthenticated }) {
   // The latest tab and open id for callbacks that outlive a render (stream, timers).
   const current = useRef({ tab, open_id });
   current.current = { tab, open_id };
-  const pending = useRef({ timer: null, queue: false, consultation: false });
+  const pending = useRef({ timer: null, queue: false, consultation: false, rows: new Set() });
+  const schedule_ref = useRef(() => {});
   const can_work = can_work_consultations(session.user.role);
+  const [loading_more, set_loading_more] = useState(false);
+  // Stale-answer guards: each row's fetch and each counts fetch has a number; only the answer to the
+  // latest one is used. The list itself is loaded by one loader at a time (below).
+  const asked_seq = useRef({ rows: new Map(), counts: 0 });
+  const queue_now = useRef(null);
+  queue_now.current = queue;
+  // The list loader: one request at a time; `again` is what was asked meanwhile ('reset': the first
+  // rows again, as many as `wanted`; 'more': the next page). Rows patched while it runs are fetched
+  // again after a reset, whose answer may be older than the patch.
+  const loader = useRef({ running: false, again: null, wanted: page_size, touched: new Set() });
 
-  const fetch_queue = useCallback(async () => {
-    const asked = current.current.tab;
+  const load_queue = useCallback(async (mode) => {
+    const l = loader.current;
+    if (mode === 'more') {
+      l.wanted = Math.min(200, (queue_now.current?.items.length ?? 0) + page_size);
+      set_loading_more(true);
+    }
+    if (l.running) {
+      l.again = l.again === 'reset' || mode === 'reset' ? 'reset' : 'more';
+      return;
+    }
+    l.running = true;
+    let next = mode;
     try {
-      const answer = await api.get(`/queue?view=${asked}`);
-      if (current.current.tab === asked) {
-        set_queue(answer);
-        set_queue_error(null);
+      while (next) {
+        l.again = null;
+        const asked = current.current.tab;
+        const shown = queue_now.current;
+        if (next === 'reset') {
+          const answer = await api.get(`/queue?view=${asked}&limit=${Math.max(page_size, l.wanted)}`);
+          if (current.current.tab === asked) {
+            queue_now.current = answer;
+            set_queue(answer);
+            set_queue_error(null);
+            for (const id of l.touched) {
+              schedule_ref.current({ row: id });
+            }
+          }
+          l.touched.clear();
+        } else if (shown?.next_cursor) {
+          const cursor = shown.next_cursor;
+          const answer = await api.get(`/queue?view=${asked}&limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
+          if (current.current.tab === asked) {
+            set_queue((q) => {
+              const grown = q && q.next_cursor === cursor ? append_page(q, answer) : q;
+              queue_now.current = grown;
+              return grown;
+            });
+          }
+        }
+        next = l.again;
+      }
+    } catch (failure) {
+      set_queue_error(failure.message);
+    } finally {
+      l.running = false;
+      set_loading_more(false);
+    }
+  }, [api]);
+  const fetch_queue = useCallback(() => load_queue('reset'), [load_queue]);
+  const fetch_more = useCallback(() => load_queue('more'), [load_queue]);
+
+  // The rows of consultations that changed, and the counts: patched into the list.
+  const fetch_rows = useCallback(async (ids) => {
+    const asked = current.current.tab;
+    const me = session.user.user_id;
+    const seqs = asked_seq.current;
+    const counts_seq = ++seqs.counts;
+    const counts = api.get('/queue/counts');
+    await Promise.all(ids.map(async (id) => {
+      const seq = (seqs.rows.get(id) ?? 0) + 1;
+      seqs.rows.set(id, seq);
+      let row = null;
+      try {
+        row = await api.get(`/queue/${encodeURIComponent(id)}`);
+      } catch (failure) {
+        if (failure.status !== 404) {
+          set_queue_error(failure.message);
+          return;
+        }
+      }
+      if (current.current.tab === asked && seqs.rows.get(id) === seq) {
+        if (loader.current.running) {
+          loader.current.touched.add(id);
+        }
+        set_queue((q) => {
+          const patched = q && patch_row(q, id, row, asked, me);
+          queue_now.current = patched;
+          return patched;
+        });
+      }
+    }));
+    try {
+      const answer = await counts;
+      if (current.current.tab === asked && seqs.counts === counts_seq) {
+        set_queue((q) => {
+          const updated = q && { ...q, counts: answer };
+          queue_now.current = updated;
+          return updated;
+        });
       }
     } catch (failure) {
       set_queue_error(failure.message);
     }
-  }, [api]);
+  }, [api, session]);
 
   const fetch_consultation = useCallback(async () => {
     const asked = current.current.open_id;
@@ -68,6 +166,12 @@ function workspace({ api, session, on_unauthenticated }) {
       if (current.current.open_id === asked) {
         set_consultation(answer);
         set_consultation_error(null);
+        // Reading the transcript read the resident's messages: the row's unread count is now 0.
+        set_queue((q) => {
+          const read = q && mark_read(q, asked);
+          queue_now.current = read;
+          return read;
+        });
       }
     } catch (failure) {
       if (current.current.open_id === asked) {
@@ -76,28 +180,41 @@ function workspace({ api, session, on_unauthenticated }) {
     }
   }, [api]);
 
+  // what: {queue: the whole first page, row: one consultation's row, consultation: the open one}.
   const schedule = useCallback((what) => {
     const p = pending.current;
-    p.queue ||= what.queue;
-    p.consultation ||= what.consultation;
+    p.queue ||= Boolean(what.queue);
+    p.consultation ||= Boolean(what.consultation);
+    if (what.row) {
+      p.rows.add(what.row);
+    }
     if (p.timer) {
       return;
     }
     p.timer = setTimeout(() => {
       const { queue: q, consultation: c } = p;
+      const rows = [...p.rows];
       p.timer = null;
       p.queue = false;
       p.consultation = false;
+      p.rows.clear();
       if (q) {
         fetch_queue();
+      } else if (rows.length > 0) {
+        fetch_rows(rows);
       }
       if (c) {
         fetch_consultation();
       }
     }, refetch_delay_ms);
-  }, [fetch_queue, fetch_consultation]);
+  }, [fetch_queue, fetch_rows, fetch_consultation]);
+
+  schedule_ref.current = schedule;
 
   const refresh_all = useCallback(() => schedule({ queue: true, consultation: true }), [schedule]);
+  // After an action on the open consultation: its row and itself.
+  const refresh_open = useCallback(() => schedule({ row: current.current.open_id, consultation: true }),
+    [schedule]);
 
   // Tenant (templates, categories, age bands) and, for supervisors, whom a consultation can go to.
   useEffect(() => {
@@ -123,10 +240,19 @@ function workspace({ api, session, on_unauthenticated }) {
             set_referral_version((v) => v + 1);
           }
           if (event.kind === 'referral') {
+            // A referral's answers coming back marks the consultation's row.
+            if (event.consultation_id) {
+              schedule({ row: event.consultation_id });
+            }
             return;
           }
         }
-        schedule({ queue: true, consultation: concerns_open });
+        if (!event.consultation_id) {
+          schedule({ queue: true, consultation: concerns_open });
+        } else {
+          // A delivery state changes the transcript, not the row.
+          schedule({ row: event.kind === 'delivery' ? null : event.consultation_id, consultation: concerns_open });
+        }
       },
       on_open: () => {
         set_referral_version((v) => v + 1);
@@ -141,6 +267,8 @@ function workspace({ api, session, on_unauthenticated }) {
 
   useEffect(() => {
     if (can_work) {
+      loader.current.wanted = page_size;
+      queue_now.current = null;
       set_queue(null);
       fetch_queue();
     }
@@ -203,10 +331,11 @@ function workspace({ api, session, on_unauthenticated }) {
     <div class="app">
       <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} />
       <main class="workspace">
-        <${queue_view} queue=${queue} tab=${tab} on_tab=${set_tab} open_id=${open_id} error=${queue_error} />
+        <${queue_view} queue=${queue} tab=${tab} on_tab=${set_tab} open_id=${open_id} error=${queue_error}
+                       on_more=${fetch_more} loading_more=${loading_more} />
         ${open_id && tenant
           ? html`<${chat_view} consultation=${consultation} error=${consultation_error} session=${session}
-                     tenant=${tenant} api=${api} on_changed=${refresh_all} on_back=${go_back}
+                     tenant=${tenant} api=${api} on_changed=${refresh_open} on_back=${go_back}
                      transfer_targets=${transfer_targets} referral_version=${referral_version} />`
           : html`<section class="chat empty-chat">
               <p class="empty">左の一覧から相談を選んでください。</p></section>`}

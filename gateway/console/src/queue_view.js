@@ -1,6 +1,11 @@
-// The queue: tabs 待機中 / 自分の担当 / 緊急 / すべて with their counts, and one row per consultation.
-// Rows are links (#/c/<id>), so Tab reaches them and Enter opens them; j/k (main.js) move the focus.
-// Inputs: queue ({counts, items} or null while loading), tab, on_tab(tab), open_id, error.
+// The queue: tabs 待機中 / 自分の担当 / 緊急 / すべて with their counts, and one row per consultation:
+// the resident's label, 緊急, 時間外 (only when the list mixes staffed and off-hours arrivals), the unread
+// count, 返信あり (waiting again after our answer), 紹介回答あり (a referral's answers came back), the
+// preview of the latest message, the holder, tags and times. The list is a page of the queue; もっと見る
+// loads the next one. Rows are links (#/c/<id>), so Tab reaches them and Enter opens them; j/k (main.js)
+// move the focus.
+// Inputs: queue ({counts, items, next_cursor} or null while loading), tab, on_tab(tab), open_id, error,
+// on_more() (loads the next page), loading_more.
 import { html } from './html.js';
 import { format_duration, format_time, state_labels } from './format.js';
 import { use_now } from './use_now.js';
@@ -19,10 +24,16 @@ const empty_texts = {
   open: '対応中の相談はありません。',
 };
 
-function queue_row({ item, selected, now }) {
+// 時間外 distinguishes rows only when both kinds of arrival are listed.
+export function arrivals_mixed(items) {
+  return items.some((i) => i.arrival === 'off_hours') && items.some((i) => i.arrival === 'staffed');
+}
+
+function queue_row({ item, selected, now, show_arrival }) {
   const waiting = item.state === 'waiting' && item.waiting_since;
   const overdue = waiting && item.due_at && new Date(item.due_at).getTime() < now;
   const classes = ['queue-row', item.urgent ? 'urgent' : '', selected ? 'selected' : ''].join(' ');
+  const unread = item.unread_count ?? 0;
   return html`
     <li>
       <a class=${classes} href=${`#/c/${encodeURIComponent(item.consultation_id)}`}
@@ -30,13 +41,17 @@ function queue_row({ item, selected, now }) {
         <span class="row-top">
           <span class="resident">${item.resident_label}</span>
           ${item.urgent && html`<span class="badge urgent-badge">緊急</span>`}
-          ${item.arrival === 'off_hours' && html`<span class="badge quiet">時間外</span>`}
+          ${show_arrival && item.arrival === 'off_hours' && html`<span class="badge quiet">時間外</span>`}
+          ${unread > 0 && html`<span class="badge unread-badge" aria-label=${`未読 ${unread}件`}>${unread}</span>`}
+          ${item.wrote_back && html`<span class="badge mark-badge wrote-back">返信あり</span>`}
+          ${item.referral_answered && html`<span class="badge mark-badge referral-answered">紹介回答あり</span>`}
           <span class="row-when">
             ${waiting
               ? html`<span class=${overdue ? 'waiting overdue' : 'waiting'}>${format_duration(item.waiting_since, now)}待ち</span>`
               : html`<span class="state">${state_labels[item.state] ?? item.state}</span>`}
           </span>
         </span>
+        ${item.preview && html`<span class="preview">${item.preview}</span>`}
         <span class="row-bottom">
           <span class="assignee">${item.assigned_to ? item.assigned_to.display_name : '未担当'}</span>
           ${item.age_band && html`<span class="chip">${item.age_band}</span>`}
@@ -47,9 +62,10 @@ function queue_row({ item, selected, now }) {
     </li>`;
 }
 
-export function queue_view({ queue, tab, on_tab, open_id, error }) {
+export function queue_view({ queue, tab, on_tab, open_id, error, on_more, loading_more }) {
   const now = use_now();
   const counts = queue?.counts ?? {};
+  const show_arrival = queue ? arrivals_mixed(queue.items) : false;
   return html`
     <section class="queue" aria-label="相談の一覧">
       <div class="tabs" role="tablist" aria-label="一覧の種類">
@@ -68,8 +84,11 @@ export function queue_view({ queue, tab, on_tab, open_id, error }) {
           ? html`<p class="empty">${empty_texts[tab]}</p>`
           : html`<ul class="queue-list">
               ${queue.items.map((item) => html`<${queue_row} key=${item.consultation_id} item=${item}
-                                                  selected=${item.consultation_id === open_id} now=${now} />`)}
-            </ul>`}
+                                                  selected=${item.consultation_id === open_id} now=${now}
+                                                  show_arrival=${show_arrival} />`)}
+            </ul>
+            ${queue.next_cursor && html`<button type="button" class="more" disabled=${loading_more}
+                onClick=${on_more}>${loading_more ? '読み込み中…' : 'もっと見る'}</button>`}`}
       <p class="keys-hint">j / k で移動、Enter で開く、Esc で戻る</p>
     </section>`;
 }

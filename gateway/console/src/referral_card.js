@@ -12,6 +12,7 @@ import {
   unit_name,
 } from './format.js';
 import { emergency_fields } from './referral_form.js';
+import { confirm_button } from './confirm_button.js';
 import { useState } from '../vendor/hooks.module.js';
 
 const live_stages = new Set(['at_hub', 'forwarded', 'answered', 'returned']);
@@ -164,8 +165,9 @@ function actions({ referral, messages, is_supervisor, api, on_changed }) {
         ${can_emergency && html`<button type="button" class="danger"
             aria-expanded=${open === 'emergency' ? 'true' : 'false'}
             onClick=${() => toggle('emergency')}>緊急送信…</button>`}
-        ${can_close && html`<button type="button" disabled=${busy} onClick=${close_referral}
-            title="相談者に返信してから終了します">紹介を終了</button>`}
+        ${can_close && html`<${confirm_button} label="紹介を終了" question="この紹介を終了しますか？"
+            confirm_label="はい、紹介を終了" disabled=${busy} title="相談者に返信してから終了します"
+            on_confirm=${close_referral} />`}
       </div>
       ${error && html`<p class="error" role="alert">${error}</p>`}
       ${open === 'consent' && html`<${consent_form} referral=${referral} messages=${messages} api=${api} on_done=${done} />`}

@@ -68,7 +68,7 @@ function yamagataTenant(staffed) {
   return replaced;
 }
 
-function tendoTenant(staffed) {
+function tendoTenant(staffed, tendoKeys = '') {
   return `
 [[tenant]]
 id = "tendo"
@@ -77,7 +77,7 @@ time_zone = "Asia/Tokyo"
 categories = ["家族関係", "仕事・就労関係", "孤独・孤立"]
 age_bands = ["10代", "20代", "30代以上"]
 risk_keywords = ["死にたい"]
-
+${tendoKeys}
 [[tenant.channel]]
 key = "tendo"
 name = "てんどう相談チャット"
@@ -119,8 +119,9 @@ channel = "tendo"
 }
 
 // The whole file. `serverExtra` is TOML appended to [server] (e.g. allowed_origins, [server.sessions]
-// lines are given by the caller as full text after the [server] keys).
-export function configToml({ databaseUrl, staffed = 'always', serverExtra = '' }) {
+// lines are given by the caller as full text after the [server] keys); `tendoKeys` are keys of the
+// tendo [[tenant]] itself (e.g. "queue_preview = false").
+export function configToml({ databaseUrl, staffed = 'always', serverExtra = '', tendoKeys = '' }) {
   return `[server]
 listen = "127.0.0.1:0"
 threads = 2
@@ -139,5 +140,5 @@ keys_env = "APITEST_ENCRYPTION_KEYS"
 pepper_env = "APITEST_PSEUDONYM_PEPPER"
 
 ${yamagataTenant(staffed)}
-${tendoTenant(staffed)}`;
+${tendoTenant(staffed, tendoKeys)}`;
 }

@@ -102,6 +102,7 @@ class Stack {
     this.database = await createScratchDatabase(this.admin);
     writeFileSync(this.configFile, configToml({
       databaseUrl: this.database.url, staffed: options.staffed ?? 'always', serverExtra: options.serverExtra ?? '',
+      tendoKeys: options.tendoKeys ?? '',
     }));
     await this.startFake();
     // A webhook spool directory is locked by one process: each instance gets its own in the stack's

@@ -69,6 +69,26 @@ TEST(api_json, queue_item_nulls_and_assignment) {
   EXPECT_NE(json.find(R"("categories":["介護"])"), std::string::npos);
 }
 
+TEST(api_json, queue_rows_carry_their_triage_and_pages_their_cursor) {
+  storage::queue_item item;
+  item.consultation_id = "c1";
+  EXPECT_EQ(queue_item_json(item).find("unread_count"), std::string::npos);  // not a queue row
+  storage::queue_triage triage;
+  triage.preview = "眠れない";
+  triage.unread = 2;
+  triage.wrote_back = true;
+  triage.queue_key = "1-key";
+  item.triage = triage;
+  const auto json = queue_item_json(item);
+  EXPECT_NE(json.find(R"("preview":"眠れない","unread_count":2,"wrote_back":true,"referral_answered":false,)"
+                      R"("queue_key":"1-key")"),
+            std::string::npos);
+  storage::queue_page page;
+  EXPECT_NE(queue_page_json(page).find(R"("next_cursor":null)"), std::string::npos);
+  page.next_cursor = "1-key";
+  EXPECT_NE(queue_page_json(page).find(R"("next_cursor":"1-key")"), std::string::npos);
+}
+
 TEST(api_json, session_and_staff) {
   storage::session_info s;
   s.user.user_id = "u1";
@@ -221,6 +241,37 @@ TEST(api_parse, queries) {
   for (const char* bad : {"after=", "after=-1", "after=1x", "after=99999999999999999999"}) {
     EXPECT_FALSE(parse_after(bad).value) << bad;
   }
+}
+
+TEST(api_parse, queue_pages) {
+  const auto first = parse_queue_request("view=waiting");
+  ASSERT_TRUE(first.value);
+  EXPECT_EQ(first.value->view, storage::queue_view::waiting);
+  EXPECT_EQ(first.value->limit, storage::queue_default_limit);
+  EXPECT_EQ(first.value->after, "");
+  EXPECT_EQ(parse_queue_request("limit=200").value->limit, 200u);
+  EXPECT_EQ(parse_queue_request("limit=1").value->limit, 1u);
+  // Refused, never clamped.
+  for (const char* bad :
+       {"limit=0", "limit=201", "limit=", "limit=-1", "limit=5x", "limit=99999999999999999999"}) {
+    const auto refused = parse_queue_request(bad);
+    EXPECT_FALSE(refused.value) << bad;
+    EXPECT_EQ(refused.error.status, 400u) << bad;
+    EXPECT_EQ(refused.error.reason, "limit_out_of_range") << bad;
+  }
+  const std::string too_long =
+      "0-00000001764000000000000-00000001764000000000001-8f9c1e52-3b1d-4c8e-9a7f-2d6b5e4c3a21";
+  const std::string good = "0-00001764000000000000-00001764000000000001-8f9c1e52-3b1d-4c8e-9a7f-2d6b5e4c3a21";
+  ASSERT_TRUE(parse_queue_request("cursor=" + good).value);
+  EXPECT_EQ(parse_queue_request("cursor=" + good).value->after, good);
+  for (const std::string& bad :
+       {std::string("abc"), too_long, "2" + good.substr(1), good.substr(0, good.size() - 1) + "G",
+        "1-" + std::string(20, '9') + good.substr(22)}) {
+    const auto refused = parse_queue_request("cursor=" + bad);
+    EXPECT_FALSE(refused.value) << bad;
+    EXPECT_EQ(refused.error.reason, "bad_cursor") << bad;
+  }
+  EXPECT_EQ(parse_queue_request("view=all").error.status, 400u);
 }
 
 }  // namespace

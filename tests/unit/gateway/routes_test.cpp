@@ -97,6 +97,16 @@ TEST(routes, api_routes_capture_their_ids) {
   EXPECT_EQ(session.allow, "POST, GET, DELETE");
 }
 
+TEST(routes, queue_counts_is_not_taken_for_a_consultation_id) {
+  const auto counts = match_route("GET", "/api/v1/queue/counts");
+  ASSERT_NE(counts.found, nullptr);
+  EXPECT_EQ(counts.found->handler, handler_id::api_queue_counts);
+  const auto row = match_route("GET", "/api/v1/queue/abc");
+  ASSERT_NE(row.found, nullptr);
+  EXPECT_EQ(row.found->handler, handler_id::api_queue_row);
+  EXPECT_EQ(row.param("consultation_id"), "abc");
+}
+
 // The authorisation table: which routes are public and which permission each API route needs.
 TEST(routes, permissions_follow_the_contract) {
   using routing::permission;
@@ -123,6 +133,8 @@ TEST(routes, permissions_follow_the_contract) {
       {"update_staff", permission::manage_staff},
       {"list_assignees", permission::transfer},
       {"get_queue", permission::work_consultations},
+      {"get_queue_counts", permission::work_consultations},
+      {"get_queue_row", permission::work_consultations},
       {"get_consultation", permission::work_consultations},
       {"claim", permission::work_consultations},
       {"release", permission::work_consultations},

@@ -220,6 +220,8 @@ struct tenant {
   std::vector<tracked_link> links;
   std::chrono::minutes idle_close_after{72 * 60};
   std::chrono::hours retention{24 * 365 * 5};
+  // Queue rows show the start of the resident's latest message to counsellors and supervisors.
+  bool queue_preview = true;
 
   friend bool operator==(const tenant&, const tenant&) = default;
 };

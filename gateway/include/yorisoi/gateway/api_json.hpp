@@ -40,6 +40,7 @@ struct api_error {
 [[nodiscard]] std::string tenant_json(const config::tenant& tenant);
 [[nodiscard]] std::string queue_item_json(const storage::queue_item& item);
 [[nodiscard]] std::string queue_page_json(const storage::queue_page& page);
+[[nodiscard]] std::string queue_counts_json(const storage::queue_counts& counts);
 [[nodiscard]] std::string message_json(const storage::transcript_message& message);
 [[nodiscard]] std::string note_json(const storage::note& note);
 [[nodiscard]] std::string consultation_json(const storage::consultation_detail& detail);
@@ -85,6 +86,10 @@ inline constexpr std::size_t min_password_chars = 12;
 [[nodiscard]] std::optional<std::string> query_param(std::string_view query, std::string_view name);
 // view=waiting|mine|urgent|open (absent: open).
 [[nodiscard]] parsed<storage::queue_view> parse_queue_view(std::string_view query);
+// view as above, limit=1..200 (absent: 50; beyond: 400 with reason limit_out_of_range, never clamped),
+// cursor=<next_cursor of the previous page> (malformed: 400 with reason bad_cursor). Previews are
+// decided by the caller.
+[[nodiscard]] parsed<storage::queue_request> parse_queue_request(std::string_view query);
 // after=N, N >= 0; a successful result holds nullopt when the parameter is absent.
 [[nodiscard]] parsed<std::optional<std::int64_t>> parse_after(std::string_view query);
 

@@ -38,6 +38,8 @@ enum class handler_id {
   api_staff_update,
   api_assignees,
   api_queue,
+  api_queue_counts,
+  api_queue_row,
   api_consultation,
   api_claim,
   api_release,

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yorisoi::storage {
@@ -124,6 +125,32 @@ struct staff_patch {
 
 enum class queue_view { waiting, mine, urgent, open };
 
+// What a queue row tells the reader beyond the consultation itself.
+struct queue_triage {
+  // The resident's latest message with text, opened and cut to preview_chars code points (with "…"
+  // when cut, line breaks as spaces); none when previews are off or there is no text.
+  std::optional<std::string> preview;
+  std::int64_t unread = 0;         // resident messages since the reader last opened the transcript
+  bool wrote_back = false;         // waiting again after a counsellor's answer
+  bool referral_answered = false;  // a referral's answers came back and it is not closed yet
+  std::string queue_key;           // the row's place in the queue order; the next page's cursor
+};
+
+inline constexpr std::size_t preview_chars = 40;
+inline constexpr std::size_t queue_default_limit = 50;
+inline constexpr std::size_t queue_max_limit = 200;
+
+// One page of a queue view: rows after `after` (a queue_key; "" = from the start), at most `limit`.
+struct queue_request {
+  queue_view view = queue_view::open;
+  std::size_t limit = queue_default_limit;  // 1..queue_max_limit
+  std::string after;
+  bool previews = false;  // the tenant shows previews (and the role may read them: checked here too)
+};
+
+// Whether `cursor` has the form of a queue_key (the gateway answers 400 otherwise). Pure.
+[[nodiscard]] bool valid_queue_cursor(std::string_view cursor) noexcept;
+
 struct queue_item {
   std::string consultation_id;
   std::string resident_label;  // short, stable, meaningless label for the resident (e.g. "R-3F9A")
@@ -139,6 +166,7 @@ struct queue_item {
   std::string assigned_name;
   std::string age_band;
   std::vector<std::string> categories;
+  std::optional<queue_triage> triage;  // queue rows only (list and single row), for the reader
 };
 
 struct queue_counts {
@@ -150,7 +178,8 @@ struct queue_counts {
 
 struct queue_page {
   queue_counts counts;
-  std::vector<queue_item> items;  // in queue order (routing::comes_before)
+  std::vector<queue_item> items;  // in queue order (routing::comes_before), each with its triage
+  std::string next_cursor;        // the last row's queue_key when more may follow; "" at the end
 };
 
 struct transcript_message {
@@ -226,12 +255,23 @@ class console_store {
                     std::function<void(op_result<staff_user>)> done);
 
   // -- consultations (actor must be allowed work_consultations; checked by the caller)
+  // The first page of a view with the default limit, without previews.
   void queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done);
-  // Audited as consultation.read.
+  // One page. With previews on (and a role that reads transcripts), the read is audited once as
+  // queue.read in the same transaction.
+  void queue(actor who, queue_request request, std::function<void(op_result<queue_page>)> done);
+  void queue_counts_of(actor who, std::function<void(op_result<queue_counts>)> done);
+  // One consultation as a queue row (with its triage; closed ones too, so that a console can drop it);
+  // audited like a page when it carries a preview.
+  void queue_row(actor who, std::string consultation_id, bool previews,
+                 std::function<void(op_result<queue_item>)> done);
+  // Audited as consultation.read; records that the actor has read the resident's messages so far.
   void consultation(actor who, std::string consultation_id,
                     std::function<void(op_result<consultation_detail>)> done);
   // Takes an unassigned open consultation (conflict when someone else holds it; ok when it is already mine).
   void claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // close, release and reopen follow routing::lifecycle_check (a counsellor acts only on what they hold
+  // or nobody holds; supervisors on any): a refusal is conflict with the rule's code as reason.
   void release(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
   // Supervisor: assign to another counsellor/supervisor of the tenant (invalid when not one).
   void transfer(actor who, std::string consultation_id, std::string to_user_id,
@@ -248,7 +288,8 @@ class console_store {
   void add_note(actor who, std::string consultation_id, std::string text,
                 std::function<void(op_result<note>)> done);
   void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
-  // conflict when the resident already has another open consultation.
+  // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
+  // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
 
   // -- live events

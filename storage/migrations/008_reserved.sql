@@ -1,0 +1,2 @@
+-- 008: reserved for another change; a no-op here so that this branch builds with dense versions.
+DO $$ BEGIN NULL; END $$;
