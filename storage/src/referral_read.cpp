@@ -163,6 +163,7 @@ std::optional<officer_referral> read_officer_view(pqxx::transaction_base& tx, co
   }
   const bool hub = routing_actor(who, *env.tenant).unit == rt::unit_kind::hub;
   if (hub && !o.consent_withdrawn) {
+    o.suggested_units = full.suggested_units;
     o.recipients = full.recipients;
   }
   for (const auto& a : full.answers) {
