@@ -63,7 +63,9 @@ json::object referral_object(const storage::referral_view& r) {
   out["hub_involved"] = r.hub_involved;
   out["summary"] = r.summary;
   out["reason"] = r.reason;
-  out["suggested_units"] = strings(r.suggested_units);
+  if (r.suggested_units) {
+    out["suggested_units"] = strings(*r.suggested_units);
+  }
   out["recipients"] = strings(r.recipients);
   out["categories"] = strings(r.categories);
   out["consent"] = consent_object(r.consent);
@@ -82,7 +84,9 @@ json::object officer_object(const storage::officer_referral& r) {
   out["consent_withdrawn"] = r.consent_withdrawn;
   out["summary"] = r.summary;
   out["categories"] = strings(r.categories);
-  out["suggested_units"] = strings(r.suggested_units);
+  if (r.suggested_units) {
+    out["suggested_units"] = strings(*r.suggested_units);
+  }
   out["recipients"] = strings(r.recipients);
   out["answers"] = answers(r.answers);
   out["answered_by_my_unit"] = r.answered_by_my_unit;

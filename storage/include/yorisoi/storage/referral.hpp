@@ -116,9 +116,10 @@ struct officer_referral {
   bool consent_withdrawn = false;
   std::string summary;
   std::vector<std::string> categories;
-  std::vector<std::string> suggested_units;  // hub officers only (the counsellor's suggestion)
-  std::vector<std::string> recipients;       // hub officers only (whom it was forwarded to)
-  std::vector<referral_answer> answers;      // the hub: all; a recipient unit: its own
+  // The hub's officers only (the counsellor's suggestion, to choose where to forward); unset for others.
+  std::optional<std::vector<std::string>> suggested_units;
+  std::vector<std::string> recipients;   // hub officers only (whom it was forwarded to)
+  std::vector<referral_answer> answers;  // the hub: all; a recipient unit: its own
   bool answered_by_my_unit = false;
   time_point created_at{};
 };
