@@ -63,9 +63,7 @@ json::object referral_object(const storage::referral_view& r) {
   out["hub_involved"] = r.hub_involved;
   out["summary"] = r.summary;
   out["reason"] = r.reason;
-  if (r.suggested_units) {
-    out["suggested_units"] = strings(*r.suggested_units);
-  }
+  out["suggested_units"] = strings(r.suggested_units);
   out["recipients"] = strings(r.recipients);
   out["categories"] = strings(r.categories);
   out["consent"] = consent_object(r.consent);
