@@ -22,14 +22,21 @@ http_response no_content() {
   return response;
 }
 
-// The tenant's JSON with `hours`: whether it is staffed now and when the next staffed window opens
-// (null when none is scheduled), computed at request time so the console's banner needs no rules.
+// The tenant's JSON with `hours`: whether it is staffed now, until when, and when the next staffed
+// window opens (null when none is scheduled), computed at request time so the console's banner needs no
+// rules.
 std::string tenant_with_hours_json(const config::tenant& tenant) {
   const auto rules = make_schedule_rules(tenant);
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto current = routing::window_at(rules, now);
   const auto next = routing::next_window(rules, now);
   boost::json::object hours;
-  hours["staffed_now"] = routing::is_staffed(rules, now);
+  hours["staffed_now"] = current.has_value();
+  if (current) {
+    hours["staffed_until"] = format_time(storage::time_point{current->end});
+  } else {
+    hours["staffed_until"] = nullptr;
+  }
   if (next) {
     hours["next_window_start"] = format_time(storage::time_point{next->start});
   } else {

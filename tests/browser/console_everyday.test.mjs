@@ -81,6 +81,9 @@ test('a draft survives switching conversations and a reload, and is gone after l
   const user = stack.user('yamagata', 'counsellor');
   await log_in(page, stack.baseUrl, user, `#/c/${first.id}`);
   // Staffed at every hour in this stack: no off-hours banner.
+  const hours = (await counsellor_api.get('/api/v1/tenant')).json.hours;
+  assert.equal(hours.staffed_now, true);
+  assert.ok(Date.parse(hours.staffed_until) > Date.now());
   assert.equal(await page.getByTestId('hours-banner').count(), 0);
 
   let box = await open_consultation(page, first.id);
@@ -260,6 +263,12 @@ test('outside staffed hours the header says so, with the next window', { timeout
   try {
     const user = await closed.addUser({ tenant: 'yamagata', login: 'yamagata-night', name: '夜間相談員',
       role: 'counsellor', password: 'night-password-1234' });
+    const api = closed.client();
+    await api.loginOk(user.login, user.password);
+    const hours = (await api.get('/api/v1/tenant')).json.hours;
+    assert.equal(hours.staffed_now, false);
+    assert.equal(hours.staffed_until, null);
+    assert.ok(Date.parse(hours.next_window_start) > Date.now());
     const { context, page, problems } = await open_page(browser);
     await log_in(page, closed.baseUrl, user);
     const banner = page.getByTestId('hours-banner');

@@ -1,22 +1,24 @@
 // The banner that tells staff it is outside staffed hours: 「開設時間外・次回 12/8(火) 18:00」. What the
 // server says (GET /tenant's `hours`, computed from the tenant's schedule when asked) is asked again
-// when the next window opens — a timer, so the banner goes away by itself — and every few hours in
-// between (a long timer would overflow, and a schedule may change with a new deployment).
+// just after the next window opens or the current one closes — a timer, so the banner goes and comes
+// by itself — and every few hours in between (a long timer would overflow, and a schedule may change
+// with a new deployment).
 // Inputs: api.
 import { html } from './html.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import { format_window_start, hours_labels } from './format.js';
 
 const recheck_ms = 3 * 3600 * 1000;
-const after_start_ms = 1000;  // ask just after the window opened, not just before
+const after_change_ms = 1000;  // ask just after the window opened or closed, not just before
 
-// How long until the hours should be asked again, from the server's answer.
+// How long until the hours should be asked again, from the server's answer: just after the window
+// opens (off hours) or closes (staffed), at most recheck_ms.
 export function next_check_in(hours, now) {
-  const start = Date.parse(hours?.next_window_start ?? '');
-  if (!hours || hours.staffed_now || Number.isNaN(start)) {
+  const change = Date.parse((hours?.staffed_now ? hours.staffed_until : hours?.next_window_start) ?? '');
+  if (Number.isNaN(change)) {
     return recheck_ms;
   }
-  return Math.min(recheck_ms, Math.max(0, start - now) + after_start_ms);
+  return Math.min(recheck_ms, Math.max(0, change - now) + after_change_ms);
 }
 
 export function hours_banner({ api }) {
