@@ -60,7 +60,7 @@ function staff_row({ user, units, self, on_patch }) {
       </td>
       <td>${user.disabled ? html`<span class="badge quiet">無効</span>` : html`<span class="badge ok-badge">有効</span>`}
         <br /><small class="note-meta">${format_date_time(user.created_at)}</small></td>
-      <td class="staff-actions">
+      <td><div class="staff-actions">
         ${!self && html`<button type="button" class=${user.disabled ? '' : 'danger'}
             onClick=${() => change({ disabled: !user.disabled }, user.disabled ? '有効にしました。' : '無効にしました。')}>
             ${user.disabled ? '有効にする' : '無効にする'}</button>`}
@@ -69,7 +69,7 @@ function staff_row({ user, units, self, on_patch }) {
             on_save=${(password) => patch({ password }, 'パスワードを再設定しました。').then(() => set_resetting(false))} />`}
         ${error && html`<p class="error" role="alert">${error}</p>`}
         ${notice && html`<p class="notice" role="status">${notice}</p>`}
-      </td>
+      </div></td>
     </tr>`;
 }
 
