@@ -82,6 +82,9 @@ json::object officer_object(const storage::officer_referral& r) {
   out["consent_withdrawn"] = r.consent_withdrawn;
   out["summary"] = r.summary;
   out["categories"] = strings(r.categories);
+  if (r.suggested_units) {
+    out["suggested_units"] = strings(*r.suggested_units);
+  }
   out["recipients"] = strings(r.recipients);
   out["answers"] = answers(r.answers);
   out["answered_by_my_unit"] = r.answered_by_my_unit;

@@ -1,9 +1,14 @@
 // Sign-in and one's own account: login, session, logout (here and everywhere), password, tenant.
 #include "api_common.hpp"
 #include "async_console.hpp"
+#include "yorisoi/gateway/tenant_rules.hpp"
 #include "yorisoi/gateway/web_security.hpp"
+#include "yorisoi/routing/schedule.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
+
+#include <chrono>
 
 namespace yorisoi::gateway {
 namespace asio = boost::asio;
@@ -15,6 +20,31 @@ http_response no_content() {
   response.status = 204;
   response.content_type = "application/json";
   return response;
+}
+
+// The tenant's JSON with `hours`: whether it is staffed now, until when, and when the next staffed
+// window opens (null when none is scheduled), computed at request time so the console's banner needs no
+// rules.
+std::string tenant_with_hours_json(const config::tenant& tenant) {
+  const auto rules = make_schedule_rules(tenant);
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto current = routing::window_at(rules, now);
+  const auto next = routing::next_window(rules, now);
+  boost::json::object hours;
+  hours["staffed_now"] = current.has_value();
+  if (current) {
+    hours["staffed_until"] = format_time(storage::time_point{current->end});
+  } else {
+    hours["staffed_until"] = nullptr;
+  }
+  if (next) {
+    hours["next_window_start"] = format_time(storage::time_point{next->start});
+  } else {
+    hours["next_window_start"] = nullptr;
+  }
+  boost::json::value out = boost::json::parse(tenant_json(tenant));
+  out.as_object()["hours"] = std::move(hours);
+  return boost::json::serialize(out);
 }
 
 }  // namespace
@@ -67,7 +97,7 @@ asio::awaitable<http_response> handle_session_api(handler_context& context, hand
     case handler_id::api_session:
       co_return api_json(200, session_json(caller.session, *caller.tenant));
     case handler_id::api_tenant:
-      co_return api_json(200, tenant_json(*caller.tenant));
+      co_return api_json(200, tenant_with_hours_json(*caller.tenant));
     case handler_id::api_logout: {
       const auto result = co_await await_op<storage::nothing>(
           [&](auto done) { console.logout(caller.token, std::move(done)); });

@@ -16,7 +16,9 @@ std::optional<routing::civil_date> to_civil(const std::optional<config::local_da
   return to_civil(*date);
 }
 
-routing::schedule_rules make_schedule(const config::tenant& tenant) {
+}  // namespace
+
+routing::schedule_rules make_schedule_rules(const config::tenant& tenant) {
   routing::schedule_rules rules;
   rules.utc_offset_minutes = tenant.utc_offset_minutes;
   for (const auto& window : tenant.staffed.windows) {
@@ -35,6 +37,8 @@ routing::schedule_rules make_schedule(const config::tenant& tenant) {
   return rules;
 }
 
+namespace {
+
 routing::answer_texts make_texts(const config::tenant& tenant) {
   routing::answer_texts texts;
   texts.greeting = tenant.texts.greeting;
@@ -51,7 +55,7 @@ routing::answer_texts make_texts(const config::tenant& tenant) {
 
 routing::tenant_rules make_tenant_rules(const config::tenant& tenant) {
   routing::tenant_rules rules;
-  rules.schedule = make_schedule(tenant);
+  rules.schedule = make_schedule_rules(tenant);
   rules.texts = make_texts(tenant);
   rules.risk = routing::risk_matcher(tenant.risk_keywords);
   return rules;

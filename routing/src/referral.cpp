@@ -243,6 +243,36 @@ struct step {
     return next;
   }
 
+  rule_result<referral> operator()(const ev::hub_answer& e) const {
+    switch (r.stage) {
+      case stage::proposed:
+      case stage::awaiting_consent:
+        return refuse("not_at_hub", "the referral has not reached the hub");
+      case stage::forwarded:
+        return refuse("already_forwarded", "the referral has already been forwarded");
+      case stage::answered:
+      case stage::returned:
+        return refuse("already_answered", "the referral has been answered");
+      case stage::closed:
+      case stage::cancelled:
+        return final_refusal(r.stage);
+      case stage::at_hub:
+        break;
+    }
+    if (!is_hub_officer(ctx.who)) {
+      return refuse("not_hub_officer", "only the hub's officers answer a referral at the hub");
+    }
+    if (is_blank(e.text)) {
+      return refuse("empty_answer", "an answer needs what the unit can do");
+    }
+    // The hub is then the one recipient and has answered; nobody stands between it and the consultation.
+    referral next = r;
+    next.recipients = {ctx.who.unit_id};
+    next.answered_by = {ctx.who.unit_id};
+    next.stage = stage::returned;
+    return next;
+  }
+
   rule_result<referral> operator()(const ev::return_answers&) const {
     switch (r.stage) {
       case stage::proposed:

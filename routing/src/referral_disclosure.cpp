@@ -30,6 +30,9 @@ disclosure disclose_to_officer(const referral& r, consent_state consent, const a
   }
   out.fields.push_back(referral_field::summary);
   out.fields.push_back(referral_field::category_labels);
+  if (as_hub) {
+    out.fields.push_back(referral_field::suggested_units);
+  }
   if (r.emergency) {
     out.fields.push_back(referral_field::emergency_mark);
   }

@@ -41,6 +41,7 @@ struct namer {
   }
   std::string_view operator()(const referral_events::forward&) const noexcept { return "forward"; }
   std::string_view operator()(const referral_events::answer&) const noexcept { return "answer"; }
+  std::string_view operator()(const referral_events::hub_answer&) const noexcept { return "hub_answer"; }
   std::string_view operator()(const referral_events::return_answers&) const noexcept {
     return "return_answers";
   }

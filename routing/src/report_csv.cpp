@@ -75,9 +75,9 @@ void summary_table(csv_writer& w, const report& r) {
       {"相談件数", r.consultations},
       {"受信メッセージ数", r.messages_in},
       {"送信メッセージ数", r.messages_out},
-      {"受付時間内に始まった相談", r.arrivals_staffed},
-      {"受付時間外に始まった相談", r.arrivals_off_hours},
-      {"受付時間の区分なし", r.arrivals_unknown},
+      {"開設時間内に始まった相談", r.arrivals_staffed},
+      {"開設時間外に始まった相談", r.arrivals_off_hours},
+      {"開設時間の区分なし", r.arrivals_unknown},
       {"緊急（危険あり）の相談", r.urgent},
       {"紹介件数", r.referrals.total},
       {"うち緊急の紹介（同意なし・個人情報保護法第27条第1項第2号）", r.referrals.emergency},
@@ -135,7 +135,7 @@ void arrival_table(csv_writer& w, const report& r) {
 void waiting_table(csv_writer& w, const report& r) {
   w.table("初回応答までの待ち時間（分）", {"数え方", "中央値", "90パーセンタイル"});
   w.text("経過時間").minutes(r.waiting.clock_median_minutes).minutes(r.waiting.clock_p90_minutes).end_row();
-  w.text("受付時間内の時間")
+  w.text("開設時間内の時間")
       .minutes(r.waiting.staffed_median_minutes)
       .minutes(r.waiting.staffed_p90_minutes)
       .end_row();
@@ -167,7 +167,7 @@ void consent_table(csv_writer& w, const report& r) {
   w.text("不同意").number(c.declined).end_row();
   w.text("期限切れ").number(c.expired).end_row();
   w.text("撤回").number(c.withdrawn).end_row();
-  w.text("回答待ち").number(c.pending).end_row();
+  w.text("同意待ち").number(c.pending).end_row();
 }
 
 void link_table_csv(csv_writer& w, const report& r) {
@@ -199,24 +199,25 @@ std::string csv_text(std::string_view text) {
   return out;
 }
 
+// A referral's stage in the console's words (gateway/console/src/format.js, README's glossary).
 std::string_view referral_stage_label(std::string_view stage) noexcept {
   if (stage == "proposed") {
     return "提案中";
   }
   if (stage == "awaiting_consent") {
-    return "本人同意待ち";
+    return "同意確認中";
   }
   if (stage == "at_hub") {
-    return "中核窓口で対応中";
+    return "とりまとめ課で受付";
   }
   if (stage == "forwarded") {
-    return "関係機関へ送付済み";
+    return "関係先で対応中";
   }
   if (stage == "answered") {
-    return "関係機関から回答あり";
+    return "回答そろい";
   }
   if (stage == "returned") {
-    return "相談員へ返答済み";
+    return "回答返却済み";
   }
   if (stage == "closed") {
     return "完了";

@@ -1,5 +1,6 @@
-// referral_store's officers' writes: forward (hub), answer (recipient unit), return (hub). An officer
-// who may not see the referral gets not_found, before any rule is asked.
+// referral_store's officers' writes: forward (hub), answer (a recipient unit, or the hub itself while the
+// referral is at the hub), return (hub). An officer who may not see the referral gets not_found, before
+// any rule is asked.
 #include "referral_ops.hpp"
 
 #include "console_common.hpp"
@@ -63,14 +64,20 @@ op_result<officer_referral> answer_referral(pqxx::connection& conn, const referr
       [&](pqxx::work& tx, loaded_referral& r) -> std::optional<rt::rule_error> {
         auto ctx = context_of(who, *env.tenant);
         ctx.options = r.options;
-        auto next = rt::transition(r.state, rt::referral_events::answer{text}, ctx);
+        // At the hub, the hub's own answer: it becomes the one recipient and the answer goes back at once.
+        const bool at_hub = r.state.stage == rt::referral_stage::at_hub;
+        const rt::referral_event event = at_hub ? rt::referral_event{rt::referral_events::hub_answer{text}}
+                                                : rt::referral_event{rt::referral_events::answer{text}};
+        auto next = rt::transition(r.state, event, ctx);
         if (const auto* e = std::get_if<rt::rule_error>(&next)) {
           return *e;
         }
+        // The recipient row (added by save_referral for the hub) must exist before its answer is stored.
+        save_referral(tx, r, std::get<rt::referral>(next), std::string(rt::event_name(event)),
+                      acting{ctx.who, who.user_id});
         const sealed body = env.keys.seal(text, who.tenant_id + "/referral");
         tx.exec_prepared0("referral_store_answer", who.tenant_id, referral_id, who.org_unit,
                           pqxx::binarystring(body.blob), static_cast<std::int32_t>(body.key_id), who.user_id);
-        save_referral(tx, r, std::get<rt::referral>(next), "answer", acting{ctx.who, who.user_id});
         audit(tx, who.tenant_id, who.user_id, "referral.answer", "referral", referral_id);
         // Without the hub in the way back, yorisoi returns the answers as soon as all are in.
         if (r.state.stage == rt::referral_stage::answered &&

@@ -162,6 +162,9 @@ std::optional<officer_referral> read_officer_view(pqxx::transaction_base& tx, co
     o.categories = full.categories;
   }
   const bool hub = routing_actor(who, *env.tenant).unit == rt::unit_kind::hub;
+  if (d.shows(rt::referral_field::suggested_units)) {
+    o.suggested_units = full.suggested_units;
+  }
   if (hub && !o.consent_withdrawn) {
     o.recipients = full.recipients;
   }

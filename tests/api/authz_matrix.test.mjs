@@ -36,7 +36,8 @@ const roleTitles = ['none', 'couns', 'super', 'off-hub', 'off-unit', 'analyst', 
 //   officer_referral  own: forwarded to officer2's department    other_unit: at the hub only
 //   forward_referral  own: at the hub (officer2's unit does not see it)
 //   answer_referral   own: forwarded to officer2's department    other_unit: forwarded to the platform group
-//                     (the hub sees both but is no recipient: 422 not_recipient_officer, as the store says)
+//                     (the hub sees both but is no recipient: 422 not_recipient_officer, as the store says;
+//                     at the hub, the same route is the hub answering itself: referrals.test.mjs)
 //   return_referral   own: answered by officer2's department     other_unit: answered by the platform group
 //                     (officer2 sees the first but is not the hub: 422 not_hub_officer)
 // Counsellors' referral routes use a referral of the consultation in the state the route needs.

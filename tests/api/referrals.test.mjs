@@ -1,16 +1,16 @@
 // Referrals with the resident's consent (issue 5), end to end through the API and the fake LINE
 // platform: the full flow (propose → consent request on LINE → signed postback grants → the hub sees it
 // live → forwards to a department and a platform group → both answer → the hub returns → the counsellor
-// sees both answers, replies and closes), the declined path, consent recorded by a counsellor, and the
-// withdrawn paths. Contract: briefs/referral_api.md. Yamagata answers through its hub (the example's
+// sees both answers, replies and closes), the declined path, consent recorded by a counsellor, the
+// withdrawn paths, and the hub answering a referral itself (seeing the suggested units first). Contract: briefs/referral_api.md. Yamagata answers through its hub (the example's
 // [tenant.referrals]).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
   as, assertError, consentRequest, consultationReferrals, deliveriesTo, newConsultation, officerPath, openStream,
-  closeStream, pastSecondOf, propose, referralOf, referralPath, residentSays, residentTaps, skipUnlessReady, units,
-  useStack, waitFor,
+  closeStream, pastSecondOf, propose, referralAtHub, referralOf, referralPath, residentSays, residentTaps,
+  skipUnlessReady, units, useStack, waitFor,
 } from './support.mjs';
 import { assertSchema } from './schema.mjs';
 
@@ -18,17 +18,19 @@ const stack = useStack();
 const y = units.yamagata;
 
 // What an officer's JSON must never carry (OfficerReferral: never the transcript, LINE ids, the reason,
-// notes or the consultation id): absent as keys anywhere, and the values nowhere in the text.
+// notes or the consultation id): absent as keys anywhere, and the values nowhere in the text. The
+// suggested units are the hub's alone (`hub`: the answer is the hub officer's).
 const undisclosedKeys = ['consultation_id', 'reason', 'messages', 'notes', 'transcript', 'resident_label', 'user_id',
   'line_user_id', 'userId', 'suggested_units', 'consent'];
 
-function assertDisclosesOnly(json, secrets) {
+function assertDisclosesOnly(json, secrets, { hub = false } = {}) {
   const walk = (value, where) => {
     if (Array.isArray(value)) {
       value.forEach((v, i) => walk(v, `${where}[${i}]`));
     } else if (value && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
-        assert.ok(!undisclosedKeys.includes(key), `an officer's answer carries ${where}.${key}`);
+        const allowed = hub && key === 'suggested_units';
+        assert.ok(allowed || !undisclosedKeys.includes(key), `an officer's answer carries ${where}.${key}`);
         walk(inner, `${where}.${key}`);
       }
     }
@@ -126,10 +128,11 @@ test('full flow: consent by postback, the hub forwards, a department and a platf
     assert.equal(listed.emergency, false);
     assert.equal(listed.consent_withdrawn, false);
     assert.equal(listed.number, referral.number);
-    assertDisclosesOnly(inbox.json, secrets);
+    assert.deepEqual(listed.suggested_units, [y.hub]);
+    assertDisclosesOnly(inbox.json, secrets, { hub: true });
     const detail = await hub.get(officerPath(rid));
     assert.equal(detail.status, 200);
-    assertDisclosesOnly(detail.json, secrets);
+    assertDisclosesOnly(detail.json, secrets, { hub: true });
     const reads = await s.sql(`SELECT count(*) FROM audit_event WHERE object_id = '${rid}' AND action = 'referral.read' AND actor_id = '${hub.session.user.user_id}'`);
     assert.ok(Number(reads[0][0]) >= 1, 'the officer\'s read is audited');
     assertError(await department.get(officerPath(rid)), 404, 'not_found');
@@ -373,4 +376,46 @@ test('a late 同意しない after 同意する withdraws (as the withdraw butto
   const taps = detail.messages.filter((m) => m.kind === 'postback').map((m) => [m.direction, m.text]);
   assert.deepEqual(taps, [['in', '同意する'], ['in', '同意しない']]);
   assert.equal(detail.messages.filter((m) => m.kind === 'consent_ack').length, 2);
+});
+
+test('the hub sees the suggested units and answers a referral itself: returned at once, the counsellor reads the answer', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const s = stack();
+  const counsellor = await as(s, 'yamagata', 'counsellor');
+  const hub = await as(s, 'yamagata', 'officer');
+  const department = await as(s, 'yamagata', 'officer2');
+  const { id, rid } = await referralAtHub(s, counsellor, 'yamagata', { unit_ids: [y.department, y.group] });
+
+  // The hub reads the counsellor's suggestion; a department never does.
+  const seen = await hub.get(officerPath(rid));
+  assert.equal(seen.status, 200);
+  assertSchema('OfficerReferral', seen.json);
+  assert.equal(seen.json.stage, 'at_hub');
+  assert.deepEqual(seen.json.suggested_units, [y.department, y.group]);
+  assertError(await department.post(officerPath(rid, 'answer'), { text: '対応します' }), 404, 'not_found');
+  assertError(await hub.post(officerPath(rid, 'answer'), { text: ' \u3000' }), 422, 'invalid');
+
+  // The hub answers itself: it is the one recipient, the answer goes back at once (no 回答を返す).
+  const text = '生活福祉課の窓口で家計の相談を受けます。平日9時から、電話で予約できます。';
+  const answered = await hub.post(officerPath(rid, 'answer'), { text });
+  assert.equal(answered.status, 200, answered.text);
+  assertSchema('OfficerReferral', answered.json);
+  assert.equal(answered.json.stage, 'returned');
+  assert.deepEqual(answered.json.recipients, [y.hub]);
+  assert.equal(answered.json.answered_by_my_unit, true);
+  assert.deepEqual(answered.json.answers.map((a) => [a.unit_id, a.text]), [[y.hub, text]]);
+
+  // The counsellor sees the hub's answer under the hub's name, and may close.
+  const back = await referralOf(counsellor, id, rid, (r) => r.stage === 'returned');
+  assert.deepEqual(back.answers.map((a) => [a.unit_id, a.text]), [[y.hub, text]]);
+  const events = await s.sql(`SELECT event, from_stage, to_stage FROM referral_event WHERE referral_id = '${rid}' AND event = 'hub_answer'`);
+  assert.deepEqual(events, [['hub_answer', 'at_hub', 'returned']]);
+
+  // Nothing more to do for officers: a second answer, a forward and a return are refused.
+  assertError(await hub.post(officerPath(rid, 'answer'), { text: 'もう一度' }), 409, 'conflict');
+  assertError(await hub.post(officerPath(rid, 'forward'), { unit_ids: [y.department] }), 409, 'conflict');
+  assertError(await hub.post(officerPath(rid, 'return')), 409, 'conflict');
+  const closed = await counsellor.post(referralPath(rid, 'close'));
+  assert.equal(closed.status, 200, closed.text);
+  assert.equal(closed.json.stage, 'closed');
 });

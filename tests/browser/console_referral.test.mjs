@@ -77,7 +77,7 @@ test('a referral goes through the hub to a department and a platform group and b
   const row = hub_page.page.locator(`.inbox-row[data-referral-id="${referral_id}"]`);
   await row.waitFor({ timeout: 15_000 });
   assert.equal(await hub_page.page.evaluate(() => window.yorisoi_test_mark), 'same document');
-  await row.locator('.stage-tag', { hasText: '新着（未転送）' }).waitFor();
+  await row.locator('.stage-tag', { hasText: 'とりまとめ課で受付' }).waitFor();
   await row.click();
   await hub_page.page.locator('#referral-title', { hasText: proposed.json.number }).waitFor();
   assert.equal(await hub_page.page.locator('.detail-summary').textContent(), summary);
@@ -92,7 +92,7 @@ test('a referral goes through the hub to a department and a platform group and b
   await hub_page.page.getByRole('checkbox', { name: department.name }).check();
   await hub_page.page.getByRole('checkbox', { name: platform.name }).check();
   await forward.click();
-  await hub_page.page.locator('.chat-sub .stage-tag', { hasText: '回答待ち' }).waitFor();
+  await hub_page.page.locator('.chat-sub .stage-tag', { hasText: '関係先で対応中' }).waitFor();
   await hub_page.page.locator('.recipient-list li', { hasText: department.name }).waitFor();
   await hub_page.page.locator('.recipient-list li', { hasText: platform.name }).waitFor();
 
@@ -127,11 +127,11 @@ test('a referral goes through the hub to a department and a platform group and b
   await hub_page.page.locator('.answer-text', { hasText: platform_answer }).waitFor({ timeout: 15_000 });
   await hub_page.page.locator('.answer-text', { hasText: department_answer }).waitFor();
   await hub_page.page.getByRole('button', { name: '回答を返す' }).click();
-  await hub_page.page.locator('.chat-sub .stage-tag', { hasText: '返却済み' }).waitFor();
+  await hub_page.page.locator('.chat-sub .stage-tag', { hasText: '回答返却済み' }).waitFor();
   assert.equal(await hub_page.page.evaluate(() => window.yorisoi_test_mark), 'same document');
 
   // The counsellor's 紹介 panel shows both answers with the units' names, live.
-  await card.locator('.stage-tag', { hasText: '回答あり' }).waitFor({ timeout: 15_000 });
+  await card.locator('.stage-tag', { hasText: '回答返却済み' }).waitFor({ timeout: 15_000 });
   await card.locator('.consent-tag', { hasText: '同意あり' }).waitFor();
   for (const [unit, text] of [[department, department_answer], [platform, platform_answer]]) {
     const answer = card.locator('.answer-list li', { hasText: unit.name });
@@ -194,7 +194,7 @@ test('a counsellor proposes from the 紹介 panel and records consent given in w
   await choice.selectOption({ label: option });
   await card.getByRole('button', { name: '同意を記録', exact: true }).click();
   await card.locator('.consent-tag', { hasText: '同意あり' }).waitFor();
-  await card.locator('.stage-tag', { hasText: '受付（とりまとめ課）' }).waitFor();
+  await card.locator('.stage-tag', { hasText: 'とりまとめ課で受付' }).waitFor();
   const [listed] = (await api.get(`/api/v1/consultations/${id}/referrals`)).json.items;
   assert.equal(listed.consent.answer_via, 'counsellor');
   assert.deepEqual(listed.categories, [tenant.categories[5]]);

@@ -25,10 +25,10 @@ export function screenshot_dir() {
   return process.env.YORISOI_SCREENSHOT_DIR || mkdtempSync(join(tmpdir(), 'yorisoi-browser-'));
 }
 
-// A page at 1280×800 that collects page errors, console errors (CSP violations are reported there)
-// and dialogs (dismissed at once) into `problems`.
-export async function open_page(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' });
+// A page at 1280×800 (or `viewport`) that collects page errors, console errors (CSP violations are
+// reported there) and dialogs (dismissed at once) into `problems`.
+export async function open_page(browser, { viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ viewport, locale: 'ja-JP' });
   const page = await context.newPage();
   const problems = { errors: [], dialogs: [] };
   page.on('pageerror', (error) => problems.errors.push(`pageerror: ${error.message}`));

@@ -80,6 +80,7 @@ export function create_api({ on_unauthenticated }) {
     get: (path) => request('GET', path),
     post: (path, body = {}) => request('POST', path, body),
     put: (path, body) => request('PUT', path, body),
+    patch: (path, body) => request('PATCH', path, body),
     del: (path) => request('DELETE', path),
   };
 }

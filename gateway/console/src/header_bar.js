@@ -1,42 +1,61 @@
 // The bar at the top of every signed-in screen: brand and tenant, the places the role may go (相談一覧,
-// 集計; shown only to roles that may read reports, so counsellors and officers get no links), the live
-// stream's state (screens without a stream pass none), who is signed in (name and role) and ログアウト.
-// Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports').
+// 集計 for roles that may read reports, 職員 for admins; counsellors and officers get no links), the
+// banner outside staffed hours (hours_banner.js; screens that pass `api` and whose role works
+// consultations), the live stream's state (screens without a stream pass none), who is signed in (the
+// name, and the role unless the name already says it; an officer by their unit's kind) and ログアウト,
+// which also forgets this tab's unsent drafts.
+// Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports' | 'staff'), api?, units?
+// (the tenant's org_units, for an officer's label).
 import { html } from './html.js';
-import { role_labels } from './format.js';
-import { can_read_reports, can_work_consultations } from './roles.js';
+import { role_label } from './format.js';
+import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
+import { clear_drafts } from './drafts.js';
+import { hours_banner } from './hours_banner.js';
 
 function nav_links(role, place) {
-  if (!can_read_reports(role)) {
-    return null;
-  }
   const links = [];
-  if (can_work_consultations(role)) {
+  if (can_read_reports(role) && can_work_consultations(role)) {
     links.push({ href: '#/', text: '相談一覧', here: place === 'queue' });
   }
-  links.push({ href: '#/reports', text: '集計', here: place === 'reports' });
+  if (can_read_reports(role)) {
+    links.push({ href: '#/reports', text: '集計', here: place === 'reports' });
+  }
+  if (can_manage_staff(role)) {
+    links.push({ href: '#/staff', text: '職員', here: place === 'staff' });
+  }
+  if (links.length === 0) {
+    return null;
+  }
   return html`
     <nav class="places" aria-label="画面">
       ${links.map((l) => html`<a href=${l.href} aria-current=${l.here ? 'page' : undefined}>${l.text}</a>`)}
     </nav>`;
 }
 
-export function header_bar({ session, stream_state, on_logout, place = 'queue' }) {
+export function header_bar({ session, stream_state, on_logout, place = 'queue', api, units }) {
   const live_text = { live: '更新中', connecting: '接続中…', reconnecting: '再接続中…', closed: '切断' };
+  const { user } = session;
+  const label = role_label(user, units);
+  const show_banner = api && can_work_consultations(user.role);
+  function logout() {
+    clear_drafts();
+    on_logout();
+  }
   return html`
     <header class="top">
       <div class="top-left">
         <div class="brand">よりそい <span class="tenant">${session.tenant.name}</span></div>
-        ${nav_links(session.user.role, place)}
+        ${nav_links(user.role, place)}
       </div>
+      ${show_banner && html`<${hours_banner} api=${api} />`}
       <div class="top-right">
         ${stream_state ? html`
           <span class=${`live ${stream_state}`} role="status" title="リアルタイム更新の状態">
             ${live_text[stream_state] ?? ''}
           </span>` : null}
-        <span class="user">${session.user.display_name}
-          <small>${role_labels[session.user.role] ?? session.user.role}</small></span>
-        <button type="button" class="link" onClick=${on_logout}>ログアウト</button>
+        <span class="user">${user.display_name}
+          ${!user.display_name.includes(label) && html`<small>${label}</small>`}</span>
+        <button type="button" class="link" onClick=${logout}>ログアウト</button>
       </div>
     </header>`;
 }

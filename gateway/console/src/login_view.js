@@ -1,7 +1,9 @@
 // The login screen. Inputs: api (api.js), on_logged_in(session), notice (why we are here, e.g. the
-// session ended). Shows the server's own message for bad credentials and a wait time for 429.
+// session ended). Shows the server's own message for bad credentials and a wait time for 429. A login
+// starts with no drafts: whatever an earlier session of this tab left unsent is forgotten (shared PCs).
 import { html } from './html.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
+import { clear_drafts } from './drafts.js';
 
 function login_error_text(error) {
   if (error.status === 429) {
@@ -32,6 +34,7 @@ export function login_view({ api, on_logged_in, notice }) {
     set_error(null);
     try {
       const session = await api.post('/session', { login, password });
+      clear_drafts();
       on_logged_in(session);
     } catch (failure) {
       set_error(login_error_text(failure));

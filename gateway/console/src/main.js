@@ -1,7 +1,10 @@
 // The console's composition root: session, then by role and place the counsellors' workspace (tenant,
 // queue, the open consultation and the live stream), the officers' area (officer_area.js, 紹介受付) or
 // 集計 (reports_page.js: admins and analysts land there, supervisors reach it from the header).
-// The URL hash says what is open (#/, #/c/<consultation id>, #/reports?…), so reloading keeps the place.
+// The URL hash says what is open (#/, #/c/<consultation id>, #/reports?…, #/staff for admins), so
+// reloading keeps the place. Below 900 px wide (layout.css) the workspace shows one pane at a time: the
+// queue, or the open consultation's conversation, or its side panel (`pane`, switched by the bar above
+// them; the conversation's ← goes back to the queue).
 // Stream events are hints: an event about a consultation schedules a refetch of that one queue row
 // (GET /queue/{id}, patched into the list by queue_patch.js) and of the counts, and, when it concerns
 // it, of the open consultation; an event naming none (resync) or a reconnect refetches the list's
@@ -20,8 +23,9 @@ import { header_bar } from './header_bar.js';
 import { officer_area } from './officer_area.js';
 import { install_keyboard } from './keyboard.js';
 import { reports_page } from './reports_page.js';
-import { can_read_reports, can_work_consultations } from './roles.js';
+import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
 import { is_reports_hash } from './report_dates.js';
+import { staff_page } from './staff_page.js';
 
 const refetch_delay_ms = 120;
 // Rows per page of the queue; もっと見る loads the next page.
@@ -44,6 +48,8 @@ function workspace({ api, session, on_unauthenticated }) {
   const [transfer_targets, set_transfer_targets] = useState(null);
   // Bumped on `referral` events of the open consultation: its 紹介 panel refetches.
   const [referral_version, set_referral_version] = useState(0);
+  // Narrow screens: which pane of the open consultation is shown ('chat' or 'panel').
+  const [pane, set_pane] = useState('chat');
   // The latest tab and open id for callbacks that outlive a render (stream, timers).
   const current = useRef({ tab, open_id });
   current.current = { tab, open_id };
@@ -281,6 +287,7 @@ function workspace({ api, session, on_unauthenticated }) {
   }, []);
 
   useEffect(() => {
+    set_pane('chat');
     set_consultation(null);
     set_consultation_error(null);
     if (open_id && can_work) {
@@ -321,7 +328,7 @@ function workspace({ api, session, on_unauthenticated }) {
   if (!can_work) {
     return html`
       <div class="app">
-        <${header_bar} session=${session} stream_state="closed" on_logout=${logout} />
+        <${header_bar} session=${session} stream_state="closed" on_logout=${logout} api=${api} />
         <main class="no-access"><p>この画面は相談員とスーパーバイザーのためのものです。
           ${role_labels[session.user.role] ?? session.user.role}の画面は準備中です。</p></main>
       </div>`;
@@ -329,18 +336,31 @@ function workspace({ api, session, on_unauthenticated }) {
 
   return html`
     <div class="app">
-      <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} />
-      <main class="workspace">
+      <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} api=${api} />
+      <main class=${`workspace${open_id ? ' has-open' : ''} pane-${pane}`}>
         <${queue_view} queue=${queue} tab=${tab} on_tab=${set_tab} open_id=${open_id} error=${queue_error}
                        on_more=${fetch_more} loading_more=${loading_more} />
         ${open_id && tenant
-          ? html`<${chat_view} consultation=${consultation} error=${consultation_error} session=${session}
+          ? html`<div class="open-pane">
+              <${pane_switch} pane=${pane} on_pane=${set_pane} on_back=${go_back} />
+              <${chat_view} consultation=${consultation} error=${consultation_error} session=${session}
                      tenant=${tenant} api=${api} on_changed=${refresh_open} on_back=${go_back}
-                     transfer_targets=${transfer_targets} referral_version=${referral_version} />`
+                     transfer_targets=${transfer_targets} referral_version=${referral_version} />
+            </div>`
           : html`<section class="chat empty-chat">
               <p class="empty">左の一覧から相談を選んでください。</p></section>`}
       </main>
     </div>`;
+}
+
+// Shown below 900 px only (layout.css): back to the queue, and the conversation or its side panel.
+function pane_switch({ pane, on_pane, on_back }) {
+  return html`
+    <nav class="pane-switch" aria-label="表示の切り替え">
+      <button type="button" onClick=${on_back}>← 一覧</button>
+      <button type="button" aria-pressed=${pane === 'chat'} onClick=${() => on_pane('chat')}>会話</button>
+      <button type="button" aria-pressed=${pane === 'panel'} onClick=${() => on_pane('panel')}>詳細・紹介</button>
+    </nav>`;
 }
 
 function app() {
@@ -394,6 +414,9 @@ function app() {
     return html`<${login_view} api=${api} on_logged_in=${logged_in} notice=${notice} />`;
   }
   const role = session.user.role;
+  if (can_manage_staff(role) && /^#\/staff\b/.test(hash)) {
+    return html`<${staff_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
+  }
   if (can_read_reports(role) && (is_reports_hash(hash) || !can_work_consultations(role))) {
     return html`<${reports_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
   }

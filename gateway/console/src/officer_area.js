@@ -135,8 +135,8 @@ export function officer_area({ api, session, on_unauthenticated }) {
   const my_unit = inbox?.unit ?? null;
   return html`
     <div class="app">
-      <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} />
-      <main class="workspace officer">
+      <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} units=${units} />
+      <main class=${`workspace officer${open_id ? ' has-open' : ''}`}>
         <${officer_inbox} inbox=${inbox} open_id=${open_id} error=${inbox_error} />
         ${open_id
           ? html`<${officer_detail} key=${open_id} referral=${detail} error=${detail_error} unit=${my_unit}

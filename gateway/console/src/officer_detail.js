@@ -2,7 +2,9 @@
 // summary the resident consented to share (as text), the category labels, whom it went to and the
 // answers — never the conversation, which the API does not give officers. What can be done depends on
 // the unit and the stage:
-//   the hub, at_hub: 転送する (one or more departments / platform groups, never the hub itself);
+//   the hub, at_hub: 転送する (one or more departments / platform groups, never the hub itself; the units
+//     the counsellor suggested are marked 提案 and chosen to begin with), or とりまとめ課で回答 (the hub
+//     answers itself: the answer goes back to the counsellor at once);
 //   the hub, answered: 回答を返す (the answers go back to the counsellor);
 //   a recipient unit, forwarded, not answered yet: 対応内容を回答 (a text).
 // A referral whose consent was withdrawn shows only its number and 「同意が撤回されました」.
@@ -10,17 +12,18 @@
 // units (tenant org_units), api, on_changed(), on_back().
 import { html } from './html.js';
 import {
-  emergency_basis, format_date_time, officer_stage_labels, unit_kind_labels, unit_name,
+  emergency_basis, format_date_time, referral_stage_labels, unit_kind_labels, unit_name,
 } from './format.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 
 const answer_max = 5000;
 
 function forward_form({ referral, units, api, on_changed }) {
-  const [chosen, set_chosen] = useState([]);
+  const targets = units.filter((u) => u.kind !== 'hub');
+  const suggested = referral.suggested_units ?? [];
+  const [chosen, set_chosen] = useState(() => targets.filter((u) => suggested.includes(u.id)).map((u) => u.id));
   const [busy, set_busy] = useState(false);
   const [error, set_error] = useState(null);
-  const targets = units.filter((u) => u.kind !== 'hub');
 
   async function submit(event) {
     event.preventDefault();
@@ -41,15 +44,18 @@ function forward_form({ referral, units, api, on_changed }) {
   return html`
     <form class="detail-section forward-form" onSubmit=${submit} aria-labelledby="forward-title">
       <h3 id="forward-title">転送先</h3>
+      ${suggested.length > 0 && html`<p class="hint suggested-units">相談員の提案：${
+        suggested.map((id) => unit_name(units, id)).join('、')}</p>`}
       <fieldset>
-        <legend>関係課・プラットフォーム（複数選べます）</legend>
+        <legend>${unit_kind_labels.department}・${unit_kind_labels.platform_group}（複数選べます）</legend>
         <div class="unit-checks">
           ${targets.map((u) => html`
             <label class="check" key=${u.id}>
               <input type="checkbox" name="forward-unit" value=${u.id} checked=${chosen.includes(u.id)}
                      onChange=${(e) => set_chosen(e.currentTarget.checked ? [...chosen, u.id]
                                                                           : chosen.filter((c) => c !== u.id))} />
-              <span>${u.name} <small>${unit_kind_labels[u.kind] ?? u.kind}</small></span>
+              <span>${u.name} <small>${unit_kind_labels[u.kind] ?? u.kind}</small>
+                ${suggested.includes(u.id) && html`<span class="badge quiet">提案</span>`}</span>
             </label>`)}
         </div>
       </fieldset>
@@ -58,7 +64,7 @@ function forward_form({ referral, units, api, on_changed }) {
     </form>`;
 }
 
-function answer_form({ referral, api, on_changed }) {
+function answer_form({ referral, api, on_changed, by_hub = false }) {
   const [text, set_text] = useState('');
   const [busy, set_busy] = useState(false);
   const [error, set_error] = useState(null);
@@ -80,8 +86,10 @@ function answer_form({ referral, api, on_changed }) {
 
   return html`
     <form class="detail-section answer-form" onSubmit=${submit} aria-labelledby="answer-title">
-      <h3 id="answer-title">対応内容を回答</h3>
-      <p class="hint">この課でできること（窓口、連絡先、次の手順）を相談員に伝えます。</p>
+      <h3 id="answer-title">${by_hub ? 'とりまとめ課で回答' : '対応内容を回答'}</h3>
+      <p class="hint">${by_hub
+        ? '転送せずにこの課で対応するときは、できること（窓口、連絡先、次の手順）を書いてください。回答はすぐに相談員に返ります。'
+        : 'この課でできること（窓口、連絡先、次の手順）を相談員に伝えます。'}</p>
       <label class="visually-hidden" for="answer-text">対応内容</label>
       <textarea id="answer-text" rows="5" value=${text} onInput=${(e) => set_text(e.currentTarget.value)}></textarea>
       <div class="row-actions">
@@ -154,6 +162,8 @@ function detail_body({ referral, unit, units, api, on_changed }) {
       </section>`}
     ${is_hub && referral.stage === 'at_hub'
       && html`<${forward_form} referral=${referral} units=${units} api=${api} on_changed=${on_changed} />`}
+    ${is_hub && referral.stage === 'at_hub'
+      && html`<${answer_form} referral=${referral} api=${api} on_changed=${on_changed} by_hub=${true} />`}
     ${is_hub && referral.stage === 'answered'
       && html`<${return_button} referral=${referral} api=${api} on_changed=${on_changed} />`}
     ${!is_hub && referral.stage === 'forwarded' && !referral.answered_by_my_unit
@@ -182,7 +192,7 @@ export function officer_detail({ referral, error, unit, units, api, on_changed, 
           <h2 id="referral-title" ref=${heading} tabindex="-1">紹介 No. ${referral.number}</h2>
           <p class="chat-sub">
             ${referral.emergency && html`<span class="badge urgent-badge">緊急</span>`}
-            <span class=${`stage-tag ${referral.stage}`}>${officer_stage_labels[referral.stage] ?? referral.stage}</span>
+            <span class=${`stage-tag ${referral.stage}`}>${referral_stage_labels[referral.stage] ?? referral.stage}</span>
             <span>受付 ${format_date_time(referral.created_at)}</span>
           </p>
         </div>

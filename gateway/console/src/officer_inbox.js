@@ -3,7 +3,7 @@
 // (#/r/<id>) so Tab reaches them and Enter opens them; j / k move between them (keyboard.js).
 // Inputs: inbox ({unit:{id,name,kind}, items:[OfficerReferral]} or null while loading), open_id, error.
 import { html } from './html.js';
-import { format_date_time, officer_stage_labels, unit_kind_labels } from './format.js';
+import { format_date_time, referral_stage_labels, unit_kind_labels } from './format.js';
 
 function inbox_row({ item, selected }) {
   const classes = ['queue-row', 'inbox-row', item.emergency ? 'urgent' : '', selected ? 'selected' : '',
@@ -18,7 +18,7 @@ function inbox_row({ item, selected }) {
           ${item.consent_withdrawn && html`<span class="badge withdrawn-badge">同意撤回</span>`}
           ${item.answered_by_my_unit && html`<span class="badge answered-badge">回答済み</span>`}
           <span class="row-when"><span class=${`stage-tag ${item.stage}`}>
-            ${officer_stage_labels[item.stage] ?? item.stage}</span></span>
+            ${referral_stage_labels[item.stage] ?? item.stage}</span></span>
         </span>
         <span class="row-bottom">
           <span>受付 ${format_date_time(item.created_at)}</span>

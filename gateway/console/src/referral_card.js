@@ -199,7 +199,7 @@ export function referral_card({ referral, units, resident_messages, is_superviso
       <p class="referral-units">紹介先：${(referral.recipients.length > 0 ? referral.recipients : referral.suggested_units)
         .map((id) => unit_name(units, id)).join('、')}</p>
       ${referral.answers.length > 0 && html`
-        <ul class="answer-list" aria-label="関係課からの回答">
+        <ul class="answer-list" aria-label="関係先からの回答">
           ${referral.answers.map((a) => html`
             <li key=${a.unit_id}>
               <p class="answer-unit">${a.unit_name}</p>

@@ -1,16 +1,26 @@
 // The reply box: a textarea, a template picker that inserts a template's text at the cursor (editable
 // before sending), and 送信 (or Ctrl+Enter). Inputs: templates [{id,title,text}], enabled, disabled_reason,
 // on_send(text) → promise (rejects with an api_error; the text then stays in the box).
+// The unsent text is the open consultation's draft (drafts.js): restored when the box is shown again
+// for that consultation, dropped once sent. The box is keyed by consultation, so the one in the hash
+// is its own.
 import { html } from './html.js';
 import { useRef, useState } from '../vendor/hooks.module.js';
+import { open_consultation_id, read_draft, save_draft } from './drafts.js';
 
 const max_length = 5000;
 
 export function reply_box({ templates, enabled, disabled_reason, on_send }) {
-  const [text, set_text] = useState('');
+  const draft_id = useRef(open_consultation_id());
+  const [text, set_text_only] = useState(() => read_draft(draft_id.current));
   const [busy, set_busy] = useState(false);
   const [error, set_error] = useState(null);
   const area = useRef(null);
+
+  function set_text(next) {
+    set_text_only(next);
+    save_draft(draft_id.current, next);
+  }
 
   function insert_template(event) {
     const template = templates.find((t) => t.id === event.currentTarget.value);

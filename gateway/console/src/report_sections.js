@@ -5,18 +5,11 @@ import { html } from './html.js';
 import { report_table, format_minutes, text_cell, sum } from './report_table.js';
 import { report_heatmap, arrivals_by_hour } from './report_heatmap.js';
 import { report_chart } from './report_chart.js';
+import { referral_stage_labels } from './format.js';
 
-// A referral's stage and a cancellation's cause as the city's tables name them (report_csv.cpp).
-const stage_labels = {
-  proposed: '提案中',
-  awaiting_consent: '本人同意待ち',
-  at_hub: '中核窓口で対応中',
-  forwarded: '関係機関へ送付済み',
-  answered: '関係機関から回答あり',
-  returned: '相談員へ返答済み',
-  closed: '完了',
-  cancelled: '取りやめ',
-};
+// A referral's stage in the console's one vocabulary (format.js; report_csv.cpp uses the same words);
+// a cancellation's cause as the city's tables name it.
+const stage_labels = referral_stage_labels;
 const cause_labels = {
   consent_declined: 'うち取りやめ：不同意',
   consent_expired: 'うち取りやめ：同意の期限切れ',
@@ -126,7 +119,7 @@ function consent_section(r) {
       ['不同意', c.declined],
       ['期限切れ', c.expired],
       ['撤回', c.withdrawn],
-      ['回答待ち', c.pending],
+      ['同意待ち', c.pending],
     ] }) });
 }
 

@@ -27,7 +27,7 @@ referral make(referral_stage stage, bool hub_involved, std::vector<std::string> 
   return r;
 }
 
-const fields hub_view{F::referral_number, F::summary, F::category_labels, F::all_answers};
+const fields hub_view{F::referral_number, F::summary, F::category_labels, F::suggested_units, F::all_answers};
 const fields unit_view{F::referral_number, F::summary, F::category_labels, F::own_unit_answer};
 const fields withdrawn_view{F::referral_number, F::consent_withdrawn_notice};
 const fields nothing{};
@@ -84,8 +84,8 @@ TEST(referral_disclosure, table) {
        consent_state::withdrawn,
        hub_officer,
        true,
-       {F::referral_number, F::summary, F::category_labels, F::emergency_mark, F::all_answers,
-        F::consent_withdrawn_notice}},
+       {F::referral_number, F::summary, F::category_labels, F::suggested_units, F::emergency_mark,
+        F::all_answers, F::consent_withdrawn_notice}},
       {"a counsellor is not an officer", make(referral_stage::forwarded, true, {dept}),
        consent_state::granted, actor::staff(staff_role::counsellor), false, nothing},
       {"a supervisor is not an officer", make(referral_stage::forwarded, true, {dept}),

@@ -63,6 +63,7 @@ std::vector<sent> every_event() {
       {ev::emergency_send{legal_basis::appi_27_1_2, "自殺の危険が切迫している"}, supervisor},
       {ev::forward{{dept, group}}, hub_officer},
       {ev::answer{"生活保護の申請を案内します"}, dept_officer},
+      {ev::hub_answer{"生活保護の窓口を案内します"}, hub_officer},
       {ev::return_answers{}, actor::system()},
       {ev::close{}, counsellor},
   };
@@ -85,26 +86,28 @@ TEST(referral_transition, every_stage_and_event) {
   const std::vector<row> rows{
       {St::proposed,
        {"awaiting_consent", "consent_not_requested", "consent_not_requested", "consent_not_requested",
-        "consent_not_requested", "at_hub", "not_at_hub", "not_forwarded", "not_answered", "not_returned"}},
+        "consent_not_requested", "at_hub", "not_at_hub", "not_forwarded", "not_at_hub", "not_answered",
+        "not_returned"}},
       {St::awaiting_consent,
        {"already_sent", "at_hub", "cancelled", "cancelled", "cancelled", "at_hub", "not_at_hub",
-        "not_forwarded", "not_answered", "not_returned"}},
+        "not_forwarded", "not_at_hub", "not_answered", "not_returned"}},
       {St::at_hub,
        {"already_sent", "not_awaiting_consent", "not_awaiting_consent", "not_awaiting_consent", "cancelled",
-        "already_sent", "forwarded", "not_forwarded", "not_answered", "not_returned"}},
+        "already_sent", "forwarded", "not_forwarded", "returned", "not_answered", "not_returned"}},
       {St::forwarded,
        {"already_sent", "not_awaiting_consent", "not_awaiting_consent", "not_awaiting_consent", "cancelled",
-        "already_sent", "already_forwarded", "forwarded", "not_answered", "not_returned"}},
+        "already_sent", "already_forwarded", "forwarded", "already_forwarded", "not_answered",
+        "not_returned"}},
       {St::answered,
        {"already_sent", "not_awaiting_consent", "not_awaiting_consent", "not_awaiting_consent",
-        "already_answered", "already_sent", "already_answered", "already_answered", "returned",
-        "not_returned"}},
+        "already_answered", "already_sent", "already_answered", "already_answered", "already_answered",
+        "returned", "not_returned"}},
       {St::returned,
        {"already_sent", "not_awaiting_consent", "not_awaiting_consent", "not_awaiting_consent",
-        "already_answered", "already_sent", "already_answered", "already_answered", "already_returned",
-        "closed"}},
-      {St::closed, std::vector<std::string>(10, "already_closed")},
-      {St::cancelled, std::vector<std::string>(10, "already_cancelled")},
+        "already_answered", "already_sent", "already_answered", "already_answered", "already_answered",
+        "already_returned", "closed"}},
+      {St::closed, std::vector<std::string>(11, "already_closed")},
+      {St::cancelled, std::vector<std::string>(11, "already_cancelled")},
   };
   const auto events = every_event();
   ASSERT_EQ(rows.size(), 8U) << "every stage has a row";
@@ -176,6 +179,14 @@ TEST(referral_transition, who_may_act_and_with_what) {
        "returned_by_system"},
       {"directly: not by a counsellor", St::answered, ev::return_answers{}, as(counsellor),
        "returned_by_system"},
+      {"the hub answers itself", St::at_hub, ev::hub_answer{"窓口を案内します"}, as(hub_officer), "returned"},
+      {"through the hub: the hub answers itself", St::at_hub, ev::hub_answer{"窓口を案内します"},
+       as(hub_officer, through_hub), "returned"},
+      {"a department cannot answer at the hub", St::at_hub, ev::hub_answer{"x"}, as(dept_officer),
+       "not_hub_officer"},
+      {"a counsellor cannot answer at the hub", St::at_hub, ev::hub_answer{"x"}, as(counsellor),
+       "not_hub_officer"},
+      {"the hub's empty answer", St::at_hub, ev::hub_answer{" \u3000"}, as(hub_officer), "empty_answer"},
       {"supervisor closes", St::returned, ev::close{}, as(supervisor), "closed"},
       {"officer cannot close", St::returned, ev::close{}, as(hub_officer), "not_counsellor"},
       {"emergency by a counsellor", St::proposed, ev::emergency_send{legal_basis::appi_27_1_2, "理由"},
@@ -192,6 +203,18 @@ TEST(referral_transition, who_may_act_and_with_what) {
   for (const auto& r : rows) {
     EXPECT_EQ(outcome(transition(at(r.stage), r.event, r.ctx)), r.expected) << r.what;
   }
+}
+
+TEST(referral_transition, the_hub_answering_itself_is_its_one_recipient_and_returns_at_once) {
+  const referral r = std::get<referral>(transition(at(St::at_hub), ev::hub_answer{"窓口を案内します"},
+                                                   as(hub_officer, referral_options{false, true})));
+  EXPECT_EQ(r.stage, St::returned);
+  EXPECT_EQ(r.recipients, std::vector<std::string>{hub});
+  EXPECT_EQ(r.answered_by, std::vector<std::string>{hub});
+  EXPECT_TRUE(r.hub_involved);
+  EXPECT_EQ(event_name(ev::hub_answer{"x"}), "hub_answer");
+  // Then the counsellor closes it like any returned referral.
+  EXPECT_EQ(outcome(transition(r, ev::close{}, as(counsellor))), "closed");
 }
 
 TEST(referral_transition, answers_are_kept_per_unit_until_every_recipient_answered) {

@@ -11,6 +11,7 @@
 namespace yorisoi::gateway {
 
 // `tenant` is a validated config::tenant (config::load checked dates and windows).
+[[nodiscard]] routing::schedule_rules make_schedule_rules(const config::tenant& tenant);
 [[nodiscard]] routing::tenant_rules make_tenant_rules(const config::tenant& tenant);
 
 // Every tenant of the deployment, by tenant id.

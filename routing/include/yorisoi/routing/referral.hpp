@@ -8,6 +8,8 @@
 //      └──────emergency_send───────┴→ at_hub | forwarded, marked emergency (supervisor + basis + reason)
 //   forwarded ─answer (one per recipient unit)→ … → answered (all recipients answered)
 //   answered ─return_answers→ returned ─close→ closed
+//   at_hub ─hub_answer→ returned (the hub answers itself: it becomes the one recipient, and its
+//      answer goes back to the consultation at once, whatever the tenant's way back)
 //   consent declined or expired (awaiting_consent), withdrawn (awaiting_consent, at_hub, forwarded)
 //      → cancelled; recipients then see only "consent withdrawn".
 //
@@ -93,15 +95,20 @@ struct forward {
 struct answer {
   std::string text;  // 対応内容, stored by the caller; only checked for content here
 };
+// The hub's officer answers the referral itself instead of forwarding it.
+struct hub_answer {
+  std::string text;  // stored by the caller like a unit's answer; only checked for content here
+};
 struct return_answers {};
 struct close {};
 }  // namespace referral_events
 
-using referral_event = std::variant<referral_events::request_consent, referral_events::consent_granted,
-                                    referral_events::consent_declined, referral_events::consent_expired,
-                                    referral_events::consent_withdrawn, referral_events::emergency_send,
-                                    referral_events::forward, referral_events::answer,
-                                    referral_events::return_answers, referral_events::close>;
+using referral_event =
+    std::variant<referral_events::request_consent, referral_events::consent_granted,
+                 referral_events::consent_declined, referral_events::consent_expired,
+                 referral_events::consent_withdrawn, referral_events::emergency_send,
+                 referral_events::forward, referral_events::answer, referral_events::hub_answer,
+                 referral_events::return_answers, referral_events::close>;
 
 // Starts a referral. Error codes: not_counsellor, empty_summary, empty_reason, no_units, unknown_unit,
 // duplicate_unit, hub_skipped (the hub was suggested but the tenant skips it).
@@ -112,7 +119,9 @@ using referral_event = std::variant<referral_events::request_consent, referral_e
 // not_answered, already_returned, not_returned), then who acts (not_counsellor, not_hub_officer,
 // not_recipient_officer, emergency_needs_supervisor, returned_by_system), then the content
 // (emergency_needs_basis, emergency_needs_reason, no_units, unknown_unit, duplicate_unit,
-// cannot_forward_to_hub, empty_answer, unit_already_answered). Consent events on an emergency
+// cannot_forward_to_hub, empty_answer, unit_already_answered). hub_answer is refused like forward
+// (not_at_hub, already_forwarded, already_answered), then not_hub_officer, then empty_answer.
+// Consent events on an emergency
 // referral: emergency_referral.
 [[nodiscard]] rule_result<referral> transition(const referral& current, const referral_event& event,
                                                const referral_context& ctx);

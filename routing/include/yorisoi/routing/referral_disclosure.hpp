@@ -21,6 +21,7 @@ enum class referral_field {
   referral_number,
   summary,
   category_labels,
+  suggested_units,  // the hub only: the units the counsellor suggested (to choose where to forward)
   emergency_mark,
   own_unit_answer,
   all_answers,

@@ -116,6 +116,8 @@ struct officer_referral {
   bool consent_withdrawn = false;
   std::string summary;
   std::vector<std::string> categories;
+  // The hub's officers only (the counsellor's suggestion, to choose where to forward); unset for others.
+  std::optional<std::vector<std::string>> suggested_units;
   std::vector<std::string> recipients;   // hub officers only (whom it was forwarded to)
   std::vector<referral_answer> answers;  // the hub: all; a recipient unit: its own
   bool answered_by_my_unit = false;
@@ -153,7 +155,8 @@ class referral_store {
   void forward(actor who, std::string referral_id, std::vector<std::string> unit_ids,
                std::function<void(op_result<officer_referral>)> done);
   // A recipient unit's officer answers for the unit. When the last answer is in and the tenant does not
-  // return answers through the hub, they are returned to the consultation at once.
+  // return answers through the hub, they are returned to the consultation at once. While the referral
+  // is at the hub, the hub's officer answers it itself (routing's hub_answer): returned at once.
   void answer(actor who, std::string referral_id, std::string text,
               std::function<void(op_result<officer_referral>)> done);
   // The hub's officer returns the answers to the consultation.

@@ -1,0 +1,132 @@
+// 職員 (admins only, #/staff): the tenant's staff accounts (GET /staff) — login name, display name, role,
+// unit, state — with what an admin does to them through the API: add (staff_form.js), change the role
+// or the unit, disable or enable again, reset the password (PATCH /staff/{id}). A change of role, a
+// password reset and disabling end that person's sessions (the server does it). Inputs: api, session,
+// on_logout().
+import { html } from './html.js';
+import { useCallback, useEffect, useState } from '../vendor/hooks.module.js';
+import { header_bar } from './header_bar.js';
+import { format_date_time } from './format.js';
+import { password_form, role_select, staff_add_form, unit_select } from './staff_form.js';
+
+function staff_row({ user, units, self, on_patch }) {
+  const [resetting, set_resetting] = useState(false);
+  const [error, set_error] = useState(null);
+  const [notice, set_notice] = useState(null);
+
+  async function patch(body, said) {
+    set_error(null);
+    set_notice(null);
+    try {
+      await on_patch(user, body);
+      set_notice(said);
+      return true;
+    } catch (failure) {
+      set_error(failure.message);
+      throw failure;
+    }
+  }
+
+  const change = (body, said) => patch(body, said).catch(() => {});
+  // An officer needs a unit: choosing the role officer waits for the unit before anything is sent.
+  const [pending_officer, set_pending_officer] = useState(false);
+
+  function on_role(role) {
+    if (role === 'officer' && !user.org_unit) {
+      set_pending_officer(true);
+      return;
+    }
+    set_pending_officer(false);
+    change(role === 'officer' ? { role } : { role, org_unit: null }, '役割を変更しました。');
+  }
+
+  const officer = user.role === 'officer' || pending_officer;
+  return html`
+    <tr class=${user.disabled ? 'staff-row disabled' : 'staff-row'} data-login=${user.login}>
+      <td>${user.login}</td>
+      <td>${user.display_name}${self && html` <small>（自分）</small>`}</td>
+      <td>
+        <label class="visually-hidden" for=${`role-${user.user_id}`}>${user.display_name} の役割</label>
+        <${role_select} id=${`role-${user.user_id}`} value=${pending_officer ? 'officer' : user.role}
+                        on_change=${on_role} />
+      </td>
+      <td>
+        ${officer
+          ? html`<label class="visually-hidden" for=${`unit-${user.user_id}`}>${user.display_name} の所属</label>
+              <${unit_select} id=${`unit-${user.user_id}`} units=${units} value=${user.org_unit}
+                on_change=${(unit) => unit && change({ role: 'officer', org_unit: unit }, '所属を変更しました。')
+                  .then(() => set_pending_officer(false))} />`
+          : html`<span class="quiet">—</span>`}
+      </td>
+      <td>${user.disabled ? html`<span class="badge quiet">無効</span>` : html`<span class="badge ok-badge">有効</span>`}
+        <br /><small class="note-meta">${format_date_time(user.created_at)}</small></td>
+      <td><div class="staff-actions">
+        ${!self && html`<button type="button" class=${user.disabled ? '' : 'danger'}
+            onClick=${() => change({ disabled: !user.disabled }, user.disabled ? '有効にしました。' : '無効にしました。')}>
+            ${user.disabled ? '有効にする' : '無効にする'}</button>`}
+        ${!resetting && html`<button type="button" onClick=${() => set_resetting(true)}>パスワード再設定</button>`}
+        ${resetting && html`<${password_form} user=${user} on_cancel=${() => set_resetting(false)}
+            on_save=${(password) => patch({ password }, 'パスワードを再設定しました。').then(() => set_resetting(false))} />`}
+        ${error && html`<p class="error" role="alert">${error}</p>`}
+        ${notice && html`<p class="notice" role="status">${notice}</p>`}
+      </div></td>
+    </tr>`;
+}
+
+export function staff_page({ api, session, on_logout }) {
+  const [staff, set_staff] = useState(null);
+  const [units, set_units] = useState([]);
+  const [error, set_error] = useState(null);
+
+  const load = useCallback(async () => {
+    try {
+      set_staff((await api.get('/staff')).items);
+      set_error(null);
+    } catch (failure) {
+      set_error(failure.message);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    document.title = 'よりそい 職員';
+    load();
+    api.get('/tenant').then((t) => set_units(t.org_units ?? [])).catch(() => set_units([]));
+  }, [api]);
+
+  async function add(body) {
+    await api.post('/staff', body);
+    await load();
+  }
+
+  async function patch(user, body) {
+    try {
+      await api.patch(`/staff/${encodeURIComponent(user.user_id)}`, body);
+    } finally {
+      await load();
+    }
+  }
+
+  return html`
+    <div class="app">
+      <${header_bar} session=${session} on_logout=${on_logout} place="staff" units=${units} />
+      <main class="staff-page">
+        <h1>職員</h1>
+        ${error && html`<p class="error" role="alert">${error}</p>`}
+        ${staff === null
+          ? !error && html`<p class="empty">読み込み中…</p>`
+          : html`
+            <table class="staff-table">
+              <caption class="visually-hidden">職員の一覧</caption>
+              <thead><tr>
+                <th scope="col">ログイン名</th><th scope="col">表示名</th><th scope="col">役割</th>
+                <th scope="col">所属</th><th scope="col">状態</th><th scope="col">操作</th>
+              </tr></thead>
+              <tbody>
+                ${staff.map((u) => html`<${staff_row} key=${u.user_id} user=${u} units=${units}
+                                          self=${u.user_id === session.user.user_id} on_patch=${patch} />`)}
+              </tbody>
+            </table>`}
+        <${staff_add_form} units=${units} on_add=${add} />
+      </main>
+    </div>`;
+}
