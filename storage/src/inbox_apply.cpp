@@ -1,5 +1,6 @@
 #include "inbox_apply.hpp"
 
+#include "alert_write.hpp"
 #include "apply_message.hpp"
 #include "line_messages.hpp"
 #include "outbox_write.hpp"
@@ -114,6 +115,7 @@ void prepare_apply_statements(pqxx::connection& conn) {
   conn.prepare("resident_age_band", age_band_sql);
   conn.prepare("message_withdraw", message_withdraw_sql);
   prepare_message_statements(conn);
+  prepare_alert_write_statements(conn);
   prepare_outbox_write_statements(conn);
   prepare_postback_consent_statements(conn);
 }
