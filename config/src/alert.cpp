@@ -84,7 +84,8 @@ std::string read_alert_url(toml_reader& reader) {
   const std::string url = reader.required_string("url");
   const auto parts = plain_url_chars(url) ? split_url(url) : std::nullopt;
   if (!parts) {
-    reader.fail("url", "\"" + url + "\" is not an http(s) URL (scheme://host[:port][/path], no spaces or fragment)");
+    reader.fail("url",
+                "\"" + url + "\" is not an http(s) URL (scheme://host[:port][/path], no spaces or fragment)");
   }
   if (parts->scheme == "http" && !is_loopback_address(parts->host)) {
     reader.fail("url", "must be https:// (http:// only to a loopback address such as 127.0.0.1 or [::1])");
@@ -98,8 +99,9 @@ std::string read_console_base(toml_reader& reader) {
     base.pop_back();
   }
   if (!plain_url_chars(base) || base.find('?') != std::string::npos || !split_url(base)) {
-    reader.fail("console_base_url",
-                "must be the console's public address, http(s)://host[:port][/path], without query or fragment");
+    reader.fail(
+        "console_base_url",
+        "must be the console's public address, http(s)://host[:port][/path], without query or fragment");
   }
   return base;
 }
@@ -113,8 +115,8 @@ alert_settings read_alert(toml_reader& reader, const load_context& context) {
   const secret_value secret = read_secret(reader, context, "secret");
   if (secret.value.size() < min_secret_bytes) {
     throw error(context.file, secret.key,
-                secret.source + " is too short for a signing key (at least " + std::to_string(min_secret_bytes) +
-                    " characters)");
+                secret.source + " is too short for a signing key (at least " +
+                    std::to_string(min_secret_bytes) + " characters)");
   }
   out.secret = secret.value;
   const std::string on = reader.string("on").value_or("urgent");

@@ -109,8 +109,8 @@ yorisoi::storage::options storage_options(const yorisoi::config::settings& setti
   for (const auto& tenant : settings.tenants) {
     if (tenant.alert) {
       const bool any = tenant.alert->on == yorisoi::config::alert_trigger::any;
-      opts.alert_policies.emplace(tenant.id, yorisoi::routing::alert_policy{any ? yorisoi::routing::alert_on::any
-                                                                                : yorisoi::routing::alert_on::urgent});
+      const auto on = any ? yorisoi::routing::alert_on::any : yorisoi::routing::alert_on::urgent;
+      opts.alert_policies.emplace(tenant.id, yorisoi::routing::alert_policy{on});
     }
   }
   return opts;

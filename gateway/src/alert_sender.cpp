@@ -34,8 +34,8 @@ auto async_complete_alert(storage::service& store, storage::alert_report report,
   return asio::async_initiate<CompletionToken, void(bool)>(
       [&store](auto handler, storage::alert_report r) {
         detail::submit_and_post<bool>(
-            std::move(handler), [&store, &r](auto complete) { store.complete_alert(std::move(r), std::move(complete)); },
-            false);
+            std::move(handler),
+            [&store, &r](auto complete) { store.complete_alert(std::move(r), std::move(complete)); }, false);
       },
       token, std::move(report));
 }
@@ -77,9 +77,10 @@ struct alert_sender::impl {
       : store(st), metrics(m), options(o), strand(asio::make_strand(io)), wake(strand) {
     for (const auto& tenant : s.tenants) {
       if (tenant.alert) {
-        receivers[tenant.id] = receiver{
-            &*tenant.alert,
-            std::make_unique<line_http>(strand, line_http_options{tenant.alert->url, o.connect_timeout, o.total_timeout})};
+        receivers[tenant.id] =
+            receiver{&*tenant.alert,
+                     std::make_unique<line_http>(
+                         strand, line_http_options{tenant.alert->url, o.connect_timeout, o.total_timeout})};
       }
     }
   }
@@ -145,11 +146,12 @@ struct alert_sender::impl {
   }
 
   asio::awaitable<line_answer> deliver(receiver& target, const storage::alert_item& item) {
-    const std::string body =
-        alert_body({item.alert_id, item.tenant_id, item.kind, item.resident_label, item.consultation_id, item.occurred_at},
-                   target.settings->console_base_url);
+    const std::string body = alert_body({item.alert_id, item.tenant_id, item.kind, item.resident_label,
+                                         item.consultation_id, item.occurred_at},
+                                        target.settings->console_base_url);
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    const std::string timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+    const std::string timestamp =
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count());
     http_post post{"",
                    {{"X-Yorisoi-Alert-Id", item.alert_id},
                     {"X-Yorisoi-Timestamp", timestamp},
@@ -184,11 +186,12 @@ struct alert_sender::impl {
     }
     metrics.count_alert_send(metric_outcome(outcome));
     // Ids and outcomes only: the receiver's answer body is not logged.
-    spdlog::info("alert send alert_id={} tenant={} consultation_id={} kind={} status={} outcome={} attempt={} "
-                 "retry_in_ms={}{}{}",
-                 item.alert_id, item.tenant_id, item.consultation_id, item.kind, answer.status,
-                 metric_outcome(outcome), item.attempt, delay.count(), report.error.empty() ? "" : " error=",
-                 report.error);
+    spdlog::info(
+        "alert send alert_id={} tenant={} consultation_id={} kind={} status={} outcome={} attempt={} "
+        "retry_in_ms={}{}{}",
+        item.alert_id, item.tenant_id, item.consultation_id, item.kind, answer.status,
+        metric_outcome(outcome), item.attempt, delay.count(),
+        report.error.empty() ? "" : " error=", report.error);
     const bool recorded = co_await async_complete_alert(store, std::move(report), asio::use_awaitable);
     if (!recorded) {
       spdlog::warn("alert: outcome of {} not recorded; the alert is retried after its lease", item.alert_id);

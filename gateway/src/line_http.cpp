@@ -232,7 +232,8 @@ void line_http::close_idle() {
 
 asio::awaitable<line_answer> line_http::post(std::string path, std::string access_token, std::string body,
                                              std::string retry_key) {
-  http_post spec{std::move(path), {{"Authorization", "Bearer " + access_token}}, std::move(body), !retry_key.empty()};
+  http_post spec{
+      std::move(path), {{"Authorization", "Bearer " + access_token}}, std::move(body), !retry_key.empty()};
   if (!retry_key.empty()) {
     spec.headers.emplace_back("X-Line-Retry-Key", std::move(retry_key));
   }

@@ -1,8 +1,8 @@
 #include "yorisoi/gateway/server.hpp"
 
+#include "alert_sender.hpp"
 #include "handlers.hpp"
 #include "metrics.hpp"
-#include "alert_sender.hpp"
 #include "outbox_sender.hpp"
 #include "session.hpp"
 #include "spool.hpp"

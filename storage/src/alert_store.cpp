@@ -85,9 +85,9 @@ bool complete_alert(pqxx::connection& conn, const alert_report& report) {
       std::chrono::duration_cast<std::chrono::microseconds>(report.retry_at.time_since_epoch()).count();
   pqxx::nontransaction tx(conn, "alert_complete");
   const pqxx::result r =
-      tx.exec_prepared("alert_complete", report.tenant_id, report.alert_id, std::string(state_of(report.outcome)),
-                       report.http_status, report.error, static_cast<long long>(retry_us),
-                       static_cast<long long>(report.attempt));
+      tx.exec_prepared("alert_complete", report.tenant_id, report.alert_id,
+                       std::string(state_of(report.outcome)), report.http_status, report.error,
+                       static_cast<long long>(retry_us), static_cast<long long>(report.attempt));
   return r.affected_rows() > 0;
 }
 

@@ -72,8 +72,8 @@ bool write_alert_if_due(pqxx::transaction_base& tx, const apply_context& ctx, co
   }
   const pqxx::result written =
       tx.exec_prepared("alert_insert", subject.row.tenant_id, subject.consultation_id, subject.resident_id,
-                       std::string(kind_name(alert->kind)), stretch_text(alert->stretch), subject.row.occurred_at,
-                       subject.row.event_id);
+                       std::string(kind_name(alert->kind)), stretch_text(alert->stretch),
+                       subject.row.occurred_at, subject.row.event_id);
   return written.affected_rows() > 0;
 }
 

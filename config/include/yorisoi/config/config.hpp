@@ -199,8 +199,8 @@ struct referral_settings {
 enum class alert_trigger { urgent, any };
 
 struct alert_settings {
-  std::string url;               // https://…, or http:// to a loopback address only
-  std::string secret;            // resolved HMAC key (never logged)
+  std::string url;     // https://…, or http:// to a loopback address only
+  std::string secret;  // resolved HMAC key (never logged)
   alert_trigger on = alert_trigger::urgent;
   std::string console_base_url;  // http(s)://host[/path], no trailing '/': links <base>/console/#/…
 

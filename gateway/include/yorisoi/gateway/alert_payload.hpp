@@ -19,7 +19,7 @@ namespace yorisoi::gateway {
 struct alert_fields {
   std::string alert_id;
   std::string tenant;
-  std::string kind;  // "urgent" | "off_hours"
+  std::string kind;      // "urgent" | "off_hours"
   std::string resident;  // the console's label, e.g. R-3D287B
   std::string consultation_id;
   std::string at;  // ISO-8601: when the resident wrote
@@ -29,7 +29,8 @@ struct alert_fields {
 [[nodiscard]] std::string alert_body(const alert_fields& fields, std::string_view console_base);
 
 // "sha256=<hex>" over timestamp + "." + body.
-[[nodiscard]] std::string alert_signature(std::string_view secret, std::string_view timestamp, std::string_view body);
+[[nodiscard]] std::string alert_signature(std::string_view secret, std::string_view timestamp,
+                                          std::string_view body);
 
 // 2xx sent; 408, 429, 5xx and no answer (status 0) retried; any other status failed.
 [[nodiscard]] send_outcome classify_alert_answer(int status) noexcept;

@@ -42,8 +42,9 @@ struct alert_decision {
 };
 
 // `decision` is decide_message's answer for the message written at `at`.
-[[nodiscard]] std::optional<alert_decision> decide_alert(const alert_policy& policy, const schedule_rules& schedule,
-                                                         instant at, bool standby, const message_decision& decision,
+[[nodiscard]] std::optional<alert_decision> decide_alert(const alert_policy& policy,
+                                                         const schedule_rules& schedule, instant at,
+                                                         bool standby, const message_decision& decision,
                                                          const alert_history& history);
 
 }  // namespace yorisoi::routing
