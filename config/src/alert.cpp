@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <optional>
 #include <string_view>
 
 #include "sections.hpp"
@@ -44,7 +45,7 @@ std::optional<url_parts> split_url(std::string_view text) {
   if (authority.empty() || authority.find('@') != std::string_view::npos) {
     return std::nullopt;
   }
-  std::string_view port;
+  std::optional<std::string_view> port;  // present when a ':' introduces one
   if (authority.starts_with('[')) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) {
@@ -55,17 +56,22 @@ std::optional<url_parts> split_url(std::string_view text) {
     if (!after.empty() && !after.starts_with(':')) {
       return std::nullopt;
     }
-    port = after.empty() ? after : after.substr(1);
+    if (!after.empty()) {
+      port = after.substr(1);
+    }
   } else {
     const auto colon = authority.find(':');
     out.host = std::string(authority.substr(0, colon));
-    port = colon == std::string_view::npos ? std::string_view() : authority.substr(colon + 1);
+    if (colon != std::string_view::npos) {
+      port = authority.substr(colon + 1);
+    }
   }
   if (out.host.empty()) {
     return std::nullopt;
   }
-  if (port.find_first_not_of("0123456789") != std::string_view::npos || port.size() > 5 ||
-      (!port.empty() && std::stoi(std::string(port)) > 65535)) {
+  if (port &&
+      (port->empty() || port->size() > 5 || port->find_first_not_of("0123456789") != std::string_view::npos ||
+       std::stoi(std::string(*port)) > 65535 || std::stoi(std::string(*port)) == 0)) {
     return std::nullopt;
   }
   return out;

@@ -1,2 +1,2 @@
 -- 007: intentionally empty. Migration versions are dense; this version carries no change.
-SELECT 1;
+DO $$ BEGIN END $$;

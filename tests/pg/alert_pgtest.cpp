@@ -47,6 +47,7 @@ TEST_F(alert_pg, a_crisis_off_hours_writes_one_alert_in_the_apply_transaction_an
           url(),
           "SELECT count(*) FROM alert a JOIN inbox_event e ON e.event_id = a.source_event_id "
           "JOIN message m ON m.source_event_id = a.source_event_id AND m.consultation_id = a.consultation_id "
+          "AND m.direction = 'in' "
           "JOIN consultation c ON c.tenant_id = a.tenant_id AND c.consultation_id = a.consultation_id "
           "WHERE e.webhook_event_id = 'C1' AND a.created_at = e.processed_at AND c.priority = 'urgent' "
           "AND a.resident_id = c.resident_id AND a.kind = 'urgent' AND a.state = 'pending' "

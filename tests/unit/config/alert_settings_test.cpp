@@ -116,6 +116,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "tenant[0].alert.url", "not an http(s) URL"},
         bad_case{"bad_port", "url = \"https://oncall.example.jp:99999/\"\n" + secret_and_base,
                  "tenant[0].alert.url", "not an http(s) URL"},
+        bad_case{"empty_port", "url = \"https://oncall.example.jp:/\"\n" + secret_and_base,
+                 "tenant[0].alert.url", "not an http(s) URL"},
         bad_case{"space", "url = \"https://oncall.example.jp/a b\"\n" + secret_and_base,
                  "tenant[0].alert.url", "not an http(s) URL"},
         bad_case{"no_secret",
