@@ -43,8 +43,12 @@ const stacks = {};
 async function stackFor(staffed) {
   if (!stacks[staffed]) {
     const receiver = await startReceiver();
-    const stack = await startStack({ staffed, alert: { url: receiver.url } });
-    stacks[staffed] = { stack, receiver };
+    try {
+      stacks[staffed] = { stack: await startStack({ staffed, alert: { url: receiver.url } }), receiver };
+    } catch (error) {
+      receiver.server.close();
+      throw error;
+    }
   }
   return stacks[staffed];
 }
@@ -52,6 +56,7 @@ async function stackFor(staffed) {
 after(async () => {
   for (const { stack, receiver } of Object.values(stacks)) {
     await stack.stop();
+    receiver.server.closeAllConnections();
     receiver.server.close();
   }
 }, { timeout: 20_000 });
