@@ -35,6 +35,7 @@ void read_default_crypto(const load_context& context, crypto_settings& out);
 void read_schedule(toml_reader& reader, schedule& out);
 void read_org_units(toml_reader& reader, std::vector<org_unit>& out);
 void read_referrals(toml_reader& reader, referral_settings& out);
+[[nodiscard]] alert_settings read_alert(toml_reader& reader, const load_context& context);
 
 // YORISOI_LISTEN, YORISOI_DATABASE_URL, YORISOI_LINE_API_BASE, YORISOI_THREADS, YORISOI_CONSOLE_DIR,
 // YORISOI_SPOOL_DIR, ….

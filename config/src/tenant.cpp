@@ -156,7 +156,7 @@ auto read_each(toml_reader& reader, std::string_view key, Read read_one) {
 tenant read_tenant(toml_reader& reader, const load_context& context) {
   reader.only({"id", "name", "time_zone", "channel", "schedule", "service", "messages", "template", "categories",
                "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "referrals", "link",
-               "queue_preview"});
+               "queue_preview", "alert"});
   tenant out;
   out.id = read_identifier(reader, "id");
   out.name = reader.required_string("name");
@@ -224,6 +224,10 @@ tenant read_tenant(toml_reader& reader, const load_context& context) {
     read_referrals(referrals_reader, out.referrals);
   }
   out.links = read_each(reader, "link", read_link);
+  if (const toml::table* alert_table = reader.table("alert")) {
+    toml_reader alert_reader(*alert_table, reader.key_path("alert"), reader.file());
+    out.alert = read_alert(alert_reader, context);
+  }
   reader.finish();
   return out;
 }

@@ -106,6 +106,13 @@ yorisoi::storage::options storage_options(const yorisoi::config::settings& setti
     }
   }
   opts.reply_token_usable = settings.line.reply_token_usable;
+  for (const auto& tenant : settings.tenants) {
+    if (tenant.alert) {
+      const bool any = tenant.alert->on == yorisoi::config::alert_trigger::any;
+      const auto on = any ? yorisoi::routing::alert_on::any : yorisoi::routing::alert_on::urgent;
+      opts.alert_policies.emplace(tenant.id, yorisoi::routing::alert_policy{on});
+    }
+  }
   return opts;
 }
 

@@ -33,6 +33,7 @@ struct base_url {
   std::string port;
   std::string host_header;  // host[:port] as written
   std::string prefix;       // path before /v2/…, without a trailing '/'
+  std::string query;        // "?…" as written, or empty
 };
 
 base_url parse_base(const std::string& text) {
@@ -56,6 +57,9 @@ base_url parse_base(const std::string& text) {
   out.prefix = std::string(parsed->encoded_path());
   while (!out.prefix.empty() && out.prefix.back() == '/') {
     out.prefix.pop_back();
+  }
+  if (parsed->has_query()) {
+    out.query = "?" + std::string(parsed->encoded_query());
   }
   return out;
 }
@@ -228,18 +232,30 @@ void line_http::close_idle() {
 
 asio::awaitable<line_answer> line_http::post(std::string path, std::string access_token, std::string body,
                                              std::string retry_key) {
+  http_post spec{
+      std::move(path), {{"Authorization", "Bearer " + access_token}}, std::move(body), !retry_key.empty()};
+  if (!retry_key.empty()) {
+    spec.headers.emplace_back("X-Line-Retry-Key", std::move(retry_key));
+  }
+  co_return co_await post(std::move(spec));
+}
+
+asio::awaitable<line_answer> line_http::post(http_post spec) {
   auto& s = *impl_;
   const auto deadline = clock::now() + s.options.total_timeout;
-  http::request<http::string_body> request{http::verb::post, s.base.prefix + path, 11};
+  std::string target = s.base.prefix + spec.path;
+  if (target.empty()) {
+    target = "/";
+  }
+  http::request<http::string_body> request{http::verb::post, target + s.base.query, 11};
   request.set(http::field::host, s.base.host_header);
-  request.set(http::field::authorization, "Bearer " + access_token);
   request.set(http::field::content_type, "application/json; charset=utf-8");
   request.set(http::field::user_agent, "yorisoi");
-  if (!retry_key.empty()) {
-    request.set("X-Line-Retry-Key", retry_key);
+  for (const auto& [name, value] : spec.headers) {
+    request.set(name, value);
   }
   request.keep_alive(true);
-  request.body() = std::move(body);
+  request.body() = std::move(spec.body);
   request.prepare_payload();
 
   for (int round = 0; round < 2; ++round) {
@@ -269,9 +285,8 @@ asio::awaitable<line_answer> line_http::post(std::string path, std::string acces
       co_return answer;
     }
     // A kept-alive connection the server closed while it was idle: no byte of an answer came back.
-    // Only a push is sent again (its retry key makes that safe); a reply's outcome stays unknown.
-    const bool stale =
-        reused && !result.got_bytes && !retry_key.empty() && result.ec != beast::error::timeout;
+    // Only a request with a retry key is sent again (a push, an alert); a reply's outcome stays unknown.
+    const bool stale = reused && !result.got_bytes && spec.resend_safe && result.ec != beast::error::timeout;
     if (!stale || round == 1) {
       co_return no_answer(describe(result.ec));
     }

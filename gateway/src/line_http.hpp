@@ -16,6 +16,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace yorisoi::gateway {
 
@@ -27,6 +29,16 @@ struct line_http_options {
   // An idle connection older than this is dropped rather than reused: servers close idle
   // connections (Node after 5 s), and a request racing that close would have an unknown outcome.
   std::chrono::milliseconds idle_max_age{4'000};
+};
+
+// One JSON POST with the caller's headers (the on-call alert's signature, for instance).
+struct http_post {
+  std::string path;  // after api_base's path; empty = api_base itself
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // The receiver drops a repeat (an idempotency key travels with it): the request may be sent again
+  // on a fresh connection when a kept-alive one turns out closed before any answer arrived.
+  bool resend_safe = false;
 };
 
 class line_http {
@@ -42,6 +54,9 @@ class line_http {
   // empty, `X-Line-Retry-Key`. Never throws for network trouble: that is an answer with status 0.
   [[nodiscard]] boost::asio::awaitable<line_answer> post(std::string path, std::string access_token,
                                                          std::string body, std::string retry_key);
+
+  // The same for any JSON POST to api_base (+ path, + api_base's query). Never throws for network trouble.
+  [[nodiscard]] boost::asio::awaitable<line_answer> post(http_post request);
 
   // Closes the idle connections (shutdown).
   void close_idle();

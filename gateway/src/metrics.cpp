@@ -60,6 +60,15 @@ struct metrics::impl {
   prometheus::Histogram& outbox_seconds =
       outbox_family.Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
                                                                     0.1, 0.2, 0.5, 1, 2, 5, 10, 20});
+  prometheus::Family<prometheus::Counter>& alert_sends =
+      prometheus::BuildCounter()
+          .Name("yorisoi_alert_sends_total")
+          .Help("On-call alert attempts, by outcome (sent, retried, failed)")
+          .Register(*registry);
+  // Shown at zero from the start, so that an alert rule on the counters has a series to watch.
+  prometheus::Counter& alerts_sent = alert_sends.Add({{"outcome", "sent"}});
+  prometheus::Counter& alerts_retried = alert_sends.Add({{"outcome", "retried"}});
+  prometheus::Counter& alerts_failed = alert_sends.Add({{"outcome", "failed"}});
   prometheus::Family<prometheus::Counter>& link_clicks =
       prometheus::BuildCounter()
           .Name("yorisoi_link_clicks_total")
@@ -152,6 +161,10 @@ void metrics::count_outbox_send(std::string_view via, std::string_view outcome) 
 
 void metrics::observe_outbox_send_seconds(double seconds) {
   impl_->outbox_seconds.Observe(seconds);
+}
+
+void metrics::count_alert_send(std::string_view outcome) {
+  impl_->alert_sends.Add({{"outcome", std::string(outcome)}}).Increment();
 }
 
 void metrics::count_link_click(std::string_view code, bool recorded) {

@@ -40,6 +40,9 @@ class metrics {
   void count_outbox_send(std::string_view via, std::string_view outcome);
   void observe_outbox_send_seconds(double seconds);
 
+  // One on-call alert attempt: outcome "sent" | "retried" | "failed".
+  void count_alert_send(std::string_view outcome);
+
   // A tracked link's click (`code` is a configured code: bounded), counted in the database or not.
   void count_link_click(std::string_view code, bool recorded);
 

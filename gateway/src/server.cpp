@@ -1,5 +1,6 @@
 #include "yorisoi/gateway/server.hpp"
 
+#include "alert_sender.hpp"
 #include "handlers.hpp"
 #include "metrics.hpp"
 #include "outbox_sender.hpp"
@@ -93,7 +94,9 @@ struct server::impl {
   std::uint16_t bound_port = 0;
   // After io: destroyed first, while the io_context its sockets and timers belong to still exists.
   outbox_sender sender{io, settings, store, metrics};
+  alert_sender alerts{io, settings, store, metrics};
   bool sender_drained = false;  // control strand only
+  bool alerts_drained = false;  // control strand only
 
   std::mutex mutex;  // guards live
   std::unordered_map<connection*, std::weak_ptr<connection>> live;
@@ -132,7 +135,7 @@ struct server::impl {
 
   // Control strand: the grace period ends early once no connection and no outbox send is left.
   void finish_if_idle() {
-    if (sender_drained && live_count() == 0) {
+    if (sender_drained && alerts_drained && live_count() == 0) {
       grace.cancel();
     }
   }
@@ -196,6 +199,12 @@ struct server::impl {
         finish_if_idle();
       });
     });
+    alerts.stop([this] {
+      asio::post(control, [this] {
+        alerts_drained = true;
+        finish_if_idle();
+      });
+    });
     grace.expires_after(settings.server.shutdown_grace);
     grace.async_wait([this](boost::system::error_code ec) {
       if (ec) {
@@ -219,7 +228,11 @@ server::server(const config::settings& settings, storage::service& store, storag
   store.set_batch_observer(
       [this](const storage::batch_report& report) { impl_->metrics.observe_batch(report); });
   // Runs on a storage thread after new outbox rows committed; notify() only posts to the sender.
-  store.set_outbox_notifier([this] { impl_->sender.notify(); });
+  // The on-call alert a crisis writes commits with the crisis answer's outbox row: wake both.
+  store.set_outbox_notifier([this] {
+    impl_->sender.notify();
+    impl_->alerts.notify();
+  });
 }
 
 server::~server() = default;
@@ -259,6 +272,7 @@ void server::run(bool handle_signals) {
   auto& state = *impl_;
   asio::co_spawn(state.control, state.accept_loop(), asio::detached);
   state.sender.start();
+  state.alerts.start();
   // The storage service runs by now (main starts it before run()): records left from before a
   // restart are replayed at once.
   state.replayer.start();

@@ -1,5 +1,6 @@
 #include "apply_message.hpp"
 
+#include "alert_write.hpp"
 #include "outbox_write.hpp"
 
 #include <pqxx/pqxx>
@@ -174,6 +175,7 @@ bool apply_message(pqxx::transaction_base& tx, const apply_context& ctx, const i
     tx.exec_prepared0("resident_off_hours_answered", row.tenant_id, resident_id,
                       epoch_seconds(*d.off_hours_answered_for));
   }
+  (void)write_alert_if_due(tx, ctx, {row, consultation_id, resident_id}, at, standby, d);
   const answer_target target{row.tenant_id, row.channel_key, resident_id,     consultation_id,
                              row.event_id,  ev.reply_token,  row.received_at, row.occurred_at};
   return write_answers(tx, ctx.keys, target, d.answers, ctx.reply_token_usable);

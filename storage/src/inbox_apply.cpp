@@ -1,5 +1,6 @@
 #include "inbox_apply.hpp"
 
+#include "alert_write.hpp"
 #include "apply_message.hpp"
 #include "line_messages.hpp"
 #include "outbox_write.hpp"
@@ -111,6 +112,7 @@ void prepare_apply_statements(pqxx::connection& conn) {
   conn.prepare("resident_upsert", resident_upsert_sql);
   conn.prepare("message_withdraw", message_withdraw_sql);
   prepare_message_statements(conn);
+  prepare_alert_write_statements(conn);
   prepare_outbox_write_statements(conn);
   prepare_postback_consent_statements(conn);
   prepare_resident_tap_statements(conn);

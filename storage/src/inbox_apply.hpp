@@ -6,6 +6,7 @@
 // the pure rules in routing/; what stays here is the SQL that carries them out, including the outbox
 // rows of the answers, so a decision and its messages commit together.
 
+#include "yorisoi/routing/alert.hpp"
 #include "yorisoi/routing/inbound.hpp"
 #include "yorisoi/routing/line_event.hpp"
 #include "yorisoi/storage/crypto.hpp"
@@ -31,6 +32,7 @@ struct apply_context {
   const keyring& keys;
   const routing::tenant_rules* rules = nullptr;  // the event's tenant; null = no automatic answers
   std::chrono::seconds reply_token_usable{50};
+  const routing::alert_policy* alert = nullptr;  // the tenant's on-call alert; null = none
 };
 
 // Prepares the statements used below on a fresh connection.

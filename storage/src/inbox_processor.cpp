@@ -96,8 +96,10 @@ void inbox_processor::poke() {
 
 apply_context inbox_processor::context_for(const std::string& tenant_id) const {
   const auto it = opts_.tenant_rules.find(tenant_id);
+  const auto alert = opts_.alert_policies.find(tenant_id);
   return apply_context{keys_, it == opts_.tenant_rules.end() ? nullptr : &it->second,
-                       opts_.reply_token_usable};
+                       opts_.reply_token_usable,
+                       alert == opts_.alert_policies.end() ? nullptr : &alert->second};
 }
 
 bool inbox_processor::stopping() const {

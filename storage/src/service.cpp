@@ -2,6 +2,7 @@
 
 #include "yorisoi/storage/console.hpp"
 
+#include "alert_store.hpp"
 #include "connection.hpp"
 #include "console_common.hpp"
 #include "idle_closer.hpp"
@@ -58,6 +59,7 @@ readiness probe(detail::db_connection& db) {
 // Statements of the general workers' jobs.
 void prepare_general(pqxx::connection& conn) {
   detail::prepare_outbox_statements(conn);
+  detail::prepare_alert_statements(conn);
   detail::prepare_queue_statements(conn);
   detail::prepare_console_statements(conn);
 }
@@ -246,6 +248,37 @@ void service::complete_outbox(outbox_report report, std::function<void(bool reco
 
 void service::set_outbox_notifier(std::function<void()> notify) {
   impl_->outbox_notifier = std::move(notify);
+}
+
+void service::claim_alerts(std::size_t limit, std::chrono::seconds lease,
+                           std::function<void(std::optional<std::vector<alert_item>>)> done) {
+  auto job = [done, limit, lease](detail::db_connection& db) {
+    std::optional<std::vector<alert_item>> items;
+    try {
+      items = detail::claim_alerts(db.get(), limit, lease);
+    } catch (const std::exception& e) {
+      detail::log_job_failure(db, "alert", "claim", e);
+    }
+    done(std::move(items));
+  };
+  if (!impl_->pool.submit(std::move(job))) {
+    done(std::nullopt);
+  }
+}
+
+void service::complete_alert(alert_report report, std::function<void(bool recorded)> done) {
+  auto job = [done, report = std::move(report)](detail::db_connection& db) {
+    bool recorded = false;
+    try {
+      recorded = detail::complete_alert(db.get(), report);
+    } catch (const std::exception& e) {
+      detail::log_job_failure(db, "alert", "completion", e);
+    }
+    done(recorded);
+  };
+  if (!impl_->pool.submit(std::move(job))) {
+    done(false);
+  }
 }
 
 void service::list_queue(std::string tenant_id,

@@ -19,6 +19,7 @@ export function generateSecrets() {
     TENDO_LINE_CHANNEL_ACCESS_TOKEN: randomBytes(36).toString('base64'),
     APITEST_ENCRYPTION_KEYS: `1:${randomBytes(32).toString('base64')}`,
     APITEST_PSEUDONYM_PEPPER: randomBytes(32).toString('base64'),
+    YAMAGATA_ALERT_SECRET: randomBytes(24).toString('hex'),
   };
 }
 
@@ -47,6 +48,20 @@ function scheduleToml(staffed) {
   }
   return `windows = [{ days = ${allDays}, start = "00:00", end = "24:00" }]\n` +
     'national_holidays = false\nclosed_every_year = []\nclosed_dates = []\n';
+}
+
+// yamagata's [tenant.alert] for the `alert` option ({url, on?}); the key is YAMAGATA_ALERT_SECRET.
+function alertToml(alert) {
+  if (!alert) {
+    return '';
+  }
+  return `
+[tenant.alert]
+url = "${alert.url}"
+secret_env = "YAMAGATA_ALERT_SECRET"
+on = "${alert.on ?? 'urgent'}"
+console_base_url = "${alert.consoleBaseUrl ?? 'http://127.0.0.1:8080'}"
+`;
 }
 
 function yamagataTenant(staffed) {
@@ -120,8 +135,9 @@ channel = "tendo"
 
 // The whole file. `serverExtra` is TOML appended to [server] (e.g. allowed_origins, [server.sessions]
 // lines are given by the caller as full text after the [server] keys); `tendoKeys` are keys of the
-// tendo [[tenant]] itself (e.g. "queue_preview = false").
-export function configToml({ databaseUrl, staffed = 'always', serverExtra = '', tendoKeys = '' }) {
+// tendo [[tenant]] itself (e.g. "queue_preview = false"); `alert` ({url, on?, consoleBaseUrl?}) gives
+// yamagata an on-call alert.
+export function configToml({ databaseUrl, staffed = 'always', serverExtra = '', tendoKeys = '', alert = null }) {
   return `[server]
 listen = "127.0.0.1:0"
 threads = 2
@@ -139,6 +155,6 @@ ingest_workers = 1
 keys_env = "APITEST_ENCRYPTION_KEYS"
 pepper_env = "APITEST_PSEUDONYM_PEPPER"
 
-${yamagataTenant(staffed)}
+${yamagataTenant(staffed)}${alertToml(alert)}
 ${tendoTenant(staffed, tendoKeys)}`;
 }

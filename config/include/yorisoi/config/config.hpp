@@ -194,6 +194,19 @@ struct referral_settings {
   friend bool operator==(const referral_settings&, const referral_settings&) = default;
 };
 
+// [tenant.alert]: an on-call alert (a signed JSON POST) for urgent consultations outside staffed hours,
+// and with on = "any" for every consultation opened then. Absent: the tenant has no alerts.
+enum class alert_trigger { urgent, any };
+
+struct alert_settings {
+  std::string url;     // https://…, or http:// to a loopback address only
+  std::string secret;  // resolved HMAC key (never logged)
+  alert_trigger on = alert_trigger::urgent;
+  std::string console_base_url;  // http(s)://host[/path], no trailing '/': links <base>/console/#/…
+
+  friend bool operator==(const alert_settings&, const alert_settings&) = default;
+};
+
 struct tracked_link {
   std::string code;  // GET /l/{code}
   std::string label;
@@ -218,6 +231,7 @@ struct tenant {
   std::vector<org_unit> org_units;
   referral_settings referrals;
   std::vector<tracked_link> links;
+  std::optional<alert_settings> alert;
   std::chrono::minutes idle_close_after{72 * 60};
   std::chrono::hours retention{24 * 365 * 5};
   // Queue rows show the start of the resident's latest message to counsellors and supervisors.

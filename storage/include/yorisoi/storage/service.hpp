@@ -10,6 +10,7 @@
 //
 // Thread-safety: all public members may be called from any thread once start() returned.
 
+#include "yorisoi/routing/alert.hpp"
 #include "yorisoi/routing/inbound.hpp"
 #include "yorisoi/routing/line_event.hpp"
 #include "yorisoi/storage/crypto.hpp"
@@ -67,6 +68,8 @@ struct options {
   std::map<std::string, std::chrono::minutes> idle_close_after;  // by tenant id; absent or 0 = never
   // A reply token is used only this long after the event was received (LINE: about one minute).
   std::chrono::seconds reply_token_usable{50};
+  // Each tenant's on-call alert policy, by tenant id; a tenant absent here has no alerts.
+  std::map<std::string, routing::alert_policy> alert_policies;
 };
 
 // One outbox row claimed for sending. Sensitive fields are opened (decrypted) for the sender only.
@@ -102,6 +105,27 @@ struct outbox_report {
   int http_status = 0;
   std::string error;       // LINE's error message (no user data in it)
   std::string request_id;  // x-line-request-id
+  std::chrono::system_clock::time_point retry_at{};
+};
+
+// One on-call alert claimed for sending: ids and times only (the payload is built from these).
+struct alert_item {
+  std::string tenant_id;
+  std::string alert_id;  // uuid; also X-Yorisoi-Alert-Id
+  std::string kind;      // "urgent" | "off_hours"
+  std::string consultation_id;
+  std::string resident_label;  // as the console shows it, e.g. R-3D287B
+  std::string occurred_at;     // ISO-8601 UTC, e.g. 2026-12-07T12:40:00Z: when the resident wrote
+  unsigned attempt = 0;        // this attempt's number (1 = first); reports name it
+};
+
+struct alert_report {
+  std::string tenant_id;
+  std::string alert_id;
+  unsigned attempt = 0;
+  outbox_outcome outcome = outbox_outcome::retry;  // sent (2xx), retry (5xx, no answer), failed (other)
+  int http_status = 0;
+  std::string error;  // status text or transport error; never the payload
   std::chrono::system_clock::time_point retry_at{};
 };
 
@@ -207,6 +231,14 @@ class service {
   void complete_outbox(outbox_report report, std::function<void(bool recorded)> done);
   // Called (on a storage thread) after new outbox rows were committed, so a sender can wake at once.
   void set_outbox_notifier(std::function<void()> notify);  // before start()
+
+  // On-call alerts, with the outbox's claim rules: claim_alerts() takes up to `limit` pending alerts
+  // that are due (FOR UPDATE SKIP LOCKED), counts the attempt and leases them until now + lease (a
+  // sender that dies leaves them to be claimed again then). complete_alert() records the outcome of the
+  // attempt it names; a late report of an older attempt changes nothing, except that a success counts.
+  void claim_alerts(std::size_t limit, std::chrono::seconds lease,
+                    std::function<void(std::optional<std::vector<alert_item>>)> done);  // nullopt: db error
+  void complete_alert(alert_report report, std::function<void(bool recorded)> done);
 
   // The tenant's open consultations in queue order (urgent, due, waiting longest).
   void list_queue(std::string tenant_id, std::function<void(std::optional<std::vector<queue_row>>)> done);
