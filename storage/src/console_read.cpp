@@ -23,7 +23,8 @@ std::string item_sql() {
   return queue_item_select() + " WHERE c.tenant_id = $1 AND c.consultation_id = $2::uuid";
 }
 
-// Automatic answers are stored as kind 'text'; the outbox row names what they answer (greeting, …).
+// Automatic answers are stored with their own kind (greeting, off_hours, …); rows written before that
+// carry kind 'text' and the outbox row names what they answer.
 constexpr const char* transcript_sql = R"sql(
 SELECT m.message_id::text, m.direction,
        CASE WHEN m.direction = 'out' AND m.kind = 'text' AND o.kind IS NOT NULL THEN o.kind ELSE m.kind END,

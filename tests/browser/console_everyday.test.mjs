@@ -163,6 +163,10 @@ test('an admin adds a counsellor, resets the password and disables the account',
   await page.getByRole('link', { name: '職員' }).click();
   await page.getByRole('heading', { name: '職員', level: 1 }).waitFor();
   await page.locator('tr[data-login="yamagata-counsellor"]').waitFor();
+  // One's own role cannot be changed here (nor through the API): the admin's own select is disabled.
+  const own = page.locator(`tr[data-login="${stack.user('yamagata', 'admin').login}"] select`).first();
+  assert.equal(await own.isDisabled(), true);
+  assert.equal(await page.locator('tr[data-login="yamagata-counsellor"] select').first().isDisabled(), false);
 
   const login = 'yamagata-newcomer';
   const first_password = 'first-password-4567';

@@ -17,9 +17,11 @@ export function unit_select({ id, units, value, on_change }) {
     </select>`;
 }
 
-export function role_select({ id, value, on_change }) {
+// `disabled`: one's own row — no one changes their own role (the server refuses it too).
+export function role_select({ id, value, on_change, disabled = false }) {
   return html`
-    <select id=${id} value=${value} onChange=${(e) => on_change(e.currentTarget.value)}>
+    <select id=${id} value=${value} disabled=${disabled} title=${disabled ? '自分の役割は変更できません（別の管理者が変更します）' : ''}
+            onChange=${(e) => on_change(e.currentTarget.value)}>
       ${staff_roles.map((r) => html`<option key=${r} value=${r}>${role_labels[r]}</option>`)}
     </select>`;
 }

@@ -48,7 +48,7 @@ function staff_row({ user, units, self, on_patch }) {
       <td>
         <label class="visually-hidden" for=${`role-${user.user_id}`}>${user.display_name} の役割</label>
         <${role_select} id=${`role-${user.user_id}`} value=${pending_officer ? 'officer' : user.role}
-                        on_change=${on_role} />
+                        on_change=${on_role} disabled=${self} />
       </td>
       <td>
         ${officer
