@@ -18,7 +18,7 @@ std::string alert_body(const alert_fields& fields, std::string_view console_base
   body["resident"] = fields.resident;
   body["consultation_id"] = fields.consultation_id;
   body["at"] = fields.at;
-  body["console_url"] = std::string(console_base) + "/console/#/consultations/" + fields.consultation_id;
+  body["console_url"] = std::string(console_base) + "/console/#/c/" + fields.consultation_id;
   return boost::json::serialize(body);
 }
 

@@ -98,7 +98,7 @@ test('off-hours: 「もう死にたい」 sends one signed alert without the tex
   assert.match(body.resident, /^R-[0-9A-F]{6}$/);
   assert.equal(body.alert_id, request.headers['x-yorisoi-alert-id']);
   assert.match(body.at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-  assert.equal(body.console_url, `http://127.0.0.1:8080/console/#/consultations/${id}`);
+  assert.equal(body.console_url, `http://127.0.0.1:8080/console/#/c/${id}`);
   assert.ok(!request.raw.includes(text), 'no resident text');
   assert.ok(!request.raw.includes('死にたい'));
   assert.ok(!request.raw.includes(userId), 'no LINE user id');

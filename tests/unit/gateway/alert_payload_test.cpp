@@ -25,7 +25,7 @@ TEST(alert_payload, body_has_the_fields_and_the_console_link) {
   EXPECT_EQ(body.at("consultation_id").as_string(), fields.consultation_id);
   EXPECT_EQ(body.at("at").as_string(), "2026-12-07T12:40:00Z");
   EXPECT_EQ(body.at("console_url").as_string(),
-            "https://soudan.example.jp/console/#/consultations/0f8fad5b-d9cb-469f-a165-70867728950e");
+            "https://soudan.example.jp/console/#/c/0f8fad5b-d9cb-469f-a165-70867728950e");
   EXPECT_EQ(body.size(), 8U);
 }
 

@@ -25,7 +25,7 @@ struct alert_fields {
   std::string at;  // ISO-8601: when the resident wrote
 };
 
-// The JSON body; console_url = console_base + "/console/#/consultations/" + consultation_id.
+// The JSON body; console_url = console_base + "/console/#/c/" + consultation_id.
 [[nodiscard]] std::string alert_body(const alert_fields& fields, std::string_view console_base);
 
 // "sha256=<hex>" over timestamp + "." + body.
