@@ -6,7 +6,9 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace yorisoi::config::detail {
 namespace {
@@ -97,18 +99,53 @@ std::string read_origin(toml_reader& reader, const std::string& key, std::string
   return text;
 }
 
-// An IPv4 or IPv6 address literal (no port, no prefix length), answered in canonical form so that it
+// A trusted proxy: an IPv4 or IPv6 address literal (no port), or a CIDR range "address/prefix" whose
+// address is the network itself. Answered in canonical form ("2001:db8::/32") so that a single address
 // compares equal to the address the server prints for a socket peer.
-std::string read_address(toml_reader& reader, const std::string& key, const std::string& text) {
+std::string read_proxy(toml_reader& reader, const std::string& key, const std::string& text) {
+  const auto slash = text.find('/');
+  const std::string address = text.substr(0, slash);
   std::array<unsigned char, 16> bytes{};
   std::array<char, INET6_ADDRSTRLEN> canonical{};
-  for (const int family : {AF_INET, AF_INET6}) {
-    if (inet_pton(family, text.c_str(), bytes.data()) == 1 &&
-        inet_ntop(family, bytes.data(), canonical.data(), canonical.size()) != nullptr) {
-      return canonical.data();
+  int family = 0;
+  for (const int candidate : {AF_INET, AF_INET6}) {
+    if (family == 0 && inet_pton(candidate, address.c_str(), bytes.data()) == 1 &&
+        inet_ntop(candidate, bytes.data(), canonical.data(), canonical.size()) != nullptr) {
+      family = candidate;
     }
   }
-  reader.fail(key, "must be an IP address such as \"127.0.0.1\" or \"::1\" (no port, no prefix length)");
+  if (family == 0) {
+    reader.fail(key,
+                "must be an IP address or a CIDR range such as \"127.0.0.1\", \"::1\", \"10.0.0.0/8\" "
+                "or \"fd00::/64\" (no port)");
+  }
+  constexpr std::array<unsigned char, 12> v4_mapped{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (family == AF_INET6 && std::equal(v4_mapped.begin(), v4_mapped.end(), bytes.begin())) {
+    reader.fail(key, "is an IPv4-mapped IPv6 address: write it as IPv4");
+  }
+  if (slash == std::string::npos) {
+    return canonical.data();
+  }
+  const int bits = family == AF_INET ? 32 : 128;
+  const std::string digits = text.substr(slash + 1);
+  int prefix = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), prefix);
+  if (error != std::errc() || end != digits.data() + digits.size() || digits.starts_with('0') || prefix < 1 ||
+      prefix > bits) {
+    reader.fail(key,
+                "has a bad prefix length: after the \"/\" a whole number from 1 to " + std::to_string(bits));
+  }
+  const std::string range = std::string(canonical.data()) + "/" + digits;
+  for (int bit = prefix; bit < bits; ++bit) {
+    bytes[static_cast<std::size_t>(bit / 8)] &= static_cast<unsigned char>(~(0x80U >> (bit % 8)));
+  }
+  inet_ntop(family, bytes.data(), canonical.data(), canonical.size());
+  const std::string network = std::string(canonical.data()) + "/" + digits;
+  if (network != range) {
+    reader.fail(
+        key, "has address bits set after its /" + digits + " prefix: write the network, \"" + network + "\"");
+  }
+  return network;
 }
 
 void read_sessions(toml_reader& reader, session_settings& out) {
@@ -178,7 +215,7 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
   if (auto proxies = reader.strings("trusted_proxies")) {
     for (std::size_t i = 0; i < proxies->size(); ++i) {
       out.trusted_proxies.push_back(
-          read_address(reader, "trusted_proxies[" + std::to_string(i) + "]", (*proxies)[i]));
+          read_proxy(reader, "trusted_proxies[" + std::to_string(i) + "]", (*proxies)[i]));
     }
   }
   if (const toml::table* table = reader.table("sessions")) {

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Logical backup of the yorisoi database: one pg_dump custom-format file (compressed, restorable with
 # pg_restore into an empty database of a fresh cluster) and a manifest beside it.
-#   backup.sh DATABASE_URL OUTPUT_DIR
-# Writes OUTPUT_DIR/yorisoi-<UTC time>.dump and .manifest (SHA-256 of the dump, server version, newest
-# migration, the encryption key ids the rows need). Exit 0 only when both are complete; a partial dump
-# is removed. The dump is written by a read-only snapshot: the service keeps running meanwhile.
+#   PGSERVICE=yorisoi backup.sh OUTPUT_DIR        (or PGHOST=… PGPORT=… PGUSER=… PGDATABASE=… backup.sh …)
+# The database is named only by libpq's environment variables (PGSERVICE with a pg_service.conf, or
+# PGHOST, PGPORT, PGUSER, PGDATABASE, PGSSLMODE, …), and the password comes from ~/.pgpass, PGPASSFILE or
+# the service file: nothing about the connection is on a command line, where `ps` would show it to
+# every local user. Writes OUTPUT_DIR/yorisoi-<UTC time>.dump and .manifest (SHA-256 of the dump, server
+# version, newest migration, the encryption key ids the rows need), readable by the owner only (a new
+# OUTPUT_DIR is mode 700, the files 600). Exit 0 only when both are complete; a partial dump is removed.
+# The dump is written by a read-only snapshot: the service keeps running meanwhile.
 #
 # THE DUMP ALONE IS NOT ENOUGH. Messages and LINE user ids are sealed with the encryption keys, and
 # residents are found by an HMAC with the pseudonym pepper; both live outside the database (the
@@ -16,10 +20,19 @@
 # For point-in-time recovery use WAL archiving with pg_basebackup or pgBackRest as well (README,
 # operations): a nightly dump loses up to a day.
 set -euo pipefail
-url=${1:?usage: backup.sh DATABASE_URL OUTPUT_DIR}
-out=${2:?usage: backup.sh DATABASE_URL OUTPUT_DIR}
-mkdir -p "$out"
+# Before anything is created: the folder and the files are the owner's alone.
 umask 077
+usage="usage: PGSERVICE=… backup.sh OUTPUT_DIR (the database from libpq's PG* environment variables)"
+if [ "$#" -ne 1 ] || [[ $1 == postgres*://* ]]; then
+  echo "backup.sh: $usage (a database URL on the command line would be visible in ps)" >&2
+  exit 2
+fi
+if [ -z "${PGSERVICE:-}${PGDATABASE:-}" ]; then
+  echo "backup.sh: name the database with PGSERVICE or PGDATABASE; $usage" >&2
+  exit 2
+fi
+out=$1
+mkdir -p "$out"
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 dump="$out/yorisoi-$stamp.dump"
@@ -28,12 +41,12 @@ trap 'rm -f "$dump.partial" "$manifest.partial"' EXIT
 
 # -Fc: compressed, selective restore possible; owners and grants stay in the dump (restore.sh decides
 # whether to apply owners).
-pg_dump --format=custom --compress=6 --file="$dump.partial" "$url"
+pg_dump --format=custom --compress=6 --file="$dump.partial"
 # A dump that pg_restore cannot read is no backup.
 pg_restore --list "$dump.partial" >/dev/null
 
 psql_value() {
-  psql "$url" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"
+  psql -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"
 }
 # Every column named *key_id holds the id of the key that sealed the row's fields.
 key_ids=$(

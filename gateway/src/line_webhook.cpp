@@ -28,6 +28,13 @@ struct outcome_line {
   std::string_view reason;
 };
 
+// Verified against when the URL names no channel, only to spend the same work; the result is unused.
+constexpr std::string_view unknown_channel_secret = "unknown-channel";
+
+http_response invalid_signature_response() {
+  return json_response(401, R"({"error":"invalid signature"})");
+}
+
 // LINE wants an answer within 2 s: the direct ingest gets this long, the spool's fdatasync the rest.
 constexpr std::chrono::milliseconds ingest_deadline{1200};
 
@@ -79,22 +86,24 @@ asio::awaitable<http_response> handle_line_webhook(handler_context& context, con
   line.channel_key = match.param("channel_key").value_or("");
   const config::tenant* tenant = nullptr;
   const config::channel* channel = context.settings.find_channel(line.channel_key, &tenant);
+  const std::optional<std::string_view> header =
+      request.line_signature ? std::optional<std::string_view>(*request.line_signature) : std::nullopt;
   if (channel == nullptr || tenant == nullptr) {
-    // The key came from the URL: keep attacker-chosen text out of the log.
+    // Answered exactly like a bad signature, after the same HMAC work, so that probing cannot tell
+    // which channel keys exist. The key came from the URL: keep attacker-chosen text out of the log.
+    static_cast<void>(verify_line_signature(unknown_channel_secret, request.body, header));
     line.channel_key = "(unknown)";
     line.reason = "unknown_channel";
-    log_outcome(line, 404, request.received);
-    co_return json_response(404, R"({"error":"unknown channel"})");
+    log_outcome(line, 401, request.received);
+    co_return invalid_signature_response();
   }
 
   // The signature is checked on the raw bytes before anything parses them.
-  const std::optional<std::string_view> header =
-      request.line_signature ? std::optional<std::string_view>(*request.line_signature) : std::nullopt;
   const signature_status signature = verify_line_signature(channel->secret, request.body, header);
   if (signature != signature_status::valid) {
     line.reason = to_string(signature);
     log_outcome(line, 401, request.received);
-    co_return json_response(401, R"({"error":"invalid signature"})");
+    co_return invalid_signature_response();
   }
 
   webhook_parse_result parsed = parse_webhook(request.body);

@@ -184,9 +184,9 @@ void link_table_csv(csv_writer& w, const report& r) {
 
 std::string csv_text(std::string_view text) {
   std::string out = "\"";
-  // A spreadsheet would evaluate these as formulas.
-  if (!text.empty() &&
-      (text.front() == '=' || text.front() == '+' || text.front() == '-' || text.front() == '@')) {
+  // A spreadsheet would evaluate a cell starting with one of these as a formula.
+  constexpr std::string_view formula_starts = "=+-@\t\r";
+  if (!text.empty() && formula_starts.find(text.front()) != std::string_view::npos) {
     out += '\'';
   }
   for (char c : text) {

@@ -3,12 +3,13 @@
 // hop, so 20 failures of one client behind the proxy lock that client only, not everyone behind the
 // proxy; what the client writes into the header itself (left of the proxy's hop) changes nothing.
 // Without trusted proxies the header is ignored: it cannot be used to dodge the per-address limit.
+// The proxies are given as CIDR ranges; an IPv6 client is counted by its /64.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { anonymous, assertError, skipUnlessReady, useStack } from './support.mjs';
 
-const behindProxy = useStack({ serverExtra: 'trusted_proxies = ["127.0.0.1"]' });
+const behindProxy = useStack({ serverExtra: 'trusted_proxies = ["10.0.0.0/8", "127.0.0.0/8"]' });
 const direct = useStack();
 
 const via = (forwardedFor) => ({ headers: { 'x-forwarded-for': forwardedFor } });
@@ -35,6 +36,17 @@ test('behind a trusted proxy, 20 failures lock the forwarded client only', async
   assert.equal((await anonymous(s).login(user.login, user.password)).status, 200);
 });
 
+test('behind a trusted proxy, an IPv6 client is locked by its /64', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const s = behindProxy();
+  const client = anonymous(s);
+  // A new address of the same /64 for every attempt changes nothing.
+  await spray(client, (i) => `2001:db8:1:2::${i + 1}`);
+  const user = s.user('yamagata', 'supervisor');
+  assertError(await client.login(user.login, user.password, via('2001:db8:1:2:ffff::9')), 429, 'throttled');
+  assert.equal((await anonymous(s).login(user.login, user.password, via('2001:db8:1:3::1'))).status, 200);
+});
+
 test('without trusted proxies X-Forwarded-For is ignored: the socket peer is locked', async (t) => {
   if (skipUnlessReady(t)) return;
   const s = direct();
@@ -45,7 +57,7 @@ test('without trusted proxies X-Forwarded-For is ignored: the socket peer is loc
   assertError(await anonymous(s).login(user.login, user.password), 429, 'throttled');
 });
 
-test('check-config refuses a trusted proxy that is not an IP address', async (t) => {
+test('check-config refuses a trusted proxy that is not an IP address or has a bad prefix length', async (t) => {
   if (skipUnlessReady(t)) return;
   const s = direct();
   const { readFileSync, writeFileSync } = await import('node:fs');
@@ -54,4 +66,8 @@ test('check-config refuses a trusted proxy that is not an IP address', async (t)
   const result = await s.cli(['check-config', '--config', bad]);
   assert.equal(result.code, 2, result.stdout);
   assert.match(result.stderr, /server\.trusted_proxies\[0\]/);
+  writeFileSync(bad, readFileSync(s.configFile, 'utf8').replace('[server]\n', '[server]\ntrusted_proxies = ["10.0.0.0/33"]\n'));
+  const prefix = await s.cli(['check-config', '--config', bad]);
+  assert.equal(prefix.code, 2, prefix.stdout);
+  assert.match(prefix.stderr, /server\.trusted_proxies\[0\].*prefix length/);
 });

@@ -63,11 +63,24 @@ TEST_F(e2e_webhook, malformed_body_gets_400) {
   }
 }
 
-TEST_F(e2e_webhook, unknown_channel_gets_404) {
+TEST_F(e2e_webhook, unknown_channel_answers_exactly_like_a_bad_signature) {
+  // Status, headers and body are the same, so channel keys cannot be told apart by probing.
   const std::string body = webhook_body({message_event("e2e-nochannel-1")});
-  const auto reply = http_once(port(), "POST", webhook_path("no-such-channel"), body, signed_headers(body));
-  ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->status, 404);
+  const std::string other = webhook_body({message_event("e2e-nochannel-2")});
+  const auto unknown = http_once(port(), "POST", webhook_path("no-such-channel"), body, signed_headers(body));
+  const auto bad_signature = http_once(port(), "POST", webhook_path(), body, signed_headers(other));
+  const auto unsigned_unknown = http_once(port(), "POST", webhook_path("no-such-channel"), "not json");
+  ASSERT_TRUE(unknown);
+  ASSERT_TRUE(bad_signature);
+  ASSERT_TRUE(unsigned_unknown);
+  EXPECT_EQ(bad_signature->status, 401);
+  EXPECT_EQ(unknown->status, bad_signature->status);
+  EXPECT_EQ(unknown->headers, bad_signature->headers);
+  EXPECT_EQ(unknown->body, bad_signature->body);
+  // The body of an unknown channel's request is never parsed: a malformed one gets the same answer.
+  EXPECT_EQ(unsigned_unknown->status, 401);
+  EXPECT_EQ(unsigned_unknown->body, bad_signature->body);
+  EXPECT_EQ(count_events(environment().database_url(), "e2e-nochannel-"), 0);
 }
 
 TEST_F(e2e_webhook, body_over_the_limit_gets_413) {

@@ -5,7 +5,7 @@
 // staff account still signs in.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,6 +20,29 @@ import { recordFigures } from './figures.mjs';
 const run = promisify(execFile);
 const pgCluster = join(repoRoot, 'tests/support/pg-cluster.sh');
 const residents = 3;
+
+// libpq's environment variables for a connection string: a postgresql:// URL (a host= parameter, a
+// socket folder, wins) or the key=value form.
+function libpqEnvironment(url) {
+  const names = { host: 'PGHOST', port: 'PGPORT', user: 'PGUSER', dbname: 'PGDATABASE', password: 'PGPASSWORD' };
+  const env = {};
+  if (!url.includes('://')) {
+    for (const [, key, value] of url.matchAll(/(\w+)\s*=\s*(\S+)/g)) {
+      if (names[key]) env[names[key]] = value;
+    }
+    return env;
+  }
+  const u = new URL(url);
+  env.PGHOST = u.hostname;
+  env.PGPORT = u.port || '5432';
+  env.PGUSER = decodeURIComponent(u.username);
+  env.PGDATABASE = decodeURIComponent(u.pathname.slice(1));
+  if (u.password) env.PGPASSWORD = decodeURIComponent(u.password);
+  for (const [key, value] of u.searchParams) {
+    if (names[key]) env[names[key]] = value;
+  }
+  return env;
+}
 
 // What the console shows of every open consultation: ids, message texts, notes.
 async function snapshot(counsellor) {
@@ -74,11 +97,21 @@ test('backup.sh → fresh cluster → restore.sh: every consultation, message an
       return inbound === 2 * residents ? shot : null;
     }, 15_000);
 
-    // Backup while the service runs.
-    const backup = await run(join(repoRoot, 'deploy/backup/backup.sh'), [stack.database.url, work], { timeout: 60_000 });
+    // Backup while the service runs, the database named by libpq's environment only; into a folder
+    // that does not exist yet, which it creates for its owner alone.
+    const backupDir = join(work, 'nightly');
+    const backup = await run(join(repoRoot, 'deploy/backup/backup.sh'), [backupDir],
+      { timeout: 60_000, env: { ...process.env, ...libpqEnvironment(stack.database.url) } });
     const dump = backup.stdout.trim().split('\n').pop();
-    const manifest = readFileSync(dump.replace(/\.dump$/, '.manifest'), 'utf8');
+    const manifestFile = dump.replace(/\.dump$/, '.manifest');
+    const manifest = readFileSync(manifestFile, 'utf8');
     assert.match(manifest, /^encryption_key_ids_needed=1$/m);
+    assert.equal(statSync(backupDir).mode & 0o777, 0o700);
+    assert.equal(statSync(dump).mode & 0o777, 0o600);
+    assert.equal(statSync(manifestFile).mode & 0o777, 0o600);
+    // A URL on the command line (visible in ps) is refused before anything is created.
+    await assert.rejects(run(join(repoRoot, 'deploy/backup/backup.sh'), [stack.database.url, join(work, 'url')]));
+    assert.equal(existsSync(join(work, 'url')), false);
 
     // A fresh cluster: the old one is treated as lost.
     const admin = (await run(pgCluster, ['start', clusterDir], { timeout: 90_000 })).stdout.trim();

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
+
 namespace yorisoi::routing {
 namespace {
 
@@ -138,14 +140,27 @@ TEST(report_csv, every_line_ends_with_crlf) {
 }
 
 TEST(report_csv, text_fields_are_quoted_and_formulas_defused) {
-  EXPECT_EQ(csv_text("a,b"), "\"a,b\"");
-  EXPECT_EQ(csv_text("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(csv_text("=SUM(A1)"), "\"'=SUM(A1)\"");
-  EXPECT_EQ(csv_text("+1"), "\"'+1\"");
-  EXPECT_EQ(csv_text("-1"), "\"'-1\"");
-  EXPECT_EQ(csv_text("@x"), "\"'@x\"");
-  EXPECT_EQ(csv_text("line\r\nbreak"), "\"line\r\nbreak\"");
-  EXPECT_EQ(csv_text(""), "\"\"");
+  struct row {
+    std::string_view text;
+    std::string_view cell;
+  };
+  // A spreadsheet evaluates a cell starting with = + - @ TAB or CR as a formula.
+  const row table[] = {
+      {"a,b", "\"a,b\""},
+      {"say \"hi\"", "\"say \"\"hi\"\"\""},
+      {"=SUM(A1)", "\"'=SUM(A1)\""},
+      {"+1", "\"'+1\""},
+      {"-1", "\"'-1\""},
+      {"@x", "\"'@x\""},
+      {"\t=1+1", "\"'\t=1+1\""},
+      {"\r=1+1", "\"'\r=1+1\""},
+      {"a\t=1", "\"a\t=1\""},
+      {"line\r\nbreak", "\"line\r\nbreak\""},
+      {"", "\"\""},
+  };
+  for (const row& r : table) {
+    EXPECT_EQ(csv_text(r.text), r.cell) << "input: " << r.text;
+  }
 }
 
 }  // namespace
