@@ -28,9 +28,11 @@ using tcp = asio::ip::tcp;
 namespace {
 
 // Opens the webhook spool named by the settings, or says clearly why it cannot be used (start-up).
-std::unique_ptr<spool> open_spool(const config::spool_settings& settings) {
+std::unique_ptr<spool> open_spool(const config::settings& all) {
+  const config::spool_settings& settings = all.server.spool;
   spool_options options;
   options.directory = settings.directory;
+  options.keys = std::make_shared<const storage::keyring>(all.crypto.keys, all.crypto.pseudonym_pepper);
   options.max_bytes = settings.max_bytes;
   options.segment_bytes = settings.segment_bytes;
   try {
@@ -63,7 +65,7 @@ struct server::impl {
   storage::referral_store& referrals;
   storage::report_store& reports;
   gateway::metrics metrics;
-  std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings.server.spool);
+  std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings);
   spool_replayer replayer{*webhook_spool,
                           make_spool_deliver(settings, store, spool_replay_timeout),
                           {},

@@ -3,10 +3,13 @@
 #include "spool.hpp"
 
 #include "spool_naming.hpp"
+#include "spool_seal.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+
+#include <optional>
 
 namespace yorisoi::gateway {
 namespace {
@@ -156,8 +159,20 @@ spool_replay_result spool::replay_once(const spool_deliver& deliver) {
       const spool_item item = next_spool_item(bytes, at);
       const position here{seq, from + at};
       const std::string_view stretch = std::string_view(bytes).substr(at, item.size);
+      std::optional<spool_record> opened;
       if (item.damage == spool_damage::none) {
-        const spool_delivery delivery = deliver(item.record);
+        opened = open_spool_record(item.record, *options_.keys);
+      }
+      if (item.damage == spool_damage::none && !opened) {
+        // Its key is not in the keyring, or it was altered: kept for a human, never delivered.
+        if (quarantine(seq, here.offset, stretch, "unsealable")) {
+          result.io_error = true;
+          go_on = false;
+          break;
+        }
+        ++result.corrupt;
+      } else if (item.damage == spool_damage::none) {
+        const spool_delivery delivery = deliver(*opened);
         if (delivery == spool_delivery::retry_later) {
           result.stopped = true;
           go_on = false;
