@@ -47,6 +47,12 @@ std::unique_ptr<spool> open_spool(const config::settings& all) {
   }
 }
 
+spool_replayer_options replayer_options(const config::spool_settings& settings) {
+  spool_replayer_options options;
+  options.quarantine_age = std::chrono::hours(24) * settings.quarantine_days;
+  return options;
+}
+
 // How long the replayer waits for one spooled webhook's ingest before trying again later.
 constexpr std::chrono::milliseconds spool_replay_timeout{5000};
 // Threads the spool's appends block on (fdatasync); concurrent appends share one fdatasync.
@@ -66,9 +72,8 @@ struct server::impl {
   storage::report_store& reports;
   gateway::metrics metrics;
   std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings);
-  spool_replayer replayer{*webhook_spool,
-                          make_spool_deliver(settings, store, spool_replay_timeout),
-                          {},
+  spool_replayer replayer{*webhook_spool, make_spool_deliver(settings, store, spool_replay_timeout),
+                          replayer_options(settings.server.spool),
                           [this](const spool_replay_result& result) { observe_replay(result); }};
   // After the spool: destroyed (joined) before it.
   asio::thread_pool spool_pool{spool_append_threads};

@@ -11,7 +11,8 @@
 //                                fdatasync, rename, directory fsync)
 //   quarantine-<seq>-<offset>.bin  the exact bytes of a torn or corrupt stretch (or of a record
 //                                that cannot be opened with the keyring, or that the replay callback
-//                                rejected), kept for a human;
+//                                rejected), kept for a human until purge_quarantine() deletes it
+//                                by age (the replayer does, after quarantine_days);
 //                                a log line names the segment and offset, never the content
 // Every record's body is sealed with the keyring (spool_seal.hpp): the files never hold message
 // text, LINE user ids or reply tokens in clear.
@@ -112,6 +113,11 @@ class spool {
   // damaged (and rejected) records on the way; stops at the first retry_later. Progress is made durable at
   // the end of the pass (and every few dozen records), so a crash repeats at most those records.
   spool_replay_result replay_once(const spool_deliver& deliver);
+
+  // Deletes the quarantine files last modified before `cutoff` (time as a parameter: the caller's
+  // clock); returns how many were deleted. Other files are never touched. I/O errors are logged and
+  // leave the file for the next call.
+  std::uint64_t purge_quarantine(std::filesystem::file_time_type cutoff);
 
   [[nodiscard]] spool_depth depth() const;
   [[nodiscard]] bool empty() const { return depth().records == 0; }

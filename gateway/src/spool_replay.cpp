@@ -10,6 +10,7 @@
 #include <fcntl.h>
 
 #include <optional>
+#include <vector>
 
 namespace yorisoi::gateway {
 namespace {
@@ -40,6 +41,35 @@ std::error_code spool::quarantine(std::uint64_t seq, std::uint64_t offset, std::
   }
   quarantined_bytes_ += bytes.size();
   return {};
+}
+
+std::uint64_t spool::purge_quarantine(std::filesystem::file_time_type cutoff) {
+  std::vector<std::string> names;
+  if (auto ec = files::list_names(options_.directory, names)) {
+    spdlog::error("spool: cannot list the spool directory to purge quarantine: {}", ec.message());
+    return 0;
+  }
+  std::uint64_t purged = 0;
+  for (const std::string& name : names) {
+    if (!spool_naming::is_quarantine_name(name)) {
+      continue;
+    }
+    const std::filesystem::path path = options_.directory / name;
+    std::error_code ec;
+    const auto modified = std::filesystem::last_write_time(path, ec);
+    if (ec || modified >= cutoff) {
+      continue;
+    }
+    if (std::filesystem::remove(path, ec); ec) {
+      spdlog::error("spool: cannot delete quarantine file {}: {}", name, ec.message());
+      continue;
+    }
+    ++purged;
+  }
+  if (purged > 0) {
+    spdlog::info("spool: {} quarantine files past their keeping time deleted", purged);
+  }
+  return purged;
 }
 
 std::error_code spool::persist_cursor(position cursor) {
