@@ -168,7 +168,7 @@ void read_sessions(toml_reader& reader, session_settings& out) {
 
 void read_spool(toml_reader& reader, spool_settings& out) {
   constexpr std::int64_t mib = 1024 * 1024;
-  reader.only({"directory", "max_bytes", "segment_bytes"});
+  reader.only({"directory", "max_bytes", "segment_bytes", "quarantine_days"});
   if (auto directory = reader.string("directory")) {
     if (directory->empty()) {
       reader.fail("directory", "must not be empty (leave it out for the default \"spool\")");
@@ -179,6 +179,8 @@ void read_spool(toml_reader& reader, spool_settings& out) {
                                                  .value_or(static_cast<std::int64_t>(out.max_bytes)));
   out.segment_bytes = static_cast<std::uint64_t>(reader.integer("segment_bytes", 64 * 1024, 1024 * mib)
                                                      .value_or(static_cast<std::int64_t>(out.segment_bytes)));
+  out.quarantine_days =
+      static_cast<std::uint32_t>(reader.integer("quarantine_days", 1, 365).value_or(out.quarantine_days));
   reader.finish();
 }
 

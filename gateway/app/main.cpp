@@ -210,7 +210,8 @@ int serve(const command_line& cmd) {
   try {
     store.migrate();
   } catch (const yorisoi::storage::database_unreachable&) {
-    spdlog::warn("storage: the database cannot be reached at start; webhooks go to the spool until it answers");
+    spdlog::warn(
+        "storage: the database cannot be reached at start; webhooks go to the spool until it answers");
     migrate_later.emplace(store, std::chrono::seconds(2));
   }
   yorisoi::storage::console_store console(store, session_policy(settings));
@@ -550,7 +551,8 @@ int retention_run(const retention_arguments& args) {
   }
   std::cout << "purged " << counts.consultations << " consultations (" << counts.messages << " messages, "
             << counts.inbox_events << " inbox events, " << counts.outbox_rows << " outbox rows, "
-            << counts.notes << " notes)\n";
+            << counts.notes << " notes, " << counts.referrals << " referrals redacted), " << counts.residents
+            << " residents without a consultation\n";
   return 0;
 }
 

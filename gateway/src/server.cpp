@@ -28,9 +28,11 @@ using tcp = asio::ip::tcp;
 namespace {
 
 // Opens the webhook spool named by the settings, or says clearly why it cannot be used (start-up).
-std::unique_ptr<spool> open_spool(const config::spool_settings& settings) {
+std::unique_ptr<spool> open_spool(const config::settings& all) {
+  const config::spool_settings& settings = all.server.spool;
   spool_options options;
   options.directory = settings.directory;
+  options.keys = std::make_shared<const storage::keyring>(all.crypto.keys, all.crypto.pseudonym_pepper);
   options.max_bytes = settings.max_bytes;
   options.segment_bytes = settings.segment_bytes;
   try {
@@ -43,6 +45,12 @@ std::unique_ptr<spool> open_spool(const config::spool_settings& settings) {
     throw std::system_error(e.code(), "cannot use the webhook spool directory '" + settings.directory +
                                           "' (server.spool.directory, YORISOI_SPOOL_DIR): " + e.what());
   }
+}
+
+spool_replayer_options replayer_options(const config::spool_settings& settings) {
+  spool_replayer_options options;
+  options.quarantine_age = std::chrono::hours(24) * settings.quarantine_days;
+  return options;
 }
 
 // How long the replayer waits for one spooled webhook's ingest before trying again later.
@@ -63,10 +71,9 @@ struct server::impl {
   storage::referral_store& referrals;
   storage::report_store& reports;
   gateway::metrics metrics;
-  std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings.server.spool);
-  spool_replayer replayer{*webhook_spool,
-                          make_spool_deliver(settings, store, spool_replay_timeout),
-                          {},
+  std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings);
+  spool_replayer replayer{*webhook_spool, make_spool_deliver(settings, store, spool_replay_timeout),
+                          replayer_options(settings.server.spool),
                           [this](const spool_replay_result& result) { observe_replay(result); }};
   // After the spool: destroyed (joined) before it.
   asio::thread_pool spool_pool{spool_append_threads};

@@ -3,6 +3,7 @@
 #include "spool.hpp"
 
 #include "spool_naming.hpp"
+#include "spool_seal.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <stdexcept>
 #include <system_error>
 
 namespace yorisoi::gateway {
@@ -29,6 +31,9 @@ spool::spool(spool_options options) : options_(std::move(options)) {}
 spool::~spool() = default;
 
 std::unique_ptr<spool> spool::open(spool_options options) {
+  if (!options.keys) {
+    throw std::invalid_argument("spool: a keyring is required to seal spooled webhooks");
+  }
   std::unique_ptr<spool> result(new spool(std::move(options)));
   result->recover();
   return result;
@@ -188,7 +193,13 @@ std::error_code spool::create_segment_locked() {
 }
 
 spool_append_status spool::append(const spool_record& record) {
-  const std::string bytes = encode_spool_record(record);
+  std::string bytes;
+  try {
+    bytes = encode_spool_record(seal_spool_record(record, *options_.keys));
+  } catch (const storage::crypto_error& e) {
+    spdlog::error("spool: cannot seal a record: {}", e.what());
+    return spool_append_status::failed;
+  }
   if (bytes.empty()) {
     return spool_append_status::failed;
   }

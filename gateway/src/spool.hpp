@@ -10,8 +10,12 @@
 //                                position is stored in PostgreSQL (replaced atomically: temp file,
 //                                fdatasync, rename, directory fsync)
 //   quarantine-<seq>-<offset>.bin  the exact bytes of a torn or corrupt stretch (or of a record
-//                                the replay callback rejected), kept for a human;
+//                                that cannot be opened with the keyring, or that the replay callback
+//                                rejected), kept for a human until purge_quarantine() deletes it
+//                                by age (the replayer does, after quarantine_days);
 //                                a log line names the segment and offset, never the content
+// Every record's body is sealed with the keyring (spool_seal.hpp): the files never hold message
+// text, LINE user ids or reply tokens in clear.
 // A segment is deleted once fully replayed (after the cursor moved past it), which is how space
 // returns. Reopening after a crash rebuilds every counter from these files alone.
 //
@@ -31,6 +35,8 @@
 #include "spool_files.hpp"
 #include "spool_format.hpp"
 
+#include <yorisoi/storage/crypto.hpp>
+
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -43,6 +49,7 @@ namespace yorisoi::gateway {
 
 struct spool_options {
   std::filesystem::path directory;                   // created if missing
+  std::shared_ptr<const storage::keyring> keys;      // required: seals bodies on disk, opens them
   std::uint64_t max_bytes = 256ULL * 1024 * 1024;    // bound on the live segments' total size
   std::uint64_t segment_bytes = 8ULL * 1024 * 1024;  // start a new segment past this size
 };
@@ -92,7 +99,8 @@ class spool {
   // Opens (creating if needed) the directory and recovers its state: fully replayed segments are
   // deleted, a torn tail on the last segment (a crash mid-append: never acknowledged) is quarantined
   // and truncated away. Throws std::system_error when the directory cannot be used (another
-  // process holds it, permissions, I/O errors): a start-up failure. Precondition: segment_bytes > 0.
+  // process holds it, permissions, I/O errors): a start-up failure; std::invalid_argument without
+  // a keyring. Precondition: segment_bytes > 0.
   [[nodiscard]] static std::unique_ptr<spool> open(spool_options options);
   ~spool();
   spool(const spool&) = delete;
@@ -105,6 +113,11 @@ class spool {
   // damaged (and rejected) records on the way; stops at the first retry_later. Progress is made durable at
   // the end of the pass (and every few dozen records), so a crash repeats at most those records.
   spool_replay_result replay_once(const spool_deliver& deliver);
+
+  // Deletes the quarantine files last modified before `cutoff` (time as a parameter: the caller's
+  // clock); returns how many were deleted. Other files are never touched. I/O errors are logged and
+  // leave the file for the next call.
+  std::uint64_t purge_quarantine(std::filesystem::file_time_type cutoff);
 
   [[nodiscard]] spool_depth depth() const;
   [[nodiscard]] bool empty() const { return depth().records == 0; }

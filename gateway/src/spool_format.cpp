@@ -7,7 +7,7 @@ namespace yorisoi::gateway {
 namespace {
 
 constexpr std::string_view magic{"YSPL", 4};
-constexpr std::uint16_t format_version = 1;
+constexpr std::uint16_t format_version = 2;
 
 // CRC-32C (Castagnoli): better error detection than CRC-32 on the same cost.
 using crc32c = boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true>;
@@ -57,6 +57,11 @@ bool decode_payload(std::string_view payload, spool_record& out) {
   }
   out.received_at_ms = static_cast<std::int64_t>(get_le(payload, at, 8));
   at += 8;
+  if (payload.size() - at < 4) {
+    return false;
+  }
+  out.key_id = static_cast<std::uint32_t>(get_le(payload, at, 4));
+  at += 4;
   return take_string(4, out.body) && at == payload.size();
 }
 
@@ -103,7 +108,7 @@ std::string encode_spool_record(const spool_record& record) {
     return {};
   }
   const std::size_t payload_size =
-      2 + record.tenant_id.size() + 2 + record.channel_key.size() + 8 + 4 + record.body.size();
+      2 + record.tenant_id.size() + 2 + record.channel_key.size() + 8 + 4 + 4 + record.body.size();
   if (payload_size > spool_max_payload_size) {
     return {};
   }
@@ -114,6 +119,7 @@ std::string encode_spool_record(const spool_record& record) {
   put_le(payload, record.channel_key.size(), 2);
   payload += record.channel_key;
   put_le(payload, static_cast<std::uint64_t>(record.received_at_ms), 8);
+  put_le(payload, record.key_id, 4);
   put_le(payload, record.body.size(), 4);
   payload += record.body;
 

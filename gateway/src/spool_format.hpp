@@ -6,7 +6,7 @@
 //
 //   offset size  field
 //   0      4     magic "YSPL"
-//   4      2     format version (1)
+//   4      2     format version (2)
 //   6      2     reserved, 0
 //   8      4     payload length N (at most max_payload_size)
 //   12     4     CRC-32C of bytes 4..12 and of the payload
@@ -14,13 +14,17 @@
 //                  u16 tenant id length, tenant id bytes,
 //                  u16 channel key length, channel key bytes,
 //                  i64 received-at (unix milliseconds),
-//                  u32 body length, the raw request body exactly as verified
+//                  u32 key id of the body's sealing key,
+//                  u32 body length, the body: as written by the spool, the verified request body
+//                  sealed with that key (spool_seal.hpp); this layer does not look inside it
 //                (the lengths add up to exactly N)
 //
 // Why a false match while searching for the next record after damage is not a worry: a candidate
 // must carry the magic, version 1, a zero reserved field, a payload whose inner lengths add up and
-// a matching CRC; and a spooled body is JSON that parsed, which cannot hold the raw 0x01/0x00 bytes
-// of a record header, so a body can never smuggle a whole fake record in.
+// a matching CRC; and a spooled body is sealed (AES-GCM), so a fake record inside one is neither
+// chosen by a sender nor, if it happened, able to open (the key and the associated data would not
+// fit). Records of format version 1 (bodies in clear, written before sealing) read as bad_header and
+// are quarantined.
 
 #include <cstddef>
 #include <cstdint>
@@ -34,7 +38,8 @@ struct spool_record {
   std::string tenant_id;
   std::string channel_key;
   std::int64_t received_at_ms = 0;  // unix milliseconds when the request arrived
-  std::string body;                 // the raw body whose signature was verified
+  std::string body;                 // the raw body whose signature was verified (sealed on disk)
+  std::uint32_t key_id = 0;         // on disk: the id of the key that sealed `body`; 0 when in clear
 
   friend bool operator==(const spool_record&, const spool_record&) = default;
 };

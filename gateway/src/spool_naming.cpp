@@ -47,6 +47,10 @@ std::string quarantine_name(std::uint64_t seq, std::uint64_t offset) {
   return "quarantine-" + padded(seq) + "-" + padded(offset) + ".bin";
 }
 
+bool is_quarantine_name(std::string_view name) {
+  return name.starts_with("quarantine-") && name.ends_with(".bin");
+}
+
 std::string format_cursor(std::uint64_t seq, std::uint64_t offset) {
   return std::string(cursor_prefix) + std::to_string(seq) + " " + std::to_string(offset) + "\n";
 }

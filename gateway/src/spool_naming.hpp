@@ -18,6 +18,8 @@ inline constexpr std::string_view cursor_name = "cursor";
 // "quarantine-<16-digit seq>-<16-digit offset>.bin": the same damage always gets the same name,
 // so quarantining it again after a crash overwrites rather than duplicates.
 [[nodiscard]] std::string quarantine_name(std::uint64_t seq, std::uint64_t offset);
+// Whether a file name is one quarantine_name makes ("quarantine-" … ".bin").
+[[nodiscard]] bool is_quarantine_name(std::string_view name);
 
 // "yorisoi-spool-cursor 1 <seq> <offset>\n"
 [[nodiscard]] std::string format_cursor(std::uint64_t seq, std::uint64_t offset);

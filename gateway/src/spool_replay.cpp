@@ -3,10 +3,14 @@
 #include "spool.hpp"
 
 #include "spool_naming.hpp"
+#include "spool_seal.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
+
+#include <optional>
+#include <vector>
 
 namespace yorisoi::gateway {
 namespace {
@@ -37,6 +41,35 @@ std::error_code spool::quarantine(std::uint64_t seq, std::uint64_t offset, std::
   }
   quarantined_bytes_ += bytes.size();
   return {};
+}
+
+std::uint64_t spool::purge_quarantine(std::filesystem::file_time_type cutoff) {
+  std::vector<std::string> names;
+  if (auto ec = files::list_names(options_.directory, names)) {
+    spdlog::error("spool: cannot list the spool directory to purge quarantine: {}", ec.message());
+    return 0;
+  }
+  std::uint64_t purged = 0;
+  for (const std::string& name : names) {
+    if (!spool_naming::is_quarantine_name(name)) {
+      continue;
+    }
+    const std::filesystem::path path = options_.directory / name;
+    std::error_code ec;
+    const auto modified = std::filesystem::last_write_time(path, ec);
+    if (ec || modified >= cutoff) {
+      continue;
+    }
+    if (std::filesystem::remove(path, ec); ec) {
+      spdlog::error("spool: cannot delete quarantine file {}: {}", name, ec.message());
+      continue;
+    }
+    ++purged;
+  }
+  if (purged > 0) {
+    spdlog::info("spool: {} quarantine files past their keeping time deleted", purged);
+  }
+  return purged;
 }
 
 std::error_code spool::persist_cursor(position cursor) {
@@ -156,8 +189,20 @@ spool_replay_result spool::replay_once(const spool_deliver& deliver) {
       const spool_item item = next_spool_item(bytes, at);
       const position here{seq, from + at};
       const std::string_view stretch = std::string_view(bytes).substr(at, item.size);
+      std::optional<spool_record> opened;
       if (item.damage == spool_damage::none) {
-        const spool_delivery delivery = deliver(item.record);
+        opened = open_spool_record(item.record, *options_.keys);
+      }
+      if (item.damage == spool_damage::none && !opened) {
+        // Its key is not in the keyring, or it was altered: kept for a human, never delivered.
+        if (quarantine(seq, here.offset, stretch, "unsealable")) {
+          result.io_error = true;
+          go_on = false;
+          break;
+        }
+        ++result.corrupt;
+      } else if (item.damage == spool_damage::none) {
+        const spool_delivery delivery = deliver(*opened);
         if (delivery == spool_delivery::retry_later) {
           result.stopped = true;
           go_on = false;

@@ -2,6 +2,7 @@
 #include "spool_replayer.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace yorisoi::gateway {
 
@@ -72,6 +73,7 @@ void spool_replayer::run() {
     if (observe_) {
       observe_(result);
     }
+    (void)spool_.purge_quarantine(std::filesystem::file_time_type::clock::now() - options_.quarantine_age);
     lock.lock();
     ++passes_;
     if (result.stopped || result.io_error) {

@@ -5,7 +5,8 @@
 // Waking: notify_appended() (after an append) ends an idle wait but not a backoff, so a webhook
 // burst during an outage does not hammer the database; retry_now() (the database answered a
 // readiness check again, or an operator asked) ends any wait and resets the backoff. A pass also
-// runs at start() (records left from before a restart) and every idle_check while idle.
+// runs at start() (records left from before a restart) and every idle_check while idle. After each
+// pass, quarantine files older than quarantine_age (by the system clock) are deleted.
 //
 // Thread-safety: every member may be called from any thread. stop() waits for a running pass,
 // i.e. for the deliver callback to return: give that callback its own timeout.
@@ -25,6 +26,7 @@ struct spool_replayer_options {
   std::chrono::milliseconds first_retry{500};    // the first wait after a pass that could not finish
   std::chrono::milliseconds max_retry{30'000};   // the backoff doubles up to this
   std::chrono::milliseconds idle_check{60'000};  // a pass now and then even if nobody woke us
+  std::chrono::hours quarantine_age{14 * 24};    // after each pass, older quarantine files go
 };
 
 class spool_replayer {

@@ -28,7 +28,8 @@ SELECT consultation_id::text FROM consultation
 )sql";
 
 // What holds the purged text besides the message rows: the raw webhook events the inbound messages
-// came from (only once applied), and the settled outbox rows of the consultation.
+// came from (only once applied), the settled outbox rows of the consultation, and its referrals'
+// texts (summary, reason, emergency reason, the units' answers: cleared, the rows kept for the tallies).
 constexpr const char* purge_sql = R"sql(
 WITH ids AS (SELECT unnest($2::uuid[]) AS id),
 sources AS (
@@ -42,11 +43,56 @@ gone_notes AS (
 gone_events AS (
   DELETE FROM inbox_event WHERE tenant_id = $1 AND event_id IN (SELECT event_id FROM sources)
      AND processed_at IS NOT NULL RETURNING 1),
+redacted AS (
+  UPDATE referral SET summary = NULL, summary_key_id = NULL, reason = NULL, reason_key_id = NULL,
+                      emergency_reason = NULL, emergency_reason_key_id = NULL,
+                      redacted_at = to_timestamp($3::bigint)
+   WHERE tenant_id = $1 AND consultation_id IN (SELECT id FROM ids) AND redacted_at IS NULL RETURNING 1),
+gone_answers AS (
+  UPDATE referral_unit SET answer = NULL, answer_key_id = NULL
+   WHERE tenant_id = $1 AND answer IS NOT NULL
+     AND referral_id IN (SELECT referral_id FROM referral
+                          WHERE tenant_id = $1 AND consultation_id IN (SELECT id FROM ids)) RETURNING 1),
 marked AS (
   UPDATE consultation SET purged_at = to_timestamp($3::bigint)
    WHERE tenant_id = $1 AND consultation_id IN (SELECT id FROM ids) RETURNING 1)
 SELECT (SELECT count(*) FROM gone_messages), (SELECT count(*) FROM gone_notes),
-       (SELECT count(*) FROM gone_events), (SELECT count(*) FROM marked)
+       (SELECT count(*) FROM gone_events), (SELECT count(*) FROM marked),
+       (SELECT count(*) FROM redacted), (SELECT count(*) FROM gone_answers)
+)sql";
+
+// Raw webhook events that fed no message (follows, unfollows, button taps, unsends…): their payloads
+// hold LINE user ids. Applied ones received before the cutoff go, a batch at a time. Message events
+// go with their consultation (purge_sql).
+constexpr const char* inbox_sql = R"sql(
+DELETE FROM inbox_event WHERE (tenant_id, event_id) IN (
+  SELECT tenant_id, event_id FROM inbox_event
+   WHERE tenant_id = $1 AND event_type <> 'message' AND processed_at IS NOT NULL
+     AND received_at <= to_timestamp($2::bigint)
+   LIMIT $3 FOR UPDATE SKIP LOCKED)
+)sql";
+
+// Residents not seen since the cutoff who have no consultation at all (e.g. followed and never
+// wrote), nor anything still to be sent: their sealed LINE user id goes with the row. Locked here, so
+// an inbound event for one of them waits and then finds no resident (and creates a new one).
+constexpr const char* idle_residents_sql = R"sql(
+SELECT r.resident_id::text FROM resident r
+ WHERE r.tenant_id = $1 AND r.last_seen_at <= to_timestamp($2::bigint)
+   AND NOT EXISTS (SELECT 1 FROM consultation c WHERE c.tenant_id = r.tenant_id AND c.resident_id = r.resident_id)
+   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.tenant_id = r.tenant_id AND o.resident_id = r.resident_id
+                      AND o.state IN ('pending', 'sending'))
+ LIMIT $3
+ FOR UPDATE SKIP LOCKED
+)sql";
+
+// Their settled outbox rows first (a separate statement, for the same reason as outbox_sql).
+constexpr const char* resident_outbox_sql = R"sql(
+DELETE FROM outbox WHERE tenant_id = $1 AND resident_id = ANY($2::uuid[]) AND consultation_id IS NULL
+   AND state IN ('sent', 'failed', 'cancelled')
+)sql";
+
+constexpr const char* residents_sql = R"sql(
+DELETE FROM resident WHERE tenant_id = $1 AND resident_id = ANY($2::uuid[])
 )sql";
 
 // After the messages that referenced them are gone (a separate statement: data-modifying CTEs all see
@@ -92,12 +138,16 @@ bool purge_batch(pqxx::connection& conn, const std::string& tenant_id, std::chro
   batch.notes = counts[1].as<std::size_t>();
   batch.inbox_events = counts[2].as<std::size_t>();
   batch.consultations = counts[3].as<std::size_t>();
+  batch.referrals = counts[4].as<std::size_t>();
+  batch.referral_answers = counts[5].as<std::size_t>();
   batch.outbox_rows = outbox;
   const std::string detail = "{\"consultations\":" + std::to_string(batch.consultations) +
                              ",\"messages\":" + std::to_string(batch.messages) +
                              ",\"inbox_events\":" + std::to_string(batch.inbox_events) +
                              ",\"outbox_rows\":" + std::to_string(batch.outbox_rows) +
                              ",\"notes\":" + std::to_string(batch.notes) +
+                             ",\"referrals\":" + std::to_string(batch.referrals) +
+                             ",\"referral_answers\":" + std::to_string(batch.referral_answers) +
                              ",\"retention_days\":" + std::to_string(period.count() / 24) + "}";
   tx.exec_params0(audit_sql, tenant_id, detail);
   tx.commit();
@@ -106,6 +156,42 @@ bool purge_batch(pqxx::connection& conn, const std::string& tenant_id, std::chro
   total.notes += batch.notes;
   total.inbox_events += batch.inbox_events;
   total.outbox_rows += batch.outbox_rows;
+  total.referrals += batch.referrals;
+  total.referral_answers += batch.referral_answers;
+  return true;
+}
+
+// One batch of the tenant's leftovers older than the cutoff (applied non-message inbox events, idle
+// residents without a consultation); false when there was nothing left. Audited like purge_batch.
+bool purge_leftovers(pqxx::connection& conn, const std::string& tenant_id, std::chrono::hours period,
+                     std::chrono::system_clock::time_point now, retention_counts& total) {
+  pqxx::work tx(conn, "retention_leftovers");
+  const long long cutoff = epoch_of(now - period);
+  const auto events =
+      static_cast<std::size_t>(tx.exec_params(inbox_sql, tenant_id, cutoff, batch_size).affected_rows());
+  std::vector<std::string> ids;
+  for (const pqxx::row& row : tx.exec_params(idle_residents_sql, tenant_id, cutoff, batch_size)) {
+    ids.push_back(row[0].as<std::string>());
+  }
+  std::size_t outbox = 0;
+  std::size_t residents = 0;
+  if (!ids.empty()) {
+    const std::string array = uuid_array(ids);
+    outbox = tx.exec_params(resident_outbox_sql, tenant_id, array).affected_rows();
+    residents = tx.exec_params(residents_sql, tenant_id, array).affected_rows();
+  }
+  if (events == 0 && residents == 0) {
+    return false;
+  }
+  const std::string detail = "{\"inbox_events\":" + std::to_string(events) +
+                             ",\"residents\":" + std::to_string(residents) +
+                             ",\"outbox_rows\":" + std::to_string(outbox) +
+                             ",\"retention_days\":" + std::to_string(period.count() / 24) + "}";
+  tx.exec_params0(audit_sql, tenant_id, detail);
+  tx.commit();
+  total.inbox_events += events;
+  total.residents += residents;
+  total.outbox_rows += outbox;
   return true;
 }
 
@@ -139,6 +225,8 @@ retention_counts purge_expired(pqxx::connection& conn, const retention_periods& 
     }
     while (purge_batch(conn, tenant_id, period, now, total)) {
     }
+    while (purge_leftovers(conn, tenant_id, period, now, total)) {
+    }
   }
   return total;
 }
@@ -153,9 +241,11 @@ periodic_job_spec retention_job(std::string conninfo, retention_periods periods,
       "retention run",
       [periods = std::move(periods)](pqxx::connection& conn) {
         const retention_counts n = purge_expired(conn, periods, std::chrono::system_clock::now());
-        if (n.consultations > 0) {
-          spdlog::info("storage: retention purged {} consultations ({} messages, {} notes)", n.consultations,
-                       n.messages, n.notes);
+        if (n.consultations > 0 || n.inbox_events > 0 || n.residents > 0) {
+          spdlog::info(
+              "storage: retention purged {} consultations ({} messages, {} notes, {} referrals "
+              "redacted), {} inbox events, {} residents",
+              n.consultations, n.messages, n.notes, n.referrals, n.inbox_events, n.residents);
         }
       }};
 }

@@ -1,9 +1,11 @@
 // libFuzzer target for the webhook spool's reader: arbitrary bytes as a segment file. Whatever the
 // bytes, opening and replaying must not crash or hang, and every byte must be accounted for exactly
 // once: as part of a replayed record or in a quarantine file. Checked twice: on the pure walk over
-// the bytes, and through the real spool on a real directory (recovery at open + replay).
+// the bytes, and through the real spool on a real directory (recovery at open + replay). The spool
+// opens records with a fixed test keyring (fuzz_keys); the seeds' records are sealed with it.
 #include "spool.hpp"
 #include "spool_naming.hpp"
+#include "spool_seal.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,6 +14,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -21,6 +25,13 @@ namespace fs = std::filesystem;
 using namespace yorisoi::gateway;
 
 fs::path work_dir;
+
+// Key 1 is 32 bytes of 0x4B ('K'), the pepper 32 bytes of 'p': the seeds are sealed with these.
+std::shared_ptr<const yorisoi::storage::keyring> fuzz_keys() {
+  static const auto keys = std::make_shared<const yorisoi::storage::keyring>(
+      std::map<std::uint32_t, std::string>{{1, std::string(32, 'K')}}, std::string(32, 'p'));
+  return keys;
+}
 
 void check(bool condition) {
   if (!condition) {
@@ -51,9 +62,10 @@ void check_spool(std::string_view bytes) {
   }
   std::uint64_t replayed_bytes = 0;
   {
-    auto s = spool::open({dir, 1ULL << 30, 8ULL << 20});
+    auto s = spool::open({dir, fuzz_keys(), 1ULL << 30, 8ULL << 20});
     const spool_replay_result result = s->replay_once([&](const spool_record& r) {
-      replayed_bytes += encode_spool_record(r).size();
+      // r is opened: on disk its body was longer by the nonce and the tag.
+      replayed_bytes += encode_spool_record(r).size() + spool_seal_overhead;
       return spool_delivery::stored;
     });
     check(!result.io_error && !result.stopped && result.remaining == 0);

@@ -1,6 +1,6 @@
 // The city's tallies against a real PostgreSQL: a known hand-made history (report_pg_support.hpp) and
 // the exact figures expected from it; counters kept by the message trigger on the real ingest path;
-// link clicks; the report is the same after the retention purge.
+// link clicks; the report is the same after the retention purge, which leaves no text behind.
 #include "report_pg_support.hpp"
 
 #include <gtest/gtest.h>
@@ -162,6 +162,18 @@ TEST_F(report_pg, figures_survive_the_retention_purge) {
   EXPECT_EQ(first.notes, 2U);
   EXPECT_EQ(first.inbox_events, 2U);
   EXPECT_EQ(first.outbox_rows, 3U);
+  EXPECT_EQ(first.referrals, 2U);         // RF0 (C0), RF1 (C2)
+  EXPECT_EQ(first.referral_answers, 1U);  // kenko's answer to RF1
+  EXPECT_EQ(first.residents, 0U);         // every resident has a consultation
+  // The referrals' texts went with their consultations; the rows stay for the tallies.
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM referral WHERE redacted_at IS NOT NULL AND summary IS NULL AND "
+            "summary_key_id IS NULL AND reason IS NULL AND emergency_reason IS NULL AND consultation_id IN "
+            "('00000000-0000-0000-0000-0000000000c0', '00000000-0000-0000-0000-0000000000c2')"),
+      2);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM referral WHERE summary IS NOT NULL"), 3);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM referral_unit WHERE answer IS NOT NULL"), 0);
   EXPECT_EQ(
       count(url(),
             "SELECT count(*) FROM message WHERE consultation_id = '00000000-0000-0000-0000-0000000000c5'"),
@@ -177,8 +189,8 @@ TEST_F(report_pg, figures_survive_the_retention_purge) {
   EXPECT_EQ(audit[0][0].as<std::string>(), "yamagata");
   EXPECT_TRUE(audit[0][1].as<bool>());
   EXPECT_EQ(audit[0][2].as<std::string>(),
-            R"({"notes": 2, "messages": 9, "outbox_rows": 3, "inbox_events": 2, "consultations": 3, )"
-            R"("retention_days": 30})");
+            R"({"notes": 2, "messages": 9, "referrals": 2, "outbox_rows": 3, "inbox_events": 2, )"
+            R"("consultations": 3, "retention_days": 30, "referral_answers": 1})");
   expect_february(february());
 
   // Everything closed is purged a year later (tendo has no period: untouched); the figures stay.
@@ -187,6 +199,12 @@ TEST_F(report_pg, figures_survive_the_retention_purge) {
   EXPECT_EQ(second.consultations, 3U);  // C1, C3, C4; C6 is still open
   EXPECT_EQ(count(url(), "SELECT count(*) FROM message WHERE tenant_id = 'yamagata'"), 1);  // C6's
   EXPECT_EQ(count(url(), "SELECT count(*) FROM message WHERE tenant_id = 'tendo'"), 8);
+  EXPECT_EQ(second.referrals, 3U);  // RF2, RF3 (emergency: its reason too), RF4
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM referral WHERE summary IS NOT NULL OR reason IS NOT NULL OR "
+                  "emergency_reason IS NOT NULL"),
+            0);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM referral"), 5);
   const report after = february();
   expect_february(after);
   EXPECT_EQ(after.consulters_by_age_band, before.consulters_by_age_band);
@@ -196,6 +214,53 @@ TEST_F(report_pg, figures_survive_the_retention_purge) {
       run_retention_once(url(), periods, std::chrono::sys_days{std::chrono::year{2024} / 3 / 1});
   EXPECT_EQ(third.consultations, 0U);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'retention.purge'"), 2);
+}
+
+TEST_F(report_pg, retention_purges_idle_residents_and_old_non_message_events) {
+  load_report_history(url());
+  // R5 followed on 2023-01-05 and never wrote (a greeting was sent); R6 likewise, but a message to it is
+  // still pending; R7 followed on 2023-03-20. Follow events: R5's (applied), one not yet applied, R7's.
+  exec_sql(url(), R"sql(
+INSERT INTO resident (tenant_id, resident_id, pseudonym, channel_key, line_user_id, line_user_key_id,
+                      first_seen_at, last_seen_at)
+VALUES ('yamagata', '00000000-0000-0000-0000-0000000000a5', '\xa5', 'line', '\x00', 1, '2023-01-05Z', '2023-01-05Z'),
+       ('yamagata', '00000000-0000-0000-0000-0000000000a6', '\xa6', 'line', '\x00', 1, '2023-01-05Z', '2023-01-05Z'),
+       ('yamagata', '00000000-0000-0000-0000-0000000000a7', '\xa7', 'line', '\x00', 1, '2023-03-20Z', '2023-03-20Z');
+INSERT INTO outbox (tenant_id, channel_key, resident_id, origin, kind, messages, messages_key_id, state)
+VALUES ('yamagata', 'line', '00000000-0000-0000-0000-0000000000a5', 'auto', 'greeting', '\x01', 1, 'sent'),
+       ('yamagata', 'line', '00000000-0000-0000-0000-0000000000a6', 'auto', 'greeting', '\x01', 1, 'pending');
+INSERT INTO inbox_event (tenant_id, event_id, webhook_event_id, channel_key, event_type, mode, occurred_at,
+                         received_at, payload, key_id, processed_at)
+VALUES ('yamagata', '00000000-0000-0000-0000-0000000000e5', 'f5', 'line', 'follow', 'active',
+        '2023-01-05Z', '2023-01-05Z', '\x01', 1, '2023-01-05Z'),
+       ('yamagata', '00000000-0000-0000-0000-0000000000e6', 'f6', 'line', 'follow', 'active',
+        '2023-01-05Z', '2023-01-05Z', '\x01', 1, NULL),
+       ('yamagata', '00000000-0000-0000-0000-0000000000e7', 'f7', 'line', 'follow', 'active',
+        '2023-03-20Z', '2023-03-20Z', '\x01', 1, '2023-03-20Z');
+)sql");
+  const report before = february();
+  const std::map<std::string, std::chrono::hours> periods{{"yamagata", std::chrono::hours{24 * 30}}};
+  const auto run =
+      run_retention_once(url(), periods, std::chrono::sys_days{std::chrono::year{2023} / 3 / 25});
+  EXPECT_EQ(run.residents, 1U);
+  EXPECT_EQ(run.inbox_events, 3U);  // C5's two message events and R5's follow
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM resident WHERE resident_id = '00000000-0000-0000-0000-0000000000a5'"),
+            0);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM resident WHERE tenant_id = 'yamagata'"), 6);  // R1–R4, R6, R7
+  // R5's sent greeting went with R5; R6's pending one stays.
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE consultation_id IS NULL"), 1);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM inbox_event"), 2);  // e6, e7
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM inbox_event WHERE event_id = '00000000-0000-0000-0000-0000000000e5'"),
+            0);
+  EXPECT_EQ(
+      count(url(),
+            "SELECT count(*) FROM audit_event WHERE action = 'retention.purge' AND detail ? 'residents'"),
+      1);
+  const report after = february();
+  expect_february(after);
+  EXPECT_EQ(after.consulters, before.consulters);
 }
 
 TEST_F(report_pg, one_purge_at_a_time) {

@@ -16,18 +16,20 @@ TEST(spool_settings, defaults) {
   EXPECT_EQ(s.server.spool.directory, "spool");
   EXPECT_EQ(s.server.spool.max_bytes, 256ULL * 1024 * 1024);
   EXPECT_EQ(s.server.spool.segment_bytes, 8ULL * 1024 * 1024);
+  EXPECT_EQ(s.server.spool.quarantine_days, 14U);
 }
 
 TEST(spool_settings, values_are_read_and_the_directory_is_not_resolved_against_the_file) {
   const fake_env env;
   const auto s = load_from_string(
-      with_server(
-          "[server.spool]\ndirectory = \"state/spool\"\nmax_bytes = 1048576\nsegment_bytes = 65536\n"),
+      with_server("[server.spool]\ndirectory = \"state/spool\"\nmax_bytes = 1048576\nsegment_bytes = 65536\n"
+                  "quarantine_days = 3\n"),
       test_label, env.lookup());
   // Relative to the working directory (state), not to /virtual/conf/ (configuration).
   EXPECT_EQ(s.server.spool.directory, "state/spool");
   EXPECT_EQ(s.server.spool.max_bytes, 1048576u);
   EXPECT_EQ(s.server.spool.segment_bytes, 65536u);
+  EXPECT_EQ(s.server.spool.quarantine_days, 3u);
 }
 
 TEST(spool_settings, environment_overrides_the_directory) {
@@ -65,6 +67,9 @@ INSTANTIATE_TEST_SUITE_P(
         bad_spool{"max_negative", "max_bytes = -1\n", "server.spool.max_bytes", "between"},
         bad_spool{"segment_too_small", "segment_bytes = 4096\n", "server.spool.segment_bytes", "between"},
         bad_spool{"segment_too_large", "segment_bytes = 2147483648\n", "server.spool.segment_bytes",
+                  "between"},
+        bad_spool{"quarantine_zero", "quarantine_days = 0\n", "server.spool.quarantine_days", "between"},
+        bad_spool{"quarantine_too_long", "quarantine_days = 366\n", "server.spool.quarantine_days",
                   "between"},
         bad_spool{"directory_empty", "directory = \"\"\n", "server.spool.directory", "must not be empty"},
         bad_spool{"directory_not_string", "directory = 5\n", "server.spool.directory", "must be a string"},

@@ -1,10 +1,13 @@
 // The spool's background replayer: passes at start and after appends, backoff while the database
 // is away, retry_now, prompt stop. Waits on conditions with a deadline, never on fixed sleeps.
 #include "spool_replayer.hpp"
+#include "spool_naming.hpp"
 #include "spool_test_support.hpp"
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 namespace yorisoi::gateway {
@@ -127,6 +130,31 @@ TEST(spool_replayer, stops_promptly_while_idle_or_backing_off) {
   backing_off.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
   EXPECT_EQ(s->depth().records, 1U);
+}
+
+TEST(spool_replayer, a_pass_deletes_quarantine_files_older_than_the_keeping_time) {
+  temp_dir dir;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  const auto old_file = dir.path() / spool_naming::quarantine_name(1, 0);
+  const auto recent_file = dir.path() / spool_naming::quarantine_name(1, 100);
+  for (const auto& path : {old_file, recent_file}) {
+    std::ofstream(path) << "sealed bytes";
+  }
+  std::filesystem::last_write_time(old_file, now - 24h * 30);
+  std::filesystem::last_write_time(recent_file, now - 24h);
+
+  auto s = spool::open(options_for(dir));
+  ASSERT_EQ(s->append(make_record(0)), spool_append_status::stored);
+  fake_database db;
+  spool_replayer_options options = quick(1h);
+  options.quarantine_age = 24h * 14;
+  spool_replayer replayer(
+      *s, [&](const spool_record& r) { return db.deliver(r); }, options);
+  replayer.start();
+  ASSERT_TRUE(db.wait_for_stored(1));
+  replayer.stop();  // returns once the pass, its purge included, has ended
+  EXPECT_FALSE(std::filesystem::exists(old_file));
+  EXPECT_TRUE(std::filesystem::exists(recent_file));
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
-// The webhook spool: append, reopen, replay in order, resume, bounds, rollover, concurrency.
+// The webhook spool: append, reopen, replay in order, resume, bounds, rollover, concurrency, quarantine
+// purge.
 #include "spool_naming.hpp"
 #include "spool_test_support.hpp"
 
 #include <fstream>
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <thread>
 
 namespace yorisoi::gateway {
@@ -250,6 +253,32 @@ TEST(spool, records_that_cannot_be_encoded_fail) {
   r.tenant_id.assign(spool_max_id_size + 1, 't');
   EXPECT_EQ(s->append(r), spool_append_status::failed);
   EXPECT_TRUE(s->empty());
+}
+
+TEST(spool, quarantine_files_modified_before_the_cutoff_are_purged_and_nothing_else) {
+  temp_dir dir;
+  auto s = spool::open(options_for(dir));
+  ASSERT_EQ(s->append(make_record(0)), spool_append_status::stored);
+  // A fixed point in time: the purge compares modification times with the cutoff it is given.
+  const std::filesystem::file_time_type t0{std::chrono::hours(24 * 365 * 50)};
+  const auto day = std::chrono::hours(24);
+  const auto stale = dir.path() / spool_naming::quarantine_name(1, 0);
+  const auto fresh = dir.path() / spool_naming::quarantine_name(1, 64);
+  for (const auto& path : {stale, fresh}) {
+    std::ofstream(path) << "sealed bytes";
+  }
+  std::filesystem::last_write_time(stale, t0 - 15 * day);
+  std::filesystem::last_write_time(fresh, t0 - 13 * day);
+  const auto segment = dir.path() / spool_naming::segment_name(1);
+  std::filesystem::last_write_time(segment, t0 - 100 * day);  // not quarantine: never purged
+
+  EXPECT_EQ(s->purge_quarantine(t0 - 14 * day), 1U);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(fresh));
+  EXPECT_TRUE(std::filesystem::exists(segment));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "lock"));
+  EXPECT_EQ(s->purge_quarantine(t0 - 14 * day), 0U);
+  EXPECT_EQ(drain(*s).size(), 1U);
 }
 
 }  // namespace

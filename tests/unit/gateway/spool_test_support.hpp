@@ -1,12 +1,15 @@
 #pragma once
 // Shared helpers for the spool tests: a private temporary directory and recognisable records.
 #include "spool.hpp"
+#include "spool_seal.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -44,13 +47,25 @@ inline spool_record make_record(int n, std::string tenant = "yamagata") {
   return r;
 }
 
+// The size of record n on disk (its body sealed).
 inline std::size_t record_size(int n) {
-  return encode_spool_record(make_record(n)).size();
+  return encode_spool_record(make_record(n)).size() + spool_seal_overhead;
 }
 
-inline spool_options options_for(const temp_dir& dir) {
+// A keyring with the given key ids (each key is its id repeated, 32 bytes).
+inline std::shared_ptr<const storage::keyring> test_keys(std::initializer_list<std::uint32_t> ids = {1}) {
+  std::map<std::uint32_t, std::string> keys;
+  for (const std::uint32_t id : ids) {
+    keys[id] = std::string(32, static_cast<char>('A' + id));
+  }
+  return std::make_shared<const storage::keyring>(std::move(keys), std::string(32, 'p'));
+}
+
+inline spool_options options_for(const temp_dir& dir,
+                                 std::shared_ptr<const storage::keyring> keys = test_keys()) {
   spool_options options;
   options.directory = dir.path();
+  options.keys = std::move(keys);
   return options;
 }
 

@@ -49,6 +49,7 @@ struct spool_settings {
   std::string directory = "spool";
   std::uint64_t max_bytes = 256ULL * 1024 * 1024;    // >= 1 MiB; beyond it webhooks get 503
   std::uint64_t segment_bytes = 8ULL * 1024 * 1024;  // 64 KiB .. 1 GiB; a new file past this size
+  std::uint32_t quarantine_days = 14;                // 1 .. 365; quarantine files older than this are deleted
 
   friend bool operator==(const spool_settings&, const spool_settings&) = default;
 };

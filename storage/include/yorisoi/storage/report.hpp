@@ -55,7 +55,10 @@ struct retention_counts {
   std::size_t inbox_events = 0;
   std::size_t outbox_rows = 0;
   std::size_t notes = 0;
-  bool skipped = false;  // another instance holds the lock: nothing was done
+  std::size_t referrals = 0;         // referrals whose texts were cleared (the rows stay)
+  std::size_t referral_answers = 0;  // units' answers cleared
+  std::size_t residents = 0;         // residents without any consultation, not seen since the cutoff
+  bool skipped = false;              // another instance holds the lock: nothing was done
 };
 
 class report_store {
