@@ -8,6 +8,9 @@ namespace {
 
 constexpr std::string_view magic{"YSPL", 4};
 constexpr std::uint16_t format_version = 2;
+// Records written before bodies were sealed: no key id, the body in clear. Still read, so that what a
+// previous version spooled (and acknowledged to LINE) during an outage is replayed after an upgrade.
+constexpr std::uint16_t clear_format_version = 1;
 
 // CRC-32C (Castagnoli): better error detection than CRC-32 on the same cost.
 using crc32c = boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true>;
@@ -34,7 +37,7 @@ std::uint32_t checksum(std::string_view header_fields, std::string_view payload)
 }
 
 // Reads the payload's fields; false when the inner lengths do not add up to exactly the payload.
-bool decode_payload(std::string_view payload, spool_record& out) {
+bool decode_payload(std::string_view payload, std::uint64_t version, spool_record& out) {
   std::size_t at = 0;
   const auto take_string = [&](std::size_t length_bytes, std::string& field) {
     if (payload.size() - at < length_bytes) {
@@ -57,11 +60,17 @@ bool decode_payload(std::string_view payload, spool_record& out) {
   }
   out.received_at_ms = static_cast<std::int64_t>(get_le(payload, at, 8));
   at += 8;
-  if (payload.size() - at < 4) {
-    return false;
+  out.key_id = 0;
+  if (version != clear_format_version) {
+    if (payload.size() - at < 4) {
+      return false;
+    }
+    out.key_id = static_cast<std::uint32_t>(get_le(payload, at, 4));
+    at += 4;
+    if (out.key_id == 0) {
+      return false;  // a sealed record always names its key (ids start at 1)
+    }
   }
-  out.key_id = static_cast<std::uint32_t>(get_le(payload, at, 4));
-  at += 4;
   return take_string(4, out.body) && at == payload.size();
 }
 
@@ -79,8 +88,9 @@ decoded decode_at(std::string_view bytes, std::size_t offset, spool_record* reco
     const bool magic_prefix = rest.substr(0, compared) == magic.substr(0, compared);
     return {magic_prefix ? spool_damage::torn : spool_damage::bad_header, 0};
   }
-  if (rest.substr(0, magic.size()) != magic || get_le(rest, 4, 2) != format_version ||
-      get_le(rest, 6, 2) != 0) {
+  const std::uint64_t version = rest.size() >= 6 ? get_le(rest, 4, 2) : 0;
+  if (rest.substr(0, magic.size()) != magic ||
+      (version != format_version && version != clear_format_version) || get_le(rest, 6, 2) != 0) {
     return {spool_damage::bad_header, 0};
   }
   const std::uint64_t length = get_le(rest, 8, 4);
@@ -95,7 +105,7 @@ decoded decode_at(std::string_view bytes, std::size_t offset, spool_record* reco
     return {spool_damage::checksum, 0};
   }
   spool_record scratch;
-  if (!decode_payload(payload, record != nullptr ? *record : scratch)) {
+  if (!decode_payload(payload, version, record != nullptr ? *record : scratch)) {
     return {spool_damage::bad_payload, 0};
   }
   return {spool_damage::none, spool_record_header_size + length};

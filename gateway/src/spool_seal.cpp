@@ -16,6 +16,9 @@ spool_record seal_spool_record(const spool_record& plain, const storage::keyring
 }
 
 std::optional<spool_record> open_spool_record(const spool_record& sealed, const storage::keyring& keys) {
+  if (sealed.key_id == 0) {
+    return sealed;  // written in clear by a version before sealing (format 1)
+  }
   try {
     spool_record out = sealed;
     out.body = keys.open(storage::sealed{sealed.key_id, sealed.body}, spool_seal_context(sealed));

@@ -28,7 +28,8 @@ inline constexpr std::size_t spool_seal_overhead = 28;
 [[nodiscard]] spool_record seal_spool_record(const spool_record& plain, const storage::keyring& keys);
 
 // The record as it was appended (body in clear, key_id 0); none when its key is not in the keyring
-// or the sealed body fails authentication (tampered, or fields altered).
+// or the sealed body fails authentication (tampered, or fields altered). A record read with key_id 0
+// was written in clear by the version before sealing (format 1) and is returned as it is.
 [[nodiscard]] std::optional<spool_record> open_spool_record(const spool_record& sealed,
                                                             const storage::keyring& keys);
 

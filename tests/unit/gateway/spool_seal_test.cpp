@@ -3,6 +3,8 @@
 // after a key rotation; a record that cannot be opened is quarantined, never delivered.
 #include "spool_test_support.hpp"
 
+#include <boost/crc.hpp>
+
 #include <fstream>
 #include <iterator>
 
@@ -125,6 +127,60 @@ TEST(spool_seal, a_record_with_an_altered_clear_field_is_quarantined) {
   ASSERT_EQ(got.size(), 1U);
   EXPECT_EQ(got[0], make_record(1));
   EXPECT_EQ(result.corrupt, 1U);
+}
+
+// A record as the version before sealing wrote it (format 1: no key id, the body in clear).
+std::string clear_format_record(const spool_record& r) {
+  const auto le = [](std::string& out, std::uint64_t value, std::size_t bytes) {
+    for (std::size_t i = 0; i < bytes; ++i) {
+      out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
+    }
+  };
+  std::string payload;
+  le(payload, r.tenant_id.size(), 2);
+  payload += r.tenant_id;
+  le(payload, r.channel_key.size(), 2);
+  payload += r.channel_key;
+  le(payload, static_cast<std::uint64_t>(r.received_at_ms), 8);
+  le(payload, r.body.size(), 4);
+  payload += r.body;
+  std::string fields;
+  le(fields, 1, 2);  // format 1
+  le(fields, 0, 2);
+  le(fields, payload.size(), 4);
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;
+  crc.process_bytes(fields.data(), fields.size());
+  crc.process_bytes(payload.data(), payload.size());
+  std::string out = "YSPL" + fields;
+  le(out, crc.checksum(), 4);
+  return out + payload;
+}
+
+TEST(spool_seal, records_spooled_in_clear_by_the_version_before_sealing_still_replay) {
+  // An upgrade during an outage: what the old version acknowledged to LINE and spooled must not be
+  // lost. Its records are read and delivered; new ones are sealed.
+  const auto keys = test_keys();
+  temp_dir dir;
+  {
+    std::ofstream out(dir.path() / "spool-0000000000000001.log", std::ios::binary);
+    const std::string bytes = clear_format_record(resident_message()) + clear_format_record(make_record(1));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  auto s = spool::open(options_for(dir, keys));
+  spool_replay_result result;
+  const auto got = drain(*s, &result);
+  ASSERT_EQ(got.size(), 2U);
+  EXPECT_EQ(got[0], resident_message());
+  EXPECT_EQ(got[1], make_record(1));
+  EXPECT_EQ(result.corrupt, 0U);
+}
+
+TEST(spool_seal, a_sealed_format_record_without_a_key_id_is_not_taken_as_clear) {
+  const auto keys = test_keys();
+  spool_record forged = make_record(0);
+  forged.key_id = 0;  // format 2 with key id 0: never written by the spool
+  const std::string bytes = encode_spool_record(forged);
+  EXPECT_EQ(next_spool_item(bytes, 0).damage, spool_damage::bad_payload);
 }
 
 TEST(spool_seal, a_spool_without_a_keyring_is_refused) {
