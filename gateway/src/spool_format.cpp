@@ -117,8 +117,10 @@ std::string encode_spool_record(const spool_record& record) {
   if (record.tenant_id.size() > spool_max_id_size || record.channel_key.size() > spool_max_id_size) {
     return {};
   }
-  const std::size_t payload_size =
-      2 + record.tenant_id.size() + 2 + record.channel_key.size() + 8 + 4 + 4 + record.body.size();
+  // A sealed body names its key (format 2); a record in clear (key id 0) is written as format 1.
+  const bool sealed = record.key_id != 0;
+  const std::size_t payload_size = 2 + record.tenant_id.size() + 2 + record.channel_key.size() + 8 +
+                                   (sealed ? 4 : 0) + 4 + record.body.size();
   if (payload_size > spool_max_payload_size) {
     return {};
   }
@@ -129,14 +131,16 @@ std::string encode_spool_record(const spool_record& record) {
   put_le(payload, record.channel_key.size(), 2);
   payload += record.channel_key;
   put_le(payload, static_cast<std::uint64_t>(record.received_at_ms), 8);
-  put_le(payload, record.key_id, 4);
+  if (sealed) {
+    put_le(payload, record.key_id, 4);
+  }
   put_le(payload, record.body.size(), 4);
   payload += record.body;
 
   std::string out;
   out.reserve(spool_record_header_size + payload.size());
   out += magic;
-  put_le(out, format_version, 2);
+  put_le(out, sealed ? format_version : clear_format_version, 2);
   put_le(out, 0, 2);
   put_le(out, payload.size(), 4);
   put_le(out, checksum(std::string_view(out).substr(4, 8), payload), 4);

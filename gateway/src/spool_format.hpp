@@ -6,7 +6,8 @@
 //
 //   offset size  field
 //   0      4     magic "YSPL"
-//   4      2     format version (2)
+//   4      2     format version: 2 (sealed body), or 1 (body in clear, no key id: written before
+//                sealing; still read so that an upgrade during an outage loses nothing)
 //   6      2     reserved, 0
 //   8      4     payload length N (at most max_payload_size)
 //   12     4     CRC-32C of bytes 4..12 and of the payload
@@ -14,7 +15,7 @@
 //                  u16 tenant id length, tenant id bytes,
 //                  u16 channel key length, channel key bytes,
 //                  i64 received-at (unix milliseconds),
-//                  u32 key id of the body's sealing key,
+//                  u32 key id of the body's sealing key (format 2 only; never 0),
 //                  u32 body length, the body: as written by the spool, the verified request body
 //                  sealed with that key (spool_seal.hpp); this layer does not look inside it
 //                (the lengths add up to exactly N)

@@ -175,12 +175,24 @@ TEST(spool_seal, records_spooled_in_clear_by_the_version_before_sealing_still_re
   EXPECT_EQ(result.corrupt, 0U);
 }
 
-TEST(spool_seal, a_sealed_format_record_without_a_key_id_is_not_taken_as_clear) {
+TEST(spool_seal, a_record_in_clear_is_encoded_in_the_format_before_sealing_and_a_sealed_one_names_its_key) {
+  EXPECT_EQ(encode_spool_record(resident_message()), clear_format_record(resident_message()));
   const auto keys = test_keys();
-  spool_record forged = make_record(0);
-  forged.key_id = 0;  // format 2 with key id 0: never written by the spool
-  const std::string bytes = encode_spool_record(forged);
-  EXPECT_EQ(next_spool_item(bytes, 0).damage, spool_damage::bad_payload);
+  const std::string sealed = encode_spool_record(seal_spool_record(resident_message(), *keys));
+  EXPECT_EQ(sealed[4], 2);  // format 2
+  // Format 2 with key id 0 is never written: read as damage, not as a record in clear.
+  std::string forged = sealed;
+  const std::size_t key_at = 16 + 2 + 8 + 2 + 4 + 8;  // header, tenant, channel, time
+  for (std::size_t i = 0; i < 4; ++i) {
+    forged[key_at + i] = 0;
+  }
+  boost::crc_optimal<32, 0x1EDC6F41, 0xFFFFFFFF, 0xFFFFFFFF, true, true> crc;  // a valid CRC again
+  crc.process_bytes(forged.data() + 4, 8);
+  crc.process_bytes(forged.data() + 16, forged.size() - 16);
+  for (std::size_t i = 0; i < 4; ++i) {
+    forged[12 + i] = static_cast<char>((crc.checksum() >> (8 * i)) & 0xFF);
+  }
+  EXPECT_EQ(next_spool_item(forged, 0).damage, spool_damage::bad_payload);
 }
 
 TEST(spool_seal, a_spool_without_a_keyring_is_refused) {

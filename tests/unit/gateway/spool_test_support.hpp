@@ -47,9 +47,9 @@ inline spool_record make_record(int n, std::string tenant = "yamagata") {
   return r;
 }
 
-// The size of record n on disk (its body sealed).
+// The size of record n on disk (its body sealed, so format 2 with its 4-byte key id).
 inline std::size_t record_size(int n) {
-  return encode_spool_record(make_record(n)).size() + spool_seal_overhead;
+  return encode_spool_record(make_record(n)).size() + 4 + spool_seal_overhead;
 }
 
 // A keyring with the given key ids (each key is its id repeated, 32 bytes).
