@@ -83,7 +83,8 @@ struct server::impl {
       spool_pool};
   std::atomic<bool> draining{false};
   stream_hub hub;
-  session_env env{handlers, settings.server, draining, hub};
+  address_counter per_address;
+  session_env env{handlers, settings.server, draining, hub, per_address};
 
   asio::io_context io;
   // The acceptor, the signals and the grace timer belong to one strand: shutdown touches them all.
