@@ -188,8 +188,9 @@ void read_spool(toml_reader& reader, spool_settings& out) {
 
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
-               "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "console_dir",
-               "secure_cookies", "allowed_origins", "trusted_proxies", "sessions", "spool"});
+               "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections",
+               "max_connections_per_address", "max_sockets_per_user", "console_dir", "secure_cookies",
+               "allowed_origins", "trusted_proxies", "sessions", "spool"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -202,6 +203,10 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
   out.shutdown_grace = read_ms(reader, "shutdown_grace_ms", out.shutdown_grace);
   out.max_connections =
       static_cast<std::size_t>(reader.integer("max_connections", 1, 1'000'000).value_or(out.max_connections));
+  out.max_connections_per_address = static_cast<std::size_t>(
+      reader.integer("max_connections_per_address", 1, 1'000'000).value_or(out.max_connections_per_address));
+  out.max_sockets_per_user = static_cast<std::size_t>(
+      reader.integer("max_sockets_per_user", 1, 1'000).value_or(out.max_sockets_per_user));
   if (auto dir = reader.string("console_dir"); dir && !dir->empty()) {
     // Relative to the config file, like secret files, so that a deployment folder is self-contained.
     const std::filesystem::path path(*dir);

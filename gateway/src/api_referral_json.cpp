@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
 
 namespace yorisoi::gateway {
 namespace json = boost::json;
@@ -151,17 +152,41 @@ std::string officer_referral_json(const storage::officer_referral& referral) {
   return json::serialize(officer_object(referral));
 }
 
-std::string officer_inbox_json(const config::org_unit* unit,
-                               const std::vector<storage::officer_referral>& referrals) {
+std::string officer_inbox_json(const config::org_unit* unit, const storage::officer_inbox_page& page) {
   json::array items;
-  for (const auto& r : referrals) {
+  for (const auto& r : page.items) {
     items.push_back(officer_object(r));
   }
   json::value unit_value = nullptr;
   if (unit != nullptr) {
     unit_value = json::object{{"id", unit->id}, {"name", unit->name}, {"kind", kind_name(unit->kind)}};
   }
-  return json::serialize(json::object{{"unit", std::move(unit_value)}, {"items", std::move(items)}});
+  json::value next = page.next_cursor.empty() ? json::value(nullptr) : json::value(page.next_cursor);
+  return json::serialize(json::object{
+      {"unit", std::move(unit_value)}, {"items", std::move(items)}, {"next_cursor", std::move(next)}});
+}
+
+parsed<storage::officer_inbox_request> parse_officer_inbox_request(std::string_view query) {
+  storage::officer_inbox_request request;
+  if (const auto limit = query_param(query, "limit")) {
+    std::size_t value = 0;
+    const auto* first = limit->data();
+    const auto* last = first + limit->size();
+    const auto [ptr, ec] = std::from_chars(first, last, value);
+    if (limit->empty() || ec != std::errc{} || ptr != last || value < 1 ||
+        value > storage::officer_inbox_max_limit) {
+      return parsed<storage::officer_inbox_request>{std::nullopt,
+                                                    refusal_error("bad_request", "limit_out_of_range")};
+    }
+    request.limit = value;
+  }
+  if (const auto cursor = query_param(query, "cursor")) {
+    if (cursor->empty() || !storage::valid_officer_inbox_cursor(*cursor)) {
+      return parsed<storage::officer_inbox_request>{std::nullopt, refusal_error("bad_request", "bad_cursor")};
+    }
+    request.after = *cursor;
+  }
+  return ok(std::move(request));
 }
 
 parsed<storage::referral_proposal> parse_referral_proposal(std::string_view body,

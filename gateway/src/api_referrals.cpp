@@ -32,7 +32,8 @@ const config::org_unit* unit_of(const config::tenant& tenant, const std::string&
 // GET routes and the body-less POSTs.
 asio::awaitable<std::optional<http_response>> without_body(storage::referral_store& referrals, handler_id id,
                                                            const api_caller& caller,
-                                                           const std::string& object_id) {
+                                                           const std::string& object_id,
+                                                           std::string_view query) {
   const storage::actor& who = caller.session.who;
   switch (id) {
     case handler_id::api_referrals_list: {
@@ -46,8 +47,12 @@ asio::awaitable<std::optional<http_response>> without_body(storage::referral_sto
       co_return answer(result, 200, referral_json);
     }
     case handler_id::api_officer_inbox: {
-      const auto result = co_await await_op<std::vector<storage::officer_referral>>(
-          [&](auto done) { referrals.officer_inbox(who, std::move(done)); });
+      auto page = parse_officer_inbox_request(query);
+      if (!page.value) {
+        co_return api_error_response(page.error);
+      }
+      const auto result = co_await await_op<storage::officer_inbox_page>(
+          [&](auto done) { referrals.officer_inbox(who, std::move(*page.value), std::move(done)); });
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status, result.reason);
       }
@@ -84,7 +89,7 @@ asio::awaitable<http_response> handle_referral_api(handler_context& context, han
                      : "referral_id")
           .value_or(""));
 
-  if (auto done = co_await without_body(referrals, id, caller, object_id)) {
+  if (auto done = co_await without_body(referrals, id, caller, object_id, request.query)) {
     co_return std::move(*done);
   }
   if (auto refusal = require_json(request)) {

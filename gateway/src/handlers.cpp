@@ -108,7 +108,7 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
     case handler_id::api_report_csv:
       co_return co_await handle_api(context, match, request);
     case handler_id::link_redirect:
-      co_return co_await handle_link_redirect(context, match);
+      co_return co_await handle_link_redirect(context, match, request);
     case handler_id::api_stream:
       // Reached only without an upgrade (the session upgrades real WebSocket requests itself).
       co_return json_response(426, R"({"error":"bad_request","message":"WebSocket で接続してください。"})");

@@ -7,6 +7,7 @@
 #include "spool.hpp"
 #include "spool_replayer.hpp"
 #include "yorisoi/config/config.hpp"
+#include "yorisoi/gateway/address_limits.hpp"
 #include "yorisoi/gateway/routes.hpp"
 #include "yorisoi/storage/console.hpp"
 #include "yorisoi/storage/referral.hpp"
@@ -31,6 +32,8 @@ struct handler_context {
   gateway::spool& spool;
   spool_replayer& replayer;
   boost::asio::thread_pool& spool_pool;
+  // Tracked links: which client address has just had its click on a code counted (link_redirect.cpp).
+  click_window& link_clicks;
 };
 
 // `console` next to the running binary: where the build copies the console.
@@ -51,9 +54,12 @@ struct handler_context {
 [[nodiscard]] http_response handle_console_file(const handler_context& context, const route_match& match);
 
 // GET /l/{code}: counts a click of a configured tracked link and redirects to its channel's add-friend
-// URL; 404 for an unknown code. Reads nothing of the visitor (no cookie, no address) and logs no code.
+// URL; 404 for an unknown code. One click per client address and code per minute is counted (repeats
+// are redirected without a database write); the address is held in memory for that minute only, never
+// stored or logged. No cookie is read or set; no code is logged.
 [[nodiscard]] boost::asio::awaitable<http_response> handle_link_redirect(handler_context& context,
-                                                                         const route_match& match);
+                                                                         const route_match& match,
+                                                                         const http_request& request);
 
 [[nodiscard]] boost::asio::awaitable<http_response> handle_line_webhook(handler_context& context,
                                                                         const route_match& match,

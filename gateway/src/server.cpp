@@ -77,6 +77,7 @@ struct server::impl {
                           [this](const spool_replay_result& result) { observe_replay(result); }};
   // After the spool: destroyed (joined) before it.
   asio::thread_pool spool_pool{spool_append_threads};
+  click_window link_clicks;
   handler_context handlers{
       settings,
       store,
@@ -87,10 +88,12 @@ struct server::impl {
       settings.server.console_dir.empty() ? default_console_dir() : settings.server.console_dir,
       *webhook_spool,
       replayer,
-      spool_pool};
+      spool_pool,
+      link_clicks};
   std::atomic<bool> draining{false};
   stream_hub hub;
-  session_env env{handlers, settings.server, draining, hub};
+  address_counter per_address;
+  session_env env{handlers, settings.server, draining, hub, per_address};
 
   asio::io_context io;
   // The acceptor, the signals and the grace timer belong to one strand: shutdown touches them all.

@@ -13,6 +13,8 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace yorisoi::gateway {
@@ -153,10 +155,25 @@ std::string_view path_of(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
+// One connection counted for its client address until the connection ends.
+class address_slot {
+ public:
+  address_slot(address_counter& counter, std::string address)
+      : counter_(counter), address_(std::move(address)) {}
+  address_slot(const address_slot&) = delete;
+  address_slot& operator=(const address_slot&) = delete;
+  ~address_slot() { counter_.release(address_); }
+
+ private:
+  address_counter& counter_;
+  std::string address_;
+};
+
 asio::awaitable<void> serve(session_env& env, connection& conn) {
   const auto& limits = env.limits;
   beast::flat_buffer buffer;
   bool first = true;
+  std::optional<address_slot> counted;  // from the first request on
   for (;;) {
     if (buffer.size() == 0) {
       if (conn.closing || env.draining.load()) {
@@ -295,6 +312,19 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
       request.line_signature = std::string(it->value());
     }
     request.received = received;
+
+    if (!counted) {
+      if (!env.per_address.try_acquire(request.peer_address, limits.max_connections_per_address)) {
+        // Not logged with the address: a count of refusals is enough to see a flood.
+        env.handlers.metrics.count_request("address_limit", 429);
+        http_response busy = text_response(429, "too many connections from this address\n");
+        busy.headers.emplace_back("Retry-After", "1");
+        co_await write(conn, busy, version, false, limits.body_timeout);
+        co_await linger_and_close(conn);
+        co_return;
+      }
+      counted.emplace(env.per_address, request.peer_address);
+    }
 
     const route_match match = match_route(request.method, request.path);
     http_response response;

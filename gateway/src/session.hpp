@@ -8,6 +8,7 @@
 #include "handlers.hpp"
 #include "stream_hub.hpp"
 #include "yorisoi/config/config.hpp"
+#include "yorisoi/gateway/address_limits.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -25,6 +26,9 @@ struct session_env {
   const config::server_settings& limits;
   const std::atomic<bool>& draining;  // set once on shutdown: finish the current request, then close
   stream_hub& hub;                    // console WebSockets (the hub closes them on shutdown)
+  // Connections per client address, counted from a connection's first request (when its address is
+  // known, X-Forwarded-For of a trusted proxy included) until it closes (a WebSocket's life included).
+  address_counter& per_address;
 };
 
 // `socket` must already be bound to a strand.

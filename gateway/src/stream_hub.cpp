@@ -2,27 +2,62 @@
 
 #include "yorisoi/gateway/api_json.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace yorisoi::gateway {
 
-std::uint64_t stream_hub::add(registration entry) {
-  std::lock_guard lock(mutex_);
-  const auto id = next_id_++;
-  tenant_of_.emplace(id, entry.tenant_id);
-  by_tenant_[entry.tenant_id].emplace(id, std::move(entry));
+std::uint64_t stream_hub::add(registration entry, std::size_t per_user) {
+  std::vector<std::shared_ptr<stream_subscriber>> displaced;
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_id_++;
+    auto& mine = by_user_[entry.user_id];
+    mine.insert(id);
+    tenant_of_.emplace(id, entry.tenant_id);
+    by_tenant_[entry.tenant_id].emplace(id, std::move(entry));
+    while (mine.size() > std::max<std::size_t>(per_user, 1)) {
+      const std::uint64_t oldest = *mine.begin();
+      const auto tenant = tenant_of_.find(oldest);
+      if (tenant != tenant_of_.end()) {
+        auto& entries = by_tenant_[tenant->second];
+        if (const auto found = entries.find(oldest); found != entries.end()) {
+          if (auto alive = found->second.subscriber.lock()) {
+            displaced.push_back(std::move(alive));
+          }
+        }
+      }
+      erase_locked(oldest);
+    }
+  }
+  for (const auto& subscriber : displaced) {
+    subscriber->displaced();
+  }
   return id;
 }
 
 void stream_hub::remove(std::uint64_t id) {
   std::lock_guard lock(mutex_);
+  erase_locked(id);
+}
+
+void stream_hub::erase_locked(std::uint64_t id) {
   const auto found = tenant_of_.find(id);
   if (found == tenant_of_.end()) {
     return;
   }
   auto tenant = by_tenant_.find(found->second);
   if (tenant != by_tenant_.end()) {
-    tenant->second.erase(id);
+    if (const auto entry = tenant->second.find(id); entry != tenant->second.end()) {
+      if (auto user = by_user_.find(entry->second.user_id); user != by_user_.end()) {
+        user->second.erase(id);
+        if (user->second.empty()) {
+          by_user_.erase(user);
+        }
+      }
+      tenant->second.erase(entry);
+    }
     if (tenant->second.empty()) {
       by_tenant_.erase(tenant);
     }
@@ -97,6 +132,12 @@ std::int64_t stream_hub::latest_event_id(const std::string& tenant_id) const {
   std::lock_guard lock(mutex_);
   const auto found = latest_.find(tenant_id);
   return found == latest_.end() ? 0 : found->second;
+}
+
+std::size_t stream_hub::sockets_of(const std::string& user_id) const {
+  std::lock_guard lock(mutex_);
+  const auto found = by_user_.find(user_id);
+  return found == by_user_.end() ? 0 : found->second.size();
 }
 
 std::size_t stream_hub::size() const {

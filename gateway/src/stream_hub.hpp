@@ -3,6 +3,7 @@
 // fanning each tenant's events out to that tenant's WebSocket subscribers whose audience they are
 // (event_audience.hpp: consultation events to roles that work them, a unit's referral events to its
 // officers), and telling a user's sockets to re-check their session when storage says its sessions ended.
+// A user has at most a configured number of sockets: a new one displaces the user's oldest.
 //
 // Thread-safety: every member may be called from any thread. Subscribers' callbacks are invoked
 // under no lock of the hub's but from the caller's thread: they must only post to their own strand.
@@ -14,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -29,6 +31,9 @@ class stream_subscriber {
   virtual void recheck_session() = 0;
   // Server shutdown: close (going away).
   virtual void shut_down() = 0;
+  // The user opened more sockets than allowed and this is their oldest: close (4429). The hub has
+  // already removed it.
+  virtual void displaced() = 0;
 };
 
 class stream_hub {
@@ -40,8 +45,9 @@ class stream_hub {
     std::weak_ptr<stream_subscriber> subscriber;
   };
 
-  // Returns the id to remove() it with.
-  [[nodiscard]] std::uint64_t add(registration entry);
+  // Returns the id to remove() it with. When the user then has more than `per_user` sockets, the
+  // oldest ones are removed and told displaced() (outside the hub's lock).
+  [[nodiscard]] std::uint64_t add(registration entry, std::size_t per_user);
   void remove(std::uint64_t id);
 
   // Listener thread. Serialises once and posts the frame to every interested subscriber.
@@ -52,8 +58,10 @@ class stream_hub {
   // The newest event id this hub has seen for the tenant (0 if none): where a resync resumes.
   [[nodiscard]] std::int64_t latest_event_id(const std::string& tenant_id) const;
   [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] std::size_t sockets_of(const std::string& user_id) const;
 
  private:
+  void erase_locked(std::uint64_t id);  // under mutex_
   template <typename Visit>
   void for_each_locked_copy(const std::string* tenant_id, Visit visit);
 
@@ -61,6 +69,7 @@ class stream_hub {
   std::uint64_t next_id_ = 1;
   std::unordered_map<std::string, std::map<std::uint64_t, registration>> by_tenant_;
   std::unordered_map<std::uint64_t, std::string> tenant_of_;
+  std::unordered_map<std::string, std::set<std::uint64_t>> by_user_;  // ids in opening order
   std::unordered_map<std::string, std::int64_t> latest_;
 };
 

@@ -23,6 +23,8 @@ constexpr std::size_t replay_limit = 500;
 constexpr std::size_t max_queued_frames = 2000;  // a console this far behind is closed; it resyncs
 constexpr std::chrono::seconds ping_interval{20};
 constexpr std::uint16_t session_ended_code = 4401;
+// The user opened more sockets than server.max_sockets_per_user: their oldest is closed with this.
+constexpr std::uint16_t displaced_code = 4429;
 
 class ws_session : public stream_subscriber, public std::enable_shared_from_this<ws_session> {
  public:
@@ -50,7 +52,8 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     if (accept_ec) {
       co_return;
     }
-    registration_ = hub_.add({caller_.session.who.tenant_id, caller_.session.who.user_id, audience_, self});
+    registration_ = hub_.add({caller_.session.who.tenant_id, caller_.session.who.user_id, audience_, self},
+                             context_.settings.server.max_sockets_per_user);
     replaying_ = after_.has_value();
     asio::co_spawn(ws_.get_executor(), ping_loop(self), asio::detached);
     asio::co_spawn(ws_.get_executor(), expiry_watch(self), asio::detached);
@@ -93,6 +96,12 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
   void shut_down() override {
     asio::post(ws_.get_executor(),
                [self = shared_from_this()] { self->close_with(websocket::close_code::going_away); });
+  }
+
+  void displaced() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->close_with(websocket::close_reason(static_cast<websocket::close_code>(displaced_code)));
+    });
   }
 
  private:

@@ -4,7 +4,8 @@
 //
 // The socket first receives the events after `after` (or one resync event when more than 500 were
 // missed), then live events from the hub; a ping every 20 s; client frames (max 4 KiB) are read and
-// ignored. It closes with 4401 when its session ends (hub recheck) or expires.
+// ignored. It closes with 4401 when its session ends (hub recheck) or expires, and with 4429 when its
+// user opens more than server.max_sockets_per_user sockets and it is that user's oldest.
 // Runs on the connection's strand; returns when the socket is closed.
 
 #include "api_common.hpp"

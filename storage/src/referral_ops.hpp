@@ -33,12 +33,12 @@ op_result<officer_referral> return_referral(pqxx::connection& conn, const referr
 op_result<referral_view> close_referral(pqxx::connection& conn, const referral_env& env, const actor& who,
                                         const std::string& referral_id);
 
-// Reads (referral_read.cpp). Each expires due consent requests of what it reads first.
+// Reads (referral_read.cpp). The counsellors' list expires due consent requests of what it reads first.
 op_result<std::vector<referral_view>> consultation_referrals(pqxx::connection& conn, const referral_env& env,
                                                              const actor& who,
                                                              const std::string& consultation_id);
-op_result<std::vector<officer_referral>> officer_referrals(pqxx::connection& conn, const referral_env& env,
-                                                           const actor& who);
+op_result<officer_inbox_page> officer_referrals(pqxx::connection& conn, const referral_env& env,
+                                                const actor& who, const officer_inbox_request& page);
 op_result<officer_referral> officer_referral_detail(pqxx::connection& conn, const referral_env& env,
                                                     const actor& who, const std::string& referral_id,
                                                     bool audit_view);

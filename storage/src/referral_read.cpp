@@ -1,5 +1,7 @@
 // referral_store's reads: the counsellors' view on a consultation, the officers' inbox and detail
-// (only what routing/referral_disclosure.hpp allows; every detail view audited).
+// (only what routing/referral_disclosure.hpp allows). The officers' inbox is read page by page (keyset on
+// created_at, referral_id, newest first) without row locks and without audit rows: it shows what a
+// referral is, and opening one (the detail) is the audited read.
 #include "referral_ops.hpp"
 
 #include "console_common.hpp"
@@ -8,6 +10,12 @@
 #include "yorisoi/routing/referral_disclosure.hpp"
 
 #include <pqxx/pqxx>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstdio>
+#include <utility>
 
 namespace yorisoi::storage::detail {
 namespace {
@@ -38,15 +46,58 @@ SELECT referral_id::text FROM referral WHERE tenant_id = $1 AND consultation_id 
 )sql";
 constexpr const char* consultation_exists_sql =
     "SELECT 1 FROM consultation WHERE tenant_id = $1 AND consultation_id = $2::uuid";
-// Candidates for an officer's inbox; disclosure decides what is really visible.
+// Candidates for an officer's inbox after the cursor ($4 id or "" from the start, $5 its created_at in
+// µs), at most $6; disclosure decides what is really visible.
 constexpr const char* inbox_sql = R"sql(
-SELECT r.referral_id::text FROM referral r
+SELECT r.referral_id::text, (extract(epoch FROM r.created_at) * 1000000)::bigint FROM referral r
  WHERE r.tenant_id = $1
    AND (($3 AND r.hub_involved)
         OR EXISTS (SELECT 1 FROM referral_unit u WHERE u.tenant_id = r.tenant_id AND u.referral_id = r.referral_id
                       AND u.role = 'recipient' AND u.unit_id = $2))
- ORDER BY r.created_at DESC, r.number DESC
+   AND ($4 = '' OR (r.created_at, r.referral_id)
+                   < (timestamptz 'epoch' + $5::bigint * interval '1 microsecond', NULLIF($4, '')::uuid))
+ ORDER BY r.created_at DESC, r.referral_id DESC
+ LIMIT $6
 )sql";
+
+// A page's place in the inbox: "<created_at in µs since the epoch, 20 digits>-<referral id>"; "" is the
+// start (the id empty).
+struct officer_cursor {
+  long long created_us = 0;
+  std::string id;
+};
+
+std::optional<officer_cursor> parse_officer_cursor(std::string_view text) {
+  constexpr std::size_t digits = 20;
+  if (text.empty()) {
+    return officer_cursor{};
+  }
+  if (text.size() != digits + 1 + 36 || text[digits] != '-') {
+    return std::nullopt;
+  }
+  officer_cursor out;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + digits, out.created_us);
+  if (error != std::errc{} || end != text.data() + digits || out.created_us < 0) {
+    return std::nullopt;
+  }
+  const std::string_view id = text.substr(digits + 1);
+  for (char c : id) {
+    if (c != '-' && !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return std::nullopt;
+    }
+  }
+  if (!is_uuid(id)) {
+    return std::nullopt;
+  }
+  out.id = std::string(id);
+  return out;
+}
+
+std::string officer_cursor_text(const officer_cursor& c) {
+  std::array<char, 24> digits{};
+  std::snprintf(digits.data(), digits.size(), "%020lld", c.created_us);
+  return std::string(digits.data()) + "-" + c.id;
+}
 
 std::optional<time_point> micros(const pqxx::field& f) {
   if (f.is_null()) {
@@ -134,7 +185,7 @@ std::optional<officer_referral> read_officer_view(pqxx::transaction_base& tx, co
   if (env.tenant == nullptr || who.role != rt::staff_role::officer) {
     return std::nullopt;
   }
-  const auto r = load_referral(tx, who.tenant_id, referral_id);
+  const auto r = load_referral(tx, who.tenant_id, referral_id, row_lock::none);
   if (!r) {
     return std::nullopt;
   }
@@ -207,22 +258,43 @@ op_result<std::vector<referral_view>> consultation_referrals(pqxx::connection& c
   return ok(std::move(out));
 }
 
-op_result<std::vector<officer_referral>> officer_referrals(pqxx::connection& conn, const referral_env& env,
-                                                           const actor& who) {
+op_result<officer_inbox_page> officer_referrals(pqxx::connection& conn, const referral_env& env,
+                                                const actor& who, const officer_inbox_request& page) {
   if (env.tenant == nullptr || who.role != rt::staff_role::officer) {
-    return refuse<std::vector<officer_referral>>(op_status::not_found);
+    return refuse<officer_inbox_page>(op_status::not_found);
   }
-  pqxx::work tx(conn, "referral_inbox");
+  const auto start = parse_officer_cursor(page.after);
+  if (!start) {
+    return refuse<officer_inbox_page>(op_status::invalid, "bad_cursor");
+  }
+  const std::size_t limit = std::clamp<std::size_t>(page.limit, 1, officer_inbox_max_limit);
+  pqxx::read_transaction tx(conn, "referral_inbox");
   const bool hub = routing_actor(who, *env.tenant).unit == rt::unit_kind::hub;
-  std::vector<officer_referral> out;
-  for (const pqxx::row& row : tx.exec_prepared("referral_inbox", who.tenant_id, who.org_unit, hub)) {
-    const std::string id = row[0].as<std::string>();
-    if (auto v = read_officer_view(tx, env, who, id)) {
-      // The inbox shows each summary and answers: a view like the detail, audited the same way.
-      audit(tx, who.tenant_id, who.user_id, "referral.read", "referral", id,
-            json_object({{"view", "officer_inbox"}, {"unit", who.org_unit}}));
-      out.push_back(std::move(*v));
+  // One more visible row than the page says whether another page follows.
+  std::vector<std::pair<officer_referral, officer_cursor>> rows;
+  officer_cursor after = *start;
+  const auto batch = static_cast<long long>(limit + 1);
+  for (bool more = true; more && rows.size() <= limit;) {
+    const pqxx::result candidates = tx.exec_prepared("referral_inbox", who.tenant_id, who.org_unit, hub,
+                                                     after.id, after.created_us, batch);
+    more = candidates.size() == static_cast<std::size_t>(batch);
+    for (const pqxx::row& row : candidates) {
+      after = officer_cursor{row[1].as<long long>(), row[0].as<std::string>()};
+      if (rows.size() > limit) {
+        break;
+      }
+      if (auto v = read_officer_view(tx, env, who, after.id)) {
+        rows.emplace_back(std::move(*v), after);
+      }
     }
+  }
+  officer_inbox_page out;
+  if (rows.size() > limit) {
+    rows.pop_back();
+    out.next_cursor = officer_cursor_text(rows.back().second);
+  }
+  for (auto& [view, key] : rows) {
+    out.items.push_back(std::move(view));
   }
   tx.commit();
   return ok(std::move(out));
@@ -245,3 +317,15 @@ op_result<officer_referral> officer_referral_detail(pqxx::connection& conn, cons
 }
 
 }  // namespace yorisoi::storage::detail
+
+namespace yorisoi::storage {
+
+bool valid_officer_inbox_cursor(std::string_view cursor) noexcept {
+  try {
+    return detail::parse_officer_cursor(cursor).has_value();
+  } catch (...) {
+    return false;  // allocation failure only
+  }
+}
+
+}  // namespace yorisoi::storage

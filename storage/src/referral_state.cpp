@@ -18,6 +18,13 @@ SELECT r.consultation_id::text, r.stage, r.emergency, r.hub_involved, r.hub_skip
  WHERE r.tenant_id = $1 AND r.referral_id = $2::uuid
    FOR UPDATE OF r
 )sql";
+// The same rows without locks, for reads that change nothing (the officers' inbox and detail).
+constexpr const char* peek_sql = R"sql(
+SELECT r.consultation_id::text, r.stage, r.emergency, r.hub_involved, r.hub_skipped, r.answers_through_hub,
+       r.cause, c.resident_id::text
+  FROM referral r JOIN consultation c ON c.tenant_id = r.tenant_id AND c.consultation_id = r.consultation_id
+ WHERE r.tenant_id = $1 AND r.referral_id = $2::uuid
+)sql";
 constexpr const char* units_sql = R"sql(
 SELECT role, unit_id, unit_kind, answered_at IS NOT NULL
   FROM referral_unit WHERE tenant_id = $1 AND referral_id = $2::uuid
@@ -34,6 +41,12 @@ SELECT consent_id::text, state, extract(epoch FROM requested_at)::bigint,
   FROM referral_consent WHERE tenant_id = $1 AND referral_id = $2::uuid
  ORDER BY requested_at DESC LIMIT 1
    FOR UPDATE
+)sql";
+constexpr const char* peek_consent_sql = R"sql(
+SELECT consent_id::text, state, extract(epoch FROM requested_at)::bigint,
+       extract(epoch FROM expires_at - requested_at)::bigint
+  FROM referral_consent WHERE tenant_id = $1 AND referral_id = $2::uuid
+ ORDER BY requested_at DESC LIMIT 1
 )sql";
 constexpr const char* save_sql = R"sql(
 UPDATE referral SET stage = $3, emergency = $4, hub_involved = $5, cause = $6, updated_at = now()
@@ -194,6 +207,8 @@ rt::unit_kind parse_unit_kind(std::string_view text) noexcept {
 
 void prepare_referral_state_statements(pqxx::connection& conn) {
   conn.prepare("referral_load", load_sql);
+  conn.prepare("referral_peek", peek_sql);
+  conn.prepare("referral_peek_consent", peek_consent_sql);
   conn.prepare("referral_load_units", units_sql);
   conn.prepare("referral_load_answered", answered_sql);
   conn.prepare("referral_load_consent", consent_sql);
@@ -206,11 +221,13 @@ void prepare_referral_state_statements(pqxx::connection& conn) {
 }
 
 std::optional<loaded_referral> load_referral(pqxx::transaction_base& tx, const std::string& tenant_id,
-                                             const std::string& referral_id) {
+                                             const std::string& referral_id, row_lock lock) {
   if (!is_uuid(referral_id)) {
     return std::nullopt;
   }
-  const pqxx::result head = tx.exec_prepared("referral_load", tenant_id, referral_id);
+  const bool locked = lock == row_lock::update;
+  const pqxx::result head =
+      tx.exec_prepared(locked ? "referral_load" : "referral_peek", tenant_id, referral_id);
   if (head.empty()) {
     return std::nullopt;
   }
@@ -242,7 +259,8 @@ std::optional<loaded_referral> load_referral(pqxx::transaction_base& tx, const s
   for (const pqxx::row& u : tx.exec_prepared("referral_load_answered", tenant_id, referral_id)) {
     r.state.answered_by.push_back(u[0].as<std::string>());
   }
-  const pqxx::result c = tx.exec_prepared("referral_load_consent", tenant_id, referral_id);
+  const pqxx::result c =
+      tx.exec_prepared(locked ? "referral_load_consent" : "referral_peek_consent", tenant_id, referral_id);
   if (!c.empty()) {
     loaded_consent lc;
     lc.consent_id = c[0][0].as<std::string>();

@@ -43,10 +43,15 @@ struct acting {
 
 void prepare_referral_state_statements(pqxx::connection& conn);
 
-// Locks and loads the referral (FOR UPDATE); nullopt when the tenant has no such referral.
+// Whether load_referral locks the referral and its latest consent request (FOR UPDATE) for a write,
+// or only reads them (a view that changes nothing must not queue behind writers or block them).
+enum class row_lock { update, none };
+
+// Loads the referral (locked unless `lock` is none); nullopt when the tenant has no such referral.
 [[nodiscard]] std::optional<loaded_referral> load_referral(pqxx::transaction_base& tx,
                                                            const std::string& tenant_id,
-                                                           const std::string& referral_id);
+                                                           const std::string& referral_id,
+                                                           row_lock lock = row_lock::update);
 
 // Writes `next` over `current.state` (stage, flags, cause, new recipients) and appends the event.
 void save_referral(pqxx::transaction_base& tx, loaded_referral& current, const routing::referral& next,

@@ -168,12 +168,12 @@ void referral_store::list_for_consultation(actor who, std::string consultation_i
       });
 }
 
-void referral_store::officer_inbox(actor who,
-                                   std::function<void(op_result<std::vector<officer_referral>>)> done) {
-  impl_->run<std::vector<officer_referral>>("inbox", std::move(done),
-                                            [this, who = std::move(who)](pqxx::connection& c) {
-                                              return detail::officer_referrals(c, impl_->env(who), who);
-                                            });
+void referral_store::officer_inbox(actor who, officer_inbox_request page,
+                                   std::function<void(op_result<officer_inbox_page>)> done) {
+  impl_->run<officer_inbox_page>("inbox", std::move(done),
+                                 [this, who = std::move(who), page = std::move(page)](pqxx::connection& c) {
+                                   return detail::officer_referrals(c, impl_->env(who), who, page);
+                                 });
 }
 
 void referral_store::officer_detail(actor who, std::string referral_id,

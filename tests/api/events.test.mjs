@@ -124,3 +124,35 @@ test('WebSocket: closed with 4401 within a second of a role change and of disabl
     assert.ok(closed.at - done <= 1000, `closed ${closed.at - done} ms after ${JSON.stringify(change)}`);
   }
 });
+
+test('WebSocket: a user opening more than max_sockets_per_user (8) sockets has the oldest closed with 4429', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const supervisor = await as(stack(), 'yamagata', 'supervisor');
+  const colleague = await as(stack(), 'tendo', 'supervisor');
+  const theirs = await openStream(colleague);
+  const sockets = [];
+  for (let i = 0; i < 8; ++i) {
+    sockets.push(await openStream(supervisor));
+  }
+  // The ninth displaces the first (the newest tab works; a stale socket does not lock the user out).
+  sockets.push(await openStream(supervisor));
+  const displaced = await sockets[0].closedPromise;
+  assert.equal(displaced.code, 4429);
+  // And the tenth the second; the others stay open.
+  sockets.push(await openStream(supervisor));
+  assert.equal((await sockets[1].closedPromise).code, 4429);
+  // Each socket is known to be open once it has answered a ping (the server reads every frame in order).
+  const alive = (stream) => new Promise((resolve) => {
+    stream.socket.once('pong', () => resolve(true));
+    stream.socket.once('close', () => resolve(false));
+    stream.socket.ping();
+  });
+  for (const stream of sockets.slice(2)) {
+    assert.equal(await alive(stream), true);
+    assert.equal(stream.closed, null);
+  }
+  assert.equal(await alive(theirs), true, 'another user\'s socket is not affected');
+  for (const stream of [...sockets, theirs]) {
+    await closeStream(stream);
+  }
+});

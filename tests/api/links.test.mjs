@@ -2,6 +2,8 @@
 // and redirects to the link's channel's add-friend URL, without a session, without setting a cookie and
 // without keeping anything about the visitor (address, user agent, referrer) in the database or the log;
 // an unknown code is 404 and counts nothing. The clicks appear in the report of the link's tenant only.
+// One click per client address and code per minute is counted: a flood from one address is redirected
+// every time but counted once. Distinct visitors come from distinct loopback addresses (127.0.0.x).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { request as httpRequest } from 'node:http';
@@ -18,11 +20,12 @@ const visitor = {
   cookie: 'tracking=visitor-cookie-7',
 };
 
-// A raw GET (no redirect following, our own headers): {status, headers}.
-function visit(baseUrl, path, headers = visitor) {
+// A raw GET (no redirect following, our own headers) from the loopback address `from`: {status, headers}.
+function visit(baseUrl, path, headers = visitor, from = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const url = new URL(path, baseUrl);
-    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers, agent: false }, (res) => {
+    const options = { host: url.hostname, port: url.port, path: url.pathname, headers, agent: false, localAddress: from };
+    const req = httpRequest(options, (res) => {
       res.resume();
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers }));
     });
@@ -50,7 +53,7 @@ test('GET /l/web-ads: 302 to the channel\'s add-friend URL, counted; /l/unknown 
   const logBefore = readFileSync(logFile, 'utf8').length;
 
   for (let i = 0; i < 3; ++i) {
-    const answer = await visit(s.baseUrl, '/l/web-ads');
+    const answer = await visit(s.baseUrl, '/l/web-ads', visitor, `127.0.0.${i + 1}`);
     assert.equal(answer.status, 302);
     assert.equal(answer.headers.location, 'https://line.me/R/ti/p/@yorisoi-yamagata');
     assert.equal(answer.headers['cache-control'], 'no-store');
@@ -59,7 +62,7 @@ test('GET /l/web-ads: 302 to the channel\'s add-friend URL, counted; /l/unknown 
   }
   assert.equal((await visit(s.baseUrl, '/l/flyer')).status, 302);
   // Without any header at all (a bare client) it works the same.
-  assert.equal((await visit(s.baseUrl, '/l/flyer', {})).status, 302);
+  assert.equal((await visit(s.baseUrl, '/l/flyer', {}, '127.0.0.2')).status, 302);
   const tendo = await visit(s.baseUrl, '/l/tendo-web');
   assert.equal(tendo.status, 302);
   assert.equal(tendo.headers.location, 'https://line.me/R/ti/p/@yorisoi-tendo');
@@ -95,4 +98,24 @@ test('GET /l/web-ads: 302 to the channel\'s add-friend URL, counted; /l/unknown 
     'web-ads', 'tendo-web', 'unknown']) {
     assert.ok(!logged.includes(trace), `the log mentions ${trace}:\n${logged}`);
   }
+});
+
+test('50 hits on one link from one address: every one redirected, one click counted, no write for the rest', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const s = stack();
+  const clicks = async (code) => Number((await s.sql(`SELECT coalesce(sum(clicks), 0) FROM link_click WHERE code = '${code}'`))[0][0]);
+  const before = await clicks('instagram');
+  for (let i = 0; i < 50; ++i) {
+    const answer = await visit(s.baseUrl, '/l/instagram', visitor, '127.0.0.50');
+    assert.equal(answer.status, 302, `hit ${i}`);
+    assert.equal(answer.headers.location, 'https://line.me/R/ti/p/@yorisoi-yamagata');
+  }
+  assert.equal(await clicks('instagram'), before + 1, 'one address, one click');
+  // Another visitor's click counts; the first address's other links count apart.
+  assert.equal((await visit(s.baseUrl, '/l/instagram', visitor, '127.0.0.51')).status, 302);
+  assert.equal((await visit(s.baseUrl, '/l/city-web', visitor, '127.0.0.50')).status, 302);
+  assert.equal(await clicks('instagram'), before + 2);
+  assert.equal(await clicks('city-web'), 1);
+  const metrics = await (await fetch(`${s.baseUrl}/metrics`)).text();
+  assert.match(metrics, /yorisoi_link_clicks_total\{[^}]*code="instagram"[^}]*\} 2\b/, 'only counted clicks go to the database (the metric counts each write)');
 });

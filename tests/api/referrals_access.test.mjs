@@ -3,6 +3,7 @@
 // officers' routes. Emergency referrals: supervisors only, with the legal basis and a reason, sent at
 // once without a consent request on LINE, audited. Live events: counsellors get referral events with
 // the consultation id, officers only of referrals their unit sees (without it), other tenants nothing.
+// The officers' inbox is paged (limit, cursor) and only opening a referral is audited.
 // Contract: briefs/referral_api.md.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -53,6 +54,46 @@ test('an officer of another unit gets 404 for a referral not sent to the unit; a
     assertError(await officer.get(consultationReferrals(id)), 403, 'forbidden');
     assertError(await officer.post(consultationReferrals(id), proposal()), 403, 'forbidden');
     assertError(await officer.post(referralPath(rid, 'close')), 403, 'forbidden');
+  }
+});
+
+test('the officers\' inbox: newest first by limit and cursor; listing writes no audit row, opening one writes one', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const s = stack();
+  const counsellor = await as(s, 'yamagata', 'counsellor');
+  const hub = await as(s, 'yamagata', 'officer');
+  const older = await referralAtHub(s, counsellor, 'yamagata');
+  const newer = await referralAtHub(s, counsellor, 'yamagata');
+  const reads = async () => Number((await s.sql(`SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '${hub.session.user.user_id}'`))[0][0]);
+  const before = await reads();
+
+  const first = await hub.get(`${officerPath()}?limit=1`);
+  assert.equal(first.status, 200);
+  assert.deepEqual(first.json.items.map((r) => r.referral_id), [newer.rid]);
+  assert.equal(typeof first.json.next_cursor, 'string');
+  const second = await hub.get(`${officerPath()}?limit=1&cursor=${encodeURIComponent(first.json.next_cursor)}`);
+  assert.deepEqual(second.json.items.map((r) => r.referral_id), [older.rid]);
+  // Walking every page sees each referral once; the last page says so with next_cursor null.
+  const seen = [];
+  for (let cursor = null, pages = 0; pages < 50; pages += 1) {
+    const page = await hub.get(`${officerPath()}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    seen.push(...page.json.items.map((r) => r.referral_id));
+    cursor = page.json.next_cursor;
+    if (cursor === null) break;
+  }
+  assert.equal(new Set(seen).size, seen.length, 'no referral twice');
+  assert.ok(seen.includes(older.rid) && seen.includes(newer.rid));
+  assert.equal(seen.length, (await hub.get(`${officerPath()}?limit=200`)).json.items.length);
+
+  assert.equal(await reads(), before, 'listing the inbox is not a read of each referral');
+  assert.equal((await hub.get(officerPath(older.rid))).status, 200);
+  assert.equal(await reads(), before + 1, 'opening one is');
+
+  for (const [query, reason] of [['limit=0', 'limit_out_of_range'], ['limit=201', 'limit_out_of_range'],
+                                 ['cursor=nope', 'bad_cursor'], [`cursor=${'9'.repeat(20)}-not-a-uuid`, 'bad_cursor']]) {
+    const refused = await hub.get(`${officerPath()}?${query}`);
+    assertError(refused, 400, 'bad_request');
+    assert.equal(refused.json.reason, reason);
   }
 });
 

@@ -9,6 +9,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace yorisoi::storage::pgtest {
@@ -124,8 +125,18 @@ class referral_pg : public routing_pg {
     EXPECT_EQ(r.status, op_status::ok) << r.reason;
     return r.value;
   }
-  op_result<std::vector<officer_referral>> inbox(const actor& who) {
-    return call<op_result<std::vector<officer_referral>>>([&](auto d) { referrals_->officer_inbox(who, d); });
+  // One page of an officer's inbox: its rows as `value`, and where the next page starts.
+  struct inbox_answer {
+    op_status status = op_status::ok;
+    std::vector<officer_referral> value;
+    std::string next_cursor;
+  };
+  inbox_answer inbox(const actor& who, std::size_t limit = officer_inbox_default_limit,
+                     const std::string& after = {}) {
+    auto r = call<op_result<officer_inbox_page>>([&](auto d) {
+      referrals_->officer_inbox(who, officer_inbox_request{limit, after}, d);
+    });
+    return inbox_answer{r.status, std::move(r.value.items), std::move(r.value.next_cursor)};
   }
   op_result<officer_referral> detail(const actor& who, const std::string& id) {
     return call<op_result<officer_referral>>([&](auto d) { referrals_->officer_detail(who, id, d); });
@@ -247,12 +258,12 @@ TEST_F(referral_pg, consent_by_postback_then_forward_answer_return_close) {
   EXPECT_EQ(in.value[0].summary, proposal_for(c).summary);
   EXPECT_EQ(in.value[0].categories, (std::vector<std::string>{"仕事・就労関係", "家族関係"}));
   ASSERT_EQ(detail(hub_, v.referral_id).status, op_status::ok);
-  // The inbox showed the summary and the detail was opened: two audited views.
+  // Listing is not a view of the referral; opening it is the one audited read.
   EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND object_id = '" +
                              v.referral_id + "' AND actor_id = '" + hub_.user_id + "'"),
-            2);
+            1);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '" +
-                             hub_.user_id + "' AND detail->>'view' = 'officer_inbox'"),
+                             hub_.user_id + "' AND detail->>'view' = 'officer'"),
             1);
   EXPECT_GT(count(url(), "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '" +
                              kana_.user_id + "' AND detail->>'view' = 'consultation'"),
@@ -378,8 +389,10 @@ TEST_F(referral_pg, a_message_written_less_than_a_second_before_the_request_cann
   const auto v = propose(kana_, proposal_for(c));
   ASSERT_EQ(v.status, op_status::ok);
   // The request's time has whole seconds; a message 0.4 s before it must not round up to it.
-  sql(url(), "UPDATE message m SET sent_at = r.requested_at - interval '0.4 seconds' FROM referral_consent r "
-             "WHERE r.referral_id = '" + v.value.referral_id + "' AND m.direction = 'in'");
+  sql(url(),
+      "UPDATE message m SET sent_at = r.requested_at - interval '0.4 seconds' FROM referral_consent r "
+      "WHERE r.referral_id = '" +
+          v.value.referral_id + "' AND m.direction = 'in'");
   const auto early = record(kana_, v.value.referral_id, true, message_id_of("s1"));
   EXPECT_EQ(early.status, op_status::invalid);
   EXPECT_EQ(early.reason, "consent_before_request");
@@ -466,6 +479,55 @@ TEST_F(referral_pg, emergency_needs_a_supervisor_a_basis_and_a_reason) {
   EXPECT_TRUE(direct.value.emergency);
   EXPECT_EQ(direct.value.consent.state, "");
   EXPECT_EQ(count(url(), "SELECT count(*) FROM outbox WHERE kind = 'consent_request'"), 1);
+}
+
+TEST_F(referral_pg, the_inbox_pages_newest_first_without_locks_or_audit_rows) {
+  const std::string c = resident_writes("U9", "q1", "相談です");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto p = proposal_for(c);
+    p.emergency = emergency_basis{"appi_27_1_2", "急ぎ"};
+    const auto sent = propose(boss_, p);
+    ASSERT_EQ(sent.status, op_status::ok) << sent.reason;
+    ids.push_back(sent.value.referral_id);
+  }
+  const std::string audited_reads =
+      "SELECT count(*) FROM audit_event WHERE action = 'referral.read' AND actor_id = '" + hub_.user_id + "'";
+
+  // A writer holding every referral row does not hold the list up (the list would wait on a lock).
+  pqxx::connection holder(url());
+  pqxx::work held(holder);
+  held.exec("SELECT 1 FROM referral FOR UPDATE");
+  const auto first = inbox(hub_, 2);
+  ASSERT_EQ(first.status, op_status::ok);
+  ASSERT_EQ(first.value.size(), 2U);
+  ASSERT_FALSE(first.next_cursor.empty());
+  const auto second = inbox(hub_, 2, first.next_cursor);
+  ASSERT_EQ(second.status, op_status::ok);
+  ASSERT_EQ(second.value.size(), 1U);
+  EXPECT_TRUE(second.next_cursor.empty());
+  held.abort();
+
+  // Every referral once, newest first.
+  std::vector<std::string> seen;
+  std::vector<time_point> made;
+  for (const auto* page : {&first, &second}) {
+    for (const auto& r : page->value) {
+      seen.push_back(r.referral_id);
+      made.push_back(r.created_at);
+    }
+  }
+  EXPECT_TRUE(std::is_sorted(made.rbegin(), made.rend()));
+  std::sort(seen.begin(), seen.end());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(seen, ids);
+  EXPECT_EQ(inbox(hub_, 3).value.size(), 3U);
+  EXPECT_TRUE(inbox(hub_, 3).next_cursor.empty());
+
+  // Listing wrote no audit row; opening one writes one.
+  EXPECT_EQ(count(url(), audited_reads), 0);
+  ASSERT_EQ(detail(hub_, ids[0]).status, op_status::ok);
+  EXPECT_EQ(count(url(), audited_reads), 1);
 }
 
 TEST_F(referral_pg, other_tenants_and_units_find_nothing) {

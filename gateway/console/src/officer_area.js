@@ -1,5 +1,6 @@
 // The officers' area (role officer): 紹介受付, the inbox of referrals visible to the officer's unit
-// (GET /officer/referrals), and the open referral's detail (officer_detail.js). The URL hash says what
+// (GET /officer/referrals, page by page: もっと見る appends the next page; a refetch reloads as many rows
+// as are shown, up to the server's 200), and the open referral's detail (officer_detail.js, the audited read). The URL hash says what
 // is open (#/ or #/r/<referral id>). `referral` events on the stream are hints: each schedules a refetch
 // of the inbox and of the open referral, coalesced over a short delay. Officers never receive
 // consultation events, and the officer's screens never show a transcript.
@@ -13,6 +14,8 @@ import { officer_detail } from './officer_detail.js';
 import { install_keyboard } from './keyboard.js';
 
 const refetch_delay_ms = 120;
+const page_size = 50;
+const max_page_size = 200;
 
 function open_id_from_hash() {
   const match = /^#\/r\/([^/]+)$/.exec(location.hash);
@@ -23,6 +26,9 @@ export function officer_area({ api, session, on_unauthenticated }) {
   const [units, set_units] = useState([]);
   const [inbox, set_inbox] = useState(null);
   const [inbox_error, set_inbox_error] = useState(null);
+  const [loading_more, set_loading_more] = useState(false);
+  const shown = useRef(0);
+  shown.current = inbox?.items.length ?? 0;
   const [open_id, set_open_id] = useState(open_id_from_hash);
   const [detail, set_detail] = useState(null);
   const [detail_error, set_detail_error] = useState(null);
@@ -32,13 +38,35 @@ export function officer_area({ api, session, on_unauthenticated }) {
   const timer = useRef(null);
 
   const fetch_inbox = useCallback(async () => {
+    const limit = Math.min(max_page_size, Math.max(page_size, shown.current));
     try {
-      set_inbox(await api.get('/officer/referrals'));
+      set_inbox(await api.get(`/officer/referrals?limit=${limit}`));
       set_inbox_error(null);
     } catch (failure) {
       set_inbox_error(failure.message);
     }
   }, [api]);
+
+  const load_more = useCallback(async () => {
+    const cursor = inbox?.next_cursor;
+    if (!cursor || loading_more) {
+      return;
+    }
+    set_loading_more(true);
+    try {
+      const page = await api.get(`/officer/referrals?limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
+      set_inbox((before) => {
+        const known = new Set(before.items.map((r) => r.referral_id));
+        return { ...before, items: [...before.items, ...page.items.filter((r) => !known.has(r.referral_id))],
+                 next_cursor: page.next_cursor };
+      });
+      set_inbox_error(null);
+    } catch (failure) {
+      set_inbox_error(failure.message);
+    } finally {
+      set_loading_more(false);
+    }
+  }, [api, inbox, loading_more]);
 
   const fetch_detail = useCallback(async () => {
     const asked = current.current.open_id;
@@ -137,7 +165,8 @@ export function officer_area({ api, session, on_unauthenticated }) {
     <div class="app">
       <${header_bar} session=${session} stream_state=${stream_state} on_logout=${logout} units=${units} />
       <main class=${`workspace officer${open_id ? ' has-open' : ''}`}>
-        <${officer_inbox} inbox=${inbox} open_id=${open_id} error=${inbox_error} />
+        <${officer_inbox} inbox=${inbox} open_id=${open_id} error=${inbox_error} on_more=${load_more}
+                          loading_more=${loading_more} />
         ${open_id
           ? html`<${officer_detail} key=${open_id} referral=${detail} error=${detail_error} unit=${my_unit}
                      units=${units} api=${api} on_changed=${refresh} on_back=${go_back} />`

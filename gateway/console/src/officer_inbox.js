@@ -1,7 +1,9 @@
 // 紹介受付: the referrals visible to the officer's unit, newest first. One row per referral: number,
 // when it was made (受付日時), its stage for this unit, and badges 緊急 / 同意撤回 / 回答済み. Rows are links
 // (#/r/<id>) so Tab reaches them and Enter opens them; j / k move between them (keyboard.js).
-// Inputs: inbox ({unit:{id,name,kind}, items:[OfficerReferral]} or null while loading), open_id, error.
+// The list is the pages loaded so far; もっと見る loads the next one while the server has more.
+// Inputs: inbox ({unit:{id,name,kind}, items:[OfficerReferral], next_cursor} or null while loading),
+// open_id, error, on_more() (loads the next page), loading_more.
 import { html } from './html.js';
 import { format_date_time, referral_stage_labels, unit_kind_labels } from './format.js';
 
@@ -28,7 +30,7 @@ function inbox_row({ item, selected }) {
     </li>`;
 }
 
-export function officer_inbox({ inbox, open_id, error }) {
+export function officer_inbox({ inbox, open_id, error, on_more, loading_more }) {
   const unit = inbox?.unit;
   return html`
     <section class="queue inbox" aria-labelledby="inbox-title">
@@ -44,7 +46,9 @@ export function officer_inbox({ inbox, open_id, error }) {
           : html`<ul class="queue-list" aria-label="紹介の一覧">
               ${inbox.items.map((item) => html`<${inbox_row} key=${item.referral_id} item=${item}
                                                   selected=${item.referral_id === open_id} />`)}
-            </ul>`}
+            </ul>
+            ${inbox.next_cursor && html`<button type="button" class="more" disabled=${loading_more}
+                onClick=${on_more}>${loading_more ? '読み込み中…' : 'もっと見る'}</button>`}`}
       <p class="keys-hint">j / k で移動、Enter で開く、Esc で戻る</p>
     </section>`;
 }

@@ -89,10 +89,11 @@ TEST(referral_json, officers_view_carries_no_consultation_reason_or_transcript) 
   EXPECT_EQ(answer.at("answered_at"), "2026-11-25T12:00:00Z");
 
   const auto tenant = sample_tenant();
-  const auto inbox = parse(officer_inbox_json(&tenant.org_units[0], {r}));
+  const auto inbox = parse(officer_inbox_json(&tenant.org_units[0], storage::officer_inbox_page{{r}, ""}));
   EXPECT_EQ(inbox.at("unit").as_object().at("kind"), "hub");
   EXPECT_EQ(inbox.at("unit").as_object().at("name"), "生活福祉課");
   EXPECT_EQ(inbox.at("items").as_array().size(), 1u);
+  EXPECT_TRUE(inbox.at("next_cursor").is_null());
 }
 
 TEST(referral_parse, proposal) {

@@ -65,6 +65,12 @@ struct server_settings {
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive connection without a request
   std::chrono::milliseconds shutdown_grace{10'000};  // SIGTERM: in-flight requests get this long
   std::size_t max_connections = 10'000;
+  // Connections open at once from one client address (the login throttle's address, trusted_proxies
+  // included): the next one is answered 429 and closed.
+  std::size_t max_connections_per_address = 256;
+  // Console WebSockets (GET /api/v1/stream) open at once per staff user: a new one closes that user's
+  // oldest with close code 4429.
+  std::size_t max_sockets_per_user = 8;
   std::string console_dir;      // static console files; empty = the built-in default next to the binary
   bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
   // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port

@@ -22,9 +22,13 @@ inline constexpr std::size_t max_reason_chars = 2000;
 [[nodiscard]] std::string referral_json(const storage::referral_view& referral);
 [[nodiscard]] std::string referral_list_json(const std::vector<storage::referral_view>& referrals);
 [[nodiscard]] std::string officer_referral_json(const storage::officer_referral& referral);
-// {unit:{id,name,kind}, items:[OfficerReferral]}; `unit` is the officer's (nullptr: unit null).
+// {unit:{id,name,kind}, items:[OfficerReferral], next_cursor}; `unit` is the officer's (nullptr: unit
+// null); next_cursor is null on the last page.
 [[nodiscard]] std::string officer_inbox_json(const config::org_unit* unit,
-                                             const std::vector<storage::officer_referral>& referrals);
+                                             const storage::officer_inbox_page& page);
+// The inbox's query: limit=1..200 (absent: 50; beyond: 400 with reason limit_out_of_range, never
+// clamped), cursor=<next_cursor of the previous page> (malformed: 400 with reason bad_cursor).
+[[nodiscard]] parsed<storage::officer_inbox_request> parse_officer_inbox_request(std::string_view query);
 
 // {summary, unit_ids, reason, categories, emergency?: {legal_basis, reason}}. consultation_id is left
 // empty for the caller. Categories are kept in the tenant's order, each once.

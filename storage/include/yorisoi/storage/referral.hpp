@@ -6,7 +6,7 @@
 // it returns together with one referral_event row per change, in one transaction. A refusal by the
 // rules answers `conflict` (the state forbids it) or `invalid` (the input breaks a rule) with the
 // rule's stable error code as `reason`. Objects outside the actor's tenant, and referrals an officer
-// may not see, are `not_found`. Views by officers are audited (referral.read).
+// may not see, are `not_found`. Officers' opened referrals are audited (referral.read).
 //
 // Consent requests expire `consent_ttl` after they were sent: a referral looked at after that is
 // expired (and cancelled) in the same transaction, and a sweep does the same for all tenants (see
@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace yorisoi::storage {
@@ -124,6 +125,23 @@ struct officer_referral {
   time_point created_at{};
 };
 
+inline constexpr std::size_t officer_inbox_default_limit = 50;
+inline constexpr std::size_t officer_inbox_max_limit = 200;
+
+// One page of an officer's inbox: referrals after `after` (a next_cursor; "" = the newest), at most `limit`.
+struct officer_inbox_request {
+  std::size_t limit = officer_inbox_default_limit;  // 1..officer_inbox_max_limit
+  std::string after;
+};
+
+struct officer_inbox_page {
+  std::vector<officer_referral> items;  // newest first
+  std::string next_cursor;              // where the next page starts; "" at the end
+};
+
+// Whether `cursor` has the form of an officer inbox next_cursor (the gateway answers 400 otherwise). Pure.
+[[nodiscard]] bool valid_officer_inbox_cursor(std::string_view cursor) noexcept;
+
 class referral_store {
  public:
   // `store` must outlive this object (the same database; its inbox processor applies postbacks).
@@ -168,8 +186,10 @@ class referral_store {
   // The consultation's referrals, newest first (counsellors and supervisors).
   void list_for_consultation(actor who, std::string consultation_id,
                              std::function<void(op_result<std::vector<referral_view>>)> done);
-  // Referrals visible to the officer's unit, newest first.
-  void officer_inbox(actor who, std::function<void(op_result<std::vector<officer_referral>>)> done);
+  // One page of the referrals visible to the officer's unit, newest first. Reads without row locks and
+  // writes no audit row (opening a referral, officer_detail, is the audited read).
+  void officer_inbox(actor who, officer_inbox_request page,
+                     std::function<void(op_result<officer_inbox_page>)> done);
   // One referral for an officer; not visible → not_found. Audited (referral.read).
   void officer_detail(actor who, std::string referral_id,
                       std::function<void(op_result<officer_referral>)> done);
