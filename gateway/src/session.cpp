@@ -313,7 +313,11 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
     }
     request.received = received;
 
-    if (!counted) {
+    const route_match match = match_route(request.method, request.path);
+    // The webhook is exempt: LINE delivers from a few addresses over many connections, and refusing
+    // it would only make LINE retry what must be stored.
+    const bool webhook = match.found != nullptr && match.found->handler == handler_id::line_webhook;
+    if (!counted && !webhook) {
       if (!env.per_address.try_acquire(request.peer_address, limits.max_connections_per_address)) {
         // Not logged with the address: a count of refusals is enough to see a flood.
         env.handlers.metrics.count_request("address_limit", 429);
@@ -326,7 +330,6 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
       counted.emplace(env.per_address, request.peer_address);
     }
 
-    const route_match match = match_route(request.method, request.path);
     http_response response;
     std::string_view route_name = "unmatched";
     if (match.found != nullptr && match.found->handler == handler_id::api_stream) {
