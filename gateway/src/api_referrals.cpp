@@ -1,4 +1,4 @@
-// Referrals (briefs/referral_api.md): the counsellors' routes (work_consultations; an emergency also
+// Referrals: the counsellors' routes (work_consultations; an emergency also
 // needs emergency_referral, checked here because only the body says whether a proposal is one) and
 // the officers' (officer_inbox). The route's permission was checked by handle_api; the store limits
 // every referral to the caller's tenant and, for officers, to what their unit may see (not_found).

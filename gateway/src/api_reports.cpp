@@ -1,4 +1,4 @@
-// Reports (briefs/reports_api.md): GET /api/v1/reports/summary (JSON) and summary.csv (the city's
+// Reports: GET /api/v1/reports/summary (JSON) and summary.csv (the city's
 // tables, routing/report_csv.hpp). handle_api checked read_reports; the store limits the figures to the
 // caller's tenant and judges the range (reversed or over 3 years: invalid → 422).
 #include "api_common.hpp"

@@ -106,7 +106,7 @@ const std::vector<route>& routes() {
       {"POST", "/api/v1/consultations/{consultation_id}/reopen", "reopen", handler_id::api_reopen, work},
       {"GET", "/api/v1/events", "list_events", handler_id::api_events, own},
       {"GET", "/api/v1/stream", "stream", handler_id::api_stream, own},
-      // Referrals (briefs/referral_api.md). An emergency proposal also needs emergency_referral,
+      // Referrals. An emergency proposal also needs emergency_referral,
       // checked inside the handler because the body says whether it is one.
       {"GET", "/api/v1/consultations/{consultation_id}/referrals", "list_referrals",
        handler_id::api_referrals_list, work},
@@ -129,7 +129,7 @@ const std::vector<route>& routes() {
        handler_id::api_officer_answer, officer},
       {"POST", "/api/v1/officer/referrals/{referral_id}/return", "return_referral",
        handler_id::api_officer_return, officer},
-      // Reports (briefs/reports_api.md).
+      // Reports.
       {"GET", "/api/v1/reports/summary", "report_summary", handler_id::api_report_summary,
        permission::read_reports},
       {"GET", "/api/v1/reports/summary.csv", "report_csv", handler_id::api_report_csv,

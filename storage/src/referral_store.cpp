@@ -2,8 +2,8 @@
 // `unavailable` (logged by SQLSTATE, never with user data).
 //
 // The store runs its own small pool of workers (one connection each) because service.hpp lets only
-// console_store reach the service's pool; see the report of issue 5 for the one-line change that would
-// let it share them.
+// console_store reach the service's pool; giving it a
+// submitter as console_store has would let it share them.
 #include "yorisoi/storage/referral.hpp"
 
 #include "connection.hpp"

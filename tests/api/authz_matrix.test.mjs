@@ -1,4 +1,4 @@
-// The authorisation matrix (issue 7, "No one gets in where they don't belong"): every /api/v1 route of
+// The authorisation matrix: every /api/v1 route of
 // `yorisoi routes` × every role (none, counsellor, supervisor, officer of the hub, officer of another
 // unit, analyst, admin) × own-tenant / other-tenant object → the status written out below. The table is
 // the expectation, not the server's permission field: a route the server has and the table lacks (or
@@ -6,7 +6,7 @@
 // that an allowed role gets its 2xx; so a status here is about authorisation, not validation or state.
 // Per-event WebSocket rules (officers and other tenants get no consultation events) are tested in
 // events.test.mjs; here the stream is only the upgrade (401 without a session, 101 for every role).
-// The officer of another unit is a column of its own, and referral routes (issue 5) have an
+// The officer of another unit is a column of its own, and referral routes have an
 // "other_unit" scope: a referral sent to a unit other than that officer's (see referralObjects).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -121,7 +121,7 @@ const expected = {
   },
   list_events: { route: 'GET /api/v1/events', any: [401, 200, 200, 200, 200, 200, 200] },
   stream: { route: 'GET /api/v1/stream', any: [401, 101, 101, 101, 101, 101, 101] },
-  // Referrals (issue 5, briefs/referral_api.md).
+  // Referrals.
   list_referrals: {
     route: 'GET /api/v1/consultations/{consultation_id}/referrals',
     own: [401, 200, 200, 403, 403, 403, 403],
@@ -186,7 +186,7 @@ const expected = {
     other: [401, 403, 403, 404, 404, 403, 403],
     other_rev: [401, 403, 403, 404, 404, 403, 403],
   },
-  // Reports (issue 6): read_reports (supervisor, analyst, admin). No object: the figures are always the
+  // Reports: read_reports (supervisor, analyst, admin). No object: the figures are always the
   // actor's own tenant's (reports.test.mjs checks that a tendo analyst never sees yamagata's).
   report_summary: { route: 'GET /api/v1/reports/summary', any: [401, 403, 200, 403, 403, 200, 200] },
   report_csv: { route: 'GET /api/v1/reports/summary.csv', any: [401, 403, 200, 403, 403, 200, 200] },

@@ -1,4 +1,4 @@
-// Tracked links of the promotion channels (issue 6, briefs/reports_api.md): GET /l/{code} counts a click
+// Tracked links of the promotion channels: GET /l/{code} counts a click
 // and redirects to the link's channel's add-friend URL, without a session, without setting a cookie and
 // without keeping anything about the visitor (address, user agent, referrer) in the database or the log;
 // an unknown code is 404 and counts nothing. The clicks appear in the report of the link's tenant only.

@@ -1,8 +1,8 @@
-// Referrals with the resident's consent (issue 5), end to end through the API and the fake LINE
+// Referrals with the resident's consent, end to end through the API and the fake LINE
 // platform: the full flow (propose → consent request on LINE → signed postback grants → the hub sees it
 // live → forwards to a department and a platform group → both answer → the hub returns → the counsellor
 // sees both answers, replies and closes), the declined path, consent recorded by a counsellor, the
-// withdrawn paths, and the hub answering a referral itself (seeing the suggested units first). Contract: briefs/referral_api.md. Yamagata answers through its hub (the example's
+// withdrawn paths, and the hub answering a referral itself (seeing the suggested units first). Yamagata answers through its hub (the example's
 // [tenant.referrals]).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

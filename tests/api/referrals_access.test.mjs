@@ -1,10 +1,9 @@
-// Referrals (issue 5): who sees what. Officers of another unit get 404 for a referral not sent to
+// Referrals: who sees what. Officers of another unit get 404 for a referral not sent to
 // their unit and 403 for consultations; another tenant's referral is 404; counsellors are refused the
 // officers' routes. Emergency referrals: supervisors only, with the legal basis and a reason, sent at
 // once without a consent request on LINE, audited. Live events: counsellors get referral events with
 // the consultation id, officers only of referrals their unit sees (without it), other tenants nothing.
 // The officers' inbox is paged (limit, cursor) and only opening a referral is audited.
-// Contract: briefs/referral_api.md.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -1,4 +1,4 @@
-// The city's tallies (issue 6, briefs/reports_api.md) through the API: a known history is loaded the way
+// The city's tallies through the API: a known history is loaded the way
 // it happens in production — residents write through the fake LINE platform (with the event timestamps
 // of past moments, which yorisoi records as the messages' times), counsellors claim, answer, tag, close
 // and reopen through the console API, referral consent is granted / declined by the resident's postback,

@@ -108,7 +108,7 @@ export function closeStream(stream) {
   return stream.closedPromise;
 }
 
-// ---- referrals (issue 5) ------------------------------------------------------------------------------
+// ---- referrals ------------------------------------------------------------------------------
 
 // Unit ids of the test tenants (tests/support/harness/config.mjs and the Yamagata example).
 export const units = {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Console fan-out benchmark (issue 4): N console WebSocket sessions open while residents write; prints the
+# Console fan-out benchmark: N console WebSocket sessions open while residents write; prints the
 # delay from each webhook's 200 to the event on every console (p50/p99) at N = 100 and 1,000 and the
 # server's memory. Starts its own PostgreSQL cluster, fake LINE platform and yorisoi (tests/support/harness).
 #

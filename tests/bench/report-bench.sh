@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The report benchmark (issue 6): builds a synthetic history in a scratch PostgreSQL cluster with a bulk
+# The report benchmark: builds a synthetic history in a scratch PostgreSQL cluster with a bulk
 # loader (tests/bench/report-load.sql: generate_series inside the server, triggers off), then times the
 # main report for one tenant-year and for every tenant's year, and prints the figures.
 #

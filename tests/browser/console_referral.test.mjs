@@ -1,4 +1,4 @@
-// The officers' part of a referral, in a real browser (issue 5). Set up through the API: a resident
+// The officers' part of a referral, in a real browser. Set up through the API: a resident
 // writes, a counsellor claims the consultation and proposes a referral to the hub; the resident taps
 // 同意する on the consent request (a signed postback through the fake LINE platform). Then in browsers:
 // the hub officer, already on 紹介受付, sees it arrive without a reload, opens it and forwards it to a

@@ -1,4 +1,4 @@
-// 集計 (issue 6) in a real browser. A known little history is made through the webhook and the console
+// 集計 in a real browser. A known little history is made through the webhook and the console
 // API (three residents; categories, age bands, one answer) and a tracked link is clicked (GET
 // /l/web-ads). The analyst lands on 集計 with this fiscal year up to today; the tables show the expected
 // figures and exactly what GET /reports/summary answers; each chart is a chart.js instance drawn on its

@@ -103,7 +103,7 @@ TEST_F(e2e_webhook, unknown_path_404_and_wrong_method_405) {
 
 TEST_F(e2e_webhook, storage_failure_is_spooled_then_replayed_once) {
   // The database refuses the write: the verified request is spooled (fsynced) and acknowledged, and
-  // the replayer stores it once the table is back (issue 7). A redelivery stays a duplicate.
+  // the replayer stores it once the table is back. A redelivery stays a duplicate.
   const auto& url = environment().database_url();
   execute_sql(url, "ALTER TABLE inbox_event RENAME TO inbox_event_away");
   const std::string body = webhook_body({message_event("e2e-outage-1")});

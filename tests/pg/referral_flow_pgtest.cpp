@@ -1,4 +1,4 @@
-// referral_store against PostgreSQL (issue 5): a proposal writes the consent request to the outbox
+// referral_store against PostgreSQL: a proposal writes the consent request to the outbox
 // with both buttons, the resident's postback (ingested like any webhook) grants, declines or withdraws,
 // the hub forwards, the units answer, and every change is in referral_event; officers see only their
 // own unit's referrals; expiry; emergency referrals; another tenant sees nothing.

@@ -1,5 +1,5 @@
 // Migrations run as the owner; the service runs as a member of `yorisoi_runtime` that can do its work
-// and cannot change the audit log or the referral history, nor the schema (issue 7).
+// and cannot change the audit log or the referral history, nor the schema.
 #include "storage_pg_support.hpp"
 
 #include <random>

@@ -1,4 +1,4 @@
-// yorisoi SIGKILLed while it sends (issue 7), under the benchmark generator's load. No hour is staffed,
+// yorisoi SIGKILLed while it sends, under the benchmark generator's load. No hour is staffed,
 // so each of the generator's new residents gets the off-hours answer and the age question; reply tokens
 // count as unusable (YORISOI_REPLY_TOKEN_USABLE_SECONDS=0), so every answer is a push carrying its outbox
 // row's id as X-Line-Retry-Key; the fake LINE platform holds each push 200 ms, so that sends are in

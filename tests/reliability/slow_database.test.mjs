@@ -1,4 +1,4 @@
-// A slow database (issue 7): every INSERT into inbox_event is held for seconds by a statement-level
+// A slow database: every INSERT into inbox_event is held for seconds by a statement-level
 // trigger (pg_sleep), under load from the benchmark's generator (tests/bench/webhook_load) at a fixed
 // rate. LINE gives a webhook 2 s: yorisoi must keep answering within that — 200 once the request is in
 // PostgreSQL or, past its ingest deadline, in the fsynced spool — or answer 503 so that LINE

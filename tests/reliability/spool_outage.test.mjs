@@ -1,4 +1,4 @@
-// PostgreSQL outages and the webhook spool (issue 7). A private PostgreSQL cluster (stopped and started
+// PostgreSQL outages and the webhook spool. A private PostgreSQL cluster (stopped and started
 // by this test, so not the shared one) and one yorisoi with a 1 MiB spool; residents write steadily
 // through the fake LINE platform (which signs every webhook), each resident's next message only once
 // the previous one got a 200 (so each resident has a well-defined arrival order), redelivering like

@@ -1,4 +1,4 @@
-// The referral API's JSON (briefs/referral_api.md): the schemas, what officers never see, the request
+// The referral API's JSON: the schemas, what officers never see, the request
 // bodies' validation, refusals with their reason, and who receives which live event.
 #include "yorisoi/gateway/api_referral_json.hpp"
 #include "yorisoi/gateway/event_audience.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The console API's JSON (briefs/api.md): storage values serialised to the contract's schemas, the
+// The console API's JSON: storage values serialised to the contract's schemas, the
 // error bodies, and the request bodies parsed and validated. Pure; thread-safe; no Beast, no I/O.
 //
 // Times are RFC 3339 UTC with seconds ("2026-11-25T12:00:00Z"). Parsers never throw: malformed JSON,

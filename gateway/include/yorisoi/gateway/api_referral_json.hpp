@@ -1,5 +1,5 @@
 #pragma once
-// The referral API's JSON (briefs/referral_api.md): the store's views serialised to the schemas
+// The referral API's JSON: the store's views serialised to the schemas
 // Referral, OfficerReferral, ReferralAnswer and Consent, and the request bodies parsed. Pure;
 // thread-safe; no Beast, no I/O. Parsers never throw: malformed JSON, wrong types, missing fields and
 // lengths outside the contract's bounds are 400 `bad_request`; an unknown category label is 422 `invalid`

@@ -1,5 +1,5 @@
 #pragma once
-// The reports API's JSON and CSV framing (briefs/reports_api.md): the range of a request parsed from its
+// The reports API's JSON and CSV framing: the range of a request parsed from its
 // query string, the `Report` schema serialised, the CSV file's name, and the tracked link a code names.
 // Pure; thread-safe; no Beast, no I/O. Figures and their rules: routing/report.hpp.
 

@@ -1,5 +1,5 @@
 #pragma once
-// Who receives which live event (briefs/api.md, briefs/referral_api.md), for the WebSocket hub, its
+// Who receives which live event, for the WebSocket hub, its
 // replay and GET /api/v1/events alike. Pure; thread-safe.
 //
 // - message, queue, delivery, assignment: roles that work consultations.

@@ -51,7 +51,7 @@ enum class handler_id {
   api_reopen,
   api_events,
   api_stream,
-  // Referrals (issue 5): the counsellors' side, then the officers'.
+  // Referrals: the counsellors' side, then the officers'.
   api_referrals_list,
   api_referral_propose,
   api_referral_consent,
@@ -63,7 +63,7 @@ enum class handler_id {
   api_officer_forward,
   api_officer_answer,
   api_officer_return,
-  // Reports (issue 6): the tallies as JSON and CSV, and the public tracked links.
+  // Reports: the tallies as JSON and CSV, and the public tracked links.
   api_report_summary,
   api_report_csv,
   link_redirect,

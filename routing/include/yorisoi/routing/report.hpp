@@ -1,5 +1,5 @@
 #pragma once
-// The city's tallies (issue 6): the figures of one tenant for a range of local dates, and the pure
+// The city's tallies: the figures of one tenant for a range of local dates, and the pure
 // functions that compute the consultation-based ones from per-consultation facts read from the database.
 //
 // Attribution: a consultation belongs to the local day its first message arrived (opened_at). Every

@@ -1,5 +1,5 @@
 #pragma once
-// Referrals to the city with the resident's consent (issue 5): the persistence of the routing machines
+// Referrals to the city with the resident's consent: the persistence of the routing machines
 // (routing/referral.hpp, routing/consent.hpp) and of what officers may see (referral_disclosure.hpp).
 //
 // Every operation loads the referral under a row lock, asks the routing machine, and writes the state

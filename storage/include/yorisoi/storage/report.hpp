@@ -1,5 +1,5 @@
 #pragma once
-// The city's tallies (issue 6): reports read from the database, link click counters, and the retention
+// The city's tallies: reports read from the database, link click counters, and the retention
 // purge that keeps the figures.
 //
 // Every figure is computed from rows that the purge keeps (consultation with its message counters,
