@@ -1,4 +1,4 @@
--- 004: referrals to the city with the resident's consent (issue 5). Every state the routing machines
+-- 004: referrals to the city with the resident's consent. Every state the routing machines
 -- (routing/referral.hpp, routing/consent.hpp) return is persisted; every change is appended to
 -- referral_event; nothing here is ever deleted (triggers refuse DELETE, and UPDATE of the event log).
 

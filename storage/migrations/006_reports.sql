@@ -1,4 +1,4 @@
--- 006: the city's tallies (issue 6) — message counters on the consultation, indexes for the report's
+-- 006: the city's tallies — message counters on the consultation, indexes for the report's
 -- range scans, per-day link click counters, and the retention purge's mark.
 --
 -- Counters or indexes? Both, each where it is the only thing that works:
