@@ -591,7 +591,7 @@ test('the matrix keeps its own rules: 401 without a session; another tenant 404 
       });
     }
   }
-  // Issue 7: the officer of another unit is a column of its own.
+  // The officer of another unit is a column of its own.
   assert.ok(roles.includes('officer2'));
 });
 
