@@ -1,5 +1,7 @@
 #include "alert_store.hpp"
 
+#include "outbox_store.hpp"
+
 #include <pqxx/pqxx>
 
 namespace yorisoi::storage::detail {
@@ -39,18 +41,6 @@ UPDATE alert
  WHERE tenant_id = $1 AND alert_id = $2::uuid
    AND ((state = 'pending' AND attempts = $7::integer) OR ($3 = 'sent' AND state IN ('pending', 'failed')))
 )sql";
-
-const char* state_of(outbox_outcome outcome) {
-  switch (outcome) {
-    case outbox_outcome::sent:
-      return "sent";
-    case outbox_outcome::retry:
-      return "pending";
-    case outbox_outcome::failed:
-      return "failed";
-  }
-  return "pending";
-}
 
 }  // namespace
 

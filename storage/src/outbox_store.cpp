@@ -66,18 +66,6 @@ UPDATE outbox
    AND (state = 'sending' OR ($3 = 'sent' AND state IN ('pending', 'failed')))
 )sql";
 
-const char* state_of(outbox_outcome outcome) {
-  switch (outcome) {
-    case outbox_outcome::sent:
-      return "sent";
-    case outbox_outcome::retry:
-      return "pending";
-    case outbox_outcome::failed:
-      return "failed";
-  }
-  return "pending";
-}
-
 std::string bytes_of(const pqxx::field& f) {
   return pqxx::binarystring(f).str();
 }
@@ -141,6 +129,18 @@ bool complete_outbox(pqxx::connection& conn, const outbox_report& report) {
       "outbox_complete", report.tenant_id, report.outbox_id, std::string(state_of(report.outcome)),
       report.via, report.http_status, report.error, report.request_id, static_cast<long long>(retry_us));
   return r.affected_rows() > 0;
+}
+
+const char* state_of(outbox_outcome outcome) {
+  switch (outcome) {
+    case outbox_outcome::sent:
+      return "sent";
+    case outbox_outcome::retry:
+      return "pending";
+    case outbox_outcome::failed:
+      return "failed";
+  }
+  return "pending";
 }
 
 }  // namespace yorisoi::storage::detail

@@ -25,4 +25,8 @@ void prepare_outbox_statements(pqxx::connection& conn);
 // for a row another sender already finished). Throws on database errors.
 [[nodiscard]] bool complete_outbox(pqxx::connection& conn, const outbox_report& report);
 
+// The row state a send outcome leaves (pending again for a retry); shared by the LINE outbox and the
+// on-call alerts, whose rows follow the same states.
+[[nodiscard]] const char* state_of(outbox_outcome outcome);
+
 }  // namespace yorisoi::storage::detail
