@@ -182,7 +182,8 @@ struct step {
     return next;
   }
 
-  rule_result<referral> operator()(const ev::forward& e) const {
+  // Forwarding and the hub's own answer both act on a referral waiting at the hub.
+  std::optional<rule_error> unless_at_hub() const {
     switch (r.stage) {
       case stage::proposed:
       case stage::awaiting_consent:
@@ -197,6 +198,13 @@ struct step {
         return final_refusal(r.stage);
       case stage::at_hub:
         break;
+    }
+    return std::nullopt;
+  }
+
+  rule_result<referral> operator()(const ev::forward& e) const {
+    if (auto error = unless_at_hub()) {
+      return *std::move(error);
     }
     if (!is_hub_officer(ctx.who)) {
       return refuse("not_hub_officer", "only the hub's officers forward referrals");
@@ -244,20 +252,8 @@ struct step {
   }
 
   rule_result<referral> operator()(const ev::hub_answer& e) const {
-    switch (r.stage) {
-      case stage::proposed:
-      case stage::awaiting_consent:
-        return refuse("not_at_hub", "the referral has not reached the hub");
-      case stage::forwarded:
-        return refuse("already_forwarded", "the referral has already been forwarded");
-      case stage::answered:
-      case stage::returned:
-        return refuse("already_answered", "the referral has been answered");
-      case stage::closed:
-      case stage::cancelled:
-        return final_refusal(r.stage);
-      case stage::at_hub:
-        break;
+    if (auto error = unless_at_hub()) {
+      return *std::move(error);
     }
     if (!is_hub_officer(ctx.who)) {
       return refuse("not_hub_officer", "only the hub's officers answer a referral at the hub");
