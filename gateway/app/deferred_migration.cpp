@@ -5,32 +5,24 @@
 namespace yorisoi::app {
 
 deferred_migration::deferred_migration(storage::service& store, std::chrono::milliseconds interval)
-    : store_(store), interval_(interval), thread_([this] { run(); }) {}
+    : store_(store), interval_(interval) {
+  thread_.start([this] { run(); });
+}
 
 deferred_migration::~deferred_migration() {
   stop();
 }
 
 void deferred_migration::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
+  thread_.stop();
 }
 
 void deferred_migration::run() {
   // One log line per this many attempts (about a minute at the 2 s interval) while nothing changes.
   constexpr unsigned log_every = 30;
   for (unsigned attempt = 1;; ++attempt) {
-    {
-      std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
-        return;
-      }
+    if (!thread_.wait(interval_, 0)) {
+      return;
     }
     try {
       store_.migrate();

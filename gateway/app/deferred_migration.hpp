@@ -4,12 +4,10 @@
 // the migration in the background until the database answers. The storage threads already survive an
 // outage; until the migration has run they fail and retry like they do during one.
 
+#include "yorisoi/storage/job_thread.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace yorisoi::app {
 
@@ -30,10 +28,7 @@ class deferred_migration {
 
   storage::service& store_;
   std::chrono::milliseconds interval_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  storage::job_thread thread_;
 };
 
 }  // namespace yorisoi::app

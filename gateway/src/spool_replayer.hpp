@@ -12,13 +12,12 @@
 // i.e. for the deliver callback to return: give that callback its own timeout.
 
 #include "spool.hpp"
+#include "yorisoi/storage/job_thread.hpp"
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
-#include <mutex>
-#include <thread>
 
 namespace yorisoi::gateway {
 
@@ -39,7 +38,7 @@ class spool_replayer {
   spool_replayer(const spool_replayer&) = delete;
   spool_replayer& operator=(const spool_replayer&) = delete;
 
-  void start();  // once
+  void start();  // the first call only
   void stop();   // idempotent; returns once the thread has ended
 
   void notify_appended();
@@ -55,13 +54,11 @@ class spool_replayer {
   const spool_replayer_options options_;
   const std::function<void(const spool_replay_result&)> observe_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  bool appended_ = true;  // the first pass runs at once: a restart may have left records behind
-  bool retry_now_ = false;
-  std::uint64_t passes_ = 0;
-  std::thread thread_;
+  static constexpr storage::job_thread::signals appended = 1U;
+  static constexpr storage::job_thread::signals retry = 2U;
+
+  std::atomic<std::uint64_t> passes_{0};
+  storage::job_thread thread_;
 };
 
 }  // namespace yorisoi::gateway

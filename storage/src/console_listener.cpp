@@ -66,27 +66,16 @@ std::string array_literal(const std::vector<std::int64_t>& ids) {
 console_store::listener::listener(std::string conninfo, event_fn on_event, session_fn on_session_ended)
     : conninfo_(std::move(conninfo)),
       on_event_(std::move(on_event)),
-      on_session_ended_(std::move(on_session_ended)),
-      thread_([this] { run(); }) {}
+      on_session_ended_(std::move(on_session_ended)) {
+  thread_.start([this] { run(); });
+}
 
 console_store::listener::~listener() {
   stop();
 }
 
 void console_store::listener::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
-}
-
-bool console_store::listener::pause(std::chrono::milliseconds how_long) {
-  std::unique_lock lock(mutex_);
-  return !wake_.wait_for(lock, how_long, [this] { return stopping_.load(); });
+  thread_.stop();
 }
 
 void console_store::listener::run() {
@@ -101,7 +90,7 @@ void console_store::listener::run() {
       }
     }
   };
-  while (!stopping_) {
+  while (!thread_.stopping()) {
     try {
       pqxx::connection conn(conninfo_);
       std::vector<std::int64_t> ids;
@@ -119,7 +108,7 @@ void console_store::listener::run() {
         }
       }
       backoff = first_backoff;
-      while (!stopping_) {
+      while (!thread_.stopping()) {
         conn.await_notification(0, wait_microseconds);
         if (!ids.empty()) {
           std::vector<std::int64_t> batch;
@@ -139,7 +128,7 @@ void console_store::listener::run() {
       }
     } catch (const std::exception& e) {
       spdlog::warn("storage: console listener failed ({}); reconnecting in {} ms", e.what(), backoff.count());
-      if (!pause(backoff)) {
+      if (!thread_.wait(backoff, 0)) {
         return;
       }
       backoff = std::min(backoff * 2, max_backoff);

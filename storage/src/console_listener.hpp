@@ -7,13 +7,10 @@
 // Thread-safety: constructed and stopped by one owner; the callbacks run on the listener thread.
 
 #include "yorisoi/storage/console.hpp"
+#include "yorisoi/storage/job_thread.hpp"
 
-#include <atomic>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace yorisoi::storage {
 
@@ -33,15 +30,11 @@ struct console_store::listener {
 
  private:
   void run();
-  bool pause(std::chrono::milliseconds how_long);  // false when stopping
 
   std::string conninfo_;
   event_fn on_event_;
   session_fn on_session_ended_;
-  std::atomic<bool> stopping_{false};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::thread thread_;
+  job_thread thread_;
 };
 
 }  // namespace yorisoi::storage

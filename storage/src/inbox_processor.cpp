@@ -69,29 +69,15 @@ inbox_processor::~inbox_processor() {
 }
 
 void inbox_processor::start() {
-  std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stopping_) {
-    thread_ = std::thread([this] { run(); });
-  }
+  thread_.start([this] { run(); });
 }
 
 void inbox_processor::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
+  thread_.stop();
 }
 
 void inbox_processor::poke() {
-  {
-    std::lock_guard lock(mutex_);
-    poked_ = true;
-  }
-  wake_.notify_one();
+  thread_.wake();
 }
 
 apply_context inbox_processor::context_for(const std::string& tenant_id) const {
@@ -102,29 +88,18 @@ apply_context inbox_processor::context_for(const std::string& tenant_id) const {
                        alert == opts_.alert_policies.end() ? nullptr : &alert->second};
 }
 
-bool inbox_processor::stopping() const {
-  std::lock_guard lock(mutex_);
-  return stopping_;
-}
-
 void inbox_processor::run() {
   db_connection conn(conninfo_, &prepare);
-  while (!stopping()) {
-    {
-      std::lock_guard lock(mutex_);
-      poked_ = false;
-    }
+  do {
     try {
       // A full batch suggests more is waiting: keep going until the inbox is drained.
-      while (process_batch(conn) == batch_ && !stopping()) {
+      while (process_batch(conn) == batch_ && !thread_.stopping()) {
       }
     } catch (const std::exception& e) {
       spdlog::warn("storage: inbox processing paused: {}", e.what());
       conn.reset();
     }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, poll_, [this] { return stopping_ || poked_; });
-  }
+  } while (thread_.wait(poll_));
 }
 
 namespace {

@@ -15,13 +15,12 @@
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/service.hpp"
 
+#include "yorisoi/storage/job_thread.hpp"
+
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace yorisoi::storage::detail {
 
@@ -49,7 +48,6 @@ class inbox_processor {
   // only the rejected event is recorded as failed.
   std::size_t process_batch(db_connection& conn);
   std::size_t process_batch(db_connection& conn, bool with_savepoints);
-  [[nodiscard]] bool stopping() const;
   [[nodiscard]] apply_context context_for(const std::string& tenant_id) const;
 
   const options& opts_;
@@ -58,11 +56,7 @@ class inbox_processor {
   std::chrono::milliseconds poll_;
   std::size_t batch_;
   std::function<void()> on_outbox_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool poked_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  job_thread thread_;
 };
 
 }  // namespace yorisoi::storage::detail

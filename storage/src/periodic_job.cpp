@@ -11,46 +11,27 @@ periodic_job::~periodic_job() {
 }
 
 void periodic_job::start() {
-  std::lock_guard lock(mutex_);
-  if (!thread_.joinable() && !stopping_) {
-    thread_ = std::thread([this] { run(); });
-  }
+  thread_.start([this] { run(); });
 }
 
 void periodic_job::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) {
-    thread_.join();
-  }
+  thread_.stop();
 }
 
 void periodic_job::poke() {
-  {
-    std::lock_guard lock(mutex_);
-    poked_ = true;
-  }
-  wake_.notify_one();
+  thread_.wake();
 }
 
 void periodic_job::run() {
   db_connection conn(spec_.conninfo, spec_.prepare);
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    poked_ = false;
-    lock.unlock();
+  do {
     try {
       spec_.round(conn.get());
     } catch (const std::exception& e) {
       log_job_failure(conn, spec_.area, spec_.what, e);
       conn.reset();
     }
-    lock.lock();
-    wake_.wait_for(lock, spec_.every, [this] { return stopping_ || poked_; });
-  }
+  } while (thread_.wait(spec_.every));
 }
 
 }  // namespace yorisoi::storage::detail

@@ -8,15 +8,13 @@
 // Thread-safety: poke() from any thread; start()/stop() from one.
 
 #include "connection.hpp"
+#include "yorisoi/storage/job_thread.hpp"
 
 #include <pqxx/connection>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
 namespace yorisoi::storage::detail {
 
@@ -44,11 +42,7 @@ class periodic_job {
   void run();
 
   periodic_job_spec spec_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool poked_ = false;
-  bool stopping_ = false;
-  std::thread thread_;
+  job_thread thread_;
 };
 
 }  // namespace yorisoi::storage::detail
