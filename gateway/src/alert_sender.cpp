@@ -1,6 +1,7 @@
 #include "alert_sender.hpp"
 
 #include "async_storage.hpp"
+#include "leased_claim_loop.hpp"
 #include "line_http.hpp"
 #include "yorisoi/gateway/alert_payload.hpp"
 
@@ -14,43 +15,6 @@ namespace yorisoi::gateway {
 namespace asio = boost::asio;
 
 namespace {
-
-template <typename CompletionToken>
-auto async_claim_alerts(storage::service& store, std::size_t limit, std::chrono::seconds lease,
-                        CompletionToken&& token) {
-  using result = std::optional<std::vector<storage::alert_item>>;
-  return asio::async_initiate<CompletionToken, void(result)>(
-      [&store, limit, lease](auto handler) {
-        detail::submit_and_post<result>(
-            std::move(handler),
-            [&store, limit, lease](auto complete) { store.claim_alerts(limit, lease, std::move(complete)); },
-            result{});
-      },
-      token);
-}
-
-template <typename CompletionToken>
-auto async_complete_alert(storage::service& store, storage::alert_report report, CompletionToken&& token) {
-  return asio::async_initiate<CompletionToken, void(bool)>(
-      [&store](auto handler, storage::alert_report r) {
-        detail::submit_and_post<bool>(
-            std::move(handler),
-            [&store, &r](auto complete) { store.complete_alert(std::move(r), std::move(complete)); }, false);
-      },
-      token, std::move(report));
-}
-
-storage::outbox_outcome to_storage(send_outcome outcome) {
-  switch (outcome) {
-    case send_outcome::sent:
-      return storage::outbox_outcome::sent;
-    case send_outcome::retry:
-      return storage::outbox_outcome::retry;
-    case send_outcome::failed:
-      return storage::outbox_outcome::failed;
-  }
-  return storage::outbox_outcome::retry;
-}
 
 std::string_view metric_outcome(send_outcome outcome) {
   switch (outcome) {
@@ -74,7 +38,20 @@ struct receiver {
 struct alert_sender::impl {
   impl(asio::io_context& io, const config::settings& s, storage::service& st, gateway::metrics& m,
        alert_sender_options o)
-      : store(st), metrics(m), options(o), strand(asio::make_strand(io)), wake(strand) {
+      : store(st),
+        metrics(m),
+        options(o),
+        strand(asio::make_strand(io)),
+        loop(strand, {"alert", o.max_in_flight, o.poll,
+                      [this](std::size_t limit) {
+                        return async_claim_alerts(store, limit, options.lease, asio::use_awaitable);
+                      },
+                      [this](storage::alert_item item) { return send_one(std::move(item)); },
+                      [this] {
+                        for (auto& [tenant, r] : receivers) {
+                          r.http->close_idle();
+                        }
+                      }}) {
     for (const auto& tenant : s.tenants) {
       if (tenant.alert) {
         receivers[tenant.id] =
@@ -89,61 +66,9 @@ struct alert_sender::impl {
   gateway::metrics& metrics;
   alert_sender_options options;
   asio::strand<asio::io_context::executor_type> strand;
-  asio::steady_timer wake;
   std::map<std::string, receiver> receivers;  // by tenant id
+  leased_claim_loop<storage::alert_item> loop;
   std::mt19937_64 random{std::random_device{}()};
-
-  // Strand only.
-  bool woken = false;
-  bool stopping = false;
-  bool loop_done = true;
-  std::size_t in_flight = 0;
-  std::function<void()> drained;
-
-  void wake_up() {
-    woken = true;
-    wake.cancel();
-  }
-
-  void check_drained() {
-    if (stopping && loop_done && in_flight == 0 && drained) {
-      for (auto& [tenant, r] : receivers) {
-        r.http->close_idle();
-      }
-      auto done = std::move(drained);
-      drained = nullptr;
-      done();
-    }
-  }
-
-  asio::awaitable<void> claim_loop() {
-    loop_done = false;
-    while (!stopping) {
-      woken = false;
-      if (in_flight < options.max_in_flight) {
-        const std::size_t free = options.max_in_flight - in_flight;
-        auto items = co_await async_claim_alerts(store, free, options.lease, asio::use_awaitable);
-        if (!items) {
-          spdlog::warn("alert: claim failed (database unavailable); next try in {} ms", options.poll.count());
-        } else {
-          for (auto& item : *items) {
-            ++in_flight;
-            asio::co_spawn(strand, send_one(std::move(item)), asio::detached);
-          }
-          if (items->size() == free && !stopping) {
-            continue;
-          }
-        }
-      }
-      if (woken || stopping) {
-        continue;
-      }
-      wake.expires_after(options.poll);
-      (void)co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    loop_done = true;
-    check_drained();
-  }
 
   asio::awaitable<line_answer> deliver(receiver& target, const storage::alert_item& item) {
     const std::string body = alert_body({item.alert_id, item.tenant_id, item.kind, item.resident_label,
@@ -196,9 +121,6 @@ struct alert_sender::impl {
     if (!recorded) {
       spdlog::warn("alert: outcome of {} not recorded; the alert is retried after its lease", item.alert_id);
     }
-    --in_flight;
-    wake_up();
-    check_drained();
   }
 };
 
@@ -212,28 +134,15 @@ void alert_sender::start() {
   if (impl_->receivers.empty()) {
     return;  // no tenant has alerts: nothing to claim, ever
   }
-  asio::co_spawn(impl_->strand, impl_->claim_loop(), [](const std::exception_ptr& error) {
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        spdlog::error("alert sender stopped: {}", e.what());
-      }
-    }
-  });
+  impl_->loop.start();
 }
 
 void alert_sender::notify() {
-  asio::post(impl_->strand, [state = impl_.get()] { state->wake_up(); });
+  impl_->loop.notify();
 }
 
 void alert_sender::stop(std::function<void()> drained) {
-  asio::post(impl_->strand, [state = impl_.get(), drained = std::move(drained)]() mutable {
-    state->stopping = true;
-    state->drained = std::move(drained);
-    state->wake.cancel();
-    state->check_drained();
-  });
+  impl_->loop.stop(std::move(drained));
 }
 
 }  // namespace yorisoi::gateway

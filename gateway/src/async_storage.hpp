@@ -99,4 +99,31 @@ auto async_complete_outbox(storage::service& store, storage::outbox_report repor
       token, std::move(report));
 }
 
+// claim_alerts(): nothing when storage could not answer.
+template <typename CompletionToken>
+auto async_claim_alerts(storage::service& store, std::size_t limit, std::chrono::seconds lease,
+                        CompletionToken&& token) {
+  using result = std::optional<std::vector<storage::alert_item>>;
+  return boost::asio::async_initiate<CompletionToken, void(result)>(
+      [&store, limit, lease](auto handler) {
+        detail::submit_and_post<result>(
+            std::move(handler),
+            [&store, limit, lease](auto complete) { store.claim_alerts(limit, lease, std::move(complete)); },
+            result{});
+      },
+      token);
+}
+
+// complete_alert(): false when the outcome could not be recorded.
+template <typename CompletionToken>
+auto async_complete_alert(storage::service& store, storage::alert_report report, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, void(bool)>(
+      [&store](auto handler, storage::alert_report r) {
+        detail::submit_and_post<bool>(
+            std::move(handler),
+            [&store, &r](auto complete) { store.complete_alert(std::move(r), std::move(complete)); }, false);
+      },
+      token, std::move(report));
+}
+
 }  // namespace yorisoi::gateway

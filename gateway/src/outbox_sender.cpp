@@ -1,6 +1,7 @@
 #include "outbox_sender.hpp"
 
 #include "async_storage.hpp"
+#include "leased_claim_loop.hpp"
 #include "line_client.hpp"
 #include "yorisoi/gateway/line_outcome.hpp"
 
@@ -13,18 +14,6 @@ namespace yorisoi::gateway {
 namespace asio = boost::asio;
 
 namespace {
-
-storage::outbox_outcome to_storage(send_outcome outcome) {
-  switch (outcome) {
-    case send_outcome::sent:
-      return storage::outbox_outcome::sent;
-    case send_outcome::retry:
-      return storage::outbox_outcome::retry;
-    case send_outcome::failed:
-      return storage::outbox_outcome::failed;
-  }
-  return storage::outbox_outcome::retry;
-}
 
 struct send_result {
   line_call via = line_call::push;
@@ -43,69 +32,22 @@ struct outbox_sender::impl {
         metrics(m),
         options(o),
         strand(asio::make_strand(io)),
-        wake(strand),
-        client(strand, line_http_options{s.line.api_base, o.connect_timeout, o.total_timeout}) {}
+        client(strand, line_http_options{s.line.api_base, o.connect_timeout, o.total_timeout}),
+        loop(strand, {"outbox", o.max_in_flight, o.poll,
+                      [this](std::size_t limit) {
+                        return async_claim_outbox(store, limit, options.lease, asio::use_awaitable);
+                      },
+                      [this](storage::outbox_item item) { return send_one(std::move(item)); },
+                      [this] { client.close_idle(); }}) {}
 
   const config::settings& settings;
   storage::service& store;
   gateway::metrics& metrics;
   outbox_sender_options options;
   asio::strand<asio::io_context::executor_type> strand;
-  asio::steady_timer wake;
   line_client client;
+  leased_claim_loop<storage::outbox_item> loop;
   std::mt19937_64 random{std::random_device{}()};
-
-  // Strand only.
-  bool woken = false;
-  bool stopping = false;
-  bool loop_done = true;  // no claim loop running (start() not called yet, or it ended)
-  std::size_t in_flight = 0;
-  std::function<void()> drained;
-
-  void wake_up() {
-    woken = true;
-    wake.cancel();
-  }
-
-  void check_drained() {
-    if (stopping && loop_done && in_flight == 0 && drained) {
-      client.close_idle();
-      auto done = std::move(drained);
-      drained = nullptr;
-      done();
-    }
-  }
-
-  asio::awaitable<void> claim_loop() {
-    loop_done = false;
-    while (!stopping) {
-      woken = false;
-      if (in_flight < options.max_in_flight) {
-        const std::size_t free = options.max_in_flight - in_flight;
-        auto items = co_await async_claim_outbox(store, free, options.lease, asio::use_awaitable);
-        if (!items) {
-          spdlog::warn("outbox: claim failed (database unavailable); next try in {} ms",
-                       options.poll.count());
-        } else {
-          // Claimed rows are sent even when stopping meanwhile: they are leased to us.
-          for (auto& item : *items) {
-            ++in_flight;
-            asio::co_spawn(strand, send_one(std::move(item)), asio::detached);
-          }
-          if (items->size() == free && !stopping) {
-            continue;  // there may be more due rows; the sends just started free no slot yet
-          }
-        }
-      }
-      if (woken || stopping) {
-        continue;
-      }
-      wake.expires_after(options.poll);
-      (void)co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    loop_done = true;
-    check_drained();
-  }
 
   asio::awaitable<send_result> deliver(const storage::outbox_item& item, const std::string& access_token) {
     send_result result;
@@ -171,9 +113,6 @@ struct outbox_sender::impl {
       // The lease runs out and the row is claimed again; a push meets its retry key (409) then.
       spdlog::warn("outbox: outcome of {} not recorded; the row is retried after its lease", item.outbox_id);
     }
-    --in_flight;
-    wake_up();
-    check_drained();
   }
 };
 
@@ -184,28 +123,15 @@ outbox_sender::outbox_sender(asio::io_context& io, const config::settings& setti
 outbox_sender::~outbox_sender() = default;
 
 void outbox_sender::start() {
-  asio::co_spawn(impl_->strand, impl_->claim_loop(), [](const std::exception_ptr& error) {
-    if (error) {
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        spdlog::error("outbox sender stopped: {}", e.what());
-      }
-    }
-  });
+  impl_->loop.start();
 }
 
 void outbox_sender::notify() {
-  asio::post(impl_->strand, [state = impl_.get()] { state->wake_up(); });
+  impl_->loop.notify();
 }
 
 void outbox_sender::stop(std::function<void()> drained) {
-  asio::post(impl_->strand, [state = impl_.get(), drained = std::move(drained)]() mutable {
-    state->stopping = true;
-    state->drained = std::move(drained);
-    state->wake.cancel();
-    state->check_drained();
-  });
+  impl_->loop.stop(std::move(drained));
 }
 
 }  // namespace yorisoi::gateway
