@@ -78,6 +78,19 @@ async function phase(name, seed, withFlood) {
   return { summary, ackedIds, crisis, userId, crisisMs: push ? Date.parse(push.time) - crisis.at : null, floodTally };
 }
 
+// Where a crisis message's time went (after everything is sent): stored → applied (the inbox
+// processor's lag) and queued → sent (the outbox sender's), and how many answers of other residents
+// were queued before it and still unsent when it was queued.
+async function crisisPath(eventId) {
+  const [row] = await stack.sql(`
+    SELECT round(extract(epoch FROM i.processed_at - i.received_at) * 1000),
+           round(extract(epoch FROM o.sent_at - o.created_at) * 1000),
+           (SELECT count(*) FROM outbox w WHERE w.created_at < o.created_at AND w.sent_at > o.created_at)
+      FROM inbox_event i JOIN outbox o ON o.source_event_id = i.event_id
+     WHERE i.webhook_event_id = '${eventId}' AND o.kind = 'crisis'`);
+  return row ? { applied: Number(row[0]), sent: Number(row[1]), ahead: Number(row[2]) } : {};
+}
+
 test('login flood while webhooks flow: flood answered 401/429 only, webhooks stored once, crisis answered once',
   { timeout: 150_000 }, async () => {
     const a = await phase('phase-a', 1, false);
@@ -112,12 +125,15 @@ test('login flood while webhooks flow: flood answered 401/429 only, webhooks sto
       max: ms(phaseRun.summary.latency_us.max), crisis: phaseRun.crisisMs,
     });
     const [fa, fb] = [p(a), p(b)];
+    const [ca, cb] = [await crisisPath(a.crisis.eventId), await crisisPath(b.crisis.eventId)];
     const ok = lost.length === 0 && doubled.length === 0 && flood.errors === 0;
     recordFigures({
       test: 'abuse_login_flood', faults_injected: 1, faults_survived: ok ? 1 : 0,
       sent: a.summary.sent + b.summary.sent + 2, acked: acked.length, stored: acked.length - lost.length, lost: lost.length,
       a_p50_ms: fa.p50, a_p99_ms: fa.p99, a_max_ms: fa.max, a_crisis_ms: fa.crisis,
+      a_crisis_applied_ms: ca.applied, a_crisis_queued_to_sent_ms: ca.sent, a_crisis_answers_ahead: ca.ahead,
       b_p50_ms: fb.p50, b_p99_ms: fb.p99, b_max_ms: fb.max, b_crisis_ms: fb.crisis,
+      b_crisis_applied_ms: cb.applied, b_crisis_queued_to_sent_ms: cb.sent, b_crisis_answers_ahead: cb.ahead,
       ratio_p50: ratio(fb.p50, fa.p50), ratio_p99: ratio(fb.p99, fa.p99), ratio_crisis: ratio(fb.crisis, fa.crisis),
       flood_attempts: flood.attempts, flood_per_s: Math.round(flood.attempts / (flood.elapsed_ms / 1000)),
       ...Object.fromEntries(Object.entries(flood.by_code).map(([k, v]) => [`flood_${k.replace(':', '_')}`, v])),
