@@ -16,9 +16,10 @@ export function webhookLoadBinary() {
 // Starts webhook_load against `port` and answers {done}: a promise of
 //   {summary, ackedIds, exitCode}
 // once the run ends (`seconds` after the start). `summary` is the generator's JSON summary
-// (status_2xx, status_5xx, errors, latency_us {p50, p99, max}, acked_events …).
+// (status_2xx, status_5xx, errors, latency_us {p50, p99, max}, acked_events …). `seed` picks the
+// residents' user ids and texts (another seed, other residents).
 export function startLoad({ port, secret, dir, name, rate, seconds, connections = 32, users = 32,
-  idPrefix, timeoutSeconds = 10 }) {
+  idPrefix, timeoutSeconds = 10, seed }) {
   const binary = webhookLoadBinary();
   if (!binary) {
     throw new Error('YORISOI_WEBHOOK_LOAD is not set or not built (tests/bench/webhook_load)');
@@ -28,6 +29,9 @@ export function startLoad({ port, secret, dir, name, rate, seconds, connections 
     '--duration', String(seconds), '--connections', String(connections), '--users', String(users),
     '--id-prefix', idPrefix, '--timeout', String(timeoutSeconds), '--prebuild-mb', '64',
     '--acked-file', ackedFile, '--json'];
+  if (seed !== undefined) {
+    args.push('--seed', String(seed));
+  }
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
