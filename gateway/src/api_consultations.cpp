@@ -100,7 +100,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
       const auto result = co_await await_op<storage::queue_item>(
           [&](auto done) { console.transfer(who, consultation_id, *to.value, std::move(done)); });
       if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
+        co_return op_error_response(result.status, result.reason);
       }
       co_return api_json(200, queue_item_json(result.value));
     }
@@ -112,7 +112,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
       const auto result = co_await await_op<storage::transcript_message>(
           [&](auto done) { console.reply(who, consultation_id, std::move(*text.value), std::move(done)); });
       if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
+        co_return op_error_response(result.status, result.reason);
       }
       co_return api_json(201, message_json(result.value));
     }
@@ -125,7 +125,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         console.set_tags(who, consultation_id, tags.value->categories, tags.value->age_band, std::move(done));
       });
       if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
+        co_return op_error_response(result.status, result.reason);
       }
       co_return api_json(200, queue_item_json(result.value));
     }
@@ -138,7 +138,7 @@ asio::awaitable<http_response> handle_consultation_api(handler_context& context,
         console.add_note(who, consultation_id, std::move(*text.value), std::move(done));
       });
       if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
+        co_return op_error_response(result.status, result.reason);
       }
       co_return api_json(201, note_json(result.value));
     }

@@ -12,6 +12,8 @@
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <string_view>
+#include <variant>
 
 namespace yorisoi::storage::detail {
 namespace {
@@ -21,24 +23,19 @@ SELECT state, coalesce(assigned_to::text, ''), resident_id::text
   FROM consultation WHERE tenant_id = $1 AND consultation_id = $2::uuid FOR UPDATE
 )sql";
 
-constexpr const char* assign_sql = R"sql(
-UPDATE consultation SET assigned_to = $3::uuid, assigned_at = now(), state = 'assigned'
+// One lifecycle step (routing::lifecycle_next) on a row: $3 the new state, $4 what happens to the
+// holder (unchanged, nobody, or $5 holds it now). The holder stays on a closed consultation: who handled
+// it is part of its history.
+constexpr const char* step_sql = R"sql(
+UPDATE consultation
+   SET state = $3,
+       assigned_to = CASE $4 WHEN 'unchanged' THEN assigned_to WHEN 'nobody' THEN NULL ELSE NULLIF($5, '')::uuid END,
+       assigned_at = CASE $4 WHEN 'unchanged' THEN assigned_at WHEN 'nobody' THEN NULL ELSE now() END,
+       closed_at = CASE WHEN $3 = 'closed' THEN coalesce(closed_at, now()) END
  WHERE tenant_id = $1 AND consultation_id = $2::uuid
-)sql";
-constexpr const char* unassign_sql = R"sql(
-UPDATE consultation SET assigned_to = NULL, assigned_at = NULL, state = 'waiting'
- WHERE tenant_id = $1 AND consultation_id = $2::uuid
-)sql";
-// The assignee stays on a closed consultation: who handled it is part of its history.
-constexpr const char* close_sql = R"sql(
-UPDATE consultation SET state = 'closed', closed_at = now() WHERE tenant_id = $1 AND consultation_id = $2::uuid
 )sql";
 constexpr const char* other_open_sql = R"sql(
 SELECT EXISTS (SELECT 1 FROM consultation WHERE tenant_id = $1 AND resident_id = $2::uuid AND state <> 'closed')
-)sql";
-constexpr const char* reopen_sql = R"sql(
-UPDATE consultation SET state = 'assigned', assigned_to = $3::uuid, assigned_at = now(), closed_at = NULL
- WHERE tenant_id = $1 AND consultation_id = $2::uuid
 )sql";
 constexpr const char* transfer_target_sql = R"sql(
 SELECT EXISTS (SELECT 1 FROM staff_user WHERE tenant_id = $1 AND user_id = $2::uuid AND NOT disabled
@@ -85,7 +82,7 @@ RETURNING message_id::text, (extract(epoch FROM sent_at) * 1000000)::bigint
 constexpr const char* answered_sql = R"sql(
 UPDATE consultation
    SET waiting_since = NULL, first_answer_at = coalesce(first_answer_at, now()),
-       last_message_at = greatest(last_message_at, now()), state = 'assigned'
+       last_message_at = greatest(last_message_at, now())
  WHERE tenant_id = $1 AND consultation_id = $2::uuid
 )sql";
 
@@ -157,32 +154,65 @@ routing::holder holder_of(const locked& c, const actor& who) {
 }
 
 routing::consultation_state state_of(const locked& c) {
-  if (c.state == "closed") {
-    return routing::consultation_state::closed;
-  }
-  return c.state == "assigned" ? routing::consultation_state::assigned : routing::consultation_state::waiting;
+  routing::consultation_state state =
+      routing::consultation_state::closed;  // an unknown state: act on nothing
+  (void)routing::parse_state(c.state, state);
+  return state;
 }
 
-// The lifecycle rule (routing/consultation_access.hpp) on the locked row: its refusal, with the rule's
-// code as reason (409), or nullopt to go on.
-refusal lifecycle_refused(const actor& who, routing::lifecycle_action action, const locked& c) {
-  const routing::lifecycle_refusal refused =
-      routing::lifecycle_check(who.role, action, holder_of(c, who), state_of(c));
-  if (refused == routing::lifecycle_refusal::none) {
-    return std::nullopt;
+// The lifecycle rule's step for `action` on the locked row, or its refusal (409 with the rule's code).
+std::variant<routing::lifecycle_step, op_result<queue_item>> decide(const actor& who,
+                                                                    routing::lifecycle_action action,
+                                                                    const locked& c) {
+  const routing::lifecycle_step step =
+      routing::lifecycle_next(who.role, action, holder_of(c, who), state_of(c));
+  if (step.refusal != routing::lifecycle_refusal::none) {
+    return refuse<queue_item>(op_status::conflict, std::string(routing::to_string(step.refusal)));
   }
-  return refuse<queue_item>(op_status::conflict, std::string(routing::to_string(refused)));
+  return step;
+}
+
+std::string_view holder_mode(routing::next_holder who) {
+  switch (who) {
+    case routing::next_holder::unchanged:
+      return "unchanged";
+    case routing::next_holder::nobody:
+      return "nobody";
+    case routing::next_holder::actor:
+    case routing::next_holder::target:
+      return "holder";
+  }
+  return "unchanged";
+}
+
+// Writes the step (nothing when it changes nothing); `target` is the new holder of a transfer.
+void apply(pqxx::work& tx, const actor& who, const std::string& id, const locked& c,
+           const routing::lifecycle_step& step, const std::string& target = "") {
+  if (!step.changes(state_of(c))) {
+    return;
+  }
+  const std::string holder = step.holder == routing::next_holder::target ? target : actor_id(who);
+  tx.exec_prepared0("console_step", who.tenant_id, id, std::string(routing::to_string(step.state)),
+                    std::string(holder_mode(step.holder)), holder);
+}
+
+// Decides and applies a step that needs no other check.
+refusal step(pqxx::work& tx, const actor& who, const std::string& id, routing::lifecycle_action action,
+             const locked& c) {
+  auto decided = decide(who, action, c);
+  if (auto* refused = std::get_if<op_result<queue_item>>(&decided)) {
+    return std::move(*refused);
+  }
+  apply(tx, who, id, c, std::get<routing::lifecycle_step>(decided));
+  return std::nullopt;
 }
 
 }  // namespace
 
 void prepare_console_work_statements(pqxx::connection& conn) {
   conn.prepare("console_lock", lock_sql);
-  conn.prepare("console_assign", assign_sql);
-  conn.prepare("console_unassign", unassign_sql);
-  conn.prepare("console_close", close_sql);
+  conn.prepare("console_step", step_sql);
   conn.prepare("console_other_open", other_open_sql);
-  conn.prepare("console_reopen", reopen_sql);
   conn.prepare("console_transfer_target", transfer_target_sql);
   conn.prepare("console_categories_clear", categories_clear_sql);
   conn.prepare("console_category_add", category_add_sql);
@@ -198,27 +228,13 @@ void prepare_console_work_statements(pqxx::connection& conn) {
 
 op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.claim", [&](pqxx::work& tx, const locked& c) -> refusal {
-    if (c.state == "closed") {
-      return refuse<queue_item>(op_status::conflict, "consultation_closed");
-    }
-    if (same_id(c.assigned_to, who.user_id)) {
-      return std::nullopt;  // already mine: claiming again changes nothing
-    }
-    if (!c.assigned_to.empty()) {
-      return refuse<queue_item>(op_status::conflict, "held_by_colleague");
-    }
-    tx.exec_prepared0("console_assign", who.tenant_id, id, who.user_id);
-    return std::nullopt;
+    return step(tx, who, id, routing::lifecycle_action::claim, c);
   });
 }
 
 op_result<queue_item> release(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.release", [&](pqxx::work& tx, const locked& c) -> refusal {
-    if (refusal refused = lifecycle_refused(who, routing::lifecycle_action::release, c)) {
-      return refused;
-    }
-    tx.exec_prepared0("console_unassign", who.tenant_id, id);
-    return std::nullopt;
+    return step(tx, who, id, routing::lifecycle_action::release, c);
   });
 }
 
@@ -227,15 +243,16 @@ op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const s
   return work_on(
       conn, who, id, "consultation.transfer",
       [&](pqxx::work& tx, const locked& c) -> refusal {
-        if (c.state == "closed") {
-          return refuse<queue_item>(op_status::conflict, "consultation_closed");
+        auto decided = decide(who, routing::lifecycle_action::transfer, c);
+        if (auto* refused = std::get_if<op_result<queue_item>>(&decided)) {
+          return std::move(*refused);
         }
         if (!is_uuid(to_user_id) ||
             !tx.exec_prepared1("console_transfer_target", who.tenant_id, to_user_id)[0].as<bool>()) {
           return refuse<queue_item>(op_status::invalid,
-                                    "the new holder is not a counsellor or supervisor here");
+                                    "not_a_counsellor_here");
         }
-        tx.exec_prepared0("console_assign", who.tenant_id, id, to_user_id);
+        apply(tx, who, id, c, std::get<routing::lifecycle_step>(decided), to_user_id);
         return std::nullopt;
       },
       json_object({{"to_user_id", to_user_id}}));
@@ -243,25 +260,21 @@ op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const s
 
 op_result<queue_item> close(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.close", [&](pqxx::work& tx, const locked& c) -> refusal {
-    if (refusal refused = lifecycle_refused(who, routing::lifecycle_action::close, c)) {
-      return refused;
-    }
-    tx.exec_prepared0("console_close", who.tenant_id, id);
-    return std::nullopt;
+    return step(tx, who, id, routing::lifecycle_action::close, c);
   });
 }
 
 op_result<queue_item> reopen(pqxx::connection& conn, const actor& who, const std::string& id) {
   try {
     return work_on(conn, who, id, "consultation.reopen", [&](pqxx::work& tx, const locked& c) -> refusal {
-      if (refusal refused = lifecycle_refused(who, routing::lifecycle_action::reopen, c)) {
-        return refused;
+      auto decided = decide(who, routing::lifecycle_action::reopen, c);
+      if (auto* refused = std::get_if<op_result<queue_item>>(&decided)) {
+        return std::move(*refused);
       }
       if (tx.exec_prepared1("console_other_open", who.tenant_id, c.resident_id)[0].as<bool>()) {
         return refuse<queue_item>(op_status::conflict, "resident_has_open_consultation");
       }
-      // The one who reopens it holds it.
-      tx.exec_prepared0("console_reopen", who.tenant_id, id, who.user_id);
+      apply(tx, who, id, c, std::get<routing::lifecycle_step>(decided));  // the one who reopens it holds it
       return std::nullopt;
     });
   } catch (const pqxx::unique_violation&) {
@@ -276,7 +289,7 @@ op_result<queue_item> set_tags(pqxx::connection& conn, const actor& who, const s
   std::sort(unique.begin(), unique.end());
   unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
   if (std::any_of(unique.begin(), unique.end(), [](const std::string& c) { return c.empty(); })) {
-    return refuse<queue_item>(op_status::invalid, "a category is empty");
+    return refuse<queue_item>(op_status::invalid, "empty_category");
   }
   std::string joined;
   for (const std::string& c : unique) {
@@ -304,7 +317,7 @@ op_result<queue_item> set_tags(pqxx::connection& conn, const actor& who, const s
 op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const actor& who, const std::string& id,
                          const std::string& text) {
   if (!text_acceptable(text)) {
-    return refuse<note>(op_status::invalid, "a note is 1-5000 characters");
+    return refuse<note>(op_status::invalid, "text_length");
   }
   pqxx::work tx(conn, "console_note");
   if (!lock(tx, who, id) || !is_uuid(who.user_id)) {
@@ -329,18 +342,17 @@ op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const acto
 op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys, const actor& who,
                                     const std::string& id, const std::string& text) {
   if (!text_acceptable(text)) {
-    return refuse<transcript_message>(op_status::invalid, "a reply is 1-5000 characters");
+    return refuse<transcript_message>(op_status::invalid, "text_length");
   }
   pqxx::work tx(conn, "console_reply");
   const std::optional<locked> c = lock(tx, who, id);
   if (!c) {
     return refuse<transcript_message>(op_status::not_found);
   }
-  if (c->state == "closed") {
-    return refuse<transcript_message>(op_status::conflict, "the consultation is closed");
-  }
-  if (!same_id(c->assigned_to, who.user_id)) {
-    return refuse<transcript_message>(op_status::conflict, "the consultation is not held by you");
+  const routing::lifecycle_step allowed =
+      routing::lifecycle_next(who.role, routing::lifecycle_action::reply, holder_of(*c, who), state_of(*c));
+  if (allowed.refusal != routing::lifecycle_refusal::none) {
+    return refuse<transcript_message>(op_status::conflict, std::string(routing::to_string(allowed.refusal)));
   }
   boost::json::object message;
   message["type"] = "text";

@@ -73,4 +73,12 @@ const std::string& binary_array::bytes() {
   return buf_;
 }
 
+std::string id_array_literal(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out += (i == 0 ? "" : ",") + ids[i];
+  }
+  return out + "}";
+}
+
 }  // namespace yorisoi::storage::detail

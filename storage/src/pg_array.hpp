@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace yorisoi::storage::detail {
 
@@ -39,5 +40,9 @@ class binary_array {
   std::uint32_t count_ = 0;
   bool has_null_ = false;
 };
+
+// A text array literal ("{a,b}") of ids the database handed out (uuids): they need no quoting. For the
+// few statements that take a list of ids as one parameter ($1::uuid[]).
+[[nodiscard]] std::string id_array_literal(const std::vector<std::string>& ids);
 
 }  // namespace yorisoi::storage::detail

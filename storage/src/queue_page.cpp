@@ -3,6 +3,7 @@
 // the reader's unread count and the marks. Reading previews is audited once per read.
 #include "console_common.hpp"
 #include "console_consultations.hpp"
+#include "queue_order.hpp"
 #include "yorisoi/routing/consultation_access.hpp"
 
 #include <pqxx/pqxx>
@@ -97,11 +98,9 @@ constexpr const char* triage_joins = R"sql(
      ORDER BY m.sent_at DESC, m.message_id DESC LIMIT 1) p ON true
 )sql";
 
-constexpr const char* order_by = R"sql(
- ORDER BY c.priority <> 'urgent', coalesce(c.due_at, c.opened_at), coalesce(c.waiting_since, c.opened_at),
-          c.consultation_id
- LIMIT $5
-)sql";
+std::string order_by() {
+  return std::string("\n ORDER BY ") + queue_order_key + "\n LIMIT $5\n";
+}
 
 // $4 is the view.
 constexpr const char* view_filter = R"sql(
@@ -113,12 +112,12 @@ constexpr const char* view_filter = R"sql(
 )sql";
 
 // Rows after the cursor ($6 not urgent, $7 due µs, $8 waiting µs, $9 id), in the index's order.
-constexpr const char* after_cursor = R"sql(
-   AND (c.priority <> 'urgent', coalesce(c.due_at, c.opened_at), coalesce(c.waiting_since, c.opened_at),
-        c.consultation_id)
+std::string after_cursor() {
+  return std::string("\n   AND (") + queue_order_key + R"sql()
      > ($6::boolean, timestamptz 'epoch' + $7::bigint * interval '1 microsecond',
         timestamptz 'epoch' + $8::bigint * interval '1 microsecond', $9::uuid)
 )sql";
+}
 
 std::string select_rows() {
   return std::string("SELECT ") + queue_item_columns + triage_columns + queue_item_joins + triage_joins;
@@ -222,8 +221,8 @@ queue_counts counts_in(pqxx::transaction_base& tx, const actor& who) {
 }  // namespace
 
 void prepare_queue_page_statements(pqxx::connection& conn) {
-  conn.prepare("queue_page_first", select_rows() + view_filter + order_by);
-  conn.prepare("queue_page_after", select_rows() + view_filter + after_cursor + order_by);
+  conn.prepare("queue_page_first", select_rows() + view_filter + order_by());
+  conn.prepare("queue_page_after", select_rows() + view_filter + after_cursor() + order_by());
   conn.prepare("queue_page_row", select_rows() + " WHERE c.tenant_id = $1 AND c.consultation_id = $4::uuid");
   conn.prepare("queue_page_counts", counts_sql);
 }

@@ -1,6 +1,7 @@
 #include "retention.hpp"
 
 #include "connection.hpp"
+#include "pg_array.hpp"
 
 #include <pqxx/pqxx>
 
@@ -107,14 +108,6 @@ INSERT INTO audit_event (tenant_id, actor_id, action, object_type, object_id, de
 VALUES ($1, NULL, 'retention.purge', 'tenant', $1, $2::jsonb)
 )sql";
 
-std::string uuid_array(const std::vector<std::string>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    out += (i == 0 ? "" : ",") + ids[i];
-  }
-  return out + "}";
-}
-
 long long epoch_of(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -130,7 +123,7 @@ bool purge_batch(pqxx::connection& conn, const std::string& tenant_id, std::chro
   if (ids.empty()) {
     return false;
   }
-  const std::string array = uuid_array(ids);
+  const std::string array = id_array_literal(ids);
   const pqxx::row counts = tx.exec_params1(purge_sql, tenant_id, array, epoch_of(now));
   const auto outbox = tx.exec_params(outbox_sql, tenant_id, array).affected_rows();
   retention_counts batch;
@@ -176,7 +169,7 @@ bool purge_leftovers(pqxx::connection& conn, const std::string& tenant_id, std::
   std::size_t outbox = 0;
   std::size_t residents = 0;
   if (!ids.empty()) {
-    const std::string array = uuid_array(ids);
+    const std::string array = id_array_literal(ids);
     outbox = tx.exec_params(resident_outbox_sql, tenant_id, array).affected_rows();
     residents = tx.exec_params(residents_sql, tenant_id, array).affected_rows();
   }

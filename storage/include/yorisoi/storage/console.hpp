@@ -178,8 +178,9 @@ struct queue_counts {
 
 struct queue_page {
   queue_counts counts;
-  std::vector<queue_item> items;  // in queue order (routing::comes_before), each with its triage
-  std::string next_cursor;        // the last row's queue_key when more may follow; "" at the end
+  std::vector<queue_item>
+      items;                // in queue order (urgent, earliest due, longest waiting), each with its triage
+  std::string next_cursor;  // the last row's queue_key when more may follow; "" at the end
 };
 
 struct transcript_message {
