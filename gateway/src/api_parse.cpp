@@ -184,7 +184,7 @@ parsed<tag_update> parse_tags(std::string_view body, const config::tenant& tenan
     }
     const std::string label(item.as_string());
     if (std::find(tenant.categories.begin(), tenant.categories.end(), label) == tenant.categories.end()) {
-      return fail_with<tag_update>("invalid", "分類が正しくありません。");
+      return parsed<tag_update>{std::nullopt, refusal_error("invalid", "unknown_category")};
     }
     chosen.push_back(label);
   }
@@ -198,7 +198,7 @@ parsed<tag_update> parse_tags(std::string_view body, const config::tenant& tenan
   if (band->is_string()) {
     out.age_band = std::string(band->as_string());
     if (std::find(tenant.age_bands.begin(), tenant.age_bands.end(), out.age_band) == tenant.age_bands.end()) {
-      return fail_with<tag_update>("invalid", "年代が正しくありません。");
+      return parsed<tag_update>{std::nullopt, refusal_error("invalid", "unknown_age_band")};
     }
   }
   return ok(std::move(out));

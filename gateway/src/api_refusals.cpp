@@ -8,13 +8,19 @@
 namespace yorisoi::gateway {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 46> refusal_messages{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 51> refusal_messages{{
     // The consultation and who acts.
     {"consultation_closed", "この相談は終了しています。"},
     {"consultation_open", "この相談は終了していません。"},
     {"held_by_colleague",
      "ほかの相談員が担当している相談です。担当替えはスーパーバイザーに依頼してください。"},
     {"not_held", "この相談には担当者がいません。"},
+    {"not_holder", "担当している相談員のみ返信できます。"},
+    {"not_a_counsellor_here",
+     "担当替えの相手は、この自治体の有効な相談員またはスーパーバイザーにしてください。"},
+    {"empty_category", "空の分類は付けられません。"},
+    {"text_length", "1〜5000文字で入力してください。"},
+    {"unknown_age_band", "年代が正しくありません。"},
     {"resident_has_open_consultation", "この相談者には対応中の別の相談があります。"},
     {"limit_out_of_range", "一度に取得できる件数は1〜200件です。"},
     {"bad_cursor", "一覧の続きの指定が正しくありません。最初から読み込み直してください。"},

@@ -169,8 +169,18 @@ std::string routes_json() {
     entry["name"] = r.name;
     if (r.permission) {
       entry["permission"] = to_string(*r.permission);
+      boost::json::array roles;
+      for (const auto role :
+           {routing::staff_role::admin, routing::staff_role::supervisor, routing::staff_role::counsellor,
+            routing::staff_role::officer, routing::staff_role::analyst}) {
+        if (routing::allows(role, *r.permission)) {
+          roles.emplace_back(routing::to_string(role));
+        }
+      }
+      entry["roles"] = std::move(roles);
     } else {
       entry["permission"] = nullptr;
+      entry["roles"] = nullptr;
     }
     out.push_back(std::move(entry));
   }

@@ -143,7 +143,9 @@ test('transfer by a supervisor; 422 to an officer or another tenant\'s counsello
   const moved = await supervisor.post(path(id, 'transfer'), { to_user_id: b.session.user.user_id });
   assert.equal(moved.status, 200);
   assert.equal(moved.json.assigned_to.user_id, b.session.user.user_id);
-  assertError(await supervisor.post(path(id, 'transfer'), { to_user_id: officer.session.user.user_id }), 422, 'invalid');
+  const toOfficer = await supervisor.post(path(id, 'transfer'), { to_user_id: officer.session.user.user_id });
+  assertError(toOfficer, 422, 'invalid');
+  assert.equal(toOfficer.json.reason, 'not_a_counsellor_here');
   assertError(await supervisor.post(path(id, 'transfer'), { to_user_id: foreign.session.user.user_id }), 422, 'invalid');
   assertError(await supervisor.post(path(id, 'transfer'), { to_user_id: unknownId }), 422, 'invalid');
   assertError(await supervisor.post(path(id, 'transfer'), {}), 400, 'bad_request');
@@ -189,8 +191,12 @@ test('tags: categories and age band of the tenant; 422 for unknown labels', asyn
   const cleared = await a.put(path(id, 'tags'), { categories: ['介護'], age_band: null });
   assert.deepEqual(cleared.json.categories, ['介護']);
   assert.equal(cleared.json.age_band, null);
-  assertError(await a.put(path(id, 'tags'), { categories: ['宇宙'], age_band: null }), 422, 'invalid');
-  assertError(await a.put(path(id, 'tags'), { categories: [], age_band: '30代以上' }), 422, 'invalid');
+  const space = await a.put(path(id, 'tags'), { categories: ['宇宙'], age_band: null });
+  assertError(space, 422, 'invalid');
+  assert.equal(space.json.reason, 'unknown_category');
+  const band = await a.put(path(id, 'tags'), { categories: [], age_band: '30代以上' });
+  assertError(band, 422, 'invalid');
+  assert.equal(band.json.reason, 'unknown_age_band');
   assertError(await a.put(path(id, 'tags'), { categories: '家族関係', age_band: null }), 400, 'bad_request');
 });
 

@@ -33,3 +33,34 @@ test('the public tracked link route is documented, without a permission', async 
   assert.deepEqual([link.method, link.permission], ['GET', null]);
   assert.ok(openapi.paths['/l/{code}']?.get, 'openapi.json documents GET /l/{code}');
 });
+
+test('x-permissions names, for each permission, exactly the roles the route table grants it to', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const result = await stack().cli(['routes', '--config', stack().configFile]);
+  const routes = JSON.parse(result.stdout).filter((r) => r.permission !== null);
+  assert.ok(routes.length > 0);
+  for (const route of routes) {
+    assert.deepEqual([...openapi['x-permissions'][route.permission]].sort(), [...route.roles].sort(),
+      `roles holding ${route.permission} (${route.method} ${route.pattern})`);
+  }
+});
+
+test('the webhook is documented without a permission or a console security scheme', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const result = await stack().cli(['routes', '--config', stack().configFile]);
+  const webhook = JSON.parse(result.stdout).find((r) => r.pattern === '/webhook/line/{channel_key}');
+  assert.deepEqual([webhook.method, webhook.permission], ['POST', null]);
+  const op = openapi.paths['/webhook/line/{channel_key}']?.post;
+  assert.ok(op, 'openapi.json documents POST /webhook/line/{channel_key}');
+  assert.deepEqual(op.security, []);
+});
+
+test('an operation without a request body does not list 415', () => {
+  for (const [path, item] of Object.entries(openapi.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      if (!op.requestBody) {
+        assert.ok(!('415' in op.responses), `${method.toUpperCase()} ${path} takes no body yet lists 415`);
+      }
+    }
+  }
+});
