@@ -1,7 +1,7 @@
 // ctest entry of the browser tests: exits 77 (skipped) when something they need is missing — Debian's
 // chromium, this folder's node_modules (playwright-core), the yorisoi binary or a PostgreSQL cluster —
 // and otherwise runs the node:test files here, one at a time (each starts its own stack).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -26,8 +26,11 @@ if (missing) {
   skip(missing);
 }
 
-const files = ['console_flow.test.mjs', 'console_safety.test.mjs', 'console_transfer.test.mjs',
-  'console_referral.test.mjs', 'console_reports.test.mjs', 'console_queue.test.mjs', 'report_dates.test.mjs',
-  'console_night.test.mjs', 'console_everyday.test.mjs', 'console_format.test.mjs'].map((f) => join(here, f));
+// Every *.test.mjs here, in name order: a new file cannot be forgotten.
+const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, f));
+if (files.length === 0) {
+  console.error(`no *.test.mjs in ${here}`);
+  process.exit(1);
+}
 const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(signal ? 1 : code));
