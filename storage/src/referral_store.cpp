@@ -31,8 +31,9 @@ std::string conninfo_of(const referral_store_options& o) {
 }  // namespace
 
 struct referral_store::impl {
-  impl(keyring k, referral_store_options o)
-      : keys(std::move(k)),
+  impl(service& s, keyring k, referral_store_options o)
+      : store(s),
+        keys(std::move(k)),
         opts(std::move(o)),
         pool(opts.pool_size, conninfo_of(opts), &detail::prepare_referral_statements) {}
 
@@ -51,8 +52,8 @@ struct referral_store::impl {
         detail::log_job_failure(db, "referral", what, e);
         result = op_result<T>{};
       }
-      if (wrote_outbox && result.status == op_status::ok && opts.outbox_written) {
-        opts.outbox_written();
+      if (wrote_outbox && result.status == op_status::ok) {
+        store.outbox_written();  // a consent request was committed to the outbox: wake the sender
       }
       done(std::move(result));
     };
@@ -61,18 +62,19 @@ struct referral_store::impl {
     }
   }
 
+  service& store;
   keyring keys;
   referral_store_options opts;
   detail::worker_pool pool;
 };
 
-referral_store::referral_store(service& /*store*/, keyring keys, referral_store_options opts) {
+referral_store::referral_store(service& store, keyring keys, referral_store_options opts) {
   for (const auto& [id, tenant] : opts.tenants) {
     if (tenant.units.empty()) {
       throw std::invalid_argument("referral store: tenant " + id + " has no org units");
     }
   }
-  impl_ = std::make_unique<impl>(std::move(keys), std::move(opts));
+  impl_ = std::make_unique<impl>(store, std::move(keys), std::move(opts));
 }
 
 referral_store::~referral_store() {

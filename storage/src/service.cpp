@@ -250,6 +250,10 @@ void service::set_outbox_notifier(std::function<void()> notify) {
   impl_->outbox_notifier = std::move(notify);
 }
 
+void service::outbox_written() const {
+  impl_->notify_outbox();
+}
+
 void service::claim_alerts(std::size_t limit, std::chrono::seconds lease,
                            std::function<void(std::optional<std::vector<alert_item>>)> done) {
   auto job = [done, limit, lease](detail::db_connection& db) {
@@ -319,7 +323,7 @@ const keyring& console_store::keys() const {
 }
 
 void console_store::notify_outbox() const {
-  store_.impl_->notify_outbox();
+  store_.outbox_written();
 }
 
 std::string console_store::listener_conninfo() const {

@@ -52,8 +52,6 @@ struct referral_store_options {
   std::chrono::seconds connect_timeout{2};
   std::chrono::milliseconds statement_timeout{1500};
   std::map<std::string, referral_tenant> tenants;  // by tenant id; other tenants' calls are not_found
-  // Called on a storage thread after a consent request was committed to the outbox (wake the sender).
-  std::function<void()> outbox_written;
 };
 
 struct emergency_basis {

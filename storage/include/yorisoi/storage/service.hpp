@@ -229,8 +229,12 @@ class service {
   void claim_outbox(std::size_t limit, std::chrono::seconds lease,
                     std::function<void(std::optional<std::vector<outbox_item>>)> done);  // nullopt: db error
   void complete_outbox(outbox_report report, std::function<void(bool recorded)> done);
-  // Called (on a storage thread) after new outbox rows were committed, so a sender can wake at once.
+  // Called (on a storage thread) after new outbox rows were committed — by the inbox processor, the
+  // console's replies or the referrals' consent requests — so a sender can wake at once. The one path
+  // by which anything wakes the outbox sender.
   void set_outbox_notifier(std::function<void()> notify);  // before start()
+  // New outbox rows were committed (by a store on top of this service): calls the notifier.
+  void outbox_written() const;
 
   // On-call alerts, with the outbox's claim rules: claim_alerts() takes up to `limit` pending alerts
   // that are due (FOR UPDATE SKIP LOCKED), counts the attempt and leases them until now + lease (a
