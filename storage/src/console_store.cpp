@@ -43,7 +43,8 @@ void run(Submit submit, const char* what, std::function<void(op_result<T>)> done
 
 void check(const session_policy& p) {
   if (p.idle.count() <= 0 || p.absolute.count() <= 0 || p.failure_window.count() <= 0 ||
-      p.max_failures_per_login == 0 || p.max_failures_per_address == 0) {
+      p.delay.first_delay.count() <= 0 || p.delay.max_delay < p.delay.first_delay ||
+      p.max_failures_per_address == 0) {
     throw std::invalid_argument("session policy: limits must be positive");
   }
 }

@@ -10,6 +10,7 @@
 // Thread-safety: all members may be called from any thread once the service started.
 
 #include "yorisoi/routing/access.hpp"
+#include "yorisoi/routing/login_delay.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <chrono>
@@ -71,11 +72,13 @@ struct nothing {};
 // ---- sessions --------------------------------------------------------------------------------------
 
 struct session_policy {
-  std::chrono::minutes idle{60};        // no request for this long ends the session
-  std::chrono::hours absolute{12};      // a session never lives longer
-  unsigned max_failures_per_login = 5;  // within `failure_window`, then the login is locked
-  unsigned max_failures_per_address = 20;
-  std::chrono::minutes failure_window{15};  // also the lock-out time
+  std::chrono::minutes idle{60};    // no request for this long ends the session
+  std::chrono::hours absolute{12};  // a session never lives longer
+  // Failures of one login name from one address (and of one user's current-password checks): the
+  // growing delay (routing/login_delay.hpp), counted within `failure_window`.
+  routing::login_delay_rule delay;
+  unsigned max_failures_per_address = 20;   // within `failure_window`, then that address is throttled
+  std::chrono::minutes failure_window{15};  // failures older than this are forgotten
 };
 
 struct session_info {
@@ -94,7 +97,7 @@ struct login_request {
 enum class login_status {
   ok,
   bad_credentials,  // unknown login, wrong password or disabled account: one answer for all
-  throttled,        // too many failures for this login or this address: 429 with retry_after
+  throttled,        // this name from this address must wait, or the address is over its limit: 429
   unavailable,
 };
 
