@@ -386,6 +386,7 @@ int user_add(const user_add_arguments& args) {
     case yorisoi::storage::op_status::not_found:
       std::cerr << "yorisoi: user add: not found: " << result.reason << '\n';
       return 1;
+    case yorisoi::storage::op_status::throttled:
     case yorisoi::storage::op_status::unavailable:
       break;
   }

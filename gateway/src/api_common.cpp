@@ -43,6 +43,8 @@ http_response op_error_response(storage::op_status status) {
       return api_error_response("conflict");
     case storage::op_status::invalid:
       return api_error_response("invalid");
+    case storage::op_status::throttled:
+      return api_error_response("throttled");
     case storage::op_status::unavailable:
       return api_error_response("unavailable");
   }

@@ -54,6 +54,20 @@ constexpr const char* sessions_end_sql = R"sql(
 DELETE FROM staff_session WHERE tenant_id = $1 AND user_id = $2::uuid AND token_hash <> decode($3, 'hex')
 )sql";
 
+// A user's wrong current passwords, as the login's failures (password_check_failure).
+constexpr const char* prune_password_failures_sql =
+    "DELETE FROM password_check_failure WHERE at < now() - $1::bigint * interval '1 second'";
+constexpr const char* throttle_password_sql = R"sql(
+SELECT count(*)::bigint, coalesce((extract(epoch FROM max(at)) * 1000000)::bigint, 0),
+       (extract(epoch FROM now()) * 1000000)::bigint
+  FROM password_check_failure
+ WHERE user_id = $1::uuid AND at > now() - $2::bigint * interval '1 second'
+)sql";
+constexpr const char* record_password_failure_sql =
+    "INSERT INTO password_check_failure (user_id) VALUES ($1::uuid)";
+constexpr const char* clear_password_failures_sql =
+    "DELETE FROM password_check_failure WHERE user_id = $1::uuid";
+
 constexpr const char* password_update_sql = R"sql(
 UPDATE staff_user SET password_hash = $3, password_changed_at = now() WHERE tenant_id = $1 AND user_id = $2::uuid
 )sql";
@@ -131,6 +145,10 @@ void prepare_console_session_statements(pqxx::connection& conn) {
   conn.prepare("console_session_delete", session_delete_sql);
   conn.prepare("console_sessions_end", sessions_end_sql);
   conn.prepare("console_password_update", password_update_sql);
+  conn.prepare("console_prune_password_failures", prune_password_failures_sql);
+  conn.prepare("console_throttle_password", throttle_password_sql);
+  conn.prepare("console_record_password_failure", record_password_failure_sql);
+  conn.prepare("console_clear_password_failures", clear_password_failures_sql);
   conn.prepare("console_user_by_login", user_by_login_sql());
   conn.prepare("console_user_by_id", user_by_id_sql());
   conn.prepare("console_session_lookup", session_lookup_sql());
@@ -257,10 +275,31 @@ op_result<nothing> logout_everywhere(pqxx::connection& conn, const actor& who) {
   return ok(nothing{});
 }
 
-op_result<nothing> change_password(pqxx::connection& conn, const actor& who,
+op_result<nothing> change_password(pqxx::connection& conn, const session_policy& policy, const actor& who,
                                    const std::string& current_password, const std::string& new_password) {
   if (!is_uuid(who.user_id)) {
     return refuse<nothing>(op_status::not_found);
+  }
+  if (!password_acceptable(new_password)) {
+    return refuse<nothing>(op_status::invalid, "a password needs at least 12 characters");
+  }
+  // Like a login: the wait after this user's recent wrong current passwords, then this check counted
+  // as one more, committed before the hash runs (a success removes them below).
+  {
+    const long long window = seconds_of(policy.failure_window);
+    pqxx::work tx(conn, "password_check_throttle");
+    tx.exec_prepared0("console_prune_password_failures", window);
+    const pqxx::row seen = tx.exec_prepared1("console_throttle_password", who.user_id, window);
+    const std::chrono::seconds wait = routing::wait_before_attempt(policy.delay, seen[0].as<unsigned>(),
+                                                                   from_micros(seen[1].as<long long>()),
+                                                                   from_micros(seen[2].as<long long>()));
+    if (wait.count() > 0) {
+      op_result<nothing> out = refuse<nothing>(op_status::throttled);
+      out.retry_after = wait;
+      return out;
+    }
+    tx.exec_prepared0("console_record_password_failure", who.user_id);
+    tx.commit();
   }
   std::string hash;
   {
@@ -274,11 +313,9 @@ op_result<nothing> change_password(pqxx::connection& conn, const actor& who,
   if (!verify_password(hash, current_password)) {
     return refuse<nothing>(op_status::invalid, "the current password is wrong");
   }
-  if (!password_acceptable(new_password)) {
-    return refuse<nothing>(op_status::invalid, "a password needs at least 12 characters");
-  }
   const std::string new_hash = hash_password(new_password);
   pqxx::work tx(conn, "change_password");
+  tx.exec_prepared0("console_clear_password_failures", who.user_id);
   tx.exec_prepared0("console_password_update", who.tenant_id, who.user_id, new_hash);
   // The session that asked stays (who.session_id); every other one ends.
   tx.exec_prepared0("console_sessions_end", who.tenant_id, who.user_id, who.session_id);

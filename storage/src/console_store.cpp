@@ -106,9 +106,10 @@ void console_store::logout_everywhere(actor who, std::function<void(op_result<no
 
 void console_store::change_password(actor who, std::string current_password, std::string new_password,
                                     std::function<void(op_result<nothing>)> done) {
-  run<nothing>(credential_submitter(), "password change", std::move(done),
-               [who = std::move(who), current = std::move(current_password), next = std::move(new_password)](
-                   pqxx::connection& c) { return detail::change_password(c, who, current, next); });
+  run<nothing>(
+      credential_submitter(), "password change", std::move(done),
+      [this, who = std::move(who), current = std::move(current_password), next = std::move(new_password)](
+          pqxx::connection& c) { return detail::change_password(c, policy_, who, current, next); });
 }
 
 void console_store::list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done) {

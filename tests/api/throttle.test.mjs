@@ -2,11 +2,12 @@
 // of its own through X-Forwarded-For). Failures are counted per login name and client address: five cost
 // nothing, then that name from that address waits a delay that doubles with every further failure
 // (here from 60 s, so that no answer depends on how fast the machine is); the name is never locked for
-// other addresses. Twenty failures of any names from one address throttle the address.
+// other addresses. Twenty failures of any names from one address throttle the address. The current
+// password checked by a password change is throttled the same way, per user.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { anonymous, assertError, skipUnlessReady, useStack } from './support.mjs';
+import { anonymous, as, assertError, skipUnlessReady, useStack } from './support.mjs';
 
 const stack = useStack({
   serverExtra: 'trusted_proxies = ["127.0.0.0/8"]\n[server.sessions]\nfirst_delay_seconds = 60\n',
@@ -92,4 +93,30 @@ test('twenty failures from one address → 429 for that address, whatever the na
   const user = stack().user('tendo', 'admin');
   retryAfterOf(await client.login(user.login, user.password, sprayer));
   assert.equal((await anonymous(stack()).login(user.login, user.password, from('198.51.100.51'))).status, 200);
+});
+
+test('wrong current passwords on a password change: five free, then 429 with Retry-After, counted per user', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const user = stack().user('tendo', 'analyst');
+  const client = await as(stack(), 'tendo', 'analyst');
+  const change = (current) => client.post('/api/v1/me/password', { current_password: current, new_password: 'another-long-password' });
+  for (let i = 0; i < 5; ++i) {
+    assertError(await change(`wrong-current-${i}`), 422, 'invalid');
+  }
+  const [counted] = await stack().sql(`SELECT count(*) FROM password_check_failure f JOIN staff_user u USING (user_id)
+                                     WHERE u.login = '${user.login}'`);
+  assert.equal(counted[0], '5');
+  // Even the right one waits now: nothing is checked while throttled.
+  const waiting = await change(user.password);
+  assert.ok(retryAfterOf(waiting) > 50);
+  // Another user is not affected.
+  const other = await as(stack(), 'tendo', 'supervisor');
+  assertError(await other.post('/api/v1/me/password', { current_password: 'wrong', new_password: 'another-long-password' }), 422, 'invalid');
+  // Once the wait has passed, the right password changes it and the failures are forgotten.
+  await stack().sql("UPDATE password_check_failure SET at = at - interval '61 seconds'");
+  assert.equal((await change(user.password)).status, 204);
+  user.password = 'another-long-password';
+  const [left] = await stack().sql(`SELECT count(*) FROM password_check_failure f JOIN staff_user u USING (user_id)
+                                     WHERE u.login = '${user.login}'`);
+  assert.equal(left[0], '0');
 });

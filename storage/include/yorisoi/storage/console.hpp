@@ -58,6 +58,7 @@ enum class op_status {
   not_found,    // no such object in the actor's tenant (or not visible to the actor)
   conflict,     // the object's state forbids it now (claimed by someone else, closed, …): 409
   invalid,      // the input breaks a rule (duplicate login, bad unit, …): 422
+  throttled,    // too many recent failures: 429 after op_result::retry_after
   unavailable,  // the database could not be asked: 503
 };
 
@@ -65,7 +66,8 @@ template <typename T>
 struct op_result {
   op_status status = op_status::unavailable;
   T value{};
-  std::string reason;  // short English sentence for conflict/invalid; never user data
+  std::string reason;                   // short English sentence for conflict/invalid; never user data
+  std::chrono::seconds retry_after{0};  // throttled: how long to wait
 };
 struct nothing {};
 
@@ -247,7 +249,8 @@ class console_store {
   void authenticate(std::string token, std::function<void(op_result<session_info>)> done);
   void logout(std::string token, std::function<void(op_result<nothing>)> done);
   void logout_everywhere(actor who, std::function<void(op_result<nothing>)> done);
-  // Checks the current password; ends every other session of the user.
+  // Checks the current password (throttled per user like a login: a wrong one is counted before it is
+  // hashed); ends every other session of the user.
   void change_password(actor who, std::string current_password, std::string new_password,
                        std::function<void(op_result<nothing>)> done);
   void list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done);
