@@ -133,6 +133,8 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::api_staff_list:
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:
+    case handler_id::api_staff_role_confirm:
+    case handler_id::api_staff_role_cancel:
       co_return co_await handle_staff_api(context, r.handler, caller, match, request);
     case handler_id::api_queue:
     case handler_id::api_queue_counts:

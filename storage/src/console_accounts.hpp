@@ -27,5 +27,9 @@ namespace yorisoi::storage::detail {
                                                  const new_staff& user);
 [[nodiscard]] op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who,
                                                  const std::string& user_id, const staff_patch& patch);
+[[nodiscard]] op_result<staff_user> confirm_role(pqxx::connection& conn, const actor& who,
+                                                 const std::string& user_id);
+[[nodiscard]] op_result<staff_user> cancel_role(pqxx::connection& conn, const actor& who,
+                                                const std::string& user_id);
 
 }  // namespace yorisoi::storage::detail

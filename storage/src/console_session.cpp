@@ -74,7 +74,7 @@ UPDATE staff_user SET password_hash = $3, password_changed_at = now() WHERE tena
 
 std::string user_by_login_sql() {
   return std::string("SELECT ") + staff_user_columns +
-         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1)";
+         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1) AND u.activated";
 }
 
 std::string user_by_id_sql() {

@@ -134,6 +134,22 @@ void console_store::update_staff(actor who, std::string user_id, staff_patch pat
                       pqxx::connection& c) { return detail::update_staff(c, who, id, patch); });
 }
 
+void console_store::confirm_role(actor who, std::string user_id,
+                                 std::function<void(op_result<staff_user>)> done) {
+  run<staff_user>(submitter(), "role confirmation", std::move(done),
+                  [who = std::move(who), id = std::move(user_id)](pqxx::connection& c) {
+                    return detail::confirm_role(c, who, id);
+                  });
+}
+
+void console_store::cancel_role(actor who, std::string user_id,
+                                std::function<void(op_result<staff_user>)> done) {
+  run<staff_user>(submitter(), "role cancellation", std::move(done),
+                  [who = std::move(who), id = std::move(user_id)](pqxx::connection& c) {
+                    return detail::cancel_role(c, who, id);
+                  });
+}
+
 void console_store::queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done) {
   queue_request request;
   request.view = view;

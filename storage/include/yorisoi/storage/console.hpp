@@ -51,6 +51,13 @@ struct staff_user {
   std::string org_unit;  // empty unless officer
   bool disabled = false;
   time_point created_at{};
+  // Staff administration only (left empty by sign-in and sessions): a raise to a role that reads
+  // conversations awaiting another admin's confirmation (routing/role_raise.hpp), or one applied
+  // without it.
+  std::string pending_role;     // "" = none pending
+  std::string pending_role_by;  // the admin who raised it (also for an unconfirmed one)
+  std::optional<time_point> pending_since;
+  bool role_unconfirmed = false;
 };
 
 enum class op_status {
@@ -219,14 +226,15 @@ struct consultation_detail {
 struct console_event {
   std::int64_t event_id = 0;
   std::string tenant_id;
-  std::string kind;  // message | queue | delivery | assignment | referral
-  std::string consultation_id;
-  std::string message_id;  // message events only
+  std::string kind;             // message | queue | delivery | assignment | referral | staff
+  std::string consultation_id;  // empty for staff events
+  std::string message_id;       // message events only
   time_point at{};
   std::string referral_id;  // referral events only
   // Referral events: "" = for the consultation's counsellors; a unit id = for that unit's officers
   // (one row per unit that can see the referral). Empty for every other kind.
   std::string unit;
+  std::string staff_user_id;  // staff events (a raise asked, confirmed, cancelled): the account
 };
 
 // Whose events a listing is for, applied in the query (so that a page is never filled with rows the
@@ -234,7 +242,8 @@ struct console_event {
 // referral rows of one unit (its officers).
 struct console_event_filter {
   bool consultation_events = true;
-  std::string unit;  // "" = no unit's rows
+  std::string unit;           // "" = no unit's rows
+  bool staff_events = false;  // the staff rows (admins)
 };
 
 class console_store {
@@ -256,9 +265,15 @@ class console_store {
   void list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done);
   // `who` empty user_id: the command line (audited as such).
   void create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done);
-  // Role change, disable or password reset end the user's sessions.
+  // Role change, disable or password reset end the user's sessions. A raise to a role that reads
+  // conversations (here or in create_staff) awaits another admin's confirmation unless none exists.
   void update_staff(actor who, std::string user_id, staff_patch patch,
                     std::function<void(op_result<staff_user>)> done);
+  // Another admin confirms a pending raise (it applies; the user signs in again) or an unconfirmed
+  // one (the flag goes); conflict reasons nothing_pending, same_admin, own_account.
+  void confirm_role(actor who, std::string user_id, std::function<void(op_result<staff_user>)> done);
+  // Any admin cancels a pending raise (a new account stays disabled); conflict nothing_pending.
+  void cancel_role(actor who, std::string user_id, std::function<void(op_result<staff_user>)> done);
 
   // -- consultations (actor must be allowed work_consultations; checked by the caller)
   // The first page of a view with the default limit, without previews.
