@@ -4,12 +4,14 @@
 // password reset and disabling end that person's sessions (the server does it). A raise to a role that
 // reads conversations (相談員, スーパーバイザー) waits for another admin when there is one: the row shows
 // 確認待ち with 確認する (admins other than the one who raised it) and 取り消す; a raise no one could
-// confirm is shown as 未確認 until another admin confirms it. Inputs: api, session, on_logout().
+// confirm is shown as 未確認 until another admin confirms it. The list reloads on the live staff events
+// (another admin asked, confirmed or cancelled a raise). Inputs: api, session, on_logout().
 import { html } from './html.js';
 import { useCallback, useEffect, useState } from '../vendor/hooks.module.js';
 import { header_bar } from './header_bar.js';
 import { format_date_time, role_labels } from './format.js';
 import { password_form, role_select, staff_add_form, unit_select } from './staff_form.js';
+import { open_stream } from './stream.js';
 
 function staff_row({ user, units, self, me, on_patch, on_raise }) {
   const [resetting, set_resetting] = useState(false);
@@ -114,6 +116,19 @@ export function staff_page({ api, session, on_logout }) {
     document.title = 'よりそい 職員';
     load();
     api.get('/tenant').then((t) => set_units(t.org_units ?? [])).catch(() => set_units([]));
+    const stream = open_stream({
+      on_event: (event) => {
+        if (event.kind === 'staff' || event.kind === 'resync') {
+          load();
+        }
+      },
+      on_open: load,
+      on_state: () => {},
+      // A 401 from the API takes the page back to the login form.
+      on_session_ended: () => api.get('/session').catch(() => {}),
+      on_failed_attempt: () => api.get('/session').catch(() => {}),
+    });
+    return () => stream.close();
   }, [api]);
 
   async function add(body) {
