@@ -149,13 +149,17 @@ std::string read_proxy(toml_reader& reader, const std::string& key, const std::s
 }
 
 void read_sessions(toml_reader& reader, session_settings& out) {
-  reader.only({"idle_minutes", "absolute_hours", "max_failures_per_login", "max_failures_per_address",
-               "failure_window_minutes"});
+  reader.only({"idle_minutes", "absolute_hours", "free_failures_per_name_address", "first_delay_seconds",
+               "max_delay_seconds", "max_failures_per_address", "failure_window_minutes"});
   out.idle = std::chrono::minutes(reader.integer("idle_minutes", 1, 24 * 60).value_or(out.idle.count()));
   out.absolute =
       std::chrono::hours(reader.integer("absolute_hours", 1, 24 * 30).value_or(out.absolute.count()));
-  out.max_failures_per_login = static_cast<unsigned>(
-      reader.integer("max_failures_per_login", 1, 1000).value_or(out.max_failures_per_login));
+  out.free_failures_per_name_address = static_cast<unsigned>(
+      reader.integer("free_failures_per_name_address", 1, 1000).value_or(out.free_failures_per_name_address));
+  out.first_delay = std::chrono::seconds(
+      reader.integer("first_delay_seconds", 1, 24 * 60 * 60).value_or(out.first_delay.count()));
+  out.max_delay = std::chrono::seconds(
+      reader.integer("max_delay_seconds", 1, 24 * 60 * 60).value_or(out.max_delay.count()));
   out.max_failures_per_address = static_cast<unsigned>(
       reader.integer("max_failures_per_address", 1, 100'000).value_or(out.max_failures_per_address));
   out.failure_window = std::chrono::minutes(
@@ -163,6 +167,13 @@ void read_sessions(toml_reader& reader, session_settings& out) {
   reader.finish();
   if (std::chrono::duration_cast<std::chrono::minutes>(out.absolute) < out.idle) {
     reader.fail("idle_minutes", "must not exceed absolute_hours");
+  }
+  if (out.max_delay < out.first_delay) {
+    reader.fail("max_delay_seconds", "must not be less than first_delay_seconds");
+  }
+  // A failure is forgotten after the window: a longer delay would end, in effect, with the window.
+  if (out.max_delay > out.failure_window) {
+    reader.fail("max_delay_seconds", "must not exceed failure_window_minutes");
   }
 }
 

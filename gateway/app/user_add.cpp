@@ -114,6 +114,7 @@ int add_user(const user_add_arguments& args) {
     case storage::op_status::not_found:
       std::cerr << "yorisoi: user add: not found: " << result.reason << '\n';
       return 1;
+    case storage::op_status::throttled:
     case storage::op_status::unavailable:
       break;
   }

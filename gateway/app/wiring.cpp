@@ -34,7 +34,7 @@ yorisoi::storage::session_policy session_policy(const yorisoi::config::settings&
   yorisoi::storage::session_policy policy;
   policy.idle = s.idle;
   policy.absolute = s.absolute;
-  policy.max_failures_per_login = s.max_failures_per_login;
+  policy.delay = {s.free_failures_per_name_address, s.first_delay, s.max_delay};
   policy.max_failures_per_address = s.max_failures_per_address;
   policy.failure_window = s.failure_window;
   return policy;

@@ -43,6 +43,8 @@ http_response op_error_response(storage::op_status status) {
       return api_error_response("conflict");
     case storage::op_status::invalid:
       return api_error_response("invalid");
+    case storage::op_status::throttled:
+      return api_error_response("throttled");
     case storage::op_status::unavailable:
       return api_error_response("unavailable");
   }
@@ -131,6 +133,8 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::api_staff_list:
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:
+    case handler_id::api_staff_role_confirm:
+    case handler_id::api_staff_role_cancel:
       co_return co_await handle_staff_api(context, r.handler, caller, match, request);
     case handler_id::api_queue:
     case handler_id::api_queue_counts:

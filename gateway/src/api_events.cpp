@@ -15,7 +15,7 @@ asio::awaitable<http_response> handle_events_api(handler_context& context, const
     co_return api_error_response(after.error);
   }
   const event_audience audience = audience_of(caller.session.who);
-  if (!audience.consultation_events && audience.officer_unit.empty()) {
+  if (!audience.consultation_events && audience.officer_unit.empty() && !audience.staff_events) {
     co_return api_json(200, events_json({}));
   }
   auto& console = context.console;

@@ -61,6 +61,14 @@ json::object staff_object(const storage::staff_user& user) {
   json::object out = user_object(user);
   out["disabled"] = user.disabled;
   out["created_at"] = format_time(user.created_at);
+  out["pending_role"] = string_or_null(user.pending_role);
+  out["pending_role_by"] = string_or_null(user.pending_role_by);
+  if (user.pending_since) {
+    out["pending_since"] = format_time(*user.pending_since);
+  } else {
+    out["pending_since"] = nullptr;
+  }
+  out["role_unconfirmed"] = user.role_unconfirmed;
   return out;
 }
 
@@ -136,6 +144,7 @@ json::object event_object(const storage::console_event& e) {
   out["message_id"] = string_or_null(e.message_id);
   out["at"] = format_time(e.at);
   out["referral_id"] = string_or_null(e.referral_id);
+  out["user_id"] = string_or_null(e.staff_user_id);
   return out;
 }
 

@@ -8,7 +8,7 @@
 namespace yorisoi::gateway {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::string_view>, 51> refusal_messages{{
+constexpr std::pair<std::string_view, std::string_view> refusal_messages[] = {
     // The consultation and who acts.
     {"consultation_closed", "この相談は終了しています。"},
     {"consultation_open", "この相談は終了していません。"},
@@ -29,6 +29,10 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 51> refusal_
     {"not_hub_officer", "窓口担当課の職員のみ行えます。"},
     {"not_recipient_officer", "連携先の職員のみ行えます。"},
     {"returned_by_system", "この回答は自動で相談に戻されます。"},
+    // Staff: raises to roles that read conversations.
+    {"nothing_pending", "確認を待っている役割の変更はありません。"},
+    {"same_admin", "役割の変更は、変更した人とは別の管理者が確認してください。"},
+    {"own_account", "自分の役割の変更は確認できません。"},
     // What was entered.
     {"empty_summary", "共有する内容を入力してください。"},
     {"empty_reason", "連携の理由を入力してください。"},
@@ -65,7 +69,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 51> refusal_
     {"already_returned", "回答は既に相談に戻されています。"},
     {"not_returned", "回答がまだ相談に戻されていません。"},
     {"emergency_referral", "緊急の連携には同意の記録はできません。"},
-}};
+};
 
 }  // namespace
 

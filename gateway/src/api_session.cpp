@@ -130,6 +130,12 @@ asio::awaitable<http_response> handle_session_api(handler_context& context, hand
         console.change_password(caller.session.who, body.value->current_password, body.value->new_password,
                                 std::move(done));
       });
+      if (result.status == storage::op_status::throttled) {
+        http_response response = api_error_response("throttled");
+        response.headers.emplace_back("Retry-After",
+                                      std::to_string(std::max<std::int64_t>(1, result.retry_after.count())));
+        co_return response;
+      }
       if (result.status != storage::op_status::ok) {
         co_return op_error_response(result.status);
       }

@@ -1,4 +1,4 @@
-// Staff administration of the caller's tenant (manage_staff).
+// Staff administration of the caller's tenant (manage_staff), with the confirmation of raises.
 #include "api_common.hpp"
 #include "async_console.hpp"
 
@@ -36,6 +36,21 @@ asio::awaitable<http_response> handle_staff_api(handler_context& context, handle
       co_return op_error_response(result.status);
     }
     co_return api_json(200, staff_list_json(result.value));
+  }
+  if (id == handler_id::api_staff_role_confirm || id == handler_id::api_staff_role_cancel) {
+    const std::string user_id(match.param("user_id").value_or(""));
+    const bool confirm = id == handler_id::api_staff_role_confirm;
+    const auto result = co_await await_op<storage::staff_user>([&](auto done) {
+      if (confirm) {
+        console.confirm_role(who, user_id, std::move(done));
+      } else {
+        console.cancel_role(who, user_id, std::move(done));
+      }
+    });
+    if (result.status != storage::op_status::ok) {
+      co_return op_error_response(result.status, result.reason);
+    }
+    co_return api_json(200, staff_json(result.value));
   }
   if (auto refusal = require_json(request)) {
     co_return std::move(*refusal);

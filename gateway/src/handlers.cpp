@@ -79,6 +79,8 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
     case handler_id::api_staff_list:
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:
+    case handler_id::api_staff_role_confirm:
+    case handler_id::api_staff_role_cancel:
     case handler_id::api_queue:
     case handler_id::api_queue_counts:
     case handler_id::api_queue_row:

@@ -87,6 +87,11 @@ const std::vector<route>& routes() {
       {"GET", "/api/v1/staff", "list_staff", handler_id::api_staff_list, staff},
       {"POST", "/api/v1/staff", "create_staff", handler_id::api_staff_create, staff},
       {"PATCH", "/api/v1/staff/{user_id}", "update_staff", handler_id::api_staff_update, staff},
+      // A raise to a role that reads conversations: another admin confirms it, any admin cancels it.
+      {"POST", "/api/v1/staff/{user_id}/role-confirmation", "confirm_role",
+       handler_id::api_staff_role_confirm, staff},
+      {"DELETE", "/api/v1/staff/{user_id}/pending-role", "cancel_role", handler_id::api_staff_role_cancel,
+       staff},
       // Who a consultation may be handed to: what supervisors need for 担当替え without staff admin.
       {"GET", "/api/v1/assignees", "list_assignees", handler_id::api_assignees, permission::transfer},
       {"GET", "/api/v1/queue", "get_queue", handler_id::api_queue, work},

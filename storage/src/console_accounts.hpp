@@ -18,8 +18,8 @@ namespace yorisoi::storage::detail {
                                                    const std::string& token);
 [[nodiscard]] op_result<nothing> logout(pqxx::connection& conn, const std::string& token);
 [[nodiscard]] op_result<nothing> logout_everywhere(pqxx::connection& conn, const actor& who);
-[[nodiscard]] op_result<nothing> change_password(pqxx::connection& conn, const actor& who,
-                                                 const std::string& current_password,
+[[nodiscard]] op_result<nothing> change_password(pqxx::connection& conn, const session_policy& policy,
+                                                 const actor& who, const std::string& current_password,
                                                  const std::string& new_password);
 
 [[nodiscard]] op_result<std::vector<staff_user>> list_staff(pqxx::connection& conn, const actor& who);
@@ -27,5 +27,9 @@ namespace yorisoi::storage::detail {
                                                  const new_staff& user);
 [[nodiscard]] op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who,
                                                  const std::string& user_id, const staff_patch& patch);
+[[nodiscard]] op_result<staff_user> confirm_role(pqxx::connection& conn, const actor& who,
+                                                 const std::string& user_id);
+[[nodiscard]] op_result<staff_user> cancel_role(pqxx::connection& conn, const actor& who,
+                                                const std::string& user_id);
 
 }  // namespace yorisoi::storage::detail

@@ -103,8 +103,9 @@ std::string json_object(std::initializer_list<std::pair<const char*, std::string
 }
 
 const char* const console_event_columns =
-    "event_id, tenant_id, kind, consultation_id::text, coalesce(message_id::text, ''), "
-    "(extract(epoch FROM at) * 1000000)::bigint, coalesce(referral_id::text, ''), coalesce(unit, '')";
+    "event_id, tenant_id, kind, coalesce(consultation_id::text, ''), coalesce(message_id::text, ''), "
+    "(extract(epoch FROM at) * 1000000)::bigint, coalesce(referral_id::text, ''), coalesce(unit, ''), "
+    "coalesce(staff_user_id::text, '')";
 
 console_event console_event_from(const pqxx::row& r) {
   console_event e;
@@ -116,6 +117,7 @@ console_event console_event_from(const pqxx::row& r) {
   e.at = from_micros(r[5].as<long long>());
   e.referral_id = r[6].as<std::string>();
   e.unit = r[7].as<std::string>();
+  e.staff_user_id = r[8].as<std::string>();
   return e;
 }
 

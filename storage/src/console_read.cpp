@@ -51,7 +51,8 @@ SELECT n.note_id::text, n.author_id::text, coalesce(a.display_name, ''), n.body,
 std::string events_sql() {
   return std::string("SELECT ") + console_event_columns +
          " FROM console_event WHERE tenant_id = $1 AND event_id > $2"
-         "   AND CASE WHEN kind = 'referral' AND coalesce(unit, '') <> '' THEN unit = $5 ELSE $4 END"
+         "   AND CASE WHEN kind = 'staff' THEN $6"
+         "            WHEN kind = 'referral' AND coalesce(unit, '') <> '' THEN unit = $5 ELSE $4 END"
          " ORDER BY event_id LIMIT $3";
 }
 
@@ -135,9 +136,9 @@ op_result<std::vector<console_event>> events_since(pqxx::connection& conn, const
                                                    const console_event_filter& filter) {
   pqxx::read_transaction tx(conn, "console_events");
   std::vector<console_event> events;
-  for (const auto& r :
-       tx.exec_prepared("console_events_since", tenant_id, static_cast<long long>(after_id),
-                        static_cast<long long>(limit), filter.consultation_events, filter.unit)) {
+  for (const auto& r : tx.exec_prepared("console_events_since", tenant_id, static_cast<long long>(after_id),
+                                        static_cast<long long>(limit), filter.consultation_events,
+                                        filter.unit, filter.staff_events)) {
     events.push_back(console_event_from(r));
   }
   return ok(std::move(events));

@@ -13,14 +13,16 @@ namespace {
 constexpr const char* prune_failures_sql =
     "DELETE FROM login_failure WHERE at < now() - $1::bigint * interval '1 second'";
 
-// The failure whose leaving the window brings the count under the limit ($3 = limit - 1 newer ones):
-// none means not throttled; else the seconds until it leaves.
-constexpr const char* throttle_login_sql = R"sql(
-SELECT greatest(1, ceil(extract(epoch FROM at + $2::bigint * interval '1 second' - now())))::bigint
+// The failures of one login name from one address within the window, the latest of them and the
+// database's now (microseconds since the epoch), for the delay rule (routing/login_delay.hpp).
+constexpr const char* throttle_name_address_sql = R"sql(
+SELECT count(*)::bigint, coalesce((extract(epoch FROM max(at)) * 1000000)::bigint, 0),
+       (extract(epoch FROM now()) * 1000000)::bigint
   FROM login_failure
- WHERE lower(login) = lower($1) AND at > now() - $2::bigint * interval '1 second'
- ORDER BY at DESC OFFSET $3 LIMIT 1
+ WHERE lower(login) = lower($1) AND address = $2 AND at > now() - $3::bigint * interval '1 second'
 )sql";
+// The failure whose leaving the window brings the address's count under the limit ($3 = limit - 1
+// newer ones): none means not throttled; else the seconds until it leaves.
 constexpr const char* throttle_address_sql = R"sql(
 SELECT greatest(1, ceil(extract(epoch FROM at + $2::bigint * interval '1 second' - now())))::bigint
   FROM login_failure
@@ -33,7 +35,10 @@ constexpr const char* record_failure_sql = "INSERT INTO login_failure (login, ad
 // anything is hashed or looked up; the name is kept to this length when the failure is counted (the
 // index on lower(login) takes at most a few kilobytes a row).
 constexpr std::size_t max_login_bytes = 256;
-constexpr const char* clear_failures_sql = "DELETE FROM login_failure WHERE lower(login) = lower($1)";
+// A success forgets the failures of that name from that address only: an outsider's failures for the
+// name stay counted against the outsider.
+constexpr const char* clear_failures_sql =
+    "DELETE FROM login_failure WHERE lower(login) = lower($1) AND address = $2";
 
 constexpr const char* session_insert_sql = R"sql(
 INSERT INTO staff_session (token_hash, tenant_id, user_id, csrf_token, expires_at)
@@ -49,13 +54,27 @@ constexpr const char* sessions_end_sql = R"sql(
 DELETE FROM staff_session WHERE tenant_id = $1 AND user_id = $2::uuid AND token_hash <> decode($3, 'hex')
 )sql";
 
+// A user's wrong current passwords, as the login's failures (password_check_failure).
+constexpr const char* prune_password_failures_sql =
+    "DELETE FROM password_check_failure WHERE at < now() - $1::bigint * interval '1 second'";
+constexpr const char* throttle_password_sql = R"sql(
+SELECT count(*)::bigint, coalesce((extract(epoch FROM max(at)) * 1000000)::bigint, 0),
+       (extract(epoch FROM now()) * 1000000)::bigint
+  FROM password_check_failure
+ WHERE user_id = $1::uuid AND at > now() - $2::bigint * interval '1 second'
+)sql";
+constexpr const char* record_password_failure_sql =
+    "INSERT INTO password_check_failure (user_id) VALUES ($1::uuid)";
+constexpr const char* clear_password_failures_sql =
+    "DELETE FROM password_check_failure WHERE user_id = $1::uuid";
+
 constexpr const char* password_update_sql = R"sql(
 UPDATE staff_user SET password_hash = $3, password_changed_at = now() WHERE tenant_id = $1 AND user_id = $2::uuid
 )sql";
 
 std::string user_by_login_sql() {
   return std::string("SELECT ") + staff_user_columns +
-         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1)";
+         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1) AND u.activated";
 }
 
 std::string user_by_id_sql() {
@@ -91,18 +110,18 @@ long long seconds_of(std::chrono::seconds s) {
   return static_cast<long long>(s.count());
 }
 
-// Longest remaining lock of the login name and of the address (0: not throttled).
+// Longest remaining wait of the login name from this address (the growing delay) and of the address
+// (0: not throttled).
 std::chrono::seconds throttle_wait(pqxx::connection& conn, const session_policy& policy,
                                    const std::string& login, const std::string& address) {
   const long long window = seconds_of(policy.failure_window);
   pqxx::work tx(conn, "login_throttle");
   tx.exec_prepared0("console_prune_failures", window);
-  long long wait = 0;
-  const pqxx::result by_login = tx.exec_prepared("console_throttle_login", login, window,
-                                                 static_cast<long long>(policy.max_failures_per_login - 1));
-  if (!by_login.empty()) {
-    wait = std::max(wait, by_login[0][0].as<long long>());
-  }
+  const pqxx::row pair = tx.exec_prepared1("console_throttle_name_address", login, address, window);
+  long long wait =
+      routing::wait_before_attempt(policy.delay, pair[0].as<unsigned>(), from_micros(pair[1].as<long long>()),
+                                   from_micros(pair[2].as<long long>()))
+          .count();
   const pqxx::result by_address =
       tx.exec_prepared("console_throttle_address", address, window,
                        static_cast<long long>(policy.max_failures_per_address - 1));
@@ -117,7 +136,7 @@ std::chrono::seconds throttle_wait(pqxx::connection& conn, const session_policy&
 
 void prepare_console_session_statements(pqxx::connection& conn) {
   conn.prepare("console_prune_failures", prune_failures_sql);
-  conn.prepare("console_throttle_login", throttle_login_sql);
+  conn.prepare("console_throttle_name_address", throttle_name_address_sql);
   conn.prepare("console_throttle_address", throttle_address_sql);
   conn.prepare("console_record_failure", record_failure_sql);
   conn.prepare("console_clear_failures", clear_failures_sql);
@@ -126,6 +145,10 @@ void prepare_console_session_statements(pqxx::connection& conn) {
   conn.prepare("console_session_delete", session_delete_sql);
   conn.prepare("console_sessions_end", sessions_end_sql);
   conn.prepare("console_password_update", password_update_sql);
+  conn.prepare("console_prune_password_failures", prune_password_failures_sql);
+  conn.prepare("console_throttle_password", throttle_password_sql);
+  conn.prepare("console_record_password_failure", record_password_failure_sql);
+  conn.prepare("console_clear_password_failures", clear_password_failures_sql);
   conn.prepare("console_user_by_login", user_by_login_sql());
   conn.prepare("console_user_by_id", user_by_id_sql());
   conn.prepare("console_session_lookup", session_lookup_sql());
@@ -186,7 +209,7 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
       session.csrf_token,
       static_cast<long long>(std::chrono::duration_cast<std::chrono::seconds>(policy.absolute).count()));
   session.expires_at = from_micros(r[0].as<long long>());
-  tx.exec_prepared0("console_clear_failures", request.login);
+  tx.exec_prepared0("console_clear_failures", counted_login, request.address);
   audit(tx, user->tenant_id, user->user_id, "login.succeeded", "staff_user", user->user_id,
         json_object({{"login", user->login}}));
   tx.commit();
@@ -252,10 +275,31 @@ op_result<nothing> logout_everywhere(pqxx::connection& conn, const actor& who) {
   return ok(nothing{});
 }
 
-op_result<nothing> change_password(pqxx::connection& conn, const actor& who,
+op_result<nothing> change_password(pqxx::connection& conn, const session_policy& policy, const actor& who,
                                    const std::string& current_password, const std::string& new_password) {
   if (!is_uuid(who.user_id)) {
     return refuse<nothing>(op_status::not_found);
+  }
+  if (!password_acceptable(new_password)) {
+    return refuse<nothing>(op_status::invalid, "a password needs at least 12 characters");
+  }
+  // Like a login: the wait after this user's recent wrong current passwords, then this check counted
+  // as one more, committed before the hash runs (a success removes them below).
+  {
+    const long long window = seconds_of(policy.failure_window);
+    pqxx::work tx(conn, "password_check_throttle");
+    tx.exec_prepared0("console_prune_password_failures", window);
+    const pqxx::row seen = tx.exec_prepared1("console_throttle_password", who.user_id, window);
+    const std::chrono::seconds wait = routing::wait_before_attempt(policy.delay, seen[0].as<unsigned>(),
+                                                                   from_micros(seen[1].as<long long>()),
+                                                                   from_micros(seen[2].as<long long>()));
+    if (wait.count() > 0) {
+      op_result<nothing> out = refuse<nothing>(op_status::throttled);
+      out.retry_after = wait;
+      return out;
+    }
+    tx.exec_prepared0("console_record_password_failure", who.user_id);
+    tx.commit();
   }
   std::string hash;
   {
@@ -269,11 +313,9 @@ op_result<nothing> change_password(pqxx::connection& conn, const actor& who,
   if (!verify_password(hash, current_password)) {
     return refuse<nothing>(op_status::invalid, "the current password is wrong");
   }
-  if (!password_acceptable(new_password)) {
-    return refuse<nothing>(op_status::invalid, "a password needs at least 12 characters");
-  }
   const std::string new_hash = hash_password(new_password);
   pqxx::work tx(conn, "change_password");
+  tx.exec_prepared0("console_clear_password_failures", who.user_id);
   tx.exec_prepared0("console_password_update", who.tenant_id, who.user_id, new_hash);
   // The session that asked stays (who.session_id); every other one ends.
   tx.exec_prepared0("console_sessions_end", who.tenant_id, who.user_id, who.session_id);

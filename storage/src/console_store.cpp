@@ -43,7 +43,8 @@ void run(Submit submit, const char* what, std::function<void(op_result<T>)> done
 
 void check(const session_policy& p) {
   if (p.idle.count() <= 0 || p.absolute.count() <= 0 || p.failure_window.count() <= 0 ||
-      p.max_failures_per_login == 0 || p.max_failures_per_address == 0) {
+      p.delay.first_delay.count() <= 0 || p.delay.max_delay < p.delay.first_delay ||
+      p.max_failures_per_address == 0) {
     throw std::invalid_argument("session policy: limits must be positive");
   }
 }
@@ -105,9 +106,10 @@ void console_store::logout_everywhere(actor who, std::function<void(op_result<no
 
 void console_store::change_password(actor who, std::string current_password, std::string new_password,
                                     std::function<void(op_result<nothing>)> done) {
-  run<nothing>(credential_submitter(), "password change", std::move(done),
-               [who = std::move(who), current = std::move(current_password), next = std::move(new_password)](
-                   pqxx::connection& c) { return detail::change_password(c, who, current, next); });
+  run<nothing>(
+      credential_submitter(), "password change", std::move(done),
+      [this, who = std::move(who), current = std::move(current_password), next = std::move(new_password)](
+          pqxx::connection& c) { return detail::change_password(c, policy_, who, current, next); });
 }
 
 void console_store::list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done) {
@@ -130,6 +132,22 @@ void console_store::update_staff(actor who, std::string user_id, staff_patch pat
   run<staff_user>(std::move(on), "staff update", std::move(done),
                   [who = std::move(who), id = std::move(user_id), patch = std::move(patch)](
                       pqxx::connection& c) { return detail::update_staff(c, who, id, patch); });
+}
+
+void console_store::confirm_role(actor who, std::string user_id,
+                                 std::function<void(op_result<staff_user>)> done) {
+  run<staff_user>(submitter(), "role confirmation", std::move(done),
+                  [who = std::move(who), id = std::move(user_id)](pqxx::connection& c) {
+                    return detail::confirm_role(c, who, id);
+                  });
+}
+
+void console_store::cancel_role(actor who, std::string user_id,
+                                std::function<void(op_result<staff_user>)> done) {
+  run<staff_user>(submitter(), "role cancellation", std::move(done),
+                  [who = std::move(who), id = std::move(user_id)](pqxx::connection& c) {
+                    return detail::cancel_role(c, who, id);
+                  });
 }
 
 void console_store::queue(actor who, queue_view view, std::function<void(op_result<queue_page>)> done) {

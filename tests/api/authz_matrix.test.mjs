@@ -56,6 +56,19 @@ const expected = {
     other: [401, 403, 403, 403, 403, 403, 404],
     other_rev: [401, 403, 403, 403, 403, 403, 404],
   },
+  // The admin confirms (or cancels) a raise another admin of its tenant made (Actors.pendingRaise).
+  confirm_role: {
+    route: 'POST /api/v1/staff/{user_id}/role-confirmation',
+    own: [401, 403, 403, 403, 403, 403, 200],
+    other: [401, 403, 403, 403, 403, 403, 404],
+    other_rev: [401, 403, 403, 403, 403, 403, 404],
+  },
+  cancel_role: {
+    route: 'DELETE /api/v1/staff/{user_id}/pending-role',
+    own: [401, 403, 403, 403, 403, 403, 200],
+    other: [401, 403, 403, 403, 403, 403, 404],
+    other_rev: [401, 403, 403, 403, 403, 403, 404],
+  },
   list_assignees: { route: 'GET /api/v1/assignees', any: [401, 403, 200, 403, 403, 403, 403] },
   get_queue: { route: 'GET /api/v1/queue', any: [401, 200, 200, 403, 403, 403, 403] },
   get_queue_counts: { route: 'GET /api/v1/queue/counts', any: [401, 200, 200, 403, 403, 403, 403] },
@@ -271,6 +284,22 @@ class Actors {
 
   async userId(tenant, role) {
     return (await this.client(tenant, role)).session.user.user_id;
+  }
+
+  // A new yamagata account whose raise to counsellor awaits confirmation: made by a second admin of
+  // the tenant (added once), so that the matrix's admin may confirm or cancel it.
+  async pendingRaise() {
+    if (!this.secondAdmin) {
+      this.stack.users.yamagata.adminSecond = await this.stack.addUser({
+        tenant: 'yamagata', login: 'yamagata-admin-second', name: '第二管理者', role: 'admin', password: 'second-admin-long-password',
+      });
+      this.secondAdmin = await this.signIn('yamagata', 'adminSecond');
+    }
+    const made = await this.secondAdmin.post('/api/v1/staff', {
+      login: `yamagata-raise-${++this.staffMade}`, display_name: '確認待ち', role: 'counsellor', password: 'long-enough-password',
+    });
+    assert.equal(made.json?.pending_role, 'counsellor', `setting up a raise: ${made.status} ${made.text}`);
+    return made.json.user_id;
   }
 }
 
@@ -490,6 +519,13 @@ async function perform(actors, objects, name, role, scope, allowed) {
       });
     case 'update_staff':
       return client.patch(`/api/v1/staff/${objects[objectTenant].staff}`, { display_name: '相談員B' });
+    case 'confirm_role':
+    case 'cancel_role': {
+      const id = allowed && scope === 'own' ? await actors.pendingRaise() : objects[objectTenant].staff;
+      return name === 'confirm_role'
+        ? client.post(`/api/v1/staff/${id}/role-confirmation`)
+        : client.delete(`/api/v1/staff/${id}/pending-role`);
+    }
     case 'list_assignees':
       return client.get('/api/v1/assignees');
     case 'report_summary':

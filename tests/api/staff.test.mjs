@@ -184,3 +184,110 @@ test('assignees: counsellor, officer, admin and analyst 403 forbidden; no sessio
   const supervisor = await as(stack(), 'yamagata', 'supervisor');
   assertError(await supervisor.get('/api/v1/assignees', { origin: 'https://evil.example' }), 403, 'csrf');
 });
+
+// -- Raises to roles that read conversations (counsellor, supervisor) take a second admin. These run
+// last: they give tendo a second admin.
+
+function assertConflict(answer, reason) {
+  assertError(answer, 409, 'conflict');
+  assert.equal(answer.json.reason, reason);
+}
+
+const auditActions = async (userId) => (await stack().sql(
+  `SELECT action FROM audit_event WHERE object_type = 'staff_user' AND object_id = '${userId}' AND action LIKE 'staff.%' ORDER BY audit_id`)).map((r) => r[0]);
+
+test('the only admin of a tenant raises at once, flagged unconfirmed in the list and the audit', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'tendo', 'admin');
+  const created = await admin.post('/api/v1/staff', {
+    login: 'tendo-solo-raised', display_name: '一人で追加', role: 'counsellor', password: 'long-enough-password',
+  });
+  assert.equal(created.status, 201);
+  assert.equal(created.json.role, 'counsellor');
+  assert.equal(created.json.pending_role, null);
+  assert.equal(created.json.role_unconfirmed, true);
+  assert.equal(created.json.pending_role_by, admin.session.user.user_id);
+  const listed = (await admin.get('/api/v1/staff')).json.items.find((u) => u.login === 'tendo-solo-raised');
+  assert.equal(listed.role_unconfirmed, true);
+  assert.deepEqual(await auditActions(created.json.user_id), ['staff.create', 'staff.role_raised_unconfirmed']);
+  assert.equal((await anonymous(stack()).login('tendo-solo-raised', 'long-enough-password')).status, 200);
+  // The admin who raised it cannot confirm it later; nor is an analyst a raise.
+  assertConflict(await admin.post(`/api/v1/staff/${created.json.user_id}/role-confirmation`), 'same_admin');
+  const analyst = await admin.post('/api/v1/staff', {
+    login: 'tendo-solo-analyst', display_name: '集計', role: 'analyst', password: 'long-enough-password',
+  });
+  assert.equal(analyst.json.role_unconfirmed, false);
+});
+
+test('with another admin, a new counsellor waits for that admin: same_admin, nothing_pending, then it signs in', async (t) => {
+  if (skipUnlessReady(t)) return;
+  stack().users.tendo.admin2 = await stack().addUser({
+    tenant: 'tendo', login: 'tendo-admin2', name: '第二管理者', role: 'admin', password: 'second-admin-password',
+  });
+  const admin = await as(stack(), 'tendo', 'admin');
+  const admin2 = await as(stack(), 'tendo', 'admin2');
+  const created = await admin.post('/api/v1/staff', {
+    login: 'tendo-awaiting', display_name: '確認待ち', role: 'counsellor', password: 'long-enough-password',
+  });
+  assert.equal(created.status, 201);
+  const id = created.json.user_id;
+  assert.equal(created.json.pending_role, 'counsellor');
+  assert.equal(created.json.pending_role_by, admin.session.user.user_id);
+  assert.ok(created.json.pending_since);
+  // Not yet: the account cannot sign in, and the raiser cannot confirm it.
+  assertError(await anonymous(stack()).login('tendo-awaiting', 'long-enough-password'), 401, 'bad_credentials');
+  assertConflict(await admin.post(`/api/v1/staff/${id}/role-confirmation`), 'same_admin');
+  // The admins hear of it live.
+  const events = (await admin2.get('/api/v1/events')).json.items.filter((e) => e.kind === 'staff');
+  assert.ok(events.some((e) => e.user_id === id), 'a staff event for the raise');
+  const counsellor = await as(stack(), 'tendo', 'counsellor');
+  assert.ok(!(await counsellor.get('/api/v1/events')).json.items.some((e) => e.kind === 'staff'), 'no staff events for counsellors');
+
+  const confirmed = await admin2.post(`/api/v1/staff/${id}/role-confirmation`);
+  assert.equal(confirmed.status, 200);
+  assert.equal(confirmed.json.role, 'counsellor');
+  assert.equal(confirmed.json.pending_role, null);
+  assert.equal(confirmed.json.pending_since, null);
+  assert.equal((await anonymous(stack()).login('tendo-awaiting', 'long-enough-password')).status, 200);
+  assertConflict(await admin2.post(`/api/v1/staff/${id}/role-confirmation`), 'nothing_pending');
+  assert.deepEqual(await auditActions(id), ['staff.create', 'staff.role_raise_requested', 'staff.role_confirmed']);
+});
+
+test('raising an analyst keeps the analyst role until confirmed; a cancelled raise leaves it unchanged', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const admin = await as(stack(), 'tendo', 'admin');
+  const admin2 = await as(stack(), 'tendo', 'admin2');
+  const made = await admin.post('/api/v1/staff', {
+    login: 'tendo-rising', display_name: '昇格する人', role: 'analyst', password: 'long-enough-password',
+  });
+  assert.equal(made.json.pending_role, null, 'an analyst is no raise');
+  const id = made.json.user_id;
+  stack().users.tendo.rising = { login: 'tendo-rising', password: 'long-enough-password' };
+  const rising = await as(stack(), 'tendo', 'rising');
+
+  const asked = await admin.patch(`/api/v1/staff/${id}`, { role: 'supervisor' });
+  assert.equal(asked.status, 200);
+  assert.equal(asked.json.role, 'analyst');
+  assert.equal(asked.json.pending_role, 'supervisor');
+  assert.equal((await rising.get('/api/v1/session')).json.user.role, 'analyst', 'still an analyst, still signed in');
+  assertError(await rising.get('/api/v1/queue'), 403, 'forbidden');
+
+  const cancelled = await admin2.delete(`/api/v1/staff/${id}/pending-role`);
+  assert.equal(cancelled.status, 200);
+  assert.equal(cancelled.json.role, 'analyst');
+  assert.equal(cancelled.json.pending_role, null);
+  assertConflict(await admin2.delete(`/api/v1/staff/${id}/pending-role`), 'nothing_pending');
+
+  // Asked again and confirmed by the other admin: it applies and the user signs in again.
+  assert.equal((await admin.patch(`/api/v1/staff/${id}`, { role: 'counsellor' })).json.pending_role, 'counsellor');
+  assert.equal((await admin2.post(`/api/v1/staff/${id}/role-confirmation`)).json.role, 'counsellor');
+  assertError(await rising.get('/api/v1/session'), 401, 'unauthenticated');
+  // Lowering needs no one.
+  const lowered = await admin.patch(`/api/v1/staff/${id}`, { role: 'analyst' });
+  assert.equal(lowered.json.role, 'analyst');
+  assert.equal(lowered.json.pending_role, null);
+  // Another tenant's admin sees none of it.
+  const yamagataAdmin = await as(stack(), 'yamagata', 'admin');
+  assertError(await yamagataAdmin.post(`/api/v1/staff/${id}/role-confirmation`), 404, 'not_found');
+  assertError(await yamagataAdmin.delete(`/api/v1/staff/${id}/pending-role`), 404, 'not_found');
+});

@@ -3,7 +3,8 @@
 // while a draft exists (counted by a wrapper installed before the page's scripts; the handler is
 // detached before the reload so that no dialog appears), and logging out forgets it. Narrow screens: at
 // 800×1000 one pane is shown at a time (queue → conversation → side panel, and back). The admins' 職員
-// screen: add a counsellor, reset the password, disable — the account can, then cannot, log in. The
+// screen: add a counsellor, reset the password, disable — the account can, then cannot, log in; a raise
+// asked by another admin shows as 確認待ち (live) and is confirmed or cancelled there. The
 // hub's forward form shows the counsellor's suggested units checked, and the hub answers the referral
 // itself; the counsellor's 紹介 panel shows that answer. Outside staffed hours (a stack whose schedule
 // is never staffed now) the header says 「開設時間外・次回 <date>」; staffed, it says nothing.
@@ -261,6 +262,37 @@ function expected_next_window() {
   const year = day.getUTCFullYear() === now.getUTCFullYear() ? '' : `${day.getUTCFullYear()}/`;
   return `開設時間外・次回 ${year}${date}(${weekday}) 09:00`;
 }
+
+// Runs after the single-admin tests above: it gives yamagata a second admin.
+test('a raise asked by one admin shows as 確認待ち, live, and another admin confirms it', { timeout: 120_000 }, async () => {
+  const second = await stack.addUser({
+    tenant: 'yamagata', login: 'yamagata-admin-b', name: '第二管理者', role: 'admin', password: 'second-admin-password',
+  });
+  const first = await stack.loggedIn('yamagata', 'admin');
+  const made = await first.post('/api/v1/staff', {
+    login: 'yamagata-awaiting', display_name: '新しい相談員', role: 'counsellor', password: 'long-enough-password',
+  });
+  assert.equal(made.json.pending_role, 'counsellor');
+  const { context, page, problems } = await open_page(browser);
+  await log_in(page, stack.baseUrl, second);
+  await page.getByRole('link', { name: '職員' }).click();
+  const row = page.locator('tr[data-login="yamagata-awaiting"]');
+  await row.getByText('確認待ち: 相談員').waitFor();
+  await row.getByRole('button', { name: '確認する' }).click();
+  await row.getByText('役割の変更を確認しました。').waitFor();
+  assert.equal(await row.getByText(/確認待ち/).count(), 0);
+  assert.equal((await stack.client().login('yamagata-awaiting', 'long-enough-password')).status, 200);
+  // A raise the other admin asks now appears without a reload (a live staff event); it can be cancelled.
+  const analyst = (await first.get('/api/v1/staff')).json.items.find((u) => u.login === 'yamagata-analyst');
+  assert.equal((await first.patch(`/api/v1/staff/${analyst.user_id}`, { role: 'supervisor' })).json.pending_role, 'supervisor');
+  const raised = page.locator('tr[data-login="yamagata-analyst"]');
+  await raised.getByText('確認待ち: スーパーバイザー').waitFor();
+  await raised.getByRole('button', { name: '取り消す' }).click();
+  await raised.getByText('役割の変更を取り消しました。').waitFor();
+  assert.equal((await first.get('/api/v1/staff')).json.items.find((u) => u.login === 'yamagata-analyst').pending_role, null);
+  assert.deepEqual(problems, { errors: [], dialogs: [] });
+  await context.close();
+});
 
 test('outside staffed hours the header says so, with the next window', { timeout: 90_000 }, async () => {
   const closed = await startStack({ instances: 1, staffed: 'never', users: false });

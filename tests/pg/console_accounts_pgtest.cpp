@@ -17,7 +17,7 @@ class console_accounts_pg : public routing_pg {
       return;
     }
     session_policy policy;
-    policy.max_failures_per_login = 3;
+    policy.delay = {3, std::chrono::seconds{60}, std::chrono::seconds{600}};
     policy.max_failures_per_address = 5;
     console_.emplace(*svc_, policy);
     admin_ = make_user("yamagata", "admin", routing::staff_role::admin);
@@ -95,28 +95,31 @@ TEST_F(console_accounts_pg, wrong_password_unknown_login_and_disabled_account_an
   EXPECT_EQ(count(url(), "SELECT count(*) FROM audit_event WHERE detail::text LIKE '%horse%'"), 0);
 }
 
-TEST_F(console_accounts_pg, failures_lock_the_login_then_the_window_frees_it) {
+TEST_F(console_accounts_pg, failures_delay_the_name_from_that_address_only_and_the_delay_grows) {
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(login("admin", "wrong password!", "192.0.2." + std::to_string(i)).status,
-              login_status::bad_credentials);
+    EXPECT_EQ(login("admin", "wrong password!", "192.0.2.1").status, login_status::bad_credentials);
   }
-  // The right password no longer helps, from any address.
-  const login_result locked = login("admin", good_password, "198.51.100.7");
-  EXPECT_EQ(locked.status, login_status::throttled);
-  EXPECT_GT(locked.retry_after.count(), 14 * 60);
-  EXPECT_LE(locked.retry_after.count(), 15 * 60);
-  // Another login from the same addresses is not locked.
-  make_user("yamagata", "kana", routing::staff_role::counsellor);
-  EXPECT_EQ(login("kana", good_password, "192.0.2.0").status, login_status::ok);
-
-  // The oldest failure leaves the window first: retry_after counts to that moment.
-  sql(url(), "UPDATE login_failure SET at = now() - interval '14 minutes' WHERE address = '192.0.2.0'");
-  const login_result soon = login("admin", good_password, "198.51.100.7");
-  EXPECT_EQ(soon.status, login_status::throttled);
-  EXPECT_LE(soon.retry_after.count(), 60);
-  sql(url(), "UPDATE login_failure SET at = now() - interval '16 minutes' WHERE address = '192.0.2.0'");
+  // From that address the right password must wait the first delay …
+  const login_result first = login("admin", good_password, "192.0.2.1");
+  EXPECT_EQ(first.status, login_status::throttled);
+  EXPECT_GT(first.retry_after.count(), 50);
+  EXPECT_LE(first.retry_after.count(), 60);
+  // … while the name is not locked for any other address.
   EXPECT_EQ(login("admin", good_password, "198.51.100.7").status, login_status::ok);
-  // Old rows are deleted by the login path itself.
+  // That success forgets nothing of the other address's failures.
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM login_failure WHERE address = '192.0.2.1'"), 3);
+
+  // Once the delay has passed, one more failure doubles it.
+  sql(url(), "UPDATE login_failure SET at = at - interval '61 seconds' WHERE address = '192.0.2.1'");
+  EXPECT_EQ(login("admin", "wrong password!", "192.0.2.1").status, login_status::bad_credentials);
+  const login_result second = login("admin", good_password, "192.0.2.1");
+  EXPECT_EQ(second.status, login_status::throttled);
+  EXPECT_GT(second.retry_after.count(), 110);
+  EXPECT_LE(second.retry_after.count(), 120);
+
+  // Failures older than the window are forgotten (and deleted by the login path itself).
+  sql(url(), "UPDATE login_failure SET at = now() - interval '16 minutes' WHERE address = '192.0.2.1'");
+  EXPECT_EQ(login("admin", good_password, "192.0.2.1").status, login_status::ok);
   EXPECT_EQ(count(url(), "SELECT count(*) FROM login_failure WHERE at < now() - interval '15 minutes'"), 0);
 }
 

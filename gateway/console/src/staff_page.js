@@ -1,15 +1,19 @@
 // 職員 (admins only, #/staff): the tenant's staff accounts (GET /staff) — login name, display name, role,
 // unit, state — with what an admin does to them through the API: add (staff_form.js), change the role
 // or the unit, disable or enable again, reset the password (PATCH /staff/{id}). A change of role, a
-// password reset and disabling end that person's sessions (the server does it). Inputs: api, session,
-// on_logout().
+// password reset and disabling end that person's sessions (the server does it). A raise to a role that
+// reads conversations (相談員, スーパーバイザー) waits for another admin when there is one: the row shows
+// 確認待ち with 確認する (admins other than the one who raised it) and 取り消す; a raise no one could
+// confirm is shown as 未確認 until another admin confirms it. The list reloads on the live staff events
+// (another admin asked, confirmed or cancelled a raise). Inputs: api, session, on_logout().
 import { html } from './html.js';
 import { useCallback, useEffect, useState } from '../vendor/hooks.module.js';
 import { header_bar } from './header_bar.js';
-import { format_date_time } from './format.js';
+import { format_date_time, role_labels } from './format.js';
 import { password_form, role_select, staff_add_form, unit_select } from './staff_form.js';
+import { open_stream } from './stream.js';
 
-function staff_row({ user, units, self, on_patch }) {
+function staff_row({ user, units, self, me, on_patch, on_raise }) {
   const [resetting, set_resetting] = useState(false);
   const [error, set_error] = useState(null);
   const [notice, set_notice] = useState(null);
@@ -28,6 +32,19 @@ function staff_row({ user, units, self, on_patch }) {
   }
 
   const change = (body, said) => patch(body, said).catch(() => {});
+
+  async function raise_action(action, said) {
+    set_error(null);
+    set_notice(null);
+    try {
+      await on_raise(user, action);
+      set_notice(said);
+    } catch (failure) {
+      set_error(failure.message);
+    }
+  }
+  const awaiting = Boolean(user.pending_role) || user.role_unconfirmed;
+  const may_confirm = awaiting && !self && user.pending_role_by !== me;
   // An officer needs a unit: choosing the role officer waits for the unit before anything is sent.
   const [pending_officer, set_pending_officer] = useState(false);
 
@@ -49,6 +66,10 @@ function staff_row({ user, units, self, on_patch }) {
         <label class="visually-hidden" for=${`role-${user.user_id}`}>${user.display_name} の役割</label>
         <${role_select} id=${`role-${user.user_id}`} value=${pending_officer ? 'officer' : user.role}
                         on_change=${on_role} disabled=${self} />
+        ${user.pending_role && html`<br /><small class="badge pending-badge" data-pending-role=${user.pending_role}>
+            確認待ち: ${role_labels[user.pending_role] ?? user.pending_role}</small>`}
+        ${user.role_unconfirmed && html`<br /><small class="badge pending-badge" data-unconfirmed="true"
+            title="ほかに管理者がいなかったため、確認なしで変更されました">未確認</small>`}
       </td>
       <td>
         ${officer
@@ -61,6 +82,10 @@ function staff_row({ user, units, self, on_patch }) {
       <td>${user.disabled ? html`<span class="badge quiet">無効</span>` : html`<span class="badge ok-badge">有効</span>`}
         <br /><small class="note-meta">${format_date_time(user.created_at)}</small></td>
       <td><div class="staff-actions">
+        ${may_confirm && html`<button type="button" onClick=${() => raise_action('confirm', '役割の変更を確認しました。')}>
+            確認する</button>`}
+        ${user.pending_role && html`<button type="button" onClick=${() => raise_action('cancel', '役割の変更を取り消しました。')}>
+            取り消す</button>`}
         ${!self && html`<button type="button" class=${user.disabled ? '' : 'danger'}
             onClick=${() => change({ disabled: !user.disabled }, user.disabled ? '有効にしました。' : '無効にしました。')}>
             ${user.disabled ? '有効にする' : '無効にする'}</button>`}
@@ -91,6 +116,19 @@ export function staff_page({ api, session, on_logout }) {
     document.title = 'よりそい 職員';
     load();
     api.get('/tenant').then((t) => set_units(t.org_units ?? [])).catch(() => set_units([]));
+    const stream = open_stream({
+      on_event: (event) => {
+        if (event.kind === 'staff' || event.kind === 'resync') {
+          load();
+        }
+      },
+      on_open: load,
+      on_state: () => {},
+      // A 401 from the API takes the page back to the login form.
+      on_session_ended: () => api.get('/session').catch(() => {}),
+      on_failed_attempt: () => api.get('/session').catch(() => {}),
+    });
+    return () => stream.close();
   }, [api]);
 
   async function add(body) {
@@ -101,6 +139,15 @@ export function staff_page({ api, session, on_logout }) {
   async function patch(user, body) {
     try {
       await api.patch(`/staff/${encodeURIComponent(user.user_id)}`, body);
+    } finally {
+      await load();
+    }
+  }
+
+  async function raise(user, action) {
+    const path = `/staff/${encodeURIComponent(user.user_id)}`;
+    try {
+      await (action === 'confirm' ? api.post(`${path}/role-confirmation`) : api.del(`${path}/pending-role`));
     } finally {
       await load();
     }
@@ -123,7 +170,8 @@ export function staff_page({ api, session, on_logout }) {
               </tr></thead>
               <tbody>
                 ${staff.map((u) => html`<${staff_row} key=${u.user_id} user=${u} units=${units}
-                                          self=${u.user_id === session.user.user_id} on_patch=${patch} />`)}
+                                          self=${u.user_id === session.user.user_id} me=${session.user.user_id}
+                                          on_patch=${patch} on_raise=${raise} />`)}
               </tbody>
             </table>`}
         <${staff_add_form} units=${units} on_add=${add} />

@@ -19,7 +19,9 @@ TEST(console_settings, defaults) {
   EXPECT_TRUE(s.server.trusted_proxies.empty());
   EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(60));
   EXPECT_EQ(s.server.sessions.absolute, std::chrono::hours(12));
-  EXPECT_EQ(s.server.sessions.max_failures_per_login, 5u);
+  EXPECT_EQ(s.server.sessions.free_failures_per_name_address, 5u);
+  EXPECT_EQ(s.server.sessions.first_delay, std::chrono::seconds(1));
+  EXPECT_EQ(s.server.sessions.max_delay, std::chrono::minutes(15));
   EXPECT_EQ(s.server.sessions.max_failures_per_address, 20u);
   EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(15));
 }
@@ -32,7 +34,8 @@ TEST(console_settings, values_are_read) {
                             "allowed_origins = [\"https://Console.Example.jp\", \"http://127.0.0.1:8080\", "
                             "\"http://[::1]:3000\"]\n"
                             "[server.sessions]\nidle_minutes = 30\nabsolute_hours = 8\n"
-                            "max_failures_per_login = 3\nmax_failures_per_address = 50\n"
+                            "free_failures_per_name_address = 3\nfirst_delay_seconds = 2\n"
+                            "max_delay_seconds = 300\nmax_failures_per_address = 50\n"
                             "failure_window_minutes = 10\n");
   const auto s = load_from_string(doc, test_label, env.lookup());
   EXPECT_TRUE(s.server.secure_cookies);
@@ -41,7 +44,9 @@ TEST(console_settings, values_are_read) {
       (std::vector<std::string>{"https://console.example.jp", "http://127.0.0.1:8080", "http://[::1]:3000"}));
   EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(30));
   EXPECT_EQ(s.server.sessions.absolute, std::chrono::hours(8));
-  EXPECT_EQ(s.server.sessions.max_failures_per_login, 3u);
+  EXPECT_EQ(s.server.sessions.free_failures_per_name_address, 3u);
+  EXPECT_EQ(s.server.sessions.first_delay, std::chrono::seconds(2));
+  EXPECT_EQ(s.server.sessions.max_delay, std::chrono::seconds(300));
   EXPECT_EQ(s.server.sessions.max_failures_per_address, 50u);
   EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(10));
 }
@@ -138,8 +143,17 @@ INSTANTIATE_TEST_SUITE_P(
                  "between"},
         bad_case{"idle_longer_than_absolute", "[server.sessions]\nidle_minutes = 120\nabsolute_hours = 1\n",
                  "server.sessions.idle_minutes", "absolute_hours"},
-        bad_case{"login_failures_zero", "[server.sessions]\nmax_failures_per_login = 0\n",
-                 "server.sessions.max_failures_per_login", "between"},
+        bad_case{"free_failures_zero", "[server.sessions]\nfree_failures_per_name_address = 0\n",
+                 "server.sessions.free_failures_per_name_address", "between"},
+        bad_case{"old_lock_key", "[server.sessions]\nmax_failures_per_login = 5\n",
+                 "server.sessions.max_failures_per_login", "unknown key"},
+        bad_case{"first_delay_zero", "[server.sessions]\nfirst_delay_seconds = 0\n",
+                 "server.sessions.first_delay_seconds", "between"},
+        bad_case{"max_delay_under_first",
+                 "[server.sessions]\nfirst_delay_seconds = 60\nmax_delay_seconds = 30\n",
+                 "server.sessions.max_delay_seconds", "first_delay_seconds"},
+        bad_case{"max_delay_over_window", "[server.sessions]\nmax_delay_seconds = 1200\n",
+                 "server.sessions.max_delay_seconds", "failure_window_minutes"},
         bad_case{"address_failures_zero", "[server.sessions]\nmax_failures_per_address = 0\n",
                  "server.sessions.max_failures_per_address", "between"},
         bad_case{"window_too_long", "[server.sessions]\nfailure_window_minutes = 100000\n",

@@ -109,7 +109,17 @@ TEST(api_json, session_and_staff) {
   EXPECT_EQ(
       staff_list_json({officer}),
       R"({"items":[{"user_id":"u1","login":"sato","display_name":"佐藤","role":"officer","org_unit":"hub",)"
-      R"("disabled":true,"created_at":"2026-11-25T12:00:00Z"}]})");
+      R"("disabled":true,"created_at":"2026-11-25T12:00:00Z","pending_role":null,"pending_role_by":null,)"
+      R"("pending_since":null,"role_unconfirmed":false}]})");
+  // A raise awaiting another admin's confirmation.
+  officer.disabled = false;
+  officer.pending_role = "counsellor";
+  officer.pending_role_by = "a1";
+  officer.pending_since = at(60);
+  EXPECT_NE(staff_json(officer).find(R"("pending_role":"counsellor","pending_role_by":"a1",)"
+                                     R"("pending_since":"2026-11-25T12:01:00Z","role_unconfirmed":false})"),
+            std::string::npos)
+      << staff_json(officer);
 }
 
 TEST(api_json, tenant_lists_vocabularies) {
@@ -156,11 +166,16 @@ TEST(api_json, consultation_messages_notes_and_events) {
   EXPECT_EQ(
       event_json(e),
       R"({"event_id":42,"kind":"queue","consultation_id":"c1","message_id":null,"at":"2026-11-25T12:00:00Z",)"
-      R"("referral_id":null})");
+      R"("referral_id":null,"user_id":null})");
+  storage::console_event staff{43, "yamagata", "staff", "", "", at(0), "", "", "u9"};
+  EXPECT_EQ(
+      event_json(staff),
+      R"({"event_id":43,"kind":"staff","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z",)"
+      R"("referral_id":null,"user_id":"u9"})");
   EXPECT_EQ(
       resync_event_json(99, at(0)),
       R"({"event_id":99,"kind":"resync","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z",)"
-      R"("referral_id":null})");
+      R"("referral_id":null,"user_id":null})");
 }
 
 TEST(api_parse, login_and_password) {

@@ -131,6 +131,8 @@ TEST(routes, permissions_follow_the_contract) {
       {"list_staff", permission::manage_staff},
       {"create_staff", permission::manage_staff},
       {"update_staff", permission::manage_staff},
+      {"confirm_role", permission::manage_staff},
+      {"cancel_role", permission::manage_staff},
       {"list_assignees", permission::transfer},
       {"get_queue", permission::work_consultations},
       {"get_queue_counts", permission::work_consultations},

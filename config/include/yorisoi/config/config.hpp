@@ -32,11 +32,15 @@ class error : public std::runtime_error {
 
 // Console sign-in sessions and the login throttle ([server.sessions]).
 struct session_settings {
-  std::chrono::minutes idle{60};            // no request for this long ends a session
-  std::chrono::hours absolute{12};          // a session never lives longer
-  unsigned max_failures_per_login = 5;      // within failure_window, then that login is locked
-  unsigned max_failures_per_address = 20;   // within failure_window, then that address gets 429
-  std::chrono::minutes failure_window{15};  // also how long a lock lasts
+  std::chrono::minutes idle{60};    // no request for this long ends a session
+  std::chrono::hours absolute{12};  // a session never lives longer
+  // One login name from one client address: this many failures within failure_window cost nothing,
+  // then each further attempt waits first_delay, doubled per failure, up to max_delay.
+  unsigned free_failures_per_name_address = 5;
+  std::chrono::seconds first_delay{1};
+  std::chrono::seconds max_delay{15 * 60};
+  unsigned max_failures_per_address = 20;   // within failure_window, all names: then that address gets 429
+  std::chrono::minutes failure_window{15};  // failures older than this are forgotten
 
   friend bool operator==(const session_settings&, const session_settings&) = default;
 };

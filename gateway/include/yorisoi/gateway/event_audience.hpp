@@ -6,6 +6,7 @@
 // - referral with no unit: the same roles (the consultation's counsellors refetch its referrals).
 // - referral for unit U: officers whose org unit is U, without the consultation id (officers never
 //   learn it) — they refetch their inbox.
+// - staff (a raise to a role that reads conversations asked, confirmed or cancelled): admins.
 // Events of other tenants are filtered by the callers (every source is already per tenant).
 
 #include "yorisoi/storage/console.hpp"
@@ -18,6 +19,7 @@ namespace yorisoi::gateway {
 struct event_audience {
   bool consultation_events = false;  // the role may work consultations
   std::string officer_unit;          // an officer's org unit; "" for everyone else
+  bool staff_events = false;         // the role manages staff accounts
 };
 
 [[nodiscard]] event_audience audience_of(const storage::actor& who);

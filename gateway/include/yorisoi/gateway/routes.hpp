@@ -36,6 +36,8 @@ enum class handler_id {
   api_staff_list,
   api_staff_create,
   api_staff_update,
+  api_staff_role_confirm,
+  api_staff_role_cancel,
   api_assignees,
   api_queue,
   api_queue_counts,

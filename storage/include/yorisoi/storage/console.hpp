@@ -10,6 +10,7 @@
 // Thread-safety: all members may be called from any thread once the service started.
 
 #include "yorisoi/routing/access.hpp"
+#include "yorisoi/routing/login_delay.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <chrono>
@@ -50,6 +51,13 @@ struct staff_user {
   std::string org_unit;  // empty unless officer
   bool disabled = false;
   time_point created_at{};
+  // Staff administration only (left empty by sign-in and sessions): a raise to a role that reads
+  // conversations awaiting another admin's confirmation (routing/role_raise.hpp), or one applied
+  // without it.
+  std::string pending_role;     // "" = none pending
+  std::string pending_role_by;  // the admin who raised it (also for an unconfirmed one)
+  std::optional<time_point> pending_since;
+  bool role_unconfirmed = false;
 };
 
 enum class op_status {
@@ -57,6 +65,7 @@ enum class op_status {
   not_found,    // no such object in the actor's tenant (or not visible to the actor)
   conflict,     // the object's state forbids it now (claimed by someone else, closed, …): 409
   invalid,      // the input breaks a rule (duplicate login, bad unit, …): 422
+  throttled,    // too many recent failures: 429 after op_result::retry_after
   unavailable,  // the database could not be asked: 503
 };
 
@@ -64,18 +73,21 @@ template <typename T>
 struct op_result {
   op_status status = op_status::unavailable;
   T value{};
-  std::string reason;  // short English sentence for conflict/invalid; never user data
+  std::string reason;                   // short English sentence for conflict/invalid; never user data
+  std::chrono::seconds retry_after{0};  // throttled: how long to wait
 };
 struct nothing {};
 
 // ---- sessions --------------------------------------------------------------------------------------
 
 struct session_policy {
-  std::chrono::minutes idle{60};        // no request for this long ends the session
-  std::chrono::hours absolute{12};      // a session never lives longer
-  unsigned max_failures_per_login = 5;  // within `failure_window`, then the login is locked
-  unsigned max_failures_per_address = 20;
-  std::chrono::minutes failure_window{15};  // also the lock-out time
+  std::chrono::minutes idle{60};    // no request for this long ends the session
+  std::chrono::hours absolute{12};  // a session never lives longer
+  // Failures of one login name from one address (and of one user's current-password checks): the
+  // growing delay (routing/login_delay.hpp), counted within `failure_window`.
+  routing::login_delay_rule delay;
+  unsigned max_failures_per_address = 20;   // within `failure_window`, then that address is throttled
+  std::chrono::minutes failure_window{15};  // failures older than this are forgotten
 };
 
 struct session_info {
@@ -94,7 +106,7 @@ struct login_request {
 enum class login_status {
   ok,
   bad_credentials,  // unknown login, wrong password or disabled account: one answer for all
-  throttled,        // too many failures for this login or this address: 429 with retry_after
+  throttled,        // this name from this address must wait, or the address is over its limit: 429
   unavailable,
 };
 
@@ -215,14 +227,15 @@ struct consultation_detail {
 struct console_event {
   std::int64_t event_id = 0;
   std::string tenant_id;
-  std::string kind;  // message | queue | delivery | assignment | referral
-  std::string consultation_id;
-  std::string message_id;  // message events only
+  std::string kind;             // message | queue | delivery | assignment | referral | staff
+  std::string consultation_id;  // empty for staff events
+  std::string message_id;       // message events only
   time_point at{};
   std::string referral_id;  // referral events only
   // Referral events: "" = for the consultation's counsellors; a unit id = for that unit's officers
   // (one row per unit that can see the referral). Empty for every other kind.
   std::string unit;
+  std::string staff_user_id;  // staff events (a raise asked, confirmed, cancelled): the account
 };
 
 // Whose events a listing is for, applied in the query (so that a page is never filled with rows the
@@ -230,7 +243,8 @@ struct console_event {
 // referral rows of one unit (its officers).
 struct console_event_filter {
   bool consultation_events = true;
-  std::string unit;  // "" = no unit's rows
+  std::string unit;           // "" = no unit's rows
+  bool staff_events = false;  // the staff rows (admins)
 };
 
 class console_store {
@@ -245,15 +259,22 @@ class console_store {
   void authenticate(std::string token, std::function<void(op_result<session_info>)> done);
   void logout(std::string token, std::function<void(op_result<nothing>)> done);
   void logout_everywhere(actor who, std::function<void(op_result<nothing>)> done);
-  // Checks the current password; ends every other session of the user.
+  // Checks the current password (throttled per user like a login: a wrong one is counted before it is
+  // hashed); ends every other session of the user.
   void change_password(actor who, std::string current_password, std::string new_password,
                        std::function<void(op_result<nothing>)> done);
   void list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done);
   // `who` empty user_id: the command line (audited as such).
   void create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done);
-  // Role change, disable or password reset end the user's sessions.
+  // Role change, disable or password reset end the user's sessions. A raise to a role that reads
+  // conversations (here or in create_staff) awaits another admin's confirmation unless none exists.
   void update_staff(actor who, std::string user_id, staff_patch patch,
                     std::function<void(op_result<staff_user>)> done);
+  // Another admin confirms a pending raise (it applies; the user signs in again) or an unconfirmed
+  // one (the flag goes); conflict reasons nothing_pending, same_admin, own_account.
+  void confirm_role(actor who, std::string user_id, std::function<void(op_result<staff_user>)> done);
+  // Any admin cancels a pending raise (a new account stays disabled); conflict nothing_pending.
+  void cancel_role(actor who, std::string user_id, std::function<void(op_result<staff_user>)> done);
 
   // -- consultations (actor must be allowed work_consultations; checked by the caller)
   // The first page of a view with the default limit, without previews.
