@@ -4,6 +4,7 @@
 
 #include "api_assignees.hpp"
 #include "async_console.hpp"
+#include "yorisoi/gateway/account_gate.hpp"
 #include "yorisoi/gateway/web_security.hpp"
 
 namespace yorisoi::gateway {
@@ -117,6 +118,11 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     if (!request.csrf_token || !equal_secrets(*request.csrf_token, caller.session.csrf_token)) {
       co_return api_error_response("csrf");
     }
+  }
+  // An unfinished account set-up (an admin's password, a required second factor) opens only its own
+  // step and the session itself, whatever the role: the console learns the one thing to do next.
+  if (auto refusal = account_gate_refusal(caller.session, *caller.tenant, r.account_step)) {
+    co_return api_error_response(*refusal);
   }
   if (!r.permission || !routing::allows(caller.session.who.role, *r.permission)) {
     co_return api_error_response("forbidden");

@@ -189,6 +189,7 @@ std::string session_json(const storage::session_info& session, const config::ten
   out["tenant"] = json::object{{"id", tenant.id}, {"name", tenant.name}};
   out["csrf_token"] = session.csrf_token;
   out["expires_at"] = format_time(session.expires_at);
+  out["must_change_password"] = session.must_change_password;
   return json::serialize(out);
 }
 

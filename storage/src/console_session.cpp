@@ -50,12 +50,13 @@ DELETE FROM staff_session WHERE tenant_id = $1 AND user_id = $2::uuid AND token_
 )sql";
 
 constexpr const char* password_update_sql = R"sql(
-UPDATE staff_user SET password_hash = $3, password_changed_at = now() WHERE tenant_id = $1 AND user_id = $2::uuid
+UPDATE staff_user SET password_hash = $3, password_changed_at = now(), must_change_password = false
+ WHERE tenant_id = $1 AND user_id = $2::uuid
 )sql";
 
 std::string user_by_login_sql() {
   return std::string("SELECT ") + staff_user_columns +
-         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1)";
+         ", u.password_hash, u.must_change_password FROM staff_user u WHERE lower(u.login) = lower($1)";
 }
 
 std::string user_by_id_sql() {
@@ -68,7 +69,7 @@ std::string user_by_id_sql() {
 std::string session_lookup_sql() {
   return std::string("SELECT ") + staff_user_columns + R"sql(,
        s.csrf_token, (extract(epoch FROM s.expires_at) * 1000000)::bigint,
-       s.last_seen_at < now() - interval '1 minute'
+       s.last_seen_at < now() - interval '1 minute', u.must_change_password
   FROM staff_session s JOIN staff_user u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
  WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - $2::bigint * interval '1 second'
    AND NOT u.disabled
@@ -153,12 +154,14 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
   }
   std::optional<staff_user> user;
   std::string hash;
+  bool must_change_password = false;
   {
     pqxx::nontransaction tx(conn, "login_user");
     const pqxx::result rows = tx.exec_prepared("console_user_by_login", request.login);
     if (!rows.empty()) {
       user = staff_user_from(rows[0]);
       hash = rows[0][8].as<std::string>();
+      must_change_password = rows[0][9].as<bool>();
     }
   }
   // Always one argon2 verification (a dummy one for an unknown login): the answer's timing must not
@@ -180,6 +183,7 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
   session.user = *user;
   session.who = actor{user->tenant_id, user->user_id, user->role, user->org_unit, hex(digest)};
   session.csrf_token = random_token();
+  session.must_change_password = must_change_password;
   pqxx::work tx(conn, "login");
   const pqxx::row r = tx.exec_prepared1(
       "console_session_insert", pqxx::binarystring(digest), user->tenant_id, user->user_id,
@@ -217,6 +221,7 @@ op_result<session_info> authenticate(pqxx::connection& conn, const session_polic
   s.who = actor{s.user.tenant_id, s.user.user_id, s.user.role, s.user.org_unit, hex(digest)};
   s.csrf_token = rows[0][8].as<std::string>();
   s.expires_at = from_micros(rows[0][9].as<long long>());
+  s.must_change_password = rows[0][11].as<bool>();
   if (rows[0][10].as<bool>()) {
     tx.exec_prepared0("console_session_touch", pqxx::binarystring(digest));
   }

@@ -21,8 +21,8 @@ std::string list_sql() {
 std::string insert_sql() {
   return std::string(R"sql(
 WITH u AS (
-  INSERT INTO staff_user (tenant_id, login, display_name, role, org_unit, password_hash)
-  VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6)
+  INSERT INTO staff_user (tenant_id, login, display_name, role, org_unit, password_hash, must_change_password)
+  VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7)
   RETURNING *
 )
 SELECT )sql") +
@@ -38,7 +38,8 @@ constexpr const char* update_sql = R"sql(
 UPDATE staff_user
    SET display_name = $3, role = $4, org_unit = NULLIF($5, ''), disabled = $6,
        password_hash = coalesce(NULLIF($7, ''), password_hash),
-       password_changed_at = CASE WHEN $7 = '' THEN password_changed_at ELSE now() END
+       password_changed_at = CASE WHEN $7 = '' THEN password_changed_at ELSE now() END,
+       must_change_password = must_change_password OR $8
  WHERE tenant_id = $1 AND user_id = $2::uuid
 )sql";
 
@@ -104,11 +105,14 @@ op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who, con
     return refuse<staff_user>(op_status::invalid, "a password needs at least 12 characters");
   }
   const std::string hash = hash_password(user.password);
+  // An admin chose this password, so the user replaces it at the first login; the command line's
+  // actor (no user id) is the operator setting up the deployment, whose accounts are not flagged.
+  const bool by_admin = is_uuid(who.user_id);
   pqxx::work tx(conn, "staff_create");
   try {
     const pqxx::row r =
         tx.exec_prepared1("console_staff_insert", who.tenant_id, user.login, user.display_name,
-                          std::string(routing::to_string(user.role)), user.org_unit, hash);
+                          std::string(routing::to_string(user.role)), user.org_unit, hash, by_admin);
     staff_user created = staff_user_from(r);
     audit(tx, who.tenant_id, is_uuid(who.user_id) ? who.user_id : std::string(), "staff.create", "staff_user",
           created.user_id,
@@ -170,8 +174,11 @@ op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who, con
         op_status::invalid,
         "no one changes their own role or unit or disables themselves; ask another admin");
   }
+  // A password an admin set for someone else is known to the admin: the user replaces it at login.
+  const bool reset_by_other = patch.password.has_value() && user_id != who.user_id;
   tx.exec_prepared0("console_staff_update", who.tenant_id, user_id, after.display_name,
-                    std::string(routing::to_string(after.role)), after.org_unit, after.disabled, new_hash);
+                    std::string(routing::to_string(after.role)), after.org_unit, after.disabled, new_hash,
+                    reset_by_other);
 
   std::string changed;
   const auto note_change = [&changed](bool did, const char* name) {

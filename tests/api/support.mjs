@@ -217,3 +217,18 @@ export async function forward(hubOfficer, rid, unitIds) {
   assert.equal(answer.status, 200, `forward: ${answer.status} ${answer.text}`);
   return answer.json;
 }
+
+// ---- accounts made by an admin ----------------------------------------------------------------
+
+// Signs in an account an admin made (or whose password an admin reset): such a session may do nothing
+// but replace the password, so this replaces it with `newPassword` first. Answers the checked client.
+export async function firstLogin(stack, login, password, newPassword = `${password}-own`) {
+  const client = checked(stack.client());
+  const answer = await client.login(login, password);
+  assert.equal(answer.status, 200, `login ${login}: ${answer.text}`);
+  assert.equal(answer.json.must_change_password, true, 'an admin-made password must be changed');
+  const changed = await client.post('/api/v1/me/password', { current_password: password, new_password: newPassword });
+  assert.equal(changed.status, 204, `password change: ${changed.text}`);
+  client.session = (await client.get('/api/v1/session')).json;
+  return client;
+}

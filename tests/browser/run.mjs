@@ -28,6 +28,6 @@ if (missing) {
 
 const files = ['console_flow.test.mjs', 'console_safety.test.mjs', 'console_transfer.test.mjs',
   'console_referral.test.mjs', 'console_reports.test.mjs', 'console_queue.test.mjs', 'report_dates.test.mjs',
-  'console_night.test.mjs', 'console_everyday.test.mjs', 'console_format.test.mjs'].map((f) => join(here, f));
+  'console_night.test.mjs', 'console_everyday.test.mjs', 'console_format.test.mjs', 'console_account.test.mjs'].map((f) => join(here, f));
 const child = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(signal ? 1 : code));

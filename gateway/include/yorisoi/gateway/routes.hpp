@@ -8,6 +8,7 @@
 // webhook, login and static files), so that the authorisation matrix is generated from this table.
 
 #include "yorisoi/routing/access.hpp"
+#include "yorisoi/routing/account_gate.hpp"
 
 #include <optional>
 #include <string>
@@ -75,6 +76,9 @@ struct route {
   std::string_view name;     // stable, used as a metrics label
   handler_id handler;
   std::optional<routing::permission> permission;  // checked before the handler runs; none = public
+  // What the route is to a session with an unfinished account set-up (routing/account_gate.hpp): most
+  // routes are `other`, refused until the pending step is taken.
+  routing::account_step account_step = routing::account_step::other;
 };
 
 [[nodiscard]] const std::vector<route>& routes();

@@ -83,6 +83,9 @@ struct session_info {
   staff_user user;
   std::string csrf_token;
   time_point expires_at{};  // the absolute limit
+  // The password was set by an admin (a new account or a reset): the user must choose their own
+  // before anything else (routing::account_gate).
+  bool must_change_password = false;
 };
 
 struct login_request {
