@@ -3,9 +3,11 @@
 namespace yorisoi::gateway {
 
 routing::account_pending pending_step_of(const storage::session_info& session, const config::tenant& tenant) {
-  (void)tenant;
   routing::account_facts facts;
   facts.must_change_password = session.must_change_password;
+  facts.factor_required =
+      routing::second_factor_required(tenant.second_factor_required_for_readers, session.who.role);
+  facts.has_factor = session.has_second_factor;
   return routing::pending_step(facts);
 }
 

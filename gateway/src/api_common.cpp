@@ -134,6 +134,11 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::api_change_password:
     case handler_id::api_tenant:
       co_return co_await handle_session_api(context, r.handler, caller, request);
+    case handler_id::api_totp_begin:
+    case handler_id::api_totp_confirm:
+    case handler_id::api_totp_disable:
+    case handler_id::api_staff_totp_reset:
+      co_return co_await handle_totp_api(context, r.handler, caller, match, request);
     case handler_id::api_staff_list:
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:

@@ -2,6 +2,10 @@
 
 namespace yorisoi::routing {
 
+bool second_factor_required(bool required_for_readers, staff_role role) noexcept {
+  return required_for_readers && allows(role, permission::work_consultations);
+}
+
 account_pending pending_step(const account_facts& facts) noexcept {
   if (facts.must_change_password) {
     return account_pending::password_change;

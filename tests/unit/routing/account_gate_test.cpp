@@ -42,5 +42,17 @@ TEST(account_gate, the_password_comes_before_the_factor_and_a_confirmed_factor_s
   EXPECT_EQ(pending_step({.has_factor = true}), pend::nothing);
 }
 
+TEST(account_gate, required_for_readers_means_counsellors_and_supervisors) {
+  EXPECT_TRUE(second_factor_required(true, staff_role::counsellor));
+  EXPECT_TRUE(second_factor_required(true, staff_role::supervisor));
+  for (const auto role : {staff_role::admin, staff_role::officer, staff_role::analyst}) {
+    EXPECT_FALSE(second_factor_required(true, role));
+  }
+  for (const auto role : {staff_role::admin, staff_role::supervisor, staff_role::counsellor,
+                          staff_role::officer, staff_role::analyst}) {
+    EXPECT_FALSE(second_factor_required(false, role));
+  }
+}
+
 }  // namespace
 }  // namespace yorisoi::routing

@@ -34,6 +34,11 @@ enum class handler_id {
   api_logout_everywhere,
   api_change_password,
   api_tenant,
+  // The TOTP second factor: one's own enrolment, confirmation and disabling; an admin's reset.
+  api_totp_begin,
+  api_totp_confirm,
+  api_totp_disable,
+  api_staff_totp_reset,
   api_staff_list,
   api_staff_create,
   api_staff_update,

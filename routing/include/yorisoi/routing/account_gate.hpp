@@ -4,6 +4,8 @@
 // session may read itself, log out and take the pending step; every other route is refused with the
 // pending step as the reason. Pure and constant; the gateway asks it right after the permission check.
 
+#include "yorisoi/routing/access.hpp"
+
 #include <optional>
 #include <string_view>
 
@@ -25,6 +27,10 @@ struct account_facts {
   bool factor_required = false;       // the tenant requires a second factor of this role
   bool has_factor = false;            // a confirmed second factor
 };
+
+// Whether a tenant's rule requires a second factor of `role`: with `required_for_readers`, those who
+// read conversations (counsellors and supervisors: work_consultations).
+[[nodiscard]] bool second_factor_required(bool required_for_readers, staff_role role) noexcept;
 
 // The password comes first: enrolling a factor under a password someone else knows protects nothing.
 [[nodiscard]] account_pending pending_step(const account_facts& facts) noexcept;
