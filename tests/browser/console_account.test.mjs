@@ -117,3 +117,23 @@ test('a tenant that requires a factor of counsellors: the enrolment is the only 
     await required.stop();
   }
 });
+
+test('an admin resets a supervisor\'s second factor on 職員, asked in the page', { timeout: 120_000 }, async () => {
+  const user = stack.user('yamagata', 'supervisor');
+  const api = await stack.loggedIn('yamagata', 'supervisor');
+  const begun = await api.post('/api/v1/session/totp', {});
+  assert.equal((await api.post('/api/v1/session/totp/confirmation', { code: totpCode(begun.json.secret) })).status, 200);
+  assert.equal((await stack.client().login(user.login, user.password)).status, 401, 'a code is needed now');
+
+  const { context, page, problems } = await open_page(browser);
+  await log_in(page, stack.baseUrl, stack.user('yamagata', 'admin'));
+  await page.getByRole('link', { name: '職員' }).click();
+  const row = page.locator(`tr[data-login="${user.login}"]`);
+  await row.waitFor();
+  await row.getByRole('button', { name: '二要素認証をリセット' }).click();
+  await row.getByRole('button', { name: 'はい、リセットする' }).click();
+  await row.getByText('二要素認証をリセットしました。').waitFor();
+  assert.equal((await stack.client().login(user.login, user.password)).status, 200, 'the password alone again');
+  assert.deepEqual(problems, { errors: [], dialogs: [] });
+  await context.close();
+});
