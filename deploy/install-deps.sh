@@ -12,7 +12,7 @@ profile=${1:-run}
 run_packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates curl openssl procps
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
-  libpqxx-dev libspdlog-dev libtomlplusplus-dev prometheus-cpp-dev libargon2-dev
+  libpqxx-dev libspdlog-dev libtomlplusplus-dev prometheus-cpp-dev libargon2-dev liboath-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql-15 postgresql-client-15 nodejs npm
 )

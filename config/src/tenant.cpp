@@ -156,7 +156,7 @@ auto read_each(toml_reader& reader, std::string_view key, Read read_one) {
 tenant read_tenant(toml_reader& reader, const load_context& context) {
   reader.only({"id", "name", "time_zone", "channel", "schedule", "service", "messages", "template", "categories",
                "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "referrals", "link",
-               "queue_preview", "alert"});
+               "queue_preview", "alert", "console"});
   tenant out;
   out.id = read_identifier(reader, "id");
   out.name = reader.required_string("name");
@@ -224,6 +224,18 @@ tenant read_tenant(toml_reader& reader, const load_context& context) {
     read_referrals(referrals_reader, out.referrals);
   }
   out.links = read_each(reader, "link", read_link);
+  if (const toml::table* console_table = reader.table("console")) {
+    toml_reader console_reader(*console_table, reader.key_path("console"), reader.file());
+    console_reader.only({"second_factor"});
+    const std::string factor = console_reader.string("second_factor").value_or("optional");
+    if (factor == "required_for_readers") {
+      out.second_factor_required_for_readers = true;
+    } else if (factor != "optional") {
+      console_reader.fail("second_factor",
+                          "\"" + factor + "\" is not one of \"optional\", \"required_for_readers\"");
+    }
+    console_reader.finish();
+  }
   if (const toml::table* alert_table = reader.table("alert")) {
     toml_reader alert_reader(*alert_table, reader.key_path("alert"), reader.file());
     out.alert = read_alert(alert_reader, context);

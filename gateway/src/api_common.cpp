@@ -4,6 +4,7 @@
 
 #include "api_assignees.hpp"
 #include "async_console.hpp"
+#include "yorisoi/gateway/account_gate.hpp"
 #include "yorisoi/gateway/web_security.hpp"
 
 namespace yorisoi::gateway {
@@ -120,6 +121,11 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
       co_return api_error_response("csrf");
     }
   }
+  // An unfinished account set-up (an admin's password, a required second factor) opens only its own
+  // step and the session itself, whatever the role: the console learns the one thing to do next.
+  if (auto refusal = account_gate_refusal(caller.session, *caller.tenant, r.account_step)) {
+    co_return api_error_response(*refusal);
+  }
   if (!r.permission || !routing::allows(caller.session.who.role, *r.permission)) {
     co_return api_error_response("forbidden");
   }
@@ -130,6 +136,11 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
     case handler_id::api_change_password:
     case handler_id::api_tenant:
       co_return co_await handle_session_api(context, r.handler, caller, request);
+    case handler_id::api_totp_begin:
+    case handler_id::api_totp_confirm:
+    case handler_id::api_totp_disable:
+    case handler_id::api_staff_totp_reset:
+      co_return co_await handle_totp_api(context, r.handler, caller, match, request);
     case handler_id::api_staff_list:
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:

@@ -60,6 +60,11 @@ struct stream_admission {
                                                                        handler_id id,
                                                                        const api_caller& caller,
                                                                        const http_request& request);
+// The TOTP second factor (api_totp.cpp): one's own, and an admin's reset of another's.
+[[nodiscard]] boost::asio::awaitable<http_response> handle_totp_api(handler_context& context, handler_id id,
+                                                                    const api_caller& caller,
+                                                                    const route_match& match,
+                                                                    const http_request& request);
 [[nodiscard]] boost::asio::awaitable<http_response> handle_staff_api(handler_context& context, handler_id id,
                                                                      const api_caller& caller,
                                                                      const route_match& match,

@@ -3,6 +3,7 @@
 // them); roles that are no audience get an empty list.
 #include "api_common.hpp"
 #include "async_console.hpp"
+#include "yorisoi/gateway/account_gate.hpp"
 #include "yorisoi/gateway/event_audience.hpp"
 
 namespace yorisoi::gateway {
@@ -47,6 +48,11 @@ asio::awaitable<stream_admission> admit_stream(handler_context& context, const h
     co_return out;
   }
   out.caller = std::get<api_caller>(std::move(admitted));
+  if (auto refusal =
+          account_gate_refusal(out.caller.session, *out.caller.tenant, routing::account_step::other)) {
+    out.refusal = api_error_response(*refusal);
+    co_return out;
+  }
   if (!routing::allows(out.caller.session.who.role, routing::permission::own_account)) {
     out.refusal = api_error_response("forbidden");
     co_return out;

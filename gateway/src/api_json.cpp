@@ -1,6 +1,8 @@
 // Serialisation of the storage values to the console API's schemas, and the error bodies.
 #include "yorisoi/gateway/api_json.hpp"
 
+#include "yorisoi/gateway/account_gate.hpp"
+
 #include <boost/json.hpp>
 
 #include <array>
@@ -18,11 +20,13 @@ struct known_error {
   std::string_view message;
 };
 
-constexpr std::array<known_error, 12> known_errors{{
+constexpr std::array<known_error, 13> known_errors{{
     {"bad_request", 400, "リクエストの形式が正しくありません。"},
     {"unsupported_media_type", 415, "Content-Type は application/json にしてください。"},
     {"unauthenticated", 401, "ログインしてください。"},
     {"bad_credentials", 401, "ログイン名またはパスワードが違います。"},
+    {"second_factor_required", 401,
+     "確認コード（認証アプリの6桁の数字、またはリカバリーコード）を入力してください。"},
     {"forbidden", 403, "この操作を行う権限がありません。"},
     {"csrf", 403, "画面を再読み込みしてからもう一度お試しください。"},
     {"not_found", 404, "対象が見つかりません。"},
@@ -198,6 +202,10 @@ std::string session_json(const storage::session_info& session, const config::ten
   out["tenant"] = json::object{{"id", tenant.id}, {"name", tenant.name}};
   out["csrf_token"] = session.csrf_token;
   out["expires_at"] = format_time(session.expires_at);
+  out["must_change_password"] = session.must_change_password;
+  out["second_factor"] = session.has_second_factor;
+  out["second_factor_enrolment_required"] =
+      pending_step_of(session, tenant) == routing::account_pending::factor_enrolment;
   return json::serialize(out);
 }
 

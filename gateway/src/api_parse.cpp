@@ -45,7 +45,7 @@ parsed<storage::login_request> parse_login(std::string_view body) {
   const auto object = parse_object(body);
   storage::login_request out;
   if (!object || get_string(*object, "login", out.login) != 1 ||
-      get_string(*object, "password", out.password) != 1) {
+      get_string(*object, "password", out.password) != 1 || get_string(*object, "code", out.code) < 0) {
     return fail<storage::login_request>("bad_request");
   }
   return ok(std::move(out));

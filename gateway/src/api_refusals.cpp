@@ -69,6 +69,11 @@ constexpr std::pair<std::string_view, std::string_view> refusal_messages[] = {
     {"already_returned", "回答は既に相談に戻されています。"},
     {"not_returned", "回答がまだ相談に戻されていません。"},
     {"emergency_referral", "緊急の連携には同意の記録はできません。"},
+    // The second factor of one's account.
+    {"second_factor_enrolled", "二要素認証は設定済みです。設定し直すには、いったん解除してください。"},
+    {"no_enrolment", "二要素認証の設定を始めてください。"},
+    {"wrong_code", "確認コードが違います。認証アプリに表示されている6桁の数字を入力してください。"},
+    {"wrong_password_or_code", "パスワードまたは確認コードが違います。"},
 };
 
 }  // namespace

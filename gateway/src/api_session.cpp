@@ -77,6 +77,11 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
     }
     case storage::login_status::bad_credentials:
       co_return api_error_response("bad_credentials");
+    case storage::login_status::second_factor_required: {
+      api_error error = make_api_error("second_factor_required");
+      error.reason = "second_factor_required";
+      co_return api_error_response(error);
+    }
     case storage::login_status::throttled: {
       http_response response = api_error_response("throttled");
       const auto seconds = std::max<std::int64_t>(1, result.retry_after.count());

@@ -76,6 +76,10 @@ asio::awaitable<http_response> dispatch(handler_context& context, const route_ma
     case handler_id::api_logout_everywhere:
     case handler_id::api_change_password:
     case handler_id::api_tenant:
+    case handler_id::api_totp_begin:
+    case handler_id::api_totp_confirm:
+    case handler_id::api_totp_disable:
+    case handler_id::api_staff_totp_reset:
     case handler_id::api_staff_list:
     case handler_id::api_staff_create:
     case handler_id::api_staff_update:

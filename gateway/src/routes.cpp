@@ -69,6 +69,7 @@ const std::vector<route>& routes() {
   constexpr auto work = permission::work_consultations;
   constexpr auto staff = permission::manage_staff;
   constexpr auto officer = permission::officer_inbox;
+  constexpr auto session_step = routing::account_step::session;
   static const std::vector<route> table{
       {"GET", "/healthz", "healthz", handler_id::healthz, std::nullopt},
       {"GET", "/readyz", "readyz", handler_id::readyz, std::nullopt},
@@ -78,12 +79,19 @@ const std::vector<route>& routes() {
       {"GET", "/console", "console_redirect", handler_id::console_redirect, std::nullopt},
       {"GET", "/console/{path...}", "console_file", handler_id::console_file, std::nullopt},
       {"POST", "/api/v1/session", "login", handler_id::api_login, std::nullopt},
-      {"GET", "/api/v1/session", "get_session", handler_id::api_session, own},
-      {"DELETE", "/api/v1/session", "logout", handler_id::api_logout, own},
+      {"GET", "/api/v1/session", "get_session", handler_id::api_session, own, session_step},
+      {"DELETE", "/api/v1/session", "logout", handler_id::api_logout, own, session_step},
       {"POST", "/api/v1/session/logout-everywhere", "logout_everywhere", handler_id::api_logout_everywhere,
-       own},
-      {"POST", "/api/v1/me/password", "change_password", handler_id::api_change_password, own},
+       own, session_step},
+      {"POST", "/api/v1/me/password", "change_password", handler_id::api_change_password, own,
+       routing::account_step::password_change},
       {"GET", "/api/v1/tenant", "get_tenant", handler_id::api_tenant, own},
+      {"POST", "/api/v1/session/totp", "begin_totp", handler_id::api_totp_begin, own,
+       routing::account_step::factor_enrolment},
+      {"POST", "/api/v1/session/totp/confirmation", "confirm_totp", handler_id::api_totp_confirm, own,
+       routing::account_step::factor_enrolment},
+      {"POST", "/api/v1/session/totp/disable", "disable_totp", handler_id::api_totp_disable, own},
+      {"DELETE", "/api/v1/staff/{user_id}/totp", "reset_totp", handler_id::api_staff_totp_reset, staff},
       {"GET", "/api/v1/staff", "list_staff", handler_id::api_staff_list, staff},
       {"POST", "/api/v1/staff", "create_staff", handler_id::api_staff_create, staff},
       {"PATCH", "/api/v1/staff/{user_id}", "update_staff", handler_id::api_staff_update, staff},

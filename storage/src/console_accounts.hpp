@@ -4,6 +4,7 @@
 // Password hashing and verification happen outside transactions: they take tens of milliseconds.
 
 #include "yorisoi/storage/console.hpp"
+#include "yorisoi/storage/crypto.hpp"
 
 #include <pqxx/connection>
 
@@ -12,7 +13,7 @@
 
 namespace yorisoi::storage::detail {
 
-[[nodiscard]] login_result login(pqxx::connection& conn, const session_policy& policy,
+[[nodiscard]] login_result login(pqxx::connection& conn, const session_policy& policy, const keyring& keys,
                                  const login_request& request);
 [[nodiscard]] op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy,
                                                    const std::string& token);

@@ -1,4 +1,5 @@
 #include "console_common.hpp"
+#include "console_totp.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -214,6 +215,7 @@ void prepare_console_statements(pqxx::connection& conn) {
   conn.prepare("console_notify_session", notify_session_sql);
   prepare_console_session_statements(conn);
   prepare_console_staff_statements(conn);
+  prepare_console_totp_statements(conn);
   prepare_console_read_statements(conn);
   prepare_console_work_statements(conn);
   prepare_queue_page_statements(conn);

@@ -80,23 +80,28 @@ void prepare_console_read_statements(pqxx::connection& conn) {
   conn.prepare("console_events_since", events_sql());
 }
 
-op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys,
-                                                 const actor& who, const std::string& id) {
-  if (!is_uuid(id)) {
-    return refuse<consultation_detail>(op_status::not_found);
+namespace {
+
+// One snapshot for the whole answer (REPEATABLE READ): the consultation's fields, the read mark, the
+// transcript and the notes agree — a resident's tap never shows in the transcript while the band it set
+// is still missing from the consultation.
+using snapshot_read = pqxx::transaction<pqxx::isolation_level::repeatable_read>;
+
+op_result<consultation_detail> read_consultation_once(pqxx::connection& conn, const keyring& keys,
+                                                      const actor& who, const std::string& id) {
+  snapshot_read tx(conn, "console_read");
+  // The reader has now seen the resident's messages of this snapshot (the row's unread count starts
+  // again); a message arriving later is not shown yet and stays unread, never lost. A non-reader (no
+  // user id) marks nothing.
+  if (is_uuid(who.user_id)) {
+    tx.exec_prepared0("console_mark_read", who.tenant_id, id, who.user_id);
   }
-  pqxx::work tx(conn, "console_read");
   const pqxx::result item = tx.exec_prepared("console_item", who.tenant_id, id);
   if (item.empty()) {
     return refuse<consultation_detail>(op_status::not_found);
   }
   consultation_detail d;
   d.summary = queue_item_from(item[0]);
-  // The reader has now seen the resident's messages so far (the row's unread count starts again). Taken
-  // before the transcript: a message arriving in between is shown and still counted unread, never lost.
-  if (is_uuid(who.user_id)) {
-    tx.exec_prepared0("console_mark_read", who.tenant_id, id, who.user_id);
-  }
   const std::string message_context = who.tenant_id + "/message";
   for (const auto& r : tx.exec_prepared("console_transcript", who.tenant_id, id)) {
     transcript_message m;
@@ -129,6 +134,21 @@ op_result<consultation_detail> read_consultation(pqxx::connection& conn, const k
         "consultation", id);
   tx.commit();
   return ok(std::move(d));
+}
+
+}  // namespace
+
+op_result<consultation_detail> read_consultation(pqxx::connection& conn, const keyring& keys,
+                                                 const actor& who, const std::string& id) {
+  if (!is_uuid(id)) {
+    return refuse<consultation_detail>(op_status::not_found);
+  }
+  try {
+    return read_consultation_once(conn, keys, who, id);
+  } catch (const pqxx::serialization_failure&) {
+    // The same reader's mark, written by a concurrent read of this consultation (two tabs): read again.
+    return read_consultation_once(conn, keys, who, id);
+  }
 }
 
 op_result<std::vector<console_event>> events_since(pqxx::connection& conn, const std::string& tenant_id,

@@ -1,11 +1,13 @@
 // Login (with throttling), session lookup, logout, and the user's own password.
 #include "console_accounts.hpp"
 #include "console_common.hpp"
+#include "console_totp.hpp"
 #include "password.hpp"
 
 #include <pqxx/pqxx>
 
 #include <algorithm>
+#include <chrono>
 
 namespace yorisoi::storage::detail {
 namespace {
@@ -69,12 +71,14 @@ constexpr const char* clear_password_failures_sql =
     "DELETE FROM password_check_failure WHERE user_id = $1::uuid";
 
 constexpr const char* password_update_sql = R"sql(
-UPDATE staff_user SET password_hash = $3, password_changed_at = now() WHERE tenant_id = $1 AND user_id = $2::uuid
+UPDATE staff_user SET password_hash = $3, password_changed_at = now(), must_change_password = false
+ WHERE tenant_id = $1 AND user_id = $2::uuid
 )sql";
 
 std::string user_by_login_sql() {
   return std::string("SELECT ") + staff_user_columns +
-         ", u.password_hash FROM staff_user u WHERE lower(u.login) = lower($1) AND u.activated";
+         ", u.password_hash, u.must_change_password FROM staff_user u WHERE lower(u.login) = lower($1) AND "
+         "u.activated";
 }
 
 std::string user_by_id_sql() {
@@ -87,7 +91,9 @@ std::string user_by_id_sql() {
 std::string session_lookup_sql() {
   return std::string("SELECT ") + staff_user_columns + R"sql(,
        s.csrf_token, (extract(epoch FROM s.expires_at) * 1000000)::bigint,
-       s.last_seen_at < now() - interval '1 minute'
+       s.last_seen_at < now() - interval '1 minute', u.must_change_password,
+       EXISTS (SELECT 1 FROM staff_totp t WHERE t.tenant_id = u.tenant_id AND t.user_id = u.user_id
+                                            AND t.confirmed_at IS NOT NULL)
   FROM staff_session s JOIN staff_user u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
  WHERE s.token_hash = $1 AND s.expires_at > now() AND s.last_seen_at > now() - $2::bigint * interval '1 second'
    AND NOT u.disabled
@@ -154,7 +160,8 @@ void prepare_console_session_statements(pqxx::connection& conn) {
   conn.prepare("console_session_lookup", session_lookup_sql());
 }
 
-login_result login(pqxx::connection& conn, const session_policy& policy, const login_request& request) {
+login_result login(pqxx::connection& conn, const session_policy& policy, const keyring& keys,
+                   const login_request& request) {
   login_result out;
   // Names are counted (and looked up for throttling) by their first max_login_bytes.
   const std::string counted_login = utf8_prefix(request.login, max_login_bytes);
@@ -176,12 +183,14 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
   }
   std::optional<staff_user> user;
   std::string hash;
+  bool must_change_password = false;
   {
     pqxx::nontransaction tx(conn, "login_user");
     const pqxx::result rows = tx.exec_prepared("console_user_by_login", request.login);
     if (!rows.empty()) {
       user = staff_user_from(rows[0]);
       hash = rows[0][8].as<std::string>();
+      must_change_password = rows[0][9].as<bool>();
     }
   }
   // Always one argon2 verification (a dummy one for an unknown login): the answer's timing must not
@@ -197,12 +206,36 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const l
     out.status = login_status::bad_credentials;
     return out;
   }
+  // The password is right: an account with a second factor needs its code too. Until it comes right
+  // the attempt stays counted as a failure.
+  const auto unix_now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  const factor_check factor = check_second_factor(conn, keys, *user, request.code, unix_now);
+  switch (factor) {
+    case factor_check::not_enrolled:
+    case factor_check::accepted:
+      break;
+    case factor_check::missing:
+      out.status = login_status::second_factor_required;
+      return out;
+    case factor_check::wrong: {
+      pqxx::work tx(conn, "login_failed");
+      audit(tx, user->tenant_id, user->user_id, "login.failed", "staff_user", user->user_id,
+            json_object({{"login", request.login}, {"reason", "second_factor"}}));
+      tx.commit();
+      out.status = login_status::bad_credentials;
+      return out;
+    }
+  }
   const std::string token = random_token();
   const std::string digest = token_hash(token);
   session_info session;
   session.user = *user;
   session.who = actor{user->tenant_id, user->user_id, user->role, user->org_unit, hex(digest)};
   session.csrf_token = random_token();
+  session.must_change_password = must_change_password;
+  session.has_second_factor = factor == factor_check::accepted;
   pqxx::work tx(conn, "login");
   const pqxx::row r = tx.exec_prepared1(
       "console_session_insert", pqxx::binarystring(digest), user->tenant_id, user->user_id,
@@ -240,6 +273,8 @@ op_result<session_info> authenticate(pqxx::connection& conn, const session_polic
   s.who = actor{s.user.tenant_id, s.user.user_id, s.user.role, s.user.org_unit, hex(digest)};
   s.csrf_token = rows[0][8].as<std::string>();
   s.expires_at = from_micros(rows[0][9].as<long long>());
+  s.must_change_password = rows[0][11].as<bool>();
+  s.has_second_factor = rows[0][12].as<bool>();
   if (rows[0][10].as<bool>()) {
     tx.exec_prepared0("console_session_touch", pqxx::binarystring(digest));
   }

@@ -27,9 +27,9 @@ std::string insert_sql() {
   return R"sql(
 WITH u AS (
   INSERT INTO staff_user (tenant_id, login, display_name, role, org_unit, password_hash, pending_role,
-                          pending_role_by, pending_since, role_unconfirmed, activated)
+                          pending_role_by, pending_since, role_unconfirmed, activated, must_change_password)
   VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, NULLIF($7, ''), NULLIF($8, '')::uuid,
-          CASE WHEN $7 <> '' OR $9 THEN now() END, $9, $7 = '')
+          CASE WHEN $7 <> '' OR $9 THEN now() END, $9, $7 = '', $10)
   RETURNING *
 )
 SELECT )sql" +
@@ -50,7 +50,8 @@ UPDATE staff_user
        password_changed_at = CASE WHEN $7 = '' THEN password_changed_at ELSE now() END,
        pending_role = NULLIF($8, ''), pending_role_by = NULLIF($9, '')::uuid, role_unconfirmed = $10,
        pending_since = CASE WHEN $8 = '' AND NOT $10 THEN NULL WHEN $11 THEN now() ELSE pending_since END,
-       activated = $12
+       activated = $12,
+       must_change_password = must_change_password OR $13
  WHERE tenant_id = $1 AND user_id = $2::uuid
 RETURNING coalesce((extract(epoch FROM pending_since) * 1000000)::bigint, 0)
 )sql";
@@ -138,12 +139,12 @@ std::string actor_id(const actor& who) {
 
 // Writes `after` (and a new password hash, or ""), filling its pending_since.
 void write_staff(pqxx::work& tx, const actor& who, staff_user& after, const std::string& new_hash,
-                 bool raised_now, bool activated) {
+                 bool raised_now, bool activated, bool must_change) {
   const long long since =
       tx.exec_prepared1("console_staff_update", who.tenant_id, after.user_id, after.display_name,
                         std::string(routing::to_string(after.role)), after.org_unit, after.disabled, new_hash,
                         after.pending_role, after.pending_role_by, after.role_unconfirmed, raised_now,
-                        activated)[0]
+                        activated, must_change)[0]
           .as<long long>();
   after.pending_since = since == 0 ? std::nullopt : std::optional<time_point>(from_micros(since));
 }
@@ -186,15 +187,19 @@ op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who, con
     return refuse<staff_user>(op_status::invalid, "a password needs at least 12 characters");
   }
   const std::string hash = hash_password(user.password);
+  // An admin chose this password, so the user replaces it at the first login; the command line's
+  // actor (no user id) is the operator setting up the deployment, whose accounts are not flagged.
+  const bool by_admin = is_uuid(who.user_id);
   pqxx::work tx(conn, "staff_create");
   try {
     const auto outcome = outcome_of(tx, who, std::nullopt, user.role, std::string());
     const bool awaits = outcome == routing::role_change_outcome::await_confirmation;
     const bool unconfirmed = outcome == routing::role_change_outcome::apply_unconfirmed;
     const std::string role(routing::to_string(user.role));
-    const pqxx::row r = tx.exec_prepared1(
-        "console_staff_insert", who.tenant_id, user.login, user.display_name, role, user.org_unit, hash,
-        awaits ? role : std::string(), awaits || unconfirmed ? actor_id(who) : std::string(), unconfirmed);
+    const pqxx::row r =
+        tx.exec_prepared1("console_staff_insert", who.tenant_id, user.login, user.display_name, role,
+                          user.org_unit, hash, awaits ? role : std::string(),
+                          awaits || unconfirmed ? actor_id(who) : std::string(), unconfirmed, by_admin);
     staff_user created = admin_view_from(r);
     audit(tx, who.tenant_id, actor_id(who), "staff.create", "staff_user", created.user_id,
           json_object({{"login", created.login}, {"role", role}}));
@@ -262,6 +267,8 @@ op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who, con
         op_status::invalid,
         "no one changes their own role or unit or disables themselves; ask another admin");
   }
+  // A password an admin set for someone else is known to the admin: the user replaces it at login.
+  const bool reset_by_other = patch.password.has_value() && user_id != who.user_id;
   // A role change replaces any raise awaiting confirmation; a raise may itself have to wait.
   bool raised_now = false;
   const char* raise_action = nullptr;
@@ -289,7 +296,7 @@ op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who, con
         break;
     }
   }
-  write_staff(tx, who, after, new_hash, raised_now, activated);
+  write_staff(tx, who, after, new_hash, raised_now, activated, reset_by_other);
   if (raise_action != nullptr) {
     audit(tx, who.tenant_id, actor_id(who), raise_action, "staff_user", user_id,
           json_object({{"role", after.pending_role.empty() ? std::string(routing::to_string(after.role))

@@ -19,9 +19,10 @@ namespace yorisoi::storage::detail {
 [[nodiscard]] std::string actor_id(const actor& who);
 
 // Writes `after` (prepared console_staff_update; `new_hash` "" keeps the password) and fills its
-// pending_since. `raised_now` stamps pending_since with the transaction's time.
+// pending_since. `raised_now` stamps pending_since with the transaction's time; `must_change` flags the
+// password as one the user must replace at the next login (the flag is never cleared here).
 void write_staff(pqxx::work& tx, const actor& who, staff_user& after, const std::string& new_hash,
-                 bool raised_now, bool activated);
+                 bool raised_now, bool activated, bool must_change = false);
 
 // A live event (kind staff) about the account for the tenant's admins.
 void staff_event(pqxx::work& tx, const actor& who, const std::string& account_id);

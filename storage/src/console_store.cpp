@@ -6,12 +6,14 @@
 #include "console_accounts.hpp"
 #include "console_consultations.hpp"
 #include "console_listener.hpp"
+#include "console_totp.hpp"
 #include "worker_pool.hpp"
 
 #include <pqxx/pqxx>
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <utility>
 
@@ -63,7 +65,7 @@ void console_store::login(login_request request, std::function<void(login_result
   auto job = [this, done, request = std::move(request)](detail::db_connection& db) {
     login_result result;
     try {
-      result = detail::login(db.get(), policy_, request);
+      result = detail::login(db.get(), policy_, keys(), request);
     } catch (const std::exception& e) {
       detail::log_job_failure(db, "console", "login", e);
       result = login_result{};
@@ -123,6 +125,45 @@ void console_store::create_staff(actor who, new_staff user, std::function<void(o
                   [who = std::move(who), user = std::move(user)](pqxx::connection& c) {
                     return detail::create_staff(c, who, user);
                   });
+}
+
+namespace {
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+void console_store::totp_begin(actor who, std::string issuer,
+                               std::function<void(op_result<totp_enrolment>)> done) {
+  run<totp_enrolment>(submitter(), "totp enrolment", std::move(done),
+                      [this, who = std::move(who), issuer = std::move(issuer)](pqxx::connection& c) {
+                        return detail::totp_begin(c, keys(), who, issuer);
+                      });
+}
+
+void console_store::totp_confirm(actor who, std::string code,
+                                 std::function<void(op_result<std::vector<std::string>>)> done) {
+  run<std::vector<std::string>>(submitter(), "totp confirmation", std::move(done),
+                                [this, who = std::move(who), code = std::move(code)](pqxx::connection& c) {
+                                  return detail::totp_confirm(c, keys(), who, code, unix_now());
+                                });
+}
+
+void console_store::totp_disable(actor who, std::string password, std::string code,
+                                 std::function<void(op_result<nothing>)> done) {
+  // The password is verified (argon2): on the credential workers.
+  run<nothing>(
+      credential_submitter(), "totp disabling", std::move(done),
+      [this, who = std::move(who), password = std::move(password), code = std::move(code)](
+          pqxx::connection& c) { return detail::totp_disable(c, keys(), who, password, code, unix_now()); });
+}
+
+void console_store::totp_reset(actor who, std::string user_id, std::function<void(op_result<nothing>)> done) {
+  run<nothing>(submitter(), "totp reset", std::move(done),
+               [who = std::move(who), id = std::move(user_id)](pqxx::connection& c) {
+                 return detail::totp_reset(c, who, id);
+               });
 }
 
 void console_store::update_staff(actor who, std::string user_id, staff_patch patch,

@@ -23,7 +23,8 @@ namespace {
 //   consultation_note.body    console_work.cpp                        <tenant>/note
 //   referral.summary, .reason, .emergency_reason   referral_ops.cpp   <tenant>/referral
 //   referral_unit.answer      referral_officer.cpp                    <tenant>/referral
-constexpr std::array<sealed_column, 10> columns{{
+//   staff_totp.secret         console_totp.cpp                        <tenant>/totp
+constexpr std::array<sealed_column, 11> columns{{
     {"inbox_event.payload", "inbox_event", "event_id", "payload", "key_id", "/inbox"},
     {"resident.line_user_id", "resident", "resident_id", "line_user_id", "line_user_key_id", "/resident"},
     {"message.body", "message", "message_id", "body", "body_key_id", "/message"},
@@ -35,6 +36,7 @@ constexpr std::array<sealed_column, 10> columns{{
     {"referral.emergency_reason", "referral", "referral_id", "emergency_reason", "emergency_reason_key_id",
      "/referral"},
     {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral"},
+    {"staff_totp.secret", "staff_totp", "user_id", "secret", "secret_key_id", "/totp"},
 }};
 
 // Before the first row of any table: no tenant id is empty and gen_random_uuid() never yields nil.

@@ -17,7 +17,7 @@ import { recordFigures } from '../reliability/figures.mjs';
 
 import {
   anonymous, as, closeStream, consultationReferrals, forward, newConsultation, officerPath, openStream, proposal,
-  referralAtHub, referralAwaiting, referralPath, residentSays, skipUnlessReady, units, useStack,
+  referralAtHub, referralAwaiting, referralPath, residentSays, skipUnlessReady, totpCode, units, useStack,
 } from './support.mjs';
 
 const stack = useStack();
@@ -48,6 +48,15 @@ const expected = {
   logout_everywhere: { route: 'POST /api/v1/session/logout-everywhere', any: [401, 204, 204, 204, 204, 204, 204] },
   change_password: { route: 'POST /api/v1/me/password', any: [401, 204, 204, 204, 204, 204, 204] },
   get_tenant: { route: 'GET /api/v1/tenant', any: [401, 200, 200, 200, 200, 200, 200] },
+  begin_totp: { route: 'POST /api/v1/session/totp', any: [401, 201, 201, 201, 201, 201, 201] },
+  confirm_totp: { route: 'POST /api/v1/session/totp/confirmation', any: [401, 200, 200, 200, 200, 200, 200] },
+  disable_totp: { route: 'POST /api/v1/session/totp/disable', any: [401, 204, 204, 204, 204, 204, 204] },
+  reset_totp: {
+    route: 'DELETE /api/v1/staff/{user_id}/totp',
+    own: [401, 403, 403, 403, 403, 403, 204],
+    other: [401, 403, 403, 403, 403, 403, 404],
+    other_rev: [401, 403, 403, 403, 403, 403, 404],
+  },
   list_staff: { route: 'GET /api/v1/staff', any: [401, 403, 403, 403, 403, 403, 200] },
   create_staff: { route: 'POST /api/v1/staff', any: [401, 403, 403, 403, 403, 403, 201] },
   update_staff: {
@@ -511,6 +520,24 @@ async function perform(actors, objects, name, role, scope, allowed) {
     }
     case 'get_tenant':
       return client.get('/api/v1/tenant');
+    // The factor is confirmed and then disabled again at once (with a recovery code), so that the
+    // role's later sign-ins in this matrix need no code.
+    case 'begin_totp':
+      return client.post('/api/v1/session/totp', {});
+    case 'confirm_totp':
+    case 'disable_totp': {
+      const begun = await client.post('/api/v1/session/totp', {});
+      const confirmed = await client.post('/api/v1/session/totp/confirmation', { code: begun.status === 201 ? totpCode(begun.json.secret) : '000000' });
+      if (confirmed.status !== 200) {
+        return confirmed;
+      }
+      const user = s.user(actorTenant, role);
+      const disabled = await client.post('/api/v1/session/totp/disable', { password: user.password, code: confirmed.json.recovery_codes[0] });
+      assert.equal(disabled.status, 204, disabled.text);
+      return name === 'confirm_totp' ? confirmed : disabled;
+    }
+    case 'reset_totp':
+      return client.delete(`/api/v1/staff/${objects[objectTenant].staff}/totp`);
     case 'list_staff':
       return client.get('/api/v1/staff');
     case 'create_staff':

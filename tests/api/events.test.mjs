@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { anonymous, as, closeStream, newConsultation, openStream, skipUnlessReady, useStack, waitFor } from './support.mjs';
+import { anonymous, as, closeStream, firstLogin, newConsultation, openStream, skipUnlessReady, useStack, waitFor } from './support.mjs';
 import { assertSchema } from './schema.mjs';
 
 const stack = useStack();
@@ -112,8 +112,7 @@ test('WebSocket: closed with 4401 within a second of a role change and of disabl
     const password = 'long-enough-password-ws';
     const created = await admin.post('/api/v1/staff', { login, display_name: '切断される人', role: 'counsellor', password });
     assert.equal(created.status, 201, created.text);
-    const worker = anonymous(stack());
-    worker.session = await worker.loginOk(login, password);
+    const worker = await firstLogin(stack(), login, password);
     const stream = await openStream(worker);
     const answer = await admin.patch(`/api/v1/staff/${created.json.user_id}`, change);
     const done = Date.now();

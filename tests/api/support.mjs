@@ -5,9 +5,10 @@ import { after, before } from 'node:test';
 import WebSocket from 'ws';
 
 import { missingPrerequisite, startStack, waitFor } from '../support/harness/index.mjs';
+import { totpCode } from '../support/harness/totp.mjs';
 import { checked } from './schema.mjs';
 
-export { waitFor };
+export { totpCode, waitFor };
 
 // Registers before/after hooks that start one stack for the file; answers a getter. Tests call
 // `skipUnlessReady(t)` first so that a machine without the prerequisites skips instead of failing.
@@ -216,4 +217,30 @@ export async function forward(hubOfficer, rid, unitIds) {
   const answer = await hubOfficer.post(officerPath(rid, 'forward'), { unit_ids: unitIds });
   assert.equal(answer.status, 200, `forward: ${answer.status} ${answer.text}`);
   return answer.json;
+}
+
+// ---- accounts made by an admin ----------------------------------------------------------------
+
+// Signs in an account an admin made (or whose password an admin reset): such a session may do nothing
+// but replace the password, so this replaces it with `newPassword` first. Answers the checked client.
+export async function firstLogin(stack, login, password, newPassword = `${password}-own`) {
+  const client = checked(stack.client());
+  const answer = await client.login(login, password);
+  assert.equal(answer.status, 200, `login ${login}: ${answer.text}`);
+  assert.equal(answer.json.must_change_password, true, 'an admin-made password must be changed');
+  const changed = await client.post('/api/v1/me/password', { current_password: password, new_password: newPassword });
+  assert.equal(changed.status, 204, `password change: ${changed.text}`);
+  client.session = (await client.get('/api/v1/session')).json;
+  return client;
+}
+
+// ---- the TOTP second factor -----------------------------------------------------------------------
+
+// Enrols `client` (signed in) in the second factor: answers {secret, uri, recoveryCodes}.
+export async function enrolTotp(client) {
+  const begun = await client.post('/api/v1/session/totp', {});
+  assert.equal(begun.status, 201, `begin: ${begun.text}`);
+  const confirmed = await client.post('/api/v1/session/totp/confirmation', { code: totpCode(begun.json.secret) });
+  assert.equal(confirmed.status, 200, `confirm: ${confirmed.text}`);
+  return { secret: begun.json.secret, uri: begun.json.uri, recoveryCodes: confirmed.json.recovery_codes };
 }

@@ -46,6 +46,7 @@ constexpr column_spec sealed_columns[] = {
      "/referral", false},
     {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral",
      false},
+    {"staff_totp.secret", "staff_totp", "user_id", "secret", "secret_key_id", "/totp", false},
 };
 
 // column -> (tenant, row id) -> plaintext

@@ -4,7 +4,9 @@
 // consultations), the live stream's state (screens without a stream pass none), who is signed in (the
 // name, and the role unless the name already says it; an officer by their unit's kind) and ログアウト,
 // which also forgets this tab's unsent drafts.
-// Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports' | 'staff'), api?, units?
+// アカウント (account_page.js) is linked beside the other places, and from the user's name for roles
+// without links.
+// Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports' | 'staff' | 'account'), api?, units?
 // (the tenant's org_units, for an officer's label).
 import { html } from './html.js';
 import { role_label } from './format.js';
@@ -22,6 +24,9 @@ function nav_links(role, place) {
   }
   if (can_manage_staff(role)) {
     links.push({ href: '#/staff', text: '職員', here: place === 'staff' });
+  }
+  if (links.length > 0 || place === 'account') {
+    links.push({ href: '#/account', text: 'アカウント', here: place === 'account' });
   }
   if (links.length === 0) {
     return null;
@@ -53,8 +58,8 @@ export function header_bar({ session, stream_state, on_logout, place = 'queue', 
           <span class=${`live ${stream_state}`} role="status" title="リアルタイム更新の状態">
             ${live_text[stream_state] ?? ''}
           </span>` : null}
-        <span class="user">${user.display_name}
-          ${!user.display_name.includes(label) && html`<small>${label}</small>`}</span>
+        <a class="user" href="#/account" title="アカウント（二要素認証）">${user.display_name}
+          ${!user.display_name.includes(label) && html`<small>${label}</small>`}</a>
         <button type="button" class="link" onClick=${logout}>ログアウト</button>
       </div>
     </header>`;

@@ -1,5 +1,6 @@
 // The login screen. Inputs: api (api.js), on_logged_in(session), notice (why we are here, e.g. the
-// session ended). Shows the server's own message for bad credentials and a wait time for 429. A login
+// session ended). Shows the server's own message for bad credentials and a wait time for 429; after
+// second_factor_required (the password was right) a 確認コード field, sent with the next try. A login
 // starts with no drafts: whatever an earlier session of this tab left unsent is forgotten (shared PCs).
 import { html } from './html.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
@@ -20,9 +21,18 @@ export function login_view({ api, on_logged_in, notice }) {
   const [password, set_password] = useState('');
   const [error, set_error] = useState(null);
   const [busy, set_busy] = useState(false);
+  // Shown once the server answered second_factor_required: the password was right, a code is needed.
+  const [asks_code, set_asks_code] = useState(false);
+  const [code, set_code] = useState('');
   const login_input = useRef(null);
+  const code_input = useRef(null);
 
   useEffect(() => login_input.current?.focus(), []);
+  useEffect(() => {
+    if (asks_code) {
+      code_input.current?.focus();
+    }
+  }, [asks_code]);
 
   async function submit(event) {
     event.preventDefault();
@@ -33,13 +43,22 @@ export function login_view({ api, on_logged_in, notice }) {
     set_busy(true);
     set_error(null);
     try {
-      const session = await api.post('/session', { login, password });
+      const body = asks_code ? { login, password, code: code.trim() } : { login, password };
+      const session = await api.post('/session', body);
       clear_drafts();
       on_logged_in(session);
     } catch (failure) {
+      set_busy(false);
+      set_code('');
+      if (failure.code === 'second_factor_required') {
+        // The password stays in the form: the next submit sends it again with the code.
+        set_asks_code(true);
+        set_error(null);
+        return;
+      }
       set_error(login_error_text(failure));
       set_password('');
-      set_busy(false);
+      set_asks_code(false);
     }
   }
 
@@ -55,6 +74,11 @@ export function login_view({ api, on_logged_in, notice }) {
         <label for="login-password">パスワード</label>
         <input id="login-password" name="password" type="password" autocomplete="current-password"
                value=${password} onInput=${(e) => set_password(e.currentTarget.value)} />
+        ${asks_code && html`
+          <p class="notice" role="status">認証アプリの6桁の確認コード（またはリカバリーコード）を入力してください。</p>
+          <label for="login-code">確認コード</label>
+          <input id="login-code" ref=${code_input} name="code" autocomplete="one-time-code" value=${code}
+                 onInput=${(e) => set_code(e.currentTarget.value)} />`}
         <button type="submit" class="primary" disabled=${busy}>${busy ? 'ログイン中…' : 'ログイン'}</button>
       </form>
     </main>`;

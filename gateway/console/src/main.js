@@ -15,6 +15,8 @@ import { useCallback, useEffect, useRef, useState } from '../vendor/hooks.module
 import { create_api } from './api.js';
 import { open_stream } from './stream.js';
 import { login_view } from './login_view.js';
+import { password_change_view } from './password_change_view.js';
+import { account_page } from './account_page.js';
 import { queue_view } from './queue_view.js';
 import { append_page, mark_read, patch_row } from './queue_patch.js';
 import { chat_view } from './chat_view.js';
@@ -412,6 +414,20 @@ function app() {
   }
   if (phase === 'login' || !session) {
     return html`<${login_view} api=${api} on_logged_in=${logged_in} notice=${notice} />`;
+  }
+  // A password an admin chose is replaced before anything else (the server refuses the rest).
+  if (session.must_change_password) {
+    return html`<${password_change_view} api=${api} session=${session} on_changed=${logged_in}
+                                         on_logout=${logout} />`;
+  }
+  // A tenant that requires a second factor of this role: enrolling it is the whole console until done.
+  if (session.second_factor_enrolment_required) {
+    return html`<${account_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout}
+                                 on_session=${logged_in} only_enrolment=${true} />`;
+  }
+  if (/^#\/account\b/.test(hash)) {
+    return html`<${account_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout}
+                                 on_session=${logged_in} />`;
   }
   const role = session.user.role;
   if (can_manage_staff(role) && /^#\/staff\b/.test(hash)) {

@@ -1,7 +1,8 @@
 // 職員 (admins only, #/staff): the tenant's staff accounts (GET /staff) — login name, display name, role,
 // unit, state — with what an admin does to them through the API: add (staff_form.js), change the role
-// or the unit, disable or enable again, reset the password (PATCH /staff/{id}). A change of role, a
-// password reset and disabling end that person's sessions (the server does it). A raise to a role that
+// or the unit, disable or enable again, reset the password (PATCH /staff/{id}), reset the second
+// factor (DELETE /staff/{id}/totp, asked in the page). A change of role, a password reset, a factor
+// reset and disabling end that person's sessions (the server does it). A raise to a role that
 // reads conversations (相談員, スーパーバイザー) waits for another admin when there is one: the row shows
 // 確認待ち with 確認する (admins other than the one who raised it) and 取り消す; a raise no one could
 // confirm is shown as 未確認 until another admin confirms it. The list reloads on the live staff events
@@ -12,8 +13,9 @@ import { header_bar } from './header_bar.js';
 import { format_date_time, role_labels } from './format.js';
 import { password_form, role_select, staff_add_form, unit_select } from './staff_form.js';
 import { open_stream } from './stream.js';
+import { confirm_button } from './confirm_button.js';
 
-function staff_row({ user, units, self, me, on_patch, on_raise }) {
+function staff_row({ user, units, self, me, on_patch, on_raise, on_reset_factor }) {
   const [resetting, set_resetting] = useState(false);
   const [error, set_error] = useState(null);
   const [notice, set_notice] = useState(null);
@@ -90,6 +92,14 @@ function staff_row({ user, units, self, me, on_patch, on_raise }) {
             onClick=${() => change({ disabled: !user.disabled }, user.disabled ? '有効にしました。' : '無効にしました。')}>
             ${user.disabled ? '有効にする' : '無効にする'}</button>`}
         ${!resetting && html`<button type="button" onClick=${() => set_resetting(true)}>パスワード再設定</button>`}
+        ${!self && html`<${confirm_button} label="二要素認証をリセット"
+            question="二要素認証を解除し、本人に設定し直してもらいますか？" confirm_label="はい、リセットする"
+            on_confirm=${() => {
+              set_error(null);
+              set_notice(null);
+              on_reset_factor(user).then(() => set_notice('二要素認証をリセットしました。'),
+                                         (failure) => set_error(failure.message));
+            }} />`}
         ${resetting && html`<${password_form} user=${user} on_cancel=${() => set_resetting(false)}
             on_save=${(password) => patch({ password }, 'パスワードを再設定しました。').then(() => set_resetting(false))} />`}
         ${error && html`<p class="error" role="alert">${error}</p>`}
@@ -136,6 +146,9 @@ export function staff_page({ api, session, on_logout }) {
     await load();
   }
 
+  // The user's TOTP factor and recovery codes go; their sessions end and they enrol again.
+  const reset_factor = (user) => api.del(`/staff/${encodeURIComponent(user.user_id)}/totp`);
+
   async function patch(user, body) {
     try {
       await api.patch(`/staff/${encodeURIComponent(user.user_id)}`, body);
@@ -171,7 +184,7 @@ export function staff_page({ api, session, on_logout }) {
               <tbody>
                 ${staff.map((u) => html`<${staff_row} key=${u.user_id} user=${u} units=${units}
                                           self=${u.user_id === session.user.user_id} me=${session.user.user_id}
-                                          on_patch=${patch} on_raise=${raise} />`)}
+                                          on_patch=${patch} on_raise=${raise} on_reset_factor=${reset_factor} />`)}
               </tbody>
             </table>`}
         <${staff_add_form} units=${units} on_add=${add} />

@@ -100,7 +100,8 @@ TEST(api_json, session_and_staff) {
   EXPECT_EQ(
       session_json(s, sample_tenant()),
       R"({"user":{"user_id":"u1","login":"sato","display_name":"佐藤","role":"counsellor","org_unit":null},)"
-      R"("tenant":{"id":"yamagata","name":"山形市"},"csrf_token":"csrf","expires_at":"2026-11-25T13:00:00Z"})");
+      R"("tenant":{"id":"yamagata","name":"山形市"},"csrf_token":"csrf","expires_at":"2026-11-25T13:00:00Z",)"
+      R"("must_change_password":false,"second_factor":false,"second_factor_enrolment_required":false})");
   storage::staff_user officer = s.user;
   officer.role = routing::staff_role::officer;
   officer.org_unit = "hub";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
@@ -128,6 +129,10 @@ TEST(routes, permissions_follow_the_contract) {
       {"logout_everywhere", permission::own_account},
       {"change_password", permission::own_account},
       {"get_tenant", permission::own_account},
+      {"begin_totp", permission::own_account},
+      {"confirm_totp", permission::own_account},
+      {"disable_totp", permission::own_account},
+      {"reset_totp", permission::manage_staff},
       {"list_staff", permission::manage_staff},
       {"create_staff", permission::manage_staff},
       {"update_staff", permission::manage_staff},
@@ -194,11 +199,31 @@ TEST(routes, report_routes_and_tracked_links) {
 
 TEST(routes, json_lists_every_route) {
   const auto json = routes_json();
-  EXPECT_NE(json.find(R"({"method":"GET","pattern":"/healthz","name":"healthz","permission":null})"),
-            std::string::npos);
+  EXPECT_NE(
+      json.find(R"({"method":"GET","pattern":"/healthz","name":"healthz","permission":null,"roles":null})"),
+      std::string::npos);
+  // Each route with a permission names the roles that hold it.
   EXPECT_NE(json.find(R"({"method":"PATCH","pattern":"/api/v1/staff/{user_id}","name":"update_staff",)"
-                      R"("permission":"manage_staff"})"),
+                      R"("permission":"manage_staff","roles":["admin"]})"),
             std::string::npos);
+  EXPECT_NE(
+      json.find(R"("name":"claim","permission":"work_consultations","roles":["supervisor","counsellor"]})"),
+      std::string::npos);
+}
+
+// What each route is to a session with an unfinished account set-up: only these open; every other
+// route (the stream included) is refused until the pending step is taken.
+TEST(routes, the_account_gate_opens_only_the_session_and_the_pending_step) {
+  using step = routing::account_step;
+  const std::map<std::string_view, step> open{
+      {"get_session", step::session},         {"logout", step::session},
+      {"logout_everywhere", step::session},   {"change_password", step::password_change},
+      {"begin_totp", step::factor_enrolment}, {"confirm_totp", step::factor_enrolment},
+  };
+  for (const auto& r : routes()) {
+    const auto found = open.find(r.name);
+    EXPECT_EQ(r.account_step, found == open.end() ? step::other : found->second) << r.name;
+  }
 }
 
 }  // namespace

@@ -247,6 +247,9 @@ struct tenant {
   std::chrono::hours retention{24 * 365 * 5};
   // Queue rows show the start of the resident's latest message to counsellors and supervisors.
   bool queue_preview = true;
+  // [tenant.console] second_factor: "optional" (default) or "required_for_readers" (counsellors and
+  // supervisors must enrol a second factor before they may read anything).
+  bool second_factor_required_for_readers = false;
 
   friend bool operator==(const tenant&, const tenant&) = default;
 };

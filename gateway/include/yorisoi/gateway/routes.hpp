@@ -8,6 +8,7 @@
 // webhook, login and static files), so that the authorisation matrix is generated from this table.
 
 #include "yorisoi/routing/access.hpp"
+#include "yorisoi/routing/account_gate.hpp"
 
 #include <optional>
 #include <string>
@@ -33,6 +34,11 @@ enum class handler_id {
   api_logout_everywhere,
   api_change_password,
   api_tenant,
+  // The TOTP second factor: one's own enrolment, confirmation and disabling; an admin's reset.
+  api_totp_begin,
+  api_totp_confirm,
+  api_totp_disable,
+  api_staff_totp_reset,
   api_staff_list,
   api_staff_create,
   api_staff_update,
@@ -77,6 +83,9 @@ struct route {
   std::string_view name;     // stable, used as a metrics label
   handler_id handler;
   std::optional<routing::permission> permission;  // checked before the handler runs; none = public
+  // What the route is to a session with an unfinished account set-up (routing/account_gate.hpp): most
+  // routes are `other`, refused until the pending step is taken.
+  routing::account_step account_step = routing::account_step::other;
 };
 
 [[nodiscard]] const std::vector<route>& routes();

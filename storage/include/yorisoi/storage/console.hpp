@@ -95,18 +95,26 @@ struct session_info {
   staff_user user;
   std::string csrf_token;
   time_point expires_at{};  // the absolute limit
+  // The password was set by an admin (a new account or a reset): the user must choose their own
+  // before anything else (routing::account_gate).
+  bool must_change_password = false;
+  bool has_second_factor = false;  // a confirmed TOTP factor
 };
 
 struct login_request {
   std::string login;
   std::string password;  // sensitive
   std::string address;   // client address (rate limit key)
+  std::string code;      // TOTP or recovery code of an account with a second factor; sensitive
 };
 
 enum class login_status {
   ok,
   bad_credentials,  // unknown login, wrong password or disabled account: one answer for all
   throttled,        // this name from this address must wait, or the address is over its limit: 429
+  // The password is right but the account has a second factor and no code came: still counted as a
+  // failed attempt until a right code comes.
+  second_factor_required,
   unavailable,
 };
 
@@ -123,6 +131,12 @@ struct new_staff {
   routing::staff_role role = routing::staff_role::counsellor;
   std::string org_unit;  // required for officers, refused for others
   std::string password;  // >= 12 characters
+};
+
+// A TOTP enrolment started by the user: the secret to enter in an authenticator app (shown once).
+struct totp_enrolment {
+  std::string secret_base32;
+  std::string uri;  // otpauth://totp/…
 };
 
 struct staff_patch {
@@ -266,6 +280,20 @@ class console_store {
   void list_staff(actor who, std::function<void(op_result<std::vector<staff_user>>)> done);
   // `who` empty user_id: the command line (audited as such).
   void create_staff(actor who, new_staff user, std::function<void(op_result<staff_user>)> done);
+  // -- the TOTP second factor of one's own account (and an admin's reset of another's). Refusals carry
+  // a reason: second_factor_enrolled (conflict: disable it first), no_enrolment (conflict: begin
+  // first), wrong_code (invalid), wrong_password_or_code (invalid). Every change is audited.
+  // `issuer` names the service in the authenticator app (the tenant's name).
+  void totp_begin(actor who, std::string issuer, std::function<void(op_result<totp_enrolment>)> done);
+  // Confirms with a code of the new secret; answers the recovery codes (their hashes are kept).
+  void totp_confirm(actor who, std::string code,
+                    std::function<void(op_result<std::vector<std::string>>)> done);
+  // Needs the password and a code (TOTP or recovery).
+  void totp_disable(actor who, std::string password, std::string code,
+                    std::function<void(op_result<nothing>)> done);
+  // An admin removes another user's factor of the actor's tenant (the user enrols again); their
+  // sessions end.
+  void totp_reset(actor who, std::string user_id, std::function<void(op_result<nothing>)> done);
   // Role change, disable or password reset end the user's sessions. A raise to a role that reads
   // conversations (here or in create_staff) awaits another admin's confirmation unless none exists.
   void update_staff(actor who, std::string user_id, staff_patch patch,
