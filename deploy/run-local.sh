@@ -110,6 +110,9 @@ fi
 
 listen=${YORISOI_LISTEN:-127.0.0.1:8080}
 export YORISOI_LISTEN=$listen
+# Plain HTTP in the browser: a session cookie without Secure and no HSTS. yorisoi refuses this unless
+# it listens on a loopback address (anything else belongs behind TLS).
+export YORISOI_PLAIN_HTTP_LOOPBACK=${YORISOI_PLAIN_HTTP_LOOPBACK:-on}
 # The webhook spool (webhooks kept while PostgreSQL is away) under .local/, not in the repository.
 export YORISOI_SPOOL_DIR=${YORISOI_SPOOL_DIR:-$local_dir/spool}
 

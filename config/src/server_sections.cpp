@@ -189,8 +189,8 @@ void read_spool(toml_reader& reader, spool_settings& out) {
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
                "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections",
-               "max_connections_per_address", "max_sockets_per_user", "console_dir", "secure_cookies",
-               "allowed_origins", "trusted_proxies", "sessions", "spool"});
+               "max_connections_per_address", "max_sockets_per_user", "console_dir", "plain_http_loopback",
+               "secure_cookies", "allowed_origins", "trusted_proxies", "sessions", "spool"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -212,7 +212,12 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
     const std::filesystem::path path(*dir);
     out.console_dir = path.is_relative() ? (context.base_dir / path).lexically_normal().string() : *dir;
   }
-  out.secure_cookies = reader.boolean("secure_cookies").value_or(out.secure_cookies);
+  if (reader.boolean("secure_cookies")) {
+    reader.fail("secure_cookies",
+                "is gone: the session cookie is Secure unless plain_http_loopback = true (plain HTTP on a "
+                "loopback address only); remove the key");
+  }
+  out.plain_http_loopback = reader.boolean("plain_http_loopback").value_or(out.plain_http_loopback);
   if (auto origins = reader.strings("allowed_origins")) {
     for (std::size_t i = 0; i < origins->size(); ++i) {
       const std::string key = "allowed_origins[" + std::to_string(i) + "]";

@@ -50,7 +50,7 @@ http_response op_error_response(storage::op_status status) {
 }
 
 std::string_view own_scheme(const config::settings& settings) {
-  return settings.server.secure_cookies ? "https" : "http";
+  return settings.server.plain_http_loopback ? "http" : "https";
 }
 
 bool origin_acceptable(const config::settings& settings, const http_request& request) {
@@ -78,7 +78,8 @@ std::optional<http_response> require_json(const http_request& request) {
 
 asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(handler_context& context,
                                                                               const http_request& request) {
-  const auto token = find_cookie(request.cookie, session_cookie_name);
+  const auto token =
+      find_cookie(request.cookie, session_cookie_name(!context.settings.server.plain_http_loopback));
   if (!token || token->empty()) {
     co_return api_error_response("unauthenticated");
   }

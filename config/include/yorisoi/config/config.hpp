@@ -71,8 +71,11 @@ struct server_settings {
   // Console WebSockets (GET /api/v1/stream) open at once per staff user: a new one closes that user's
   // oldest with close code 4429.
   std::size_t max_sockets_per_user = 8;
-  std::string console_dir;      // static console files; empty = the built-in default next to the binary
-  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+  std::string console_dir;  // static console files; empty = the built-in default next to the binary
+  // The service is reached by plain HTTP on a loopback address (development, tests): the session
+  // cookie drops Secure and its __Host- prefix and answers carry no Strict-Transport-Security. Refused
+  // unless listen_host is a loopback address. YORISOI_PLAIN_HTTP_LOOPBACK=on|off overrides.
+  bool plain_http_loopback = false;
   // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port
   // stripping: compared as written by browsers).
   std::vector<std::string> allowed_origins;
