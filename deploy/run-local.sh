@@ -12,6 +12,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 config=${YORISOI_CONFIG:-config/examples/yamagata.toml}
+# A development runner may talk to a LINE stand-in by plain http on loopback (the simulator, a fake):
+# yorisoi refuses http:// LINE API bases without this, and any that is not on loopback even with it.
+export YORISOI_ALLOW_PLAIN_LINE_API=${YORISOI_ALLOW_PLAIN_LINE_API:-1}
 build=${YORISOI_BUILD_DIR:-build}
 local_dir=${YORISOI_LOCAL_DIR:-$root/.local}
 

@@ -3,6 +3,8 @@
 // environment may have replaced.
 
 #include <map>
+#include <string_view>
+#include <utility>
 
 #include "sections.hpp"
 #include "text_values.hpp"
@@ -37,6 +39,36 @@ void validate_server(const load_context& context, settings& out, const overridab
   if (out.database.url.empty()) {
     // The URL may carry a password: say where it comes from, never what it is.
     throw error(context.file, "database.url", "is empty; set it in the file or with YORISOI_DATABASE_URL");
+  }
+}
+
+// The Messaging API carries the channel access token and what residents are told: https only. A
+// fake LINE platform in tests may be plain http on a loopback address, and only when the environment
+// says so explicitly, so that a configuration copied from a test never ships it.
+void validate_line(const load_context& context, const settings& out) {
+  const auto allowed = context.env("YORISOI_ALLOW_PLAIN_LINE_API");
+  const bool plain_allowed = allowed && *allowed == "1";
+  const std::pair<std::string_view, const std::string&> bases[] = {
+      {"line.api_base", out.line.api_base}, {"line.data_api_base", out.line.data_api_base}};
+  for (const auto& [key, base] : bases) {
+    if (!base.starts_with("http://")) {
+      continue;
+    }
+    const auto parts = split_url(base);
+    if (!parts || !is_loopback_address(parts->host)) {
+      throw error(
+          context.file, std::string(key),
+          "\"" + base.substr(0, 80) +
+              "\" is plain http: the LINE API needs https:// (http:// is accepted only for a fake LINE "
+              "platform on a loopback address in tests, with YORISOI_ALLOW_PLAIN_LINE_API=1)");
+    }
+    if (!plain_allowed) {
+      throw error(
+          context.file, std::string(key),
+          "\"" + base.substr(0, 80) +
+              "\" is plain http: refused unless YORISOI_ALLOW_PLAIN_LINE_API=1 is set (tests with a fake "
+              "LINE platform on loopback only; the real LINE API is https://)");
+    }
   }
 }
 
@@ -92,6 +124,7 @@ void validate_tenants(const load_context& context, const settings& out) {
 
 void validate_settings(const load_context& context, settings& out, const overridable& raw) {
   validate_server(context, out, raw);
+  validate_line(context, out);
   validate_tenants(context, out);
 }
 

@@ -87,6 +87,7 @@ environment_list e2e_environment::environment(const environment_list& overrides)
       {"YORISOI_LISTEN", ""},
       {"YORISOI_DATABASE_URL", ""},
       {"YORISOI_LINE_API_BASE", "http://127.0.0.1:9"},
+      {"YORISOI_ALLOW_PLAIN_LINE_API", "1"},  // the fake LINE platform speaks plain http on loopback
   };
   for (const auto& [name, value] : overrides) {
     const auto same = std::find_if(environment.begin(), environment.end(),

@@ -108,8 +108,8 @@ sed -e 's|^keys_env = .*|keys_file = "/run/secrets/encryption_keys"|' \
     -e 's|^secret_env = .*|secret_file = "/run/secrets/line_channel_secret"|' \
     -e 's|^access_token_env = .*|access_token_file = "/run/secrets/line_channel_access_token"|' \
     -e 's|^url = .*|url = "postgresql://yorisoi_app@db-primary:5432/yorisoi"|' \
-    -e 's|^api_base = .*|api_base = "http://127.0.0.1:9"|' \
-    -e 's|^data_api_base = .*|data_api_base = "http://127.0.0.1:9"|' \
+    -e 's|^api_base = .*|api_base = "https://127.0.0.1:9"|' \
+    -e 's|^data_api_base = .*|data_api_base = "https://127.0.0.1:9"|' \
     "$root/config/examples/yamagata.toml" > "$work/yorisoi.toml"
 chmod 644 "$work/yorisoi.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -35,7 +35,10 @@ function yorisoiEnv(secrets, fakeBase, extra) {
       env[name] = value;
     }
   }
-  return { ...env, ...secrets, YORISOI_LINE_API_BASE: fakeBase, YORISOI_IDLE_CLOSE: 'off', ...extra };
+  return {
+    ...env, ...secrets, YORISOI_LINE_API_BASE: fakeBase, YORISOI_ALLOW_PLAIN_LINE_API: '1', YORISOI_IDLE_CLOSE: 'off',
+    ...extra,
+  };
 }
 
 function postJson(base, path, body) {

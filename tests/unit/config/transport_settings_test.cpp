@@ -1,5 +1,6 @@
 // How the service is reached: Secure cookies and HSTS unless [server] plain_http_loopback says plain
-// HTTP on a loopback address, which is refused for any other listen address.
+// HTTP on a loopback address, which is refused for any other listen address. How it reaches LINE:
+// https only, plain http only to loopback with YORISOI_ALLOW_PLAIN_LINE_API=1 (fake platforms in tests).
 
 #include "test_support.hpp"
 
@@ -55,6 +56,54 @@ TEST(transport_settings, the_environment_switches_plain_http_and_is_checked_the_
   const auto bad = load_error(minimal_document(), env);
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->key(), "server.plain_http_loopback");
+}
+
+TEST(transport_settings, plain_http_line_api_is_refused_without_the_test_switch) {
+  const fake_env env;
+  fake_env from_env;
+  from_env.vars["YORISOI_LINE_API_BASE"] = "http://127.0.0.1:4567";
+  const auto by_env = load_error(minimal_document(), from_env);
+  ASSERT_TRUE(by_env);
+  EXPECT_EQ(by_env->key(), "line.api_base");
+  EXPECT_NE(std::string(by_env->what()).find("YORISOI_ALLOW_PLAIN_LINE_API=1"), std::string::npos)
+      << by_env->what();
+  const auto by_file = load_error(minimal_document() + "[line]\ndata_api_base = \"http://[::1]:9\"\n", env);
+  ASSERT_TRUE(by_file);
+  EXPECT_EQ(by_file->key(), "line.data_api_base");
+}
+
+TEST(transport_settings, plain_http_line_api_only_to_loopback_even_with_the_switch) {
+  fake_env env;
+  env.vars["YORISOI_ALLOW_PLAIN_LINE_API"] = "1";
+  for (const std::string base :
+       {"http://api.line.me", "http://10.0.0.5:8080", "http://localhost:9", "http://[::ffff:127.0.0.1]:9"}) {
+    SCOPED_TRACE(base);
+    env.vars["YORISOI_LINE_API_BASE"] = base;
+    const auto e = load_error(minimal_document(), env);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->key(), "line.api_base");
+    EXPECT_NE(std::string(e->what()).find("https://"), std::string::npos) << e->what();
+  }
+}
+
+TEST(transport_settings, plain_http_line_api_with_the_switch_on_loopback) {
+  fake_env env;
+  env.vars["YORISOI_ALLOW_PLAIN_LINE_API"] = "1";
+  env.vars["YORISOI_LINE_API_BASE"] = "http://127.0.0.1:4567";
+  const auto s = load_from_string(minimal_document() + "[line]\ndata_api_base = \"http://[::1]:9\"\n",
+                                  test_label, env.lookup());
+  EXPECT_EQ(s.line.api_base, "http://127.0.0.1:4567");
+  EXPECT_EQ(s.line.data_api_base, "http://[::1]:9");
+  // Any other value than 1 is no switch.
+  env.vars["YORISOI_ALLOW_PLAIN_LINE_API"] = "yes";
+  EXPECT_TRUE(load_error(minimal_document(), env));
+}
+
+TEST(transport_settings, https_line_api_needs_no_switch) {
+  fake_env env;
+  env.vars["YORISOI_LINE_API_BASE"] = "https://line-proxy.example.jp";
+  EXPECT_EQ(load_from_string(minimal_document(), test_label, env.lookup()).line.api_base,
+            "https://line-proxy.example.jp");
 }
 
 }  // namespace
