@@ -190,7 +190,8 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
                "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections",
                "max_connections_per_address", "max_sockets_per_user", "console_dir", "plain_http_loopback",
-               "secure_cookies", "allowed_origins", "trusted_proxies", "sessions", "spool"});
+               "accept_stale_events_for_replay", "secure_cookies", "allowed_origins", "trusted_proxies",
+               "sessions", "spool"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -218,6 +219,8 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
                 "loopback address only); remove the key");
   }
   out.plain_http_loopback = reader.boolean("plain_http_loopback").value_or(out.plain_http_loopback);
+  out.accept_stale_events_for_replay =
+      reader.boolean("accept_stale_events_for_replay").value_or(out.accept_stale_events_for_replay);
   if (auto origins = reader.strings("allowed_origins")) {
     for (std::size_t i = 0; i < origins->size(); ++i) {
       const std::string key = "allowed_origins[" + std::to_string(i) + "]";

@@ -38,7 +38,8 @@ std::string test_config(const std::string& database_url, std::size_t max_connect
   std::ostringstream out;
   out << "[server]\n"
       << "listen = \"127.0.0.1:0\"\n"
-      << "plain_http_loopback = true\n"  // the tests speak plain HTTP to loopback
+      << "plain_http_loopback = true\n"             // the tests speak plain HTTP to loopback
+      << "accept_stale_events_for_replay = true\n"  // and replay recorded 2023 events
       << "threads = 2\n"
       << "body_limit_bytes = " << body_limit << "\n"
       << "header_limit_bytes = " << header_limit << "\n"

@@ -64,6 +64,7 @@ function postJson(base, path, body) {
 //            (the example's own schedule: Mon–Fri 18:00–21:00, holidays and the year end closed)
 //   serverExtra: TOML lines appended to [server] (allowed_origins, [server.sessions] …)
 //   plainHttp: false serves as behind TLS (Secure __Host- cookie, HSTS); default true (plain HTTP on loopback)
+//   acceptStaleEvents: false drops events older than the retention period, as in production; default true
 //   alert: {url, on?, consoleBaseUrl?} gives yamagata a [tenant.alert] (key: secrets.YAMAGATA_ALERT_SECRET)
 //   env: extra environment for the yorisoi processes
 //   users: false to create no staff
@@ -109,6 +110,7 @@ class Stack {
       databaseUrl: this.database.url, staffed: options.staffed ?? 'always', serverExtra: options.serverExtra ?? '',
       tendoKeys: options.tendoKeys ?? '',
       alert: options.alert ?? null, plainHttp: options.plainHttp ?? true,
+      acceptStaleEvents: options.acceptStaleEvents ?? true,
     }));
     await this.startFake();
     // A webhook spool directory is locked by one process: each instance gets its own in the stack's

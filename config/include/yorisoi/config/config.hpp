@@ -76,6 +76,9 @@ struct server_settings {
   // cookie drops Secure and its __Host- prefix and answers carry no Strict-Transport-Security. Refused
   // unless listen_host is a loopback address. YORISOI_PLAIN_HTTP_LOOPBACK=on|off overrides.
   bool plain_http_loopback = false;
+  // Store webhook events older than the tenant's retention period (the window in which redeliveries
+  // are recognised) instead of dropping them. Only for replaying old recorded events in tests.
+  bool accept_stale_events_for_replay = false;
   // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port
   // stripping: compared as written by browsers).
   std::vector<std::string> allowed_origins;
