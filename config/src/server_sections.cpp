@@ -149,9 +149,18 @@ std::string read_proxy(toml_reader& reader, const std::string& key, const std::s
 }
 
 void read_sessions(toml_reader& reader, session_settings& out) {
-  reader.only({"idle_minutes", "absolute_hours", "max_failures_per_login", "max_failures_per_address",
-               "failure_window_minutes"});
-  out.idle = std::chrono::minutes(reader.integer("idle_minutes", 1, 24 * 60).value_or(out.idle.count()));
+  reader.only({"idle_minutes", "idle_seconds_for_tests", "absolute_hours", "max_failures_per_login",
+               "max_failures_per_address", "failure_window_minutes"});
+  if (const auto minutes = reader.integer("idle_minutes", 1, 24 * 60)) {
+    out.idle = std::chrono::minutes(*minutes);
+  }
+  // Seconds only so that a test can watch a session go idle without waiting a minute.
+  if (const auto seconds = reader.integer("idle_seconds_for_tests", 2, 3600)) {
+    if (reader.integer("idle_minutes", 1, 24 * 60)) {
+      reader.fail("idle_seconds_for_tests", "give idle_minutes or idle_seconds_for_tests, not both");
+    }
+    out.idle = std::chrono::seconds(*seconds);
+  }
   out.absolute =
       std::chrono::hours(reader.integer("absolute_hours", 1, 24 * 30).value_or(out.absolute.count()));
   out.max_failures_per_login = static_cast<unsigned>(

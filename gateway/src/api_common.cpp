@@ -84,8 +84,14 @@ asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(ha
     co_return api_error_response("unauthenticated");
   }
   auto& console = context.console;
-  const auto result = co_await await_op<storage::session_info>(
-      [&](auto done) { console.authenticate(*token, std::move(done)); });
+  const auto result = co_await await_op<storage::session_info>([&](auto done) {
+    // A background refetch is no sign of a person at the console: it does not keep the session alive.
+    if (request.background) {
+      console.check_session(*token, std::move(done));
+    } else {
+      console.authenticate(*token, std::move(done));
+    }
+  });
   if (result.status == storage::op_status::unavailable) {
     co_return api_error_response("unavailable");
   }

@@ -294,6 +294,7 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
       request.csrf_token = std::string(it->value());
     }
     request.websocket_upgrade = beast::websocket::is_upgrade(message);
+    request.background = message["X-Yorisoi-Background"] == "1";
     {
       beast::error_code ignored;
       const auto peer = conn.stream.socket().remote_endpoint(ignored);

@@ -46,6 +46,14 @@ TEST(console_settings, values_are_read) {
   EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(10));
 }
 
+TEST(console_settings, idle_seconds_for_tests_replace_the_minutes) {
+  const fake_env env;
+  const auto doc =
+      replaced(minimal_document(), "[server]\nlisten = \"127.0.0.1:0\"\n",
+               "[server]\nlisten = \"127.0.0.1:0\"\n[server.sessions]\nidle_seconds_for_tests = 4\n");
+  EXPECT_EQ(load_from_string(doc, test_label, env.lookup()).server.sessions.idle, std::chrono::seconds(4));
+}
+
 TEST(console_settings, trusted_proxies_are_canonical_addresses_or_ranges) {
   const auto s = load_with_server(
       "trusted_proxies = [\"127.0.0.1\", \"::1\", \"2001:DB8:0:0::7\", \"10.0.0.0/8\", \"192.168.1.64/26\", "
@@ -134,6 +142,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "array"},
         bad_case{"unknown_sessions_key", "[server.sessions]\nidle = 5\n", "server.sessions.idle",
                  "unknown key"},
+        bad_case{"idle_seconds_and_minutes",
+                 "[server.sessions]\nidle_minutes = 5\nidle_seconds_for_tests = 5\n",
+                 "server.sessions.idle_seconds_for_tests", "not both"},
+        bad_case{"idle_seconds_too_short", "[server.sessions]\nidle_seconds_for_tests = 1\n",
+                 "server.sessions.idle_seconds_for_tests", "between"},
         bad_case{"idle_zero", "[server.sessions]\nidle_minutes = 0\n", "server.sessions.idle_minutes",
                  "between"},
         bad_case{"absolute_zero", "[server.sessions]\nabsolute_hours = 0\n", "server.sessions.absolute_hours",

@@ -32,7 +32,8 @@ class error : public std::runtime_error {
 
 // Console sign-in sessions and the login throttle ([server.sessions]).
 struct session_settings {
-  std::chrono::minutes idle{60};            // no request for this long ends a session
+  // No request by a person for this long ends a session (idle_minutes; idle_seconds_for_tests).
+  std::chrono::seconds idle{std::chrono::minutes(60)};
   std::chrono::hours absolute{12};          // a session never lives longer
   unsigned max_failures_per_login = 5;      // within failure_window, then that login is locked
   unsigned max_failures_per_address = 20;   // within failure_window, then that address gets 429
