@@ -263,7 +263,8 @@ int serve(const command_line& cmd) {
 }
 
 int migrate(const command_line& cmd) {
-  const auto settings = yorisoi::config::load(cmd.config_file);
+  // Without the LINE secrets: the migration's container is not given them.
+  const auto settings = yorisoi::config::load_for_migration(cmd.config_file);
   yorisoi::storage::service store(storage_options(settings), make_keyring(settings));
   store.migrate();
   std::cout << "schema at version " << yorisoi::storage::service::schema_version() << '\n';

@@ -280,6 +280,10 @@ using env_lookup = std::function<std::optional<std::string>(const std::string& n
 // the file holds). Relative secret_file/keys_file/pepper_file/console_dir paths are resolved against
 // the folder of `path`. Reentrant; `env` is called from the calling thread only.
 [[nodiscard]] settings load(const std::string& path, const env_lookup& env = process_environment());
+// load() for `yorisoi migrate`: every check except that the LINE channels' secrets and access tokens
+// are not read (they stay empty), so that the migration's container need not be given them.
+[[nodiscard]] settings load_for_migration(const std::string& path,
+                                          const env_lookup& env = process_environment());
 
 // The same, for a document already in memory (tests, fuzzing). `file_label` names the document in
 // errors and its folder anchors relative paths, exactly as `path` does for load().
