@@ -12,6 +12,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 config=${YORISOI_CONFIG:-config/examples/yamagata.toml}
+# A development runner may talk to a LINE stand-in by plain http on loopback (the simulator, a fake):
+# yorisoi refuses http:// LINE API bases without this, and any that is not on loopback even with it.
+export YORISOI_ALLOW_PLAIN_LINE_API=${YORISOI_ALLOW_PLAIN_LINE_API:-1}
 build=${YORISOI_BUILD_DIR:-build}
 local_dir=${YORISOI_LOCAL_DIR:-$root/.local}
 
@@ -110,6 +113,9 @@ fi
 
 listen=${YORISOI_LISTEN:-127.0.0.1:8080}
 export YORISOI_LISTEN=$listen
+# Plain HTTP in the browser: a session cookie without Secure and no HSTS. yorisoi refuses this unless
+# it listens on a loopback address (anything else belongs behind TLS).
+export YORISOI_PLAIN_HTTP_LOOPBACK=${YORISOI_PLAIN_HTTP_LOOPBACK:-on}
 # The webhook spool (webhooks kept while PostgreSQL is away) under .local/, not in the repository.
 export YORISOI_SPOOL_DIR=${YORISOI_SPOOL_DIR:-$local_dir/spool}
 

@@ -38,8 +38,9 @@ toml::table parse_document(std::string_view text, const std::string& file) {
     return toml::parse(text, std::string_view(file));
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
-    throw error(file, "", "TOML syntax error at line " + std::to_string(where.line) + ", column " +
-                              std::to_string(where.column) + ": " + std::string(e.description()));
+    throw error(file, "",
+                "TOML syntax error at line " + std::to_string(where.line) + ", column " +
+                    std::to_string(where.column) + ": " + std::string(e.description()));
   }
 }
 
@@ -49,7 +50,16 @@ settings load(const std::string& path, const env_lookup& env) {
   return load_from_string(read_config_file(path), path, env);
 }
 
+settings load_for_migration(const std::string& path, const env_lookup& env) {
+  return detail::load_text(read_config_file(path), path, env, false);
+}
+
 settings load_from_string(std::string_view text, std::string file_label, const env_lookup& env) {
+  return detail::load_text(text, std::move(file_label), env, true);
+}
+
+settings detail::load_text(std::string_view text, std::string file_label, const env_lookup& env,
+                           bool line_secrets) {
   if (text.size() > max_config_bytes) {
     throw error(file_label, "", "the configuration is larger than 4 MiB");
   }
@@ -59,7 +69,7 @@ settings load_from_string(std::string_view text, std::string file_label, const e
   if (base_dir.empty()) {
     base_dir = ".";
   }
-  const detail::load_context context{file_label, base_dir, env};
+  const detail::load_context context{file_label, base_dir, env, line_secrets};
 
   settings out;
   out.source_file = file_label;

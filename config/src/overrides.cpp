@@ -1,8 +1,8 @@
 // Environment overrides: what differs between two deployments of the same file (address, database,
 // the LINE endpoint in tests, thread count, console and spool folders, reply-token use, idle
-// closing). Applied after the file is read and before validation, so an override is checked exactly
-// like the value it replaces. An empty variable counts as unset, as `YORISOI_LISTEN= ./yorisoi`
-// would suggest.
+// closing, plain HTTP on loopback). Applied after the file is read and before validation, so an override is
+// checked exactly like the value it replaces. An empty variable counts as unset, as `YORISOI_LISTEN=
+// ./yorisoi` would suggest.
 
 #include "sections.hpp"
 #include "text_values.hpp"
@@ -60,6 +60,13 @@ void apply_overrides(const load_context& context, settings& out, overridable& ra
                       "\" is not a whole number of seconds from 0 to 60");
     }
     out.line.reply_token_usable = std::chrono::seconds(*usable);
+  }
+  if (const auto plain = lookup(context, "YORISOI_PLAIN_HTTP_LOOPBACK")) {
+    if (*plain != "on" && *plain != "off") {
+      throw error(context.file, "server.plain_http_loopback",
+                  "YORISOI_PLAIN_HTTP_LOOPBACK=\"" + plain->substr(0, 40) + "\" must be on or off");
+    }
+    out.server.plain_http_loopback = *plain == "on";
   }
   if (const auto idle = lookup(context, "YORISOI_IDLE_CLOSE")) {
     if (*idle != "on" && *idle != "off") {

@@ -13,9 +13,11 @@ namespace yorisoi::config::detail {
 
 // What every reader needs besides its table: where relative paths start and where secrets come from.
 struct load_context {
-  std::string file;                 // the label used in every error
-  std::filesystem::path base_dir;   // the config file's folder
+  std::string file;                // the label used in every error
+  std::filesystem::path base_dir;  // the config file's folder
   const env_lookup& env;
+  // False for `yorisoi migrate`: the LINE channels' secrets and tokens are not read (left empty).
+  bool line_secrets = true;
 };
 
 // Values the environment may override, kept raw until the overrides have been applied.
@@ -23,6 +25,10 @@ struct overridable {
   std::string listen = "127.0.0.1:8080";
   std::string listen_source = "server.listen";  // or the environment variable that replaced it
 };
+
+// load_from_string, with or without the LINE channels' secrets (load_for_migration).
+[[nodiscard]] settings load_text(std::string_view text, std::string file_label, const env_lookup& env,
+                                 bool line_secrets);
 
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw);
 void read_database(toml_reader& reader, database_settings& out);
@@ -50,8 +56,8 @@ struct secret_value {
 };
 // A secret from `<name>_env` or `<name>_file` (exactly one; `default_env` when neither is given and
 // it is not empty). Never puts the secret's value in an error.
-[[nodiscard]] secret_value read_secret(toml_reader& reader, const load_context& context, std::string_view name,
-                                       std::string_view default_env = {});
+[[nodiscard]] secret_value read_secret(toml_reader& reader, const load_context& context,
+                                       std::string_view name, std::string_view default_env = {});
 // A whole small regular file, or an error naming `key`; relative paths are resolved against base_dir.
 [[nodiscard]] std::string read_secret_file(const load_context& context, const std::string& key,
                                            const std::string& path);

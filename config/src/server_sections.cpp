@@ -149,9 +149,18 @@ std::string read_proxy(toml_reader& reader, const std::string& key, const std::s
 }
 
 void read_sessions(toml_reader& reader, session_settings& out) {
-  reader.only({"idle_minutes", "absolute_hours", "free_failures_per_name_address", "first_delay_seconds",
-               "max_delay_seconds", "max_failures_per_address", "failure_window_minutes"});
-  out.idle = std::chrono::minutes(reader.integer("idle_minutes", 1, 24 * 60).value_or(out.idle.count()));
+  reader.only({"idle_minutes", "idle_seconds_for_tests", "absolute_hours", "free_failures_per_name_address",
+               "first_delay_seconds", "max_delay_seconds", "max_failures_per_address", "failure_window_minutes"});
+  if (const auto minutes = reader.integer("idle_minutes", 1, 24 * 60)) {
+    out.idle = std::chrono::minutes(*minutes);
+  }
+  // Seconds only so that a test can watch a session go idle without waiting a minute.
+  if (const auto seconds = reader.integer("idle_seconds_for_tests", 2, 3600)) {
+    if (reader.integer("idle_minutes", 1, 24 * 60)) {
+      reader.fail("idle_seconds_for_tests", "give idle_minutes or idle_seconds_for_tests, not both");
+    }
+    out.idle = std::chrono::seconds(*seconds);
+  }
   out.absolute =
       std::chrono::hours(reader.integer("absolute_hours", 1, 24 * 30).value_or(out.absolute.count()));
   out.free_failures_per_name_address = static_cast<unsigned>(
@@ -200,8 +209,9 @@ void read_spool(toml_reader& reader, spool_settings& out) {
 void read_server(toml_reader& reader, const load_context& context, server_settings& out, overridable& raw) {
   reader.only({"listen", "threads", "body_limit_bytes", "header_limit_bytes", "header_timeout_ms",
                "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections",
-               "max_connections_per_address", "max_sockets_per_user", "console_dir", "secure_cookies",
-               "allowed_origins", "trusted_proxies", "sessions", "spool"});
+               "max_connections_per_address", "max_sockets_per_user", "console_dir", "plain_http_loopback",
+               "accept_stale_events_for_replay", "secure_cookies", "allowed_origins", "trusted_proxies",
+               "sessions", "spool"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -223,7 +233,14 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
     const std::filesystem::path path(*dir);
     out.console_dir = path.is_relative() ? (context.base_dir / path).lexically_normal().string() : *dir;
   }
-  out.secure_cookies = reader.boolean("secure_cookies").value_or(out.secure_cookies);
+  if (reader.boolean("secure_cookies")) {
+    reader.fail("secure_cookies",
+                "is gone: the session cookie is Secure unless plain_http_loopback = true (plain HTTP on a "
+                "loopback address only); remove the key");
+  }
+  out.plain_http_loopback = reader.boolean("plain_http_loopback").value_or(out.plain_http_loopback);
+  out.accept_stale_events_for_replay =
+      reader.boolean("accept_stale_events_for_replay").value_or(out.accept_stale_events_for_replay);
   if (auto origins = reader.strings("allowed_origins")) {
     for (std::size_t i = 0; i < origins->size(); ++i) {
       const std::string key = "allowed_origins[" + std::to_string(i) + "]";

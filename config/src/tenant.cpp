@@ -58,12 +58,12 @@ void read_service(toml_reader& reader, service_period& out) {
   out.answers_until = read_date(reader, "answers_until");
   reader.finish();
   if (out.intake_start && out.intake_end && *out.intake_end < *out.intake_start) {
-    reader.fail("intake_end", format_date(*out.intake_end) + " is before intake_start " +
-                                  format_date(*out.intake_start));
+    reader.fail("intake_end",
+                format_date(*out.intake_end) + " is before intake_start " + format_date(*out.intake_start));
   }
   if (out.intake_end && out.answers_until && *out.answers_until < *out.intake_end) {
-    reader.fail("answers_until", format_date(*out.answers_until) + " is before intake_end " +
-                                     format_date(*out.intake_end));
+    reader.fail("answers_until",
+                format_date(*out.answers_until) + " is before intake_end " + format_date(*out.intake_end));
   }
   if (out.intake_start && out.answers_until && *out.answers_until < *out.intake_start) {
     reader.fail("answers_until", format_date(*out.answers_until) + " is before intake_start " +
@@ -71,8 +71,8 @@ void read_service(toml_reader& reader, service_period& out) {
   }
 }
 
-std::string read_text(toml_reader& reader, std::string_view key, const std::vector<std::string_view>& placeholders,
-                      bool required = true) {
+std::string read_text(toml_reader& reader, std::string_view key,
+                      const std::vector<std::string_view>& placeholders, bool required = true) {
   std::string text = required ? reader.required_string(key) : reader.string(key).value_or("");
   if (const auto problem = check_placeholders(text, placeholders); !problem.empty()) {
     reader.fail(key, problem);
@@ -97,8 +97,14 @@ channel read_channel(toml_reader& reader, const load_context& context) {
   channel out;
   out.key = read_identifier(reader, "key");
   out.name = reader.required_string("name");
-  out.secret = read_secret(reader, context, "secret").value;
-  out.access_token = read_secret(reader, context, "access_token").value;
+  if (context.line_secrets) {
+    out.secret = read_secret(reader, context, "secret").value;
+    out.access_token = read_secret(reader, context, "access_token").value;
+  } else {
+    for (const auto key : {"secret_env", "secret_file", "access_token_env", "access_token_file"}) {
+      static_cast<void>(reader.string(key));  // named, not read: migrating needs no LINE secret
+    }
+  }
   out.add_friend_url = read_url(reader, "add_friend_url");
   reader.finish();
   return out;
@@ -145,7 +151,8 @@ auto read_each(toml_reader& reader, std::string_view key, Read read_one) {
   std::vector<decltype(read_one(std::declval<toml_reader&>()))> out;
   const auto tables = reader.tables(key);
   for (std::size_t i = 0; i < tables.size(); ++i) {
-    toml_reader element(*tables[i], reader.key_path(std::string(key) + "[" + std::to_string(i) + "]"), reader.file());
+    toml_reader element(*tables[i], reader.key_path(std::string(key) + "[" + std::to_string(i) + "]"),
+                        reader.file());
     out.push_back(read_one(element));
   }
   return out;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Restores a dump made by backup.sh into an EMPTY database (e.g. on a fresh cluster after losing the
 # old one), then checks it.
-#   restore.sh DUMP TARGET_DATABASE_URL [--owners]
+#   PGHOST=NEW PGDATABASE=yorisoi restore.sh DUMP [--owners]      (or PGSERVICE=… restore.sh DUMP)
+# The target database is named only by libpq's environment variables (PGSERVICE, or PGHOST, PGPORT,
+# PGUSER, PGDATABASE, …; the password from ~/.pgpass, PGPASSFILE or the service file), like backup.sh:
+# a database URL on the command line would be visible to every local user in `ps`.
 # The target database must exist and hold no tables (createdb first); restore.sh refuses otherwise, so
 # it can never mix a backup into live data. By default objects become owned by the role restoring
 # (--no-owner: the target cluster need not have the old roles); --owners keeps the dump's owners (the
@@ -15,9 +18,18 @@
 # to do (the dump carries schema_migrations) except granting yorisoi_runtime its privileges, and `yorisoi keys status --config FILE` shows that every
 # row opens with the keys given.
 set -euo pipefail
-dump=${1:?usage: restore.sh DUMP TARGET_DATABASE_URL [--owners]}
-url=${2:?usage: restore.sh DUMP TARGET_DATABASE_URL [--owners]}
-owners=${3:-}
+usage="usage: PGSERVICE=… restore.sh DUMP [--owners] (the target database from libpq's PG* environment variables)"
+if [ "$#" -lt 1 ] || [ "$#" -gt 2 ] || [[ $* == *postgres*://* ]] || [[ $* == *dbname=* ]] ||
+  { [ "$#" = 2 ] && [ "$2" != --owners ]; }; then
+  echo "restore.sh: $usage (a database URL on the command line would be visible in ps)" >&2
+  exit 2
+fi
+if [ -z "${PGSERVICE:-}${PGDATABASE:-}" ]; then
+  echo "restore.sh: name the target database with PGSERVICE or PGDATABASE; $usage" >&2
+  exit 2
+fi
+dump=$1
+owners=${2:-}
 
 manifest=${dump%.dump}.manifest
 if [ -f "$manifest" ]; then
@@ -31,7 +43,7 @@ else
   echo "restore.sh: no manifest beside $dump: integrity not checked" >&2
 fi
 
-tables=$(psql "$url" -X -q -A -t -v ON_ERROR_STOP=1 -c \
+tables=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -c \
   "SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')")
 if [ "$tables" != 0 ]; then
   echo "restore.sh: the target database already has $tables tables; restore into an empty database" >&2
@@ -41,7 +53,14 @@ fi
 owner_flags=(--no-owner --no-privileges)
 [ "$owners" = --owners ] && owner_flags=()
 # One transaction: either everything is restored or nothing is.
-pg_restore --exit-on-error --single-transaction "${owner_flags[@]}" --dbname="$url" "$dump"
+# pg_restore restores into a database only when given --dbname: the database's name (or the service's),
+# never more; host, port, user and password still come from the environment.
+if [ -n "${PGDATABASE:-}" ]; then
+  target=$PGDATABASE
+else
+  target="service=$PGSERVICE"
+fi
+pg_restore --exit-on-error --single-transaction "${owner_flags[@]}" --dbname="$target" "$dump"
 
-newest=$(psql "$url" -X -q -A -t -v ON_ERROR_STOP=1 -c 'SELECT coalesce(max(version), 0) FROM schema_migrations')
+newest=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -c 'SELECT coalesce(max(version), 0) FROM schema_migrations')
 echo "restore.sh: restored $dump (newest migration $newest); start yorisoi with the same keys and pepper" >&2

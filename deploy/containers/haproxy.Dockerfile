@@ -8,6 +8,7 @@ RUN apt-get update \
 COPY haproxy.cfg /etc/haproxy/haproxy.cfg
 # The config takes its addresses from the environment; these are compose's (the service names).
 ENV YORISOI_HAPROXY_BIND=:8080 \
+    YORISOI_HAPROXY_WEBHOOK_BIND=:8090 \
     YORISOI_BACKEND_0=yorisoi-0:8080 \
     YORISOI_BACKEND_1=yorisoi-1:8080 \
     YORISOI_HAPROXY_STATS=/tmp/haproxy.sock
@@ -15,7 +16,7 @@ ENV YORISOI_HAPROXY_BIND=:8080 \
 RUN haproxy -c -q -f /etc/haproxy/haproxy.cfg
 # Debian's package made the haproxy system user; nothing here needs root (the port is above 1024).
 USER haproxy
-EXPOSE 8080
+EXPOSE 8080 8090
 # In master-worker mode SIGUSR1 is the soft stop: listeners close, open requests finish.
 STOPSIGNAL SIGUSR1
 CMD ["haproxy", "-W", "-db", "-f", "/etc/haproxy/haproxy.cfg"]

@@ -7,7 +7,8 @@
 namespace yorisoi::app {
 
 int migrate(const command_line& cmd) {
-  const auto settings = config::load(cmd.config_file);
+  // Without the LINE secrets: the migration's container is not given them.
+  const auto settings = config::load_for_migration(cmd.config_file);
   storage::service store(storage_options(settings), make_keyring(settings));
   store.migrate();
   std::cout << "schema at version " << storage::service::schema_version() << '\n';

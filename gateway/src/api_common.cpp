@@ -53,7 +53,7 @@ http_response op_error_response(storage::op_status status) {
 }
 
 std::string_view own_scheme(const config::settings& settings) {
-  return settings.server.secure_cookies ? "https" : "http";
+  return settings.server.plain_http_loopback ? "http" : "https";
 }
 
 bool origin_acceptable(const config::settings& settings, const http_request& request) {
@@ -81,13 +81,20 @@ std::optional<http_response> require_json(const http_request& request) {
 
 asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(handler_context& context,
                                                                               const http_request& request) {
-  const auto token = find_cookie(request.cookie, session_cookie_name);
+  const auto token =
+      find_cookie(request.cookie, session_cookie_name(!context.settings.server.plain_http_loopback));
   if (!token || token->empty()) {
     co_return api_error_response("unauthenticated");
   }
   auto& console = context.console;
-  const auto result = co_await await_op<storage::session_info>(
-      [&](auto done) { console.authenticate(*token, std::move(done)); });
+  const auto result = co_await await_op<storage::session_info>([&](auto done) {
+    // A background refetch is no sign of a person at the console: it does not keep the session alive.
+    if (request.background) {
+      console.check_session(*token, std::move(done));
+    } else {
+      console.authenticate(*token, std::move(done));
+    }
+  });
   if (result.status == storage::op_status::unavailable) {
     co_return api_error_response("unavailable");
   }

@@ -42,7 +42,10 @@ asio::awaitable<stream_admission> admit_stream(handler_context& context, const h
     out.refusal = api_error_response("csrf");
     co_return out;
   }
-  auto admitted = co_await authenticate_request(context, request);
+  // Opening (or reopening) the socket is the console's doing, not a person's: last_seen stays.
+  http_request quiet = request;
+  quiet.background = true;
+  auto admitted = co_await authenticate_request(context, quiet);
   if (auto* refusal = std::get_if<http_response>(&admitted)) {
     out.refusal = std::move(*refusal);
     co_return out;

@@ -71,8 +71,8 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
       // Ids only: never the login name or the token.
       spdlog::info("console login user={} tenant={}", result.session.who.user_id, tenant->id);
       http_response response = api_json(200, session_json(result.session, *tenant));
-      response.headers.emplace_back("Set-Cookie",
-                                    session_cookie(result.token, context.settings.server.secure_cookies));
+      response.headers.emplace_back(
+          "Set-Cookie", session_cookie(result.token, !context.settings.server.plain_http_loopback));
       co_return response;
     }
     case storage::login_status::bad_credentials:
@@ -97,7 +97,7 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
 asio::awaitable<http_response> handle_session_api(handler_context& context, handler_id id,
                                                   const api_caller& caller, const http_request& request) {
   auto& console = context.console;
-  const bool secure = context.settings.server.secure_cookies;
+  const bool secure = !context.settings.server.plain_http_loopback;
   switch (id) {
     case handler_id::api_session:
       co_return api_json(200, session_json(caller.session, *caller.tenant));

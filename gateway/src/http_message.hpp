@@ -11,18 +11,19 @@
 namespace yorisoi::gateway {
 
 struct http_request {
-  std::string method;                                // "GET", "POST", …
-  std::string path;                                  // target without its query string
-  std::string query;                                 // after '?', raw (empty when none)
-  std::string body;                                  // raw bytes, as received
-  std::optional<std::string> line_signature;         // X-Line-Signature, when present
-  std::string cookie;                                // Cookie header ("" when absent)
-  std::optional<std::string> origin;                 // Origin, when present
-  std::string host;                                  // Host header
-  std::string content_type;                          // Content-Type ("" when absent)
-  std::optional<std::string> csrf_token;             // X-CSRF-Token, when present
-  bool websocket_upgrade = false;                    // a WebSocket upgrade request
-  std::string peer_address;                          // the client's IP address (rate-limit key)
+  std::string method;                         // "GET", "POST", …
+  std::string path;                           // target without its query string
+  std::string query;                          // after '?', raw (empty when none)
+  std::string body;                           // raw bytes, as received
+  std::optional<std::string> line_signature;  // X-Line-Signature, when present
+  std::string cookie;                         // Cookie header ("" when absent)
+  std::optional<std::string> origin;          // Origin, when present
+  std::string host;                           // Host header
+  std::string content_type;                   // Content-Type ("" when absent)
+  std::optional<std::string> csrf_token;      // X-CSRF-Token, when present
+  bool websocket_upgrade = false;             // a WebSocket upgrade request
+  bool background = false;   // X-Yorisoi-Background: 1 — the console refetching, not a person acting
+  std::string peer_address;  // the client's IP address (rate-limit key)
   std::chrono::steady_clock::time_point received{};  // when the head was complete
 };
 

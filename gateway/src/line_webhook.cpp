@@ -9,6 +9,7 @@
 #include "handlers.hpp"
 #include "yorisoi/gateway/line_signature.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
+#include "yorisoi/routing/event_age.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/use_awaitable.hpp>
@@ -25,6 +26,7 @@ struct outcome_line {
   std::size_t events = 0;
   std::size_t inserted = 0;
   std::size_t duplicates = 0;
+  std::size_t stale = 0;
   std::string_view reason;
 };
 
@@ -47,9 +49,10 @@ std::int64_t unix_ms_now() {
 // One log line per webhook outcome: ids and counts only, never text, user ids or tokens.
 void log_outcome(const outcome_line& line, unsigned status, std::chrono::steady_clock::time_point received) {
   const auto latency = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - received);
-  spdlog::info("webhook channel={} events={} inserted={} duplicates={} status={} reason={} latency_ms={:.2f}",
-               line.channel_key, line.events, line.inserted, line.duplicates, status, line.reason,
-               latency.count());
+  spdlog::info(
+      "webhook channel={} events={} inserted={} duplicates={} stale={} status={} reason={} latency_ms={:.2f}",
+      line.channel_key, line.events, line.inserted, line.duplicates, line.stale, status, line.reason,
+      latency.count());
 }
 
 // Appends the verified request to the spool and answers 200 once it is on disk, else 503.
@@ -118,6 +121,18 @@ asio::awaitable<http_response> handle_line_webhook(handler_context& context, con
     line.reason = "verification";
     log_outcome(line, 200, request.received);
     co_return json_response(200, "{}");
+  }
+
+  // Older than the window in which redeliveries are recognised: answered 200 (LINE would redeliver a
+  // refusal for ever) but not stored. A spooled body keeps them; the replay drops them the same way.
+  if (!context.settings.server.accept_stale_events_for_replay) {
+    line.stale = routing::remove_stale_events(parsed.events, unix_ms_now(), tenant->retention);
+    context.metrics.count_stale_events(line.stale);
+    if (parsed.events.empty()) {
+      line.reason = "stale";
+      log_outcome(line, 200, request.received);
+      co_return json_response(200, "{}");
+    }
   }
 
   if (!context.spool.empty()) {

@@ -33,6 +33,12 @@ struct metrics::impl {
   prometheus::Counter& inserted = events.Add({{"outcome", "inserted"}});
   prometheus::Counter& duplicate = events.Add({{"outcome", "duplicate"}});
   prometheus::Counter& rejected = events.Add({{"outcome", "rejected"}});
+  prometheus::Counter& stale_events =
+      prometheus::BuildCounter()
+          .Name("yorisoi_webhook_stale_events_total")
+          .Help("Webhook events older than the tenant's retention: answered 200, not stored")
+          .Register(*registry)
+          .Add({});
   prometheus::Family<prometheus::Histogram>& batch_family = prometheus::BuildHistogram()
                                                                 .Name("yorisoi_ingest_batch_events")
                                                                 .Help("Events per group-commit transaction")
@@ -137,6 +143,10 @@ void metrics::count_request(std::string_view route, unsigned status) {
 
 void metrics::observe_webhook_seconds(double seconds) {
   impl_->ingest_seconds.Observe(seconds);
+}
+
+void metrics::count_stale_events(std::size_t count) {
+  impl_->stale_events.Increment(static_cast<double>(count));
 }
 
 void metrics::count_events(std::string_view outcome, std::size_t count) {

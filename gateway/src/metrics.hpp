@@ -33,6 +33,8 @@ class metrics {
   void observe_webhook_seconds(double seconds);
   // outcome: "inserted", "duplicate" or "rejected".
   void count_events(std::string_view outcome, std::size_t count);
+  // Webhook events dropped as older than the tenant's retention (answered 200, not stored).
+  void count_stale_events(std::size_t count);
   // Fed by storage::service::set_batch_observer.
   void observe_batch(const storage::batch_report& report);
 

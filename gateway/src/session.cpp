@@ -95,12 +95,13 @@ bool framing_is_ambiguous(const http::request_header<>& head) {
          !iequals(head[http::field::transfer_encoding], "chunked");
 }
 
-http::response<http::string_body> to_beast(const http_response& response, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_beast(const http_response& response, unsigned version, bool keep_alive,
+                                           bool secure) {
   http::response<http::string_body> out{static_cast<http::status>(response.status), version};
   out.set(http::field::content_type, response.content_type);
   out.set("X-Content-Type-Options", "nosniff");
   out.set(http::field::cache_control, "no-store");
-  for (const auto& [name, value] : browser_security_headers()) {
+  for (const auto& [name, value] : browser_security_headers(secure)) {
     out.set(name, value);
   }
   for (const auto& [name, value] : response.headers) {
@@ -116,9 +117,9 @@ http::response<http::string_body> to_beast(const http_response& response, unsign
   return out;
 }
 
-asio::awaitable<bool> write(connection& conn, const http_response& response, unsigned version,
-                            bool keep_alive, std::chrono::milliseconds timeout) {
-  auto message = to_beast(response, version, keep_alive);
+asio::awaitable<bool> write(const session_env& env, connection& conn, const http_response& response,
+                            unsigned version, bool keep_alive, std::chrono::milliseconds timeout) {
+  auto message = to_beast(response, version, keep_alive, !env.limits.plain_http_loopback);
   conn.stream.expires_after(timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, message, as_result);
   co_return !ec;
@@ -146,7 +147,7 @@ asio::awaitable<void> linger_and_close(connection& conn) {
 asio::awaitable<void> refuse(session_env& env, connection& conn, unsigned status, unsigned version,
                              std::string_view reason) {
   env.handlers.metrics.count_request("protocol_error", status);
-  co_await write(conn, text_response(status, std::string(reason) + "\n"), version, false,
+  co_await write(env, conn, text_response(status, std::string(reason) + "\n"), version, false,
                  env.limits.body_timeout);
   co_await linger_and_close(conn);
 }
@@ -293,6 +294,7 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
       request.csrf_token = std::string(it->value());
     }
     request.websocket_upgrade = beast::websocket::is_upgrade(message);
+    request.background = message["X-Yorisoi-Background"] == "1";
     {
       beast::error_code ignored;
       const auto peer = conn.stream.socket().remote_endpoint(ignored);
@@ -323,7 +325,7 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
         env.handlers.metrics.count_request("address_limit", 429);
         http_response busy = text_response(429, "too many connections from this address\n");
         busy.headers.emplace_back("Retry-After", "1");
-        co_await write(conn, busy, version, false, limits.body_timeout);
+        co_await write(env, conn, busy, version, false, limits.body_timeout);
         co_await linger_and_close(conn);
         co_return;
       }
@@ -361,7 +363,7 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
     env.handlers.metrics.count_request(route_name, response.status);
 
     const bool keep_alive = message.keep_alive() && !conn.closing && !env.draining.load();
-    if (!co_await write(conn, response, version, keep_alive, limits.body_timeout) || !keep_alive) {
+    if (!co_await write(env, conn, response, version, keep_alive, limits.body_timeout) || !keep_alive) {
       co_return;
     }
   }
@@ -397,7 +399,7 @@ asio::awaitable<void> refuse_connection(session_env& env, std::shared_ptr<connec
     env.handlers.metrics.count_request("overloaded", 503);
     http_response busy = text_response(503, "too many connections\n");
     busy.headers.emplace_back("Retry-After", "1");
-    if (co_await write(*conn, busy, 11, false, std::chrono::seconds(1))) {
+    if (co_await write(env, *conn, busy, 11, false, std::chrono::seconds(1))) {
       co_await linger_and_close(*conn);
     }
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "spool_ingest.hpp"
 
 #include "yorisoi/gateway/webhook_parser.hpp"
+#include "yorisoi/routing/event_age.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -27,6 +28,9 @@ spool_ingest_plan plan_spool_ingest(const config::settings& settings, const spoo
   if (!parsed.ok()) {
     plan.reason = to_string(parsed.error);
     return plan;
+  }
+  if (!settings.server.accept_stale_events_for_replay) {
+    routing::remove_stale_events(parsed.events, record.received_at_ms, tenant->retention);
   }
   if (parsed.events.empty()) {
     plan.what = spool_ingest_plan::kind::nothing_to_store;

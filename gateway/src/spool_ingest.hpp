@@ -4,7 +4,9 @@
 // plan_spool_ingest() is the pure part: the record's channel must still be configured and belong to
 // the record's tenant, and its body must parse (it did when it was spooled; a new binary could
 // disagree) — otherwise the record is `rejected` (quarantined by the spool, never retried). A body
-// without events (LINE's "Verify") needs nothing stored. Thread-safe, no I/O.
+// without events (LINE's "Verify") needs nothing stored. Events older than the tenant's retention at
+// the record's arrival are dropped, as the webhook drops them (they were counted there), unless
+// [server] accept_stale_events_for_replay. Thread-safe, no I/O.
 //
 // make_spool_deliver() wraps it around storage::service::ingest, waiting for the answer on the
 // replayer's thread for at most `timeout`: stored → stored, unavailable or no answer in time →

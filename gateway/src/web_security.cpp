@@ -42,11 +42,11 @@ std::optional<std::string> find_cookie(std::string_view header, std::string_view
 }
 
 std::string session_cookie(std::string_view token, bool secure) {
-  return std::string(session_cookie_name) + "=" + std::string(token) + cookie_attributes(secure);
+  return std::string(session_cookie_name(secure)) + "=" + std::string(token) + cookie_attributes(secure);
 }
 
 std::string cleared_session_cookie(bool secure) {
-  return std::string(session_cookie_name) + "=" + cookie_attributes(secure) + "; Max-Age=0";
+  return std::string(session_cookie_name(secure)) + "=" + cookie_attributes(secure) + "; Max-Age=0";
 }
 
 bool origin_allowed(std::string_view origin, std::string_view scheme, std::string_view host,
@@ -62,16 +62,23 @@ bool origin_allowed(std::string_view origin, std::string_view scheme, std::strin
                      [&](const std::string& one) { return iequals(origin, one); });
 }
 
-const std::vector<std::pair<std::string_view, std::string_view>>& browser_security_headers() {
+const std::vector<std::pair<std::string_view, std::string_view>>& browser_security_headers(bool secure) {
   // Constant data, built once.
-  static const std::vector<std::pair<std::string_view, std::string_view>> headers{
-      {"Content-Security-Policy",
-       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+  static constexpr std::string_view csp =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+      "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  static const std::vector<std::pair<std::string_view, std::string_view>> plain{
+      {"Content-Security-Policy", csp},
       {"X-Frame-Options", "DENY"},
       {"Referrer-Policy", "no-referrer"},
   };
-  return headers;
+  static const std::vector<std::pair<std::string_view, std::string_view>> strict{
+      {"Content-Security-Policy", csp},
+      {"X-Frame-Options", "DENY"},
+      {"Referrer-Policy", "no-referrer"},
+      {"Strict-Transport-Security", "max-age=31536000"},
+  };
+  return secure ? strict : plain;
 }
 
 std::string_view content_type_for(std::string_view file_name) {

@@ -8,6 +8,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <unordered_set>
 
@@ -34,6 +36,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
         ws_(std::move(stream)),
         ping_timer_(ws_.get_executor()),
         expiry_timer_(ws_.get_executor()),
+        session_timer_(ws_.get_executor()),
         caller_(std::move(admission.caller)),
         after_(admission.after),
         audience_(audience_of(caller_.session.who)) {}
@@ -57,6 +60,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     replaying_ = after_.has_value();
     asio::co_spawn(ws_.get_executor(), ping_loop(self), asio::detached);
     asio::co_spawn(ws_.get_executor(), expiry_watch(self), asio::detached);
+    asio::co_spawn(ws_.get_executor(), session_watch(self), asio::detached);
     if (replaying_) {
       co_await replay();
     }
@@ -71,6 +75,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     closing_ = true;
     ping_timer_.cancel();
     expiry_timer_.cancel();
+    session_timer_.cancel();
     hub_.remove(registration_);
   }
 
@@ -191,13 +196,31 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     }
   }
 
+  // An open socket is no sign of a person at the console: every so often (a quarter of the idle limit,
+  // 1 s to 1 min) the session is checked without moving last_seen, so an unattended console's socket
+  // closes with 4401 once the session went idle, like its next request would answer 401.
+  asio::awaitable<void> session_watch(std::shared_ptr<ws_session> self) {
+    const auto idle =
+        std::chrono::duration_cast<std::chrono::milliseconds>(context_.settings.server.sessions.idle);
+    const auto every =
+        std::clamp<std::chrono::milliseconds>(idle / 4, std::chrono::seconds(1), std::chrono::minutes(1));
+    while (!closing_) {
+      session_timer_.expires_after(every);
+      auto [ec] = co_await session_timer_.async_wait(as_result);
+      if (ec || closing_) {
+        co_return;
+      }
+      co_await recheck(self);
+    }
+  }
+
   asio::awaitable<void> recheck([[maybe_unused]] std::shared_ptr<ws_session> self) {
     if (closing_) {
       co_return;
     }
     auto& console = context_.console;
     const auto result = co_await await_op<storage::session_info>(
-        [&](auto done) { console.authenticate(caller_.token, std::move(done)); });
+        [&](auto done) { console.check_session(caller_.token, std::move(done)); });
     // Unavailable proves nothing: keep the socket; the next notification or the expiry closes it.
     if (result.status != storage::op_status::ok && result.status != storage::op_status::unavailable) {
       close_with(session_ended_code);
@@ -217,6 +240,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
     closing_ = true;
     ping_timer_.cancel();
     expiry_timer_.cancel();
+    session_timer_.cancel();
     asio::co_spawn(
         ws_.get_executor(),
         [self = shared_from_this(), reason]() -> asio::awaitable<void> {
@@ -231,6 +255,7 @@ class ws_session : public stream_subscriber, public std::enable_shared_from_this
   websocket::stream<beast::tcp_stream> ws_;
   asio::steady_timer ping_timer_;
   asio::steady_timer expiry_timer_;
+  asio::steady_timer session_timer_;
   api_caller caller_;
   std::optional<std::int64_t> after_;
   event_audience audience_;

@@ -16,7 +16,7 @@ namespace yorisoi::storage::detail {
 [[nodiscard]] login_result login(pqxx::connection& conn, const session_policy& policy, const keyring& keys,
                                  const login_request& request);
 [[nodiscard]] op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy,
-                                                   const std::string& token);
+                                                   bool touch, const std::string& token);
 [[nodiscard]] op_result<nothing> logout(pqxx::connection& conn, const std::string& token);
 [[nodiscard]] op_result<nothing> logout_everywhere(pqxx::connection& conn, const actor& who);
 [[nodiscard]] op_result<nothing> change_password(pqxx::connection& conn, const session_policy& policy,

@@ -87,11 +87,11 @@ std::string user_by_id_sql() {
 }
 
 // A session is valid while under both limits and its user is enabled. last_seen_at moves at most once
-// a minute, so most requests are a read only.
+// per $3 seconds (a minute, less for short idle limits), so most requests are a read only.
 std::string session_lookup_sql() {
   return std::string("SELECT ") + staff_user_columns + R"sql(,
        s.csrf_token, (extract(epoch FROM s.expires_at) * 1000000)::bigint,
-       s.last_seen_at < now() - interval '1 minute', u.must_change_password,
+       s.last_seen_at < now() - $3::bigint * interval '1 second', u.must_change_password,
        EXISTS (SELECT 1 FROM staff_totp t WHERE t.tenant_id = u.tenant_id AND t.user_id = u.user_id
                                             AND t.confirmed_at IS NOT NULL)
   FROM staff_session s JOIN staff_user u ON u.tenant_id = s.tenant_id AND u.user_id = s.user_id
@@ -252,7 +252,7 @@ login_result login(pqxx::connection& conn, const session_policy& policy, const k
   return out;
 }
 
-op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy,
+op_result<session_info> authenticate(pqxx::connection& conn, const session_policy& policy, bool touch,
                                      const std::string& token) {
   // A real token is 43 characters; anything much longer is not worth hashing.
   if (token.empty() || token.size() > 128) {
@@ -260,8 +260,11 @@ op_result<session_info> authenticate(pqxx::connection& conn, const session_polic
   }
   const std::string digest = token_hash(token);
   const long long idle = std::chrono::duration_cast<std::chrono::seconds>(policy.idle).count();
+  // How stale last_seen_at may get before a request moves it: a quarter of the idle limit, 1–60 s.
+  const long long touch_after = std::clamp(idle / 4, 1LL, 60LL);
   pqxx::work tx(conn, "authenticate");
-  const pqxx::result rows = tx.exec_prepared("console_session_lookup", pqxx::binarystring(digest), idle);
+  const pqxx::result rows =
+      tx.exec_prepared("console_session_lookup", pqxx::binarystring(digest), idle, touch_after);
   if (rows.empty()) {
     // Expired or idle sessions are of no further use: forget them as they are met.
     tx.exec_prepared("console_session_delete", pqxx::binarystring(digest));
@@ -275,7 +278,7 @@ op_result<session_info> authenticate(pqxx::connection& conn, const session_polic
   s.expires_at = from_micros(rows[0][9].as<long long>());
   s.must_change_password = rows[0][11].as<bool>();
   s.has_second_factor = rows[0][12].as<bool>();
-  if (rows[0][10].as<bool>()) {
+  if (touch && rows[0][10].as<bool>()) {
     tx.exec_prepared0("console_session_touch", pqxx::binarystring(digest));
   }
   tx.commit();

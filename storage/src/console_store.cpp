@@ -92,7 +92,14 @@ void console_store::login(login_request request, std::function<void(login_result
 void console_store::authenticate(std::string token, std::function<void(op_result<session_info>)> done) {
   run<session_info>(submitter(), "authentication", std::move(done),
                     [this, token = std::move(token)](pqxx::connection& c) {
-                      return detail::authenticate(c, policy_, token);
+                      return detail::authenticate(c, policy_, true, token);
+                    });
+}
+
+void console_store::check_session(std::string token, std::function<void(op_result<session_info>)> done) {
+  run<session_info>(submitter(), "session check", std::move(done),
+                    [this, token = std::move(token)](pqxx::connection& c) {
+                      return detail::authenticate(c, policy_, false, token);
                     });
 }
 

@@ -22,7 +22,8 @@ test('login answers the Session and a strict HttpOnly cookie; GET session answer
   assert.match(cookie, /;\s*HttpOnly/i);
   assert.match(cookie, /;\s*SameSite=Strict/i);
   assert.match(cookie, /;\s*Path=\//i);
-  assert.doesNotMatch(cookie, /;\s*Secure/i, 'no Secure without server.secure_cookies');
+  assert.doesNotMatch(cookie, /;\s*Secure/i, 'no Secure with server.plain_http_loopback');
+  assert.equal(login.headers['strict-transport-security'], undefined, 'no HSTS with server.plain_http_loopback');
   const token = cookie.split(';')[0].slice('yorisoi_session='.length);
   assert.match(token, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
   const session = await client.get('/api/v1/session');

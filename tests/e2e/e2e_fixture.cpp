@@ -38,6 +38,8 @@ std::string test_config(const std::string& database_url, std::size_t max_connect
   std::ostringstream out;
   out << "[server]\n"
       << "listen = \"127.0.0.1:0\"\n"
+      << "plain_http_loopback = true\n"             // the tests speak plain HTTP to loopback
+      << "accept_stale_events_for_replay = true\n"  // and replay recorded 2023 events
       << "threads = 2\n"
       << "body_limit_bytes = " << body_limit << "\n"
       << "header_limit_bytes = " << header_limit << "\n"
@@ -86,6 +88,7 @@ environment_list e2e_environment::environment(const environment_list& overrides)
       {"YORISOI_LISTEN", ""},
       {"YORISOI_DATABASE_URL", ""},
       {"YORISOI_LINE_API_BASE", "http://127.0.0.1:9"},
+      {"YORISOI_ALLOW_PLAIN_LINE_API", "1"},  // the fake LINE platform speaks plain http on loopback
   };
   for (const auto& [name, value] : overrides) {
     const auto same = std::find_if(environment.begin(), environment.end(),

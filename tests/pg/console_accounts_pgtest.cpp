@@ -49,6 +49,10 @@ class console_accounts_pg : public routing_pg {
     return call<op_result<session_info>>([&](auto done) { console_->authenticate(token, done); });
   }
 
+  op_result<session_info> check(const std::string& token) {
+    return call<op_result<session_info>>([&](auto done) { console_->check_session(token, done); });
+  }
+
   static actor as_actor(const staff_user& u) { return actor{u.tenant_id, u.user_id, u.role, u.org_unit, ""}; }
 
   std::optional<console_store> console_;
@@ -171,6 +175,27 @@ TEST_F(console_accounts_pg, idle_and_absolute_limits_end_a_session) {
       "hour' WHERE token_hash = " +
           hash_b);
   EXPECT_EQ(auth(b.token).status, op_status::not_found);
+}
+
+TEST_F(console_accounts_pg, a_session_check_answers_like_authenticate_but_never_moves_last_seen) {
+  const login_result a = login("admin", good_password);
+  ASSERT_EQ(a.status, login_status::ok);
+  const std::string hash_a = "sha256('" + a.token + "'::bytea)";
+  sql(url(),
+      "UPDATE staff_session SET last_seen_at = now() - interval '59 minutes' WHERE token_hash = " + hash_a);
+  const auto checked = check(a.token);
+  ASSERT_EQ(checked.status, op_status::ok);
+  EXPECT_EQ(checked.value.user.login, "admin");
+  EXPECT_EQ(count(url(),
+                  "SELECT count(*) FROM staff_session WHERE last_seen_at < now() - interval '58 minutes' AND "
+                  "token_hash = " +
+                      hash_a),
+            1);
+  // Idle past the limit: the check ends it too.
+  sql(url(),
+      "UPDATE staff_session SET last_seen_at = now() - interval '61 minutes' WHERE token_hash = " + hash_a);
+  EXPECT_EQ(check(a.token).status, op_status::not_found);
+  EXPECT_EQ(auth(a.token).status, op_status::not_found);
 }
 
 TEST_F(console_accounts_pg, logout_and_logout_everywhere_end_sessions) {

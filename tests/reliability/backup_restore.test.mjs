@@ -118,9 +118,12 @@ test('backup.sh → fresh cluster → restore.sh: every consultation, message an
     cluster = admin;
     await sql(admin, 'CREATE DATABASE yorisoi_restored');
     const target = withDatabase(admin, 'yorisoi_restored');
-    await run(join(repoRoot, 'deploy/backup/restore.sh'), [dump, target], { timeout: 60_000 });
+    // The target database comes from libpq's environment, like backup.sh's; a URL argument is refused.
+    const targetEnv = { ...process.env, ...libpqEnvironment(target) };
+    await assert.rejects(run(join(repoRoot, 'deploy/backup/restore.sh'), [dump, target], { timeout: 60_000, env: targetEnv }));
+    await run(join(repoRoot, 'deploy/backup/restore.sh'), [dump], { timeout: 60_000, env: targetEnv });
     // restore.sh refuses a database that already holds tables.
-    await assert.rejects(run(join(repoRoot, 'deploy/backup/restore.sh'), [dump, target], { timeout: 60_000 }));
+    await assert.rejects(run(join(repoRoot, 'deploy/backup/restore.sh'), [dump], { timeout: 60_000, env: targetEnv }));
 
     // yorisoi on the restored database with the same keys and pepper (the stack's environment).
     const config = join(stack.dir, 'restored.toml');

@@ -108,13 +108,16 @@ sed -e 's|^keys_env = .*|keys_file = "/run/secrets/encryption_keys"|' \
     -e 's|^secret_env = .*|secret_file = "/run/secrets/line_channel_secret"|' \
     -e 's|^access_token_env = .*|access_token_file = "/run/secrets/line_channel_access_token"|' \
     -e 's|^url = .*|url = "postgresql://yorisoi_app@db-primary:5432/yorisoi"|' \
-    -e 's|^api_base = .*|api_base = "http://127.0.0.1:9"|' \
-    -e 's|^data_api_base = .*|data_api_base = "http://127.0.0.1:9"|' \
+    -e 's|^api_base = .*|api_base = "https://127.0.0.1:9"|' \
+    -e 's|^data_api_base = .*|data_api_base = "https://127.0.0.1:9"|' \
     "$root/config/examples/yamagata.toml" > "$work/yorisoi.toml"
 chmod 644 "$work/yorisoi.toml"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+webhook_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export YORISOI_SECRETS_DIR=$secrets YORISOI_CONFIG_FILE=$work/yorisoi.toml YORISOI_HTTP_PORT=$port
-base=http://127.0.0.1:$port
+export YORISOI_WEBHOOK_PORT=$webhook_port
+base=http://127.0.0.1:$port                  # HAProxy's console frontend
+webhook_base=http://127.0.0.1:$webhook_port  # HAProxy's webhook frontend
 
 # 1. Build (the layers podman already has are reused: a second run only rebuilds what changed).
 # YORISOI_CONTAINERS_BUILD=0 uses the images podman has (localhost/yorisoi, -postgres, -haproxy).
@@ -134,12 +137,13 @@ fi
 build_s=$(( ($(now_ms) - started) / 1000 ))
 say "images ready in ${build_s} s: $(podman image inspect --format '{{.Size}}' localhost/yorisoi:latest | awk '{printf "yorisoi %.0f MB", $1/1e6}')"
 
-# 2. Up, and ready through HAProxy.
+# 2. Up, and ready through HAProxy: /readyz is not served there, but HAProxy forwards only to an
+# instance whose /readyz its health check saw answer 200, so /healthz through it answers 200 only then.
 started=$(now_ms)
 "${compose[@]}" up -d >"$work/up.log" 2>&1 || { tail -n 40 "$work/up.log" >&2; say "FAIL compose up"; exit 1; }
 ready=""
 for _ in $(seq 1 180); do
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/readyz")" = 200 ]; then
+  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/healthz")" = 200 ]; then
     ready=1
     break
   fi
@@ -166,6 +170,10 @@ replica_sql() { podman exec "$(container db-replica)" psql -X -At -d yorisoi -c 
 
 # 3. Who runs what.
 uid_of() { podman exec "$(container "$1")" awk '/^Uid:/ {print $2}' /proc/1/status; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' "$1"; }
+check "/metrics and /readyz are not served through HAProxy" \
+  test "$(status_of "$base/metrics") $(status_of "$base/readyz") $(status_of "$webhook_base/metrics") $(status_of "$webhook_base/readyz")" = "404 404 404 404"
+check "webhooks only through the webhook frontend" test "$(status_of "$base/webhook/line/yamagata")" = 404
 check "yorisoi-0 runs as uid 10001" test "$(uid_of yorisoi-0)" = 10001
 check "yorisoi-1 runs as uid 10001" test "$(uid_of yorisoi-1)" = 10001
 check "haproxy does not run as root" test "$(uid_of haproxy)" != 0
@@ -189,7 +197,7 @@ send_webhook() {  # EVENT_ID -> prints the HTTP status
     "$(openssl rand -hex 16)" "$(now_ms)" "$user" "$id" "$(openssl rand -hex 16)" "$RANDOM$RANDOM" "$RANDOM")
   signature=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$channel_secret" -binary | base64)
   curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
-    -H "x-line-signature: $signature" --data-binary "$body" "$base/webhook/line/yamagata"
+    -H "x-line-signature: $signature" --data-binary "$body" "$webhook_base/webhook/line/yamagata"
 }
 stored_count() {  # SQL_FUNCTION EVENT_IDS... -> rows in inbox_event with those ids
   local run=$1 list

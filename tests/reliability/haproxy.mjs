@@ -55,21 +55,28 @@ export class Haproxy {
     this.dir = dir;
     this.statsSocket = join(dir, 'haproxy.sock');
     this.proc = null;
-    this.port = null;
+    this.port = null;         // the console's frontend
+    this.webhookPort = null;  // LINE's webhooks' frontend (/webhook/ only)
   }
 
   get baseUrl() {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  // Starts HAProxy on a free loopback port in front of `backends` (["127.0.0.1:P0", "127.0.0.1:P1"])
+  get webhookBaseUrl() {
+    return `http://127.0.0.1:${this.webhookPort}`;
+  }
+
+  // Starts HAProxy on two free loopback ports (console, webhooks) in front of `backends` (["127.0.0.1:P0", "127.0.0.1:P1"])
   // and waits until both servers are UP.
   async start(backends) {
     for (let attempt = 1; ; ++attempt) {
       this.port = await freePort();
+      this.webhookPort = await freePort();
       const env = {
         ...process.env,
         YORISOI_HAPROXY_BIND: `127.0.0.1:${this.port}`,
+        YORISOI_HAPROXY_WEBHOOK_BIND: `127.0.0.1:${this.webhookPort}`,
         YORISOI_BACKEND_0: backends[0],
         YORISOI_BACKEND_1: backends[1],
         YORISOI_HAPROXY_STATS: this.statsSocket,

@@ -57,8 +57,20 @@ test('SIGKILL of one instance behind HAProxy: nothing 200\'d lost, the other ser
   const streams = [];
   try {
     await haproxy.start(stack.instances.map((i) => `127.0.0.1:${i.port}`));
-    // From now on the fake LINE platform's webhooks go through HAProxy.
-    await stack.fakePost('/_fake/config', { yorisoi: haproxy.baseUrl });
+    // From now on the fake LINE platform's webhooks go through HAProxy's webhook frontend.
+    await stack.fakePost('/_fake/config', { yorisoi: haproxy.webhookBaseUrl });
+
+    // Neither public frontend serves /metrics or /readyz (the health checks ask the instances
+    // directly), and webhooks have their own frontend.
+    for (const base of [haproxy.baseUrl, haproxy.webhookBaseUrl]) {
+      for (const path of ['/metrics', '/readyz']) {
+        assert.equal((await client(base).get(path)).status, 404, `${base}${path}`);
+      }
+    }
+    assert.equal((await client(haproxy.baseUrl).post('/webhook/line/yamagata', {})).status, 404,
+      'webhooks only through the webhook frontend');
+    assert.equal((await client(haproxy.webhookBaseUrl).get('/console/')).status, 404,
+      'the console only through the console frontend');
 
     const counsellorUser = await stack.addUser({
       tenant: 'yamagata', login: 'failover-counsellor', name: '相談員F', role: 'counsellor',
@@ -79,7 +91,7 @@ test('SIGKILL of one instance behind HAProxy: nothing 200\'d lost, the other ser
     }
 
     const generator = startLoad({
-      port: haproxy.port, secret: stack.secrets.YAMAGATA_LINE_CHANNEL_SECRET, dir: stack.dir, name: 'failover',
+      port: haproxy.webhookPort, secret: stack.secrets.YAMAGATA_LINE_CHANNEL_SECRET, dir: stack.dir, name: 'failover',
       rate: 50, seconds: (beforeKillMs + afterKillMs) / 1000, connections: 16, users: 16,
       idPrefix: `failover-load-${Date.now()}-`,
     });

@@ -2,6 +2,9 @@
 // Keeps the session's CSRF token and sends it as X-CSRF-Token on every state-changing request.
 // Every failure becomes an api_error whose `message` is a Japanese sentence fit for the UI; a 401 on any
 // call but the login itself also calls on_unauthenticated, so the app can go back to the login screen.
+// background_get is for what the page fetches by itself (refetches after live events, timers): it sends
+// X-Yorisoi-Background: 1, so that the server does not count it as someone at the console and an
+// unattended console still reaches its idle limit.
 
 export class api_error extends Error {
   constructor(status, code, message, retry_after_seconds) {
@@ -30,8 +33,11 @@ function fallback_message(status) {
 export function create_api({ on_unauthenticated }) {
   let csrf_token = null;
 
-  async function request(method, path, body) {
+  async function request(method, path, body, background = false) {
     const headers = { Accept: 'application/json' };
+    if (background) {
+      headers['X-Yorisoi-Background'] = '1';
+    }
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
     }
@@ -78,6 +84,7 @@ export function create_api({ on_unauthenticated }) {
       csrf_token = token;
     },
     get: (path) => request('GET', path),
+    background_get: (path) => request('GET', path, undefined, true),
     post: (path, body = {}) => request('POST', path, body),
     put: (path, body) => request('PUT', path, body),
     patch: (path, body) => request('PATCH', path, body),

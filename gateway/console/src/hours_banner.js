@@ -30,7 +30,7 @@ export function hours_banner({ api }) {
     const ask = async () => {
       let answer = null;
       try {
-        answer = (await api.get('/tenant')).hours ?? null;
+        answer = (await api.background_get('/tenant')).hours ?? null;  // a timer, not a person
       } catch {
         answer = null;  // say nothing rather than something wrong
       }

@@ -69,7 +69,9 @@ function workspace({ api, session, on_unauthenticated }) {
   // again after a reset, whose answer may be older than the patch.
   const loader = useRef({ running: false, again: null, wanted: page_size, touched: new Set() });
 
-  const load_queue = useCallback(async (mode) => {
+  // `background`: asked by a live event, not by the person at the console (api.background_get).
+  const load_queue = useCallback(async (mode, background = false) => {
+    const get = background ? api.background_get : api.get;
     const l = loader.current;
     if (mode === 'more') {
       l.wanted = Math.min(200, (queue_now.current?.items.length ?? 0) + page_size);
@@ -87,7 +89,7 @@ function workspace({ api, session, on_unauthenticated }) {
         const asked = current.current.tab;
         const shown = queue_now.current;
         if (next === 'reset') {
-          const answer = await api.get(`/queue?view=${asked}&limit=${Math.max(page_size, l.wanted)}`);
+          const answer = await get(`/queue?view=${asked}&limit=${Math.max(page_size, l.wanted)}`);
           if (current.current.tab === asked) {
             queue_now.current = answer;
             set_queue(answer);
@@ -99,7 +101,7 @@ function workspace({ api, session, on_unauthenticated }) {
           l.touched.clear();
         } else if (shown?.next_cursor) {
           const cursor = shown.next_cursor;
-          const answer = await api.get(`/queue?view=${asked}&limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
+          const answer = await get(`/queue?view=${asked}&limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
           if (current.current.tab === asked) {
             set_queue((q) => {
               const grown = q && q.next_cursor === cursor ? append_page(q, answer) : q;
@@ -117,22 +119,23 @@ function workspace({ api, session, on_unauthenticated }) {
       set_loading_more(false);
     }
   }, [api]);
-  const fetch_queue = useCallback(() => load_queue('reset'), [load_queue]);
+  const fetch_queue = useCallback((background = false) => load_queue('reset', background), [load_queue]);
   const fetch_more = useCallback(() => load_queue('more'), [load_queue]);
 
-  // The rows of consultations that changed, and the counts: patched into the list.
+  // The rows of consultations that changed, and the counts: patched into the list (after live events,
+  // so in the background).
   const fetch_rows = useCallback(async (ids) => {
     const asked = current.current.tab;
     const me = session.user.user_id;
     const seqs = asked_seq.current;
     const counts_seq = ++seqs.counts;
-    const counts = api.get('/queue/counts');
+    const counts = api.background_get('/queue/counts');
     await Promise.all(ids.map(async (id) => {
       const seq = (seqs.rows.get(id) ?? 0) + 1;
       seqs.rows.set(id, seq);
       let row = null;
       try {
-        row = await api.get(`/queue/${encodeURIComponent(id)}`);
+        row = await api.background_get(`/queue/${encodeURIComponent(id)}`);
       } catch (failure) {
         if (failure.status !== 404) {
           set_queue_error(failure.message);
@@ -164,13 +167,14 @@ function workspace({ api, session, on_unauthenticated }) {
     }
   }, [api, session]);
 
-  const fetch_consultation = useCallback(async () => {
+  const fetch_consultation = useCallback(async (background = false) => {
     const asked = current.current.open_id;
     if (!asked) {
       return;
     }
     try {
-      const answer = await api.get(`/consultations/${encodeURIComponent(asked)}`);
+      const get = background ? api.background_get : api.get;
+      const answer = await get(`/consultations/${encodeURIComponent(asked)}`);
       if (current.current.open_id === asked) {
         set_consultation(answer);
         set_consultation_error(null);
@@ -207,12 +211,12 @@ function workspace({ api, session, on_unauthenticated }) {
       p.consultation = false;
       p.rows.clear();
       if (q) {
-        fetch_queue();
+        fetch_queue(true);
       } else if (rows.length > 0) {
         fetch_rows(rows);
       }
       if (c) {
-        fetch_consultation();
+        fetch_consultation(true);
       }
     }, refetch_delay_ms);
   }, [fetch_queue, fetch_rows, fetch_consultation]);
@@ -268,7 +272,7 @@ function workspace({ api, session, on_unauthenticated }) {
       },
       on_state: set_stream_state,
       on_session_ended: on_unauthenticated,
-      on_failed_attempt: () => api.get('/session').catch(() => {}),
+      on_failed_attempt: () => api.background_get('/session').catch(() => {}),
     });
     return () => stream.close();
   }, [api, can_work]);

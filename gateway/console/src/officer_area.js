@@ -37,10 +37,11 @@ export function officer_area({ api, session, on_unauthenticated }) {
   current.current = { open_id };
   const timer = useRef(null);
 
-  const fetch_inbox = useCallback(async () => {
+  // `background`: asked by a live event, not by the officer (api.background_get).
+  const fetch_inbox = useCallback(async (background = false) => {
     const limit = Math.min(max_page_size, Math.max(page_size, shown.current));
     try {
-      set_inbox(await api.get(`/officer/referrals?limit=${limit}`));
+      set_inbox(await (background ? api.background_get : api.get)(`/officer/referrals?limit=${limit}`));
       set_inbox_error(null);
     } catch (failure) {
       set_inbox_error(failure.message);
@@ -68,13 +69,14 @@ export function officer_area({ api, session, on_unauthenticated }) {
     }
   }, [api, inbox, loading_more]);
 
-  const fetch_detail = useCallback(async () => {
+  const fetch_detail = useCallback(async (background = false) => {
     const asked = current.current.open_id;
     if (!asked) {
       return;
     }
     try {
-      const answer = await api.get(`/officer/referrals/${encodeURIComponent(asked)}`);
+      const get = background ? api.background_get : api.get;
+      const answer = await get(`/officer/referrals/${encodeURIComponent(asked)}`);
       if (current.current.open_id === asked) {
         set_detail(answer);
         set_detail_error(null);
@@ -92,8 +94,8 @@ export function officer_area({ api, session, on_unauthenticated }) {
     }
     timer.current = setTimeout(() => {
       timer.current = null;
-      fetch_inbox();
-      fetch_detail();
+      fetch_inbox(true);
+      fetch_detail(true);
     }, refetch_delay_ms);
   }, [fetch_inbox, fetch_detail]);
 
@@ -111,7 +113,7 @@ export function officer_area({ api, session, on_unauthenticated }) {
       on_open: refresh,
       on_state: set_stream_state,
       on_session_ended: on_unauthenticated,
-      on_failed_attempt: () => api.get('/session').catch(() => {}),
+      on_failed_attempt: () => api.background_get('/session').catch(() => {}),
     });
     return () => {
       stream.close();

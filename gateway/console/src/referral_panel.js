@@ -18,10 +18,14 @@ export function referral_panel({ consultation, tenant, session, api, version }) 
   const asked_for = useRef(id);
   asked_for.current = id;
 
+  // The same consultation asked again is a live event's doing (a new `version`): in the background.
+  const loaded_for = useRef(null);
   const load = useCallback(async () => {
     const asked = id;
+    const get = loaded_for.current === asked ? api.background_get : api.get;
+    loaded_for.current = asked;
     try {
-      const answer = await api.get(`/consultations/${encodeURIComponent(asked)}/referrals`);
+      const answer = await get(`/consultations/${encodeURIComponent(asked)}/referrals`);
       if (asked_for.current === asked) {
         set_referrals(answer.items);
         set_error(null);

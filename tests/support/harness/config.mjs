@@ -136,10 +136,15 @@ channel = "tendo"
 // The whole file. `serverExtra` is TOML appended to [server] (e.g. allowed_origins, [server.sessions]
 // lines are given by the caller as full text after the [server] keys); `tendoKeys` are keys of the
 // tendo [[tenant]] itself (e.g. "queue_preview = false"); `alert` ({url, on?, consoleBaseUrl?}) gives
-// yamagata an on-call alert.
-export function configToml({ databaseUrl, staffed = 'always', serverExtra = '', tendoKeys = '', alert = null }) {
+// yamagata an on-call alert. `plainHttp` (default true) serves plain HTTP on loopback: cookies without
+// Secure and no HSTS, as the tests talk to the server without TLS. `acceptStaleEvents` (default true)
+// stores events older than the retention period: the tests replay recorded 2023 events.
+export function configToml({ databaseUrl, staffed = 'always', serverExtra = '', tendoKeys = '', alert = null,
+  plainHttp = true, acceptStaleEvents = true }) {
   return `[server]
 listen = "127.0.0.1:0"
+plain_http_loopback = ${plainHttp ? 'true' : 'false'}
+accept_stale_events_for_replay = ${acceptStaleEvents ? 'true' : 'false'}
 threads = 2
 header_timeout_ms = 5000
 body_timeout_ms = 5000

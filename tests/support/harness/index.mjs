@@ -35,7 +35,10 @@ function yorisoiEnv(secrets, fakeBase, extra) {
       env[name] = value;
     }
   }
-  return { ...env, ...secrets, YORISOI_LINE_API_BASE: fakeBase, YORISOI_IDLE_CLOSE: 'off', ...extra };
+  return {
+    ...env, ...secrets, YORISOI_LINE_API_BASE: fakeBase, YORISOI_ALLOW_PLAIN_LINE_API: '1', YORISOI_IDLE_CLOSE: 'off',
+    ...extra,
+  };
 }
 
 function postJson(base, path, body) {
@@ -60,6 +63,8 @@ function postJson(base, path, body) {
 //   staffed: 'always' (default: every hour staffed), 'never' (today is closed: off-hours) or 'example'
 //            (the example's own schedule: Mon–Fri 18:00–21:00, holidays and the year end closed)
 //   serverExtra: TOML lines appended to [server] (allowed_origins, [server.sessions] …)
+//   plainHttp: false serves as behind TLS (Secure __Host- cookie, HSTS); default true (plain HTTP on loopback)
+//   acceptStaleEvents: false drops events older than the retention period, as in production; default true
 //   alert: {url, on?, consoleBaseUrl?} gives yamagata a [tenant.alert] (key: secrets.YAMAGATA_ALERT_SECRET)
 //   env: extra environment for the yorisoi processes
 //   users: false to create no staff
@@ -104,7 +109,8 @@ class Stack {
     writeFileSync(this.configFile, configToml({
       databaseUrl: this.database.url, staffed: options.staffed ?? 'always', serverExtra: options.serverExtra ?? '',
       tendoKeys: options.tendoKeys ?? '',
-      alert: options.alert ?? null,
+      alert: options.alert ?? null, plainHttp: options.plainHttp ?? true,
+      acceptStaleEvents: options.acceptStaleEvents ?? true,
     }));
     await this.startFake();
     // A webhook spool directory is locked by one process: each instance gets its own in the stack's

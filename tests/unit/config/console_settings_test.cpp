@@ -14,7 +14,7 @@ settings load_with_server(const std::string& extra) {
 
 TEST(console_settings, defaults) {
   const auto s = load_with_server("");
-  EXPECT_FALSE(s.server.secure_cookies);
+  EXPECT_FALSE(s.server.plain_http_loopback);  // Secure cookies and HSTS unless asked otherwise
   EXPECT_TRUE(s.server.allowed_origins.empty());
   EXPECT_TRUE(s.server.trusted_proxies.empty());
   EXPECT_EQ(s.server.sessions.idle, std::chrono::minutes(60));
@@ -30,7 +30,7 @@ TEST(console_settings, values_are_read) {
   // [server.sessions] must come after the plain [server] keys, so append it at the end of [server].
   const fake_env env;
   const auto doc = replaced(minimal_document(), "[server]\nlisten = \"127.0.0.1:0\"\n",
-                            "[server]\nlisten = \"127.0.0.1:0\"\nsecure_cookies = true\n"
+                            "[server]\nlisten = \"127.0.0.1:0\"\nplain_http_loopback = true\n"
                             "allowed_origins = [\"https://Console.Example.jp\", \"http://127.0.0.1:8080\", "
                             "\"http://[::1]:3000\"]\n"
                             "[server.sessions]\nidle_minutes = 30\nabsolute_hours = 8\n"
@@ -38,7 +38,7 @@ TEST(console_settings, values_are_read) {
                             "max_delay_seconds = 300\nmax_failures_per_address = 50\n"
                             "failure_window_minutes = 10\n");
   const auto s = load_from_string(doc, test_label, env.lookup());
-  EXPECT_TRUE(s.server.secure_cookies);
+  EXPECT_TRUE(s.server.plain_http_loopback);
   EXPECT_EQ(
       s.server.allowed_origins,
       (std::vector<std::string>{"https://console.example.jp", "http://127.0.0.1:8080", "http://[::1]:3000"}));
@@ -49,6 +49,14 @@ TEST(console_settings, values_are_read) {
   EXPECT_EQ(s.server.sessions.max_delay, std::chrono::seconds(300));
   EXPECT_EQ(s.server.sessions.max_failures_per_address, 50u);
   EXPECT_EQ(s.server.sessions.failure_window, std::chrono::minutes(10));
+}
+
+TEST(console_settings, idle_seconds_for_tests_replace_the_minutes) {
+  const fake_env env;
+  const auto doc =
+      replaced(minimal_document(), "[server]\nlisten = \"127.0.0.1:0\"\n",
+               "[server]\nlisten = \"127.0.0.1:0\"\n[server.sessions]\nidle_seconds_for_tests = 4\n");
+  EXPECT_EQ(load_from_string(doc, test_label, env.lookup()).server.sessions.idle, std::chrono::seconds(4));
 }
 
 TEST(console_settings, trusted_proxies_are_canonical_addresses_or_ranges) {
@@ -83,8 +91,10 @@ TEST_P(console_settings_rejects, names_the_key) {
 INSTANTIATE_TEST_SUITE_P(
     table, console_settings_rejects,
     ::testing::Values(
-        bad_case{"secure_cookies_not_bool", "secure_cookies = \"yes\"\n", "server.secure_cookies",
+        bad_case{"plain_http_not_bool", "plain_http_loopback = \"yes\"\n", "server.plain_http_loopback",
                  "true or false"},
+        bad_case{"secure_cookies_is_gone", "secure_cookies = true\n", "server.secure_cookies",
+                 "plain_http_loopback"},
         bad_case{"origin_without_scheme", "allowed_origins = [\"example.jp\"]\n", "server.allowed_origins[0]",
                  "scheme"},
         bad_case{"proxy_hostname", "trusted_proxies = [\"haproxy\"]\n", "server.trusted_proxies[0]",
@@ -137,6 +147,11 @@ INSTANTIATE_TEST_SUITE_P(
                  "array"},
         bad_case{"unknown_sessions_key", "[server.sessions]\nidle = 5\n", "server.sessions.idle",
                  "unknown key"},
+        bad_case{"idle_seconds_and_minutes",
+                 "[server.sessions]\nidle_minutes = 5\nidle_seconds_for_tests = 5\n",
+                 "server.sessions.idle_seconds_for_tests", "not both"},
+        bad_case{"idle_seconds_too_short", "[server.sessions]\nidle_seconds_for_tests = 1\n",
+                 "server.sessions.idle_seconds_for_tests", "between"},
         bad_case{"idle_zero", "[server.sessions]\nidle_minutes = 0\n", "server.sessions.idle_minutes",
                  "between"},
         bad_case{"absolute_zero", "[server.sessions]\nabsolute_hours = 0\n", "server.sessions.absolute_hours",

@@ -16,8 +16,22 @@ settings load_example(const std::string& name) {
 }
 
 std::size_t count_kind(const tenant& t, org_unit_kind kind) {
-  return static_cast<std::size_t>(
-      std::count_if(t.org_units.begin(), t.org_units.end(), [&](const org_unit& u) { return u.kind == kind; }));
+  return static_cast<std::size_t>(std::count_if(t.org_units.begin(), t.org_units.end(),
+                                                [&](const org_unit& u) { return u.kind == kind; }));
+}
+
+TEST(config_examples, migration_loads_without_the_line_secrets) {
+  fake_env env;
+  env.vars.erase("YAMAGATA_LINE_CHANNEL_SECRET");
+  env.vars.erase("YAMAGATA_LINE_CHANNEL_ACCESS_TOKEN");
+  EXPECT_THROW((void)load(examples_dir + "yamagata.toml", env.lookup()), error);
+  const settings s = load_for_migration(examples_dir + "yamagata.toml", env.lookup());
+  ASSERT_EQ(s.tenants.size(), 1U);
+  ASSERT_EQ(s.tenants[0].channels.size(), 1U);
+  EXPECT_EQ(s.tenants[0].channels[0].key, "yamagata");
+  EXPECT_TRUE(s.tenants[0].channels[0].secret.empty());
+  EXPECT_TRUE(s.tenants[0].channels[0].access_token.empty());
+  EXPECT_EQ(s.crypto.keys.size(), 2U);  // the rest is read and checked as always
 }
 
 TEST(config_examples, yamagata_loads_with_the_pilot_content) {
@@ -57,11 +71,12 @@ TEST(config_examples, yamagata_loads_with_the_pilot_content) {
   EXPECT_FALSE(t.service.intake_end);
   EXPECT_FALSE(t.service.answers_until);
 
-  EXPECT_EQ(t.categories,
-            (std::vector<std::string>{"家族関係", "仕事・就労関係", "病気・障害", "孤独・孤立", "生きがい・趣味",
-                                      "子育て・教育", "行政サービス・制度利用", "友人関係", "恋愛関係", "介護",
-                                      "希死念慮・自傷", "生活困窮", "法律関係", "離婚関係"}));
-  EXPECT_EQ(t.age_bands, (std::vector<std::string>{"10代", "20代", "30代", "40代", "50代", "60代", "70代以上"}));
+  EXPECT_EQ(t.categories, (std::vector<std::string>{"家族関係", "仕事・就労関係", "病気・障害", "孤独・孤立",
+                                                    "生きがい・趣味", "子育て・教育",
+                                                    "行政サービス・制度利用", "友人関係", "恋愛関係", "介護",
+                                                    "希死念慮・自傷", "生活困窮", "法律関係", "離婚関係"}));
+  EXPECT_EQ(t.age_bands,
+            (std::vector<std::string>{"10代", "20代", "30代", "40代", "50代", "60代", "70代以上"}));
   EXPECT_EQ(t.risk_keywords, (std::vector<std::string>{"死にたい", "消えたい", "自殺", "リストカット", "自傷",
                                                        "死のう", "いなくなりたい", "首を吊"}));
 
@@ -75,11 +90,12 @@ TEST(config_examples, yamagata_loads_with_the_pilot_content) {
                                        [](const org_unit& u) { return u.id == "hikikomori"; });
   ASSERT_NE(hikikomori, t.org_units.end());
   EXPECT_EQ(hikikomori->members.size(), 4U);
-  const auto rodo = std::find_if(t.org_units.begin(), t.org_units.end(),
-                                 [](const org_unit& u) { return u.kind == org_unit_kind::platform_group &&
-                                                                u.id != "hikikomori"; });
+  const auto rodo = std::find_if(t.org_units.begin(), t.org_units.end(), [](const org_unit& u) {
+    return u.kind == org_unit_kind::platform_group && u.id != "hikikomori";
+  });
   ASSERT_NE(rodo, t.org_units.end());
-  EXPECT_EQ(rodo->members, (std::vector<std::string>{"山形労働局", "山形商工会議所", "山形勤労者福祉サービスセンター"}));
+  EXPECT_EQ(rodo->members,
+            (std::vector<std::string>{"山形労働局", "山形商工会議所", "山形勤労者福祉サービスセンター"}));
 
   std::vector<std::string> codes;
   for (const auto& link : t.links) {
@@ -87,9 +103,10 @@ TEST(config_examples, yamagata_loads_with_the_pilot_content) {
     EXPECT_EQ(link.channel_key, "yamagata");
     EXPECT_FALSE(link.label.empty());
   }
-  EXPECT_EQ(codes, (std::vector<std::string>{"web-ads", "facebook", "instagram", "flyer", "city-web", "city-line",
-                                             "city-facebook", "influencer-1", "influencer-2", "influencer-3",
-                                             "influencer-4", "influencer-5", "influencer-6", "influencer-7"}));
+  EXPECT_EQ(codes,
+            (std::vector<std::string>{"web-ads", "facebook", "instagram", "flyer", "city-web", "city-line",
+                                      "city-facebook", "influencer-1", "influencer-2", "influencer-3",
+                                      "influencer-4", "influencer-5", "influencer-6", "influencer-7"}));
 
   EXPECT_GE(t.templates.size(), 3U);
   EXPECT_NE(t.texts.off_hours.find("{next_window}"), std::string::npos);

@@ -28,6 +28,7 @@ TEST(config_overrides, every_variable_replaces_its_value) {
   env.vars["YORISOI_LISTEN"] = "0.0.0.0:9090";
   env.vars["YORISOI_DATABASE_URL"] = "postgresql://u@localhost:5433/other";
   env.vars["YORISOI_LINE_API_BASE"] = "http://127.0.0.1:4567/";
+  env.vars["YORISOI_ALLOW_PLAIN_LINE_API"] = "1";  // a fake LINE platform on loopback
   env.vars["YORISOI_THREADS"] = "3";
   env.vars["YORISOI_CONSOLE_DIR"] = "/srv/console";
   env.vars["YORISOI_REPLY_TOKEN_USABLE_SECONDS"] = "0";
@@ -54,7 +55,8 @@ TEST(config_overrides, ipv6_listen_address) {
 TEST(config_overrides, override_fixes_an_invalid_file_value) {
   fake_env env;
   env.vars["YORISOI_LISTEN"] = "127.0.0.1:8081";
-  const settings s = load_with(env, replaced(minimal_document(), "listen = \"127.0.0.1:0\"", "listen = \"nope\""));
+  const settings s =
+      load_with(env, replaced(minimal_document(), "listen = \"127.0.0.1:0\"", "listen = \"nope\""));
   EXPECT_EQ(s.server.listen_port, 8081);
 }
 

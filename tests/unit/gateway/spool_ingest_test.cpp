@@ -76,5 +76,18 @@ TEST(spool_ingest, a_body_that_no_longer_parses_is_rejected) {
   EXPECT_EQ(plan.reason, to_string(webhook_error::not_json));
 }
 
+TEST(spool_ingest, events_older_than_the_retention_at_arrival_are_dropped) {
+  auto settings = load_pilot();
+  // The pilot keeps 1825 days; the record arrived six years after its events' timestamps.
+  constexpr std::int64_t six_years_ms = 6LL * 365 * 24 * 3'600'000;
+  spool_record late = record(payload("several_events.json"));
+  late.received_at_ms += six_years_ms;
+  EXPECT_EQ(plan_spool_ingest(settings, late).what, spool_ingest_plan::kind::nothing_to_store);
+  settings.server.accept_stale_events_for_replay = true;
+  const auto replayed = plan_spool_ingest(settings, late);
+  ASSERT_EQ(replayed.what, spool_ingest_plan::kind::ingest);
+  EXPECT_GT(replayed.request.events.size(), 1u);
+}
+
 }  // namespace
 }  // namespace yorisoi::gateway

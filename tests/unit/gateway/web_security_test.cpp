@@ -17,8 +17,15 @@ TEST(web_security, finds_the_session_cookie_among_others) {
 
 TEST(web_security, session_cookie_attributes) {
   EXPECT_EQ(session_cookie("tok", false), "yorisoi_session=tok; Path=/; HttpOnly; SameSite=Strict");
-  EXPECT_EQ(session_cookie("tok", true), "yorisoi_session=tok; Path=/; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(session_cookie("tok", true),
+            "__Host-yorisoi_session=tok; Path=/; HttpOnly; SameSite=Strict; Secure");
   EXPECT_EQ(cleared_session_cookie(false), "yorisoi_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  EXPECT_EQ(cleared_session_cookie(true),
+            "__Host-yorisoi_session=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0");
+  EXPECT_EQ(session_cookie_name(true), "__Host-yorisoi_session");
+  EXPECT_EQ(session_cookie_name(false), "yorisoi_session");
+  // A __Host- cookie is refused by browsers with a Domain attribute: there must never be one.
+  EXPECT_EQ(session_cookie("tok", true).find("Domain"), std::string::npos);
 }
 
 struct origin_case {
@@ -50,12 +57,22 @@ TEST(web_security, origin_check_table) {
 }
 
 TEST(web_security, security_headers_name_the_policy) {
-  const auto& headers = browser_security_headers();
+  const auto& headers = browser_security_headers(false);
   ASSERT_EQ(headers.size(), 3u);
   EXPECT_EQ(headers[0].first, "Content-Security-Policy");
   EXPECT_NE(headers[0].second.find("frame-ancestors 'none'"), std::string_view::npos);
   EXPECT_EQ(headers[1].second, "DENY");
   EXPECT_EQ(headers[2].second, "no-referrer");
+}
+
+TEST(web_security, strict_transport_security_only_when_secure) {
+  const auto& secure = browser_security_headers(true);
+  ASSERT_EQ(secure.size(), 4u);
+  EXPECT_EQ(secure[3].first, "Strict-Transport-Security");
+  EXPECT_EQ(secure[3].second, "max-age=31536000");
+  for (const auto& [name, value] : browser_security_headers(false)) {
+    EXPECT_NE(name, "Strict-Transport-Security") << value;
+  }
 }
 
 TEST(web_security, content_types) {

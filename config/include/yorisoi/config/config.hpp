@@ -32,7 +32,8 @@ class error : public std::runtime_error {
 
 // Console sign-in sessions and the login throttle ([server.sessions]).
 struct session_settings {
-  std::chrono::minutes idle{60};    // no request for this long ends a session
+  // No request by a person for this long ends a session (idle_minutes; idle_seconds_for_tests).
+  std::chrono::seconds idle{std::chrono::minutes(60)};
   std::chrono::hours absolute{12};  // a session never lives longer
   // One login name from one client address: this many failures within failure_window cost nothing,
   // then each further attempt waits first_delay, doubled per failure, up to max_delay.
@@ -75,8 +76,14 @@ struct server_settings {
   // Console WebSockets (GET /api/v1/stream) open at once per staff user: a new one closes that user's
   // oldest with close code 4429.
   std::size_t max_sockets_per_user = 8;
-  std::string console_dir;      // static console files; empty = the built-in default next to the binary
-  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+  std::string console_dir;  // static console files; empty = the built-in default next to the binary
+  // The service is reached by plain HTTP on a loopback address (development, tests): the session
+  // cookie drops Secure and its __Host- prefix and answers carry no Strict-Transport-Security. Refused
+  // unless listen_host is a loopback address. YORISOI_PLAIN_HTTP_LOOPBACK=on|off overrides.
+  bool plain_http_loopback = false;
+  // Store webhook events older than the tenant's retention period (the window in which redeliveries
+  // are recognised) instead of dropping them. Only for replaying old recorded events in tests.
+  bool accept_stale_events_for_replay = false;
   // Origins allowed besides the server's own ("scheme://host[:port]", lower-case, no default port
   // stripping: compared as written by browsers).
   std::vector<std::string> allowed_origins;
@@ -280,6 +287,10 @@ using env_lookup = std::function<std::optional<std::string>(const std::string& n
 // the file holds). Relative secret_file/keys_file/pepper_file/console_dir paths are resolved against
 // the folder of `path`. Reentrant; `env` is called from the calling thread only.
 [[nodiscard]] settings load(const std::string& path, const env_lookup& env = process_environment());
+// load() for `yorisoi migrate`: every check except that the LINE channels' secrets and access tokens
+// are not read (they stay empty), so that the migration's container need not be given them.
+[[nodiscard]] settings load_for_migration(const std::string& path,
+                                          const env_lookup& env = process_environment());
 
 // The same, for a document already in memory (tests, fuzzing). `file_label` names the document in
 // errors and its folder anchors relative paths, exactly as `path` does for load().

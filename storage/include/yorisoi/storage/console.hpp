@@ -81,7 +81,7 @@ struct nothing {};
 // ---- sessions --------------------------------------------------------------------------------------
 
 struct session_policy {
-  std::chrono::minutes idle{60};    // no request for this long ends the session
+  std::chrono::seconds idle{std::chrono::minutes(60)};  // no request for this long ends the session
   std::chrono::hours absolute{12};  // a session never lives longer
   // Failures of one login name from one address (and of one user's current-password checks): the
   // growing delay (routing/login_delay.hpp), counted within `failure_window`.
@@ -271,6 +271,9 @@ class console_store {
   // The session of a cookie token, or nullopt (unknown, expired, idle too long, user disabled). Moves
   // last_seen_at forward (at most once a minute per session). nullopt also when unavailable: see status.
   void authenticate(std::string token, std::function<void(op_result<session_info>)> done);
+  // The same answer without moving last_seen_at: for what no person did (the console's background
+  // refetches, an open WebSocket's periodic check), so an unattended console still goes idle.
+  void check_session(std::string token, std::function<void(op_result<session_info>)> done);
   void logout(std::string token, std::function<void(op_result<nothing>)> done);
   void logout_everywhere(actor who, std::function<void(op_result<nothing>)> done);
   // Checks the current password (throttled per user like a login: a wrong one is counted before it is
