@@ -18,16 +18,14 @@ http_response healthz() {
 constexpr std::uint64_t spool_room_needed = 64 * 1024;
 
 // Ready when webhooks can be acknowledged: the database takes them, or the spool can (not broken,
-// not full) until it is back.
+// not full) until it is back. A probe only: it changes nothing (the spool replayer finds the database
+// again by itself, within its backoff of at most 5 s).
 asio::awaitable<http_response> readyz(handler_context& context) {
   const storage::readiness state = co_await async_check_ready(context.store, asio::use_awaitable);
   const spool_stats spool = context.spool.stats();
   const std::uint64_t max_bytes = context.settings.server.spool.max_bytes;
   const bool spool_has_room = !spool.broken && spool.used_bytes + spool_room_needed <= max_bytes;
   const bool ready = state.ready() || spool_has_room;
-  if (state.ready() && spool.depth.records > 0) {
-    context.replayer.retry_now();  // the database is back: do not wait for the backoff
-  }
   boost::json::object body;
   body["ready"] = ready;
   body["database_reachable"] = state.database_reachable;

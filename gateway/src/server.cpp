@@ -47,8 +47,12 @@ std::unique_ptr<spool> open_spool(const config::settings& all) {
   }
 }
 
+// While the database is away a replay pass is tried after 0.5 s, then at doubling waits up to 5 s: a
+// failing pass costs one connection attempt, and the spool drains within about 5 s of the database's
+// return without anything else (a readiness probe, say) having to wake it.
 spool_replayer_options replayer_options(const config::spool_settings& settings) {
   spool_replayer_options options;
+  options.max_retry = std::chrono::seconds(5);
   options.quarantine_age = std::chrono::hours(24) * settings.quarantine_days;
   return options;
 }

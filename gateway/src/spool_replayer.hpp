@@ -3,10 +3,10 @@
 // at once when there is something new, with exponential backoff while the database stays away.
 //
 // Waking: notify_appended() (after an append) ends an idle wait but not a backoff, so a webhook
-// burst during an outage does not hammer the database; retry_now() (the database answered a
-// readiness check again, or an operator asked) ends any wait and resets the backoff. A pass also
-// runs at start() (records left from before a restart) and every idle_check while idle. After each
-// pass, quarantine files older than quarantine_age (by the system clock) are deleted.
+// burst during an outage does not hammer the database; retry_now() (for tests and operators) ends any
+// wait and resets the backoff. A pass also runs at start() (records left from before a restart) and
+// every idle_check while idle. After each pass, quarantine files older than quarantine_age (by the
+// system clock) are deleted.
 //
 // Thread-safety: every member may be called from any thread. stop() waits for a running pass,
 // i.e. for the deliver callback to return: give that callback its own timeout.
