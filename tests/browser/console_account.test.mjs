@@ -3,23 +3,18 @@
 // counsellor enrols on アカウント (the secret read as text, a code computed here), sees the recovery
 // codes once, logs in again with a code, and disables it with the password and a recovery code; in a
 // tenant that requires it, enrolment is the only screen until done.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack } from '../support/harness/index.mjs';
 import { totpCode } from '../support/harness/totp.mjs';
-import { launch_browser, log_in, open_page } from './support.mjs';
+import { log_in, open_page, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 test('an account made by an admin: login → the forced password change → the console', { timeout: 120_000 }, async () => {

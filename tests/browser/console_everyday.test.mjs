@@ -8,22 +8,17 @@
 // hub's forward form shows the counsellor's suggested units checked, and the hub answers the referral
 // itself; the counsellor's 紹介 panel shows that answer. Outside staffed hours (a stack whose schedule
 // is never staffed now) the header says 「開設時間外・次回 <date>」; staffed, it says nothing.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startStack, waitFor } from '../support/harness/index.mjs';
-import { launch_browser, log_in, new_consultation, open_page } from './support.mjs';
+import { log_in, new_consultation, open_page, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 // Counts the page's beforeunload listeners (window.yorisoi_unload: the live set) from before its

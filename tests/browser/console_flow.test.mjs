@@ -2,23 +2,18 @@
 // the fake LINE platform and appears in the queue without a reload, the counsellor opens it with the
 // keyboard, claims it, answers with an edited template (the fake platform receives exactly one push with
 // that text), tags two categories and an age band, and closes it. A screenshot of the chat view is kept.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startStack, waitFor } from '../support/harness/index.mjs';
-import { launch_browser, log_in, open_page, screenshot_dir } from './support.mjs';
+import { waitFor } from '../support/harness/index.mjs';
+import { log_in, open_page, screenshot_dir, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 test('a counsellor answers a resident from the console', { timeout: 90_000 }, async () => {

@@ -3,22 +3,17 @@
 // are next in), and the counsellor's console shows the consultation urgent with that one automatic
 // answer. A resident's tap on an age-band button (a signed postback through the fake platform) shows in
 // the transcript as the resident's action, and the consultation's 年代 shows the band.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor } from '../support/harness/index.mjs';
-import { launch_browser, log_in, new_consultation, open_page } from './support.mjs';
+import { waitFor } from '../support/harness/index.mjs';
+import { log_in, new_consultation, open_page, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1, staffed: 'never' });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1, staffed: 'never' }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 const deliveries = (userId) => stack.fakeGet(`/_fake/deliveries?to=${encodeURIComponent(userId)}`);

@@ -3,22 +3,17 @@
 // once the consultation is opened; with 30 waiting the list shows a page and もっと見る loads the rest;
 // live events patch single rows (only GET /queue/{id} and the counts, never the list again); 時間外 only
 // where the list mixes staffed and off-hours arrivals.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor } from '../support/harness/index.mjs';
-import { launch_browser, log_in, new_consultation, open_page } from './support.mjs';
+import { waitFor } from '../support/harness/index.mjs';
+import { log_in, new_consultation, open_page, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 const row_of = (page, id) => page.locator(`.queue-row[data-consultation-id="${id}"]`);

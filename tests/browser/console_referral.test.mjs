@@ -6,23 +6,18 @@
 // group answers through the API; the hub officer, live again, returns the answers; the counsellor's 紹介
 // panel shows both answers with the units' names. The officers' pages never receive the resident's
 // words. Screenshots of 紹介受付 and of the counsellor's panel are kept.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startStack, waitFor } from '../support/harness/index.mjs';
-import { launch_browser, log_in, new_consultation, open_page, record_traffic, screenshot_dir } from './support.mjs';
+import { waitFor } from '../support/harness/index.mjs';
+import { log_in, new_consultation, open_page, record_traffic, screenshot_dir, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 // The consent request's 同意する postback data, once the fake platform has delivered it to the resident.

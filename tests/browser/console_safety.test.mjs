@@ -2,22 +2,16 @@
 // opens a dialog; and the console runs under its CSP without a single refusal (no inline script/style).
 // The same for a referral's summary, which staff write and officers read: as text in the counsellor's
 // 紹介 panel and in the officer's detail.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack } from '../support/harness/index.mjs';
-import { launch_browser, log_in, new_consultation, open_page } from './support.mjs';
+import { log_in, new_consultation, open_page, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 test('markup from a resident is rendered as text and runs nothing', { timeout: 60_000 }, async () => {

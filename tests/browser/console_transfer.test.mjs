@@ -2,22 +2,17 @@
 // another through the chat view's choice of assignees (GET /api/v1/assignees). The supervisor's view and
 // queue show the new holder, and the receiving counsellor's 自分の担当 tab gains it live, without a
 // reload. Counsellors get no 担当替え control.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startStack, waitFor } from '../support/harness/index.mjs';
-import { launch_browser, log_in, open_page } from './support.mjs';
+import { waitFor } from '../support/harness/index.mjs';
+import { log_in, open_page, use_stack_and_browser } from './support.mjs';
 
 let stack;
 let browser;
 
-before(async () => {
-  stack = await startStack({ instances: 1 });
-  browser = await launch_browser();
-});
-
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
+use_stack_and_browser({ instances: 1 }, (s, b) => {
+  stack = s;
+  browser = b;
 });
 
 test('a supervisor transfers a consultation to another counsellor', { timeout: 90_000 }, async () => {

@@ -1,9 +1,10 @@
 // Helpers of the browser tests: finding chromium, launching it, a page that records what must not
 // happen (uncaught errors, CSP refusals, dialogs), and logging in through the console's own form.
+import { after, before } from 'node:test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '../support/harness/index.mjs';
+import { startStack, waitFor } from '../support/harness/index.mjs';
 
 export function chromium_path() {
   const candidates = [process.env.YORISOI_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -93,4 +94,20 @@ export async function new_consultation(stack, api, text) {
   const item = await waitFor(async () => (await api.get('/api/v1/queue?view=open&limit=200')).json.items
     .find((i) => !before.has(i.consultation_id)), 10_000);
   return { id: item.consultation_id, userId };
+}
+
+// The hooks every browser test file shares: before its tests, one stack (startStack's `options`) and one
+// browser, handed to `ready(stack, browser)`; after them, both closed.
+export function use_stack_and_browser(options, ready) {
+  let stack;
+  let browser;
+  before(async () => {
+    stack = await startStack(options);
+    browser = await launch_browser();
+    ready(stack, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
 }
