@@ -150,7 +150,8 @@ std::string read_proxy(toml_reader& reader, const std::string& key, const std::s
 
 void read_sessions(toml_reader& reader, session_settings& out) {
   reader.only({"idle_minutes", "idle_seconds_for_tests", "absolute_hours", "free_failures_per_name_address",
-               "first_delay_seconds", "max_delay_seconds", "max_failures_per_address", "failure_window_minutes"});
+               "first_delay_seconds", "max_delay_seconds", "max_failures_per_address",
+               "failure_window_minutes"});
   if (const auto minutes = reader.integer("idle_minutes", 1, 24 * 60)) {
     out.idle = std::chrono::minutes(*minutes);
   }

@@ -82,7 +82,7 @@ struct nothing {};
 
 struct session_policy {
   std::chrono::seconds idle{std::chrono::minutes(60)};  // no request for this long ends the session
-  std::chrono::hours absolute{12};  // a session never lives longer
+  std::chrono::hours absolute{12};                      // a session never lives longer
   // Failures of one login name from one address (and of one user's current-password checks): the
   // growing delay (routing/login_delay.hpp), counted within `failure_window`.
   routing::login_delay_rule delay;
