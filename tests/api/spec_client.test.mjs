@@ -59,7 +59,11 @@ class SpecClient {
       headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     }
     const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' });
-    for (const line of response.headers.getSetCookie()) {
+    // Node 18's fetch (Debian 12) has no Headers.getSetCookie: split the joined header at each new cookie.
+    const joined = response.headers.get('set-cookie');
+    const setCookies = typeof response.headers.getSetCookie === 'function' ? response.headers.getSetCookie()
+      : (joined ? joined.split(/,\s*(?=[^;,\s]+=)/) : []);
+    for (const line of setCookies) {
       const [pair] = line.split(';');
       const at = pair.indexOf('=');
       const [key, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
