@@ -17,8 +17,8 @@
 # HSM, a secrets manager): without them a restore gives back unreadable rows; with them next to the
 # dump, whoever steals the dump reads everything.
 #
-# For point-in-time recovery use WAL archiving with pg_basebackup or pgBackRest as well (README,
-# operations): a nightly dump loses up to a day.
+# For point-in-time recovery use WAL archiving with pg_basebackup or pgBackRest as well (deploy/OPERATIONS.md,
+# "Backup and restore"): a nightly dump loses up to a day.
 set -euo pipefail
 # Before anything is created: the folder and the files are the owner's alone.
 umask 077

@@ -10,7 +10,7 @@
 # (--no-owner: the target cluster need not have the old roles); --owners keeps the dump's owners (the
 # roles must exist: restore pg_dumpall --roles-only output first). Privileges are not restored by default
 # either (--no-privileges): the target cluster need not have yorisoi_runtime; `yorisoi migrate` run as the
-# owner grants it again (README, operations). The manifest beside the dump, when present, must match the
+# owner grants it again (deploy/OPERATIONS.md). The manifest beside the dump, when present, must match the
 # dump's SHA-256.
 #
 # Afterwards start yorisoi on the restored database with THE SAME encryption keys and pseudonym pepper

@@ -10,7 +10,7 @@ role=${1:-primary}
 primary_host=${YORISOI_PRIMARY_HOST:-db-primary}
 data_root=$(dirname "$PGDATA")
 
-# The roles of README "Operations": the owner runs `yorisoi migrate`, the service logs in as yorisoi_app,
+# The roles of deploy/OPERATIONS.md: the owner runs `yorisoi migrate`, the service logs in as yorisoi_app,
 # a member of yorisoi_runtime (what migrate grants; no UPDATE/DELETE on the audit log). The replica's
 # slot is made here, not by pg_basebackup --create-slot, so that a replica re-cloned onto an empty
 # volume finds it again.

@@ -199,7 +199,7 @@ std::string csv_text(std::string_view text) {
   return out;
 }
 
-// A referral's stage in the console's words (gateway/console/src/format.js, README's glossary).
+// A referral's stage in the console's words (gateway/console/src/format.js, the glossary in gateway/console/GUIDE.md).
 std::string_view referral_stage_label(std::string_view stage) noexcept {
   if (stage == "proposed") {
     return "提案中";

@@ -2,7 +2,7 @@
 // The runtime role: what the serving process may do, apart from the owner that runs migrations.
 //
 // Deployments that separate the two create a NOLOGIN role `yorisoi_runtime` and make the service's
-// login role a member of it (README, operations). After applying migrations as the owner, the
+// login role a member of it (deploy/OPERATIONS.md). After applying migrations as the owner, the
 // migrator grants that role what the service needs on every table — and nothing that could change
 // the record: SELECT and INSERT only on the audit log and the referral history, SELECT only on the
 // list of applied migrations. Without such a role (development, tests) this does nothing.
