@@ -23,14 +23,14 @@ set -euo pipefail
 # Before anything is created: the folder and the files are the owner's alone.
 umask 077
 usage="usage: PGSERVICE=… backup.sh OUTPUT_DIR (the database from libpq's PG* environment variables)"
-if [ "$#" -ne 1 ] || [[ $1 == postgres*://* ]]; then
-  echo "backup.sh: $usage (a database URL on the command line would be visible in ps)" >&2
+# shellcheck source=deploy/backup/pg-environment.sh
+. "$(dirname "$0")/pg-environment.sh"
+refuse_connection_arguments backup.sh "$usage" "$@"
+if [ "$#" -ne 1 ]; then
+  echo "backup.sh: $usage" >&2
   exit 2
 fi
-if [ -z "${PGSERVICE:-}${PGDATABASE:-}" ]; then
-  echo "backup.sh: name the database with PGSERVICE or PGDATABASE; $usage" >&2
-  exit 2
-fi
+require_database_named backup.sh "$usage"
 out=$1
 mkdir -p "$out"
 

@@ -19,15 +19,14 @@
 # row opens with the keys given.
 set -euo pipefail
 usage="usage: PGSERVICE=… restore.sh DUMP [--owners] (the target database from libpq's PG* environment variables)"
-if [ "$#" -lt 1 ] || [ "$#" -gt 2 ] || [[ $* == *postgres*://* ]] || [[ $* == *dbname=* ]] ||
-  { [ "$#" = 2 ] && [ "$2" != --owners ]; }; then
-  echo "restore.sh: $usage (a database URL on the command line would be visible in ps)" >&2
+# shellcheck source=deploy/backup/pg-environment.sh
+. "$(dirname "$0")/pg-environment.sh"
+refuse_connection_arguments restore.sh "$usage" "$@"
+if [ "$#" -lt 1 ] || [ "$#" -gt 2 ] || { [ "$#" = 2 ] && [ "$2" != --owners ]; }; then
+  echo "restore.sh: $usage" >&2
   exit 2
 fi
-if [ -z "${PGSERVICE:-}${PGDATABASE:-}" ]; then
-  echo "restore.sh: name the target database with PGSERVICE or PGDATABASE; $usage" >&2
-  exit 2
-fi
+require_database_named restore.sh "$usage"
 dump=$1
 owners=${2:-}
 
