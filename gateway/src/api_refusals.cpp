@@ -24,6 +24,7 @@ constexpr std::pair<std::string_view, std::string_view> refusal_messages[] = {
     {"resident_has_open_consultation", "この相談者には対応中の別の相談があります。"},
     {"limit_out_of_range", "一度に取得できる件数は1〜200件です。"},
     {"bad_cursor", "一覧の続きの指定が正しくありません。最初から読み込み直してください。"},
+    {"bad_range", "期間は開始日から終了日の順に、3年以内で指定してください。"},
     {"not_counsellor", "相談員またはスーパーバイザーのみ行えます。"},
     {"emergency_needs_supervisor", "同意のない緊急の連携はスーパーバイザーのみ行えます。"},
     {"not_hub_officer", "窓口担当課の職員のみ行えます。"},

@@ -32,7 +32,8 @@ asio::awaitable<summary_result> summary_of(handler_context& context, const api_c
   auto result = co_await await_op<storage::report>(
       [&](auto done) { reports.summary(call.caller.session.who, out.query, std::move(done)); });
   if (result.status != storage::op_status::ok) {
-    out.refusal = op_error_response(result.status, result.reason);
+    // The store's one rule: from <= to, at most 3 years.
+    out.refusal = op_error_response(result.status, "bad_range");
     co_return out;
   }
   out.summary = std::move(result.value);
