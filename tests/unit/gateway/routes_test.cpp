@@ -36,11 +36,12 @@ TEST(routes, every_route_matches_its_own_pattern) {
 }
 
 // The table is what dispatch runs: every route names its handler, and a route with a permission (the
-// console API behind admission) an API handler, a public route a public one.
+// console API behind admission) an API handler, a public route a public one. The stream is admitted by
+// the session before its upgrade; its handler only answers a request without one.
 TEST(routes, every_route_names_a_handler_of_its_kind) {
   for (const auto& r : routes()) {
     ASSERT_NE(r.handler, nullptr) << r.name;
-    EXPECT_EQ(r.handler->api != nullptr, r.permission.has_value()) << r.name;
+    EXPECT_EQ(r.handler->api != nullptr, r.permission.has_value() && r.name != "stream") << r.name;
     EXPECT_NE(r.handler->api == nullptr, r.handler->open == nullptr) << r.name;
   }
 }
