@@ -1,7 +1,7 @@
 // The transfer candidates of the caller's tenant, filtered from the staff list in the gateway so that
 // storage keeps one staff query.
-#include "api_assignees.hpp"
-
+#include "api_common.hpp"
+#include "api_handlers.hpp"
 #include "async_console.hpp"
 
 #include <boost/json.hpp>
@@ -53,9 +53,9 @@ std::string assignees_json(std::vector<storage::staff_user> staff) {
 
 }  // namespace
 
-asio::awaitable<http_response> handle_assignees_api(handler_context& context, const api_caller& caller) {
+asio::awaitable<http_response> handle_list_assignees(handler_context& context, const api_call& call) {
   auto& console = context.console;
-  const storage::actor who = caller.session.who;
+  const storage::actor who = call.caller.session.who;
   auto result = co_await await_op<std::vector<storage::staff_user>>(
       [&](auto done) { console.list_staff(who, std::move(done)); });
   if (result.status != storage::op_status::ok) {

@@ -2,7 +2,6 @@
 // in that order, before any handler touches an object.
 #include "api_common.hpp"
 
-#include "api_assignees.hpp"
 #include "async_console.hpp"
 #include "yorisoi/gateway/account_gate.hpp"
 #include "yorisoi/gateway/web_security.hpp"
@@ -109,14 +108,11 @@ asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(ha
   co_return api_caller{result.value, *token, tenant};
 }
 
-asio::awaitable<http_response> handle_api(handler_context& context, const route_match& match,
-                                          const http_request& request) {
+asio::awaitable<http_response> run_api(handler_context& context, const route_match& match,
+                                       const http_request& request, api_handler handler) {
   const route& r = *match.found;
   if (!origin_acceptable(context.settings, request)) {
     co_return api_error_response("csrf");
-  }
-  if (r.handler == handler_id::api_login) {
-    co_return co_await handle_login(context, request);
   }
   auto admitted = co_await authenticate_request(context, request);
   if (auto* refusal = std::get_if<http_response>(&admitted)) {
@@ -136,69 +132,7 @@ asio::awaitable<http_response> handle_api(handler_context& context, const route_
   if (!r.permission || !routing::allows(caller.session.who.role, *r.permission)) {
     co_return api_error_response("forbidden");
   }
-  switch (r.handler) {
-    case handler_id::api_session:
-    case handler_id::api_logout:
-    case handler_id::api_logout_everywhere:
-    case handler_id::api_change_password:
-    case handler_id::api_tenant:
-      co_return co_await handle_session_api(context, r.handler, caller, request);
-    case handler_id::api_totp_begin:
-    case handler_id::api_totp_confirm:
-    case handler_id::api_totp_disable:
-    case handler_id::api_staff_totp_reset:
-      co_return co_await handle_totp_api(context, r.handler, caller, match, request);
-    case handler_id::api_staff_list:
-    case handler_id::api_staff_create:
-    case handler_id::api_staff_update:
-    case handler_id::api_staff_role_confirm:
-    case handler_id::api_staff_role_cancel:
-      co_return co_await handle_staff_api(context, r.handler, caller, match, request);
-    case handler_id::api_queue:
-    case handler_id::api_queue_counts:
-    case handler_id::api_queue_row:
-    case handler_id::api_consultation:
-    case handler_id::api_claim:
-    case handler_id::api_release:
-    case handler_id::api_transfer:
-    case handler_id::api_reply:
-    case handler_id::api_tags:
-    case handler_id::api_add_note:
-    case handler_id::api_close:
-    case handler_id::api_reopen:
-      co_return co_await handle_consultation_api(context, r.handler, caller, match, request);
-    case handler_id::api_events:
-      co_return co_await handle_events_api(context, caller, request);
-    case handler_id::api_assignees:
-      co_return co_await handle_assignees_api(context, caller);
-    case handler_id::api_referrals_list:
-    case handler_id::api_referral_propose:
-    case handler_id::api_referral_consent:
-    case handler_id::api_referral_withdraw:
-    case handler_id::api_referral_emergency:
-    case handler_id::api_referral_close:
-    case handler_id::api_officer_inbox:
-    case handler_id::api_officer_referral:
-    case handler_id::api_officer_forward:
-    case handler_id::api_officer_answer:
-    case handler_id::api_officer_return:
-      co_return co_await handle_referral_api(context, r.handler, caller, match, request);
-    case handler_id::api_report_summary:
-    case handler_id::api_report_csv:
-      co_return co_await handle_report_api(context, r.handler, caller, request);
-    case handler_id::healthz:
-    case handler_id::readyz:
-    case handler_id::metrics:
-    case handler_id::line_webhook:
-    case handler_id::root_redirect:
-    case handler_id::console_redirect:
-    case handler_id::console_file:
-    case handler_id::api_login:
-    case handler_id::api_stream:
-    case handler_id::link_redirect:
-      break;  // not API routes handled here (the stream is upgraded by the session)
-  }
-  co_return api_error_response("not_found");
+  co_return co_await handler(context, api_call{caller, match, request});
 }
 
 }  // namespace yorisoi::gateway

@@ -4,6 +4,7 @@
 
 #include "handlers.hpp"
 #include "http_message.hpp"
+#include "route_handler.hpp"
 #include "yorisoi/gateway/api_json.hpp"
 #include "yorisoi/storage/console.hpp"
 
@@ -21,6 +22,19 @@ struct api_caller {
   storage::session_info session;
   std::string token;  // the cookie value (sensitive: never logged)
   const config::tenant* tenant = nullptr;
+};
+
+// What an API handler is given besides the context: the admitted caller, the route's match (its
+// placeholders) and the request.
+struct api_call {
+  const api_caller& caller;
+  const route_match& match;
+  const http_request& request;
+
+  // The placeholder `name` of the route's pattern ("" when the pattern has none).
+  [[nodiscard]] std::string param(std::string_view name) const {
+    return std::string(match.param(name).value_or(""));
+  }
 };
 
 [[nodiscard]] http_response api_json(unsigned status, std::string body);
@@ -53,39 +67,11 @@ struct stream_admission {
 [[nodiscard]] boost::asio::awaitable<stream_admission> admit_stream(handler_context& context,
                                                                     const http_request& request);
 
-// Area handlers, called after admission with the route's handler id.
-[[nodiscard]] boost::asio::awaitable<http_response> handle_login(handler_context& context,
-                                                                 const http_request& request);
-[[nodiscard]] boost::asio::awaitable<http_response> handle_session_api(handler_context& context,
-                                                                       handler_id id,
-                                                                       const api_caller& caller,
-                                                                       const http_request& request);
-// The TOTP second factor (api_totp.cpp): one's own, and an admin's reset of another's.
-[[nodiscard]] boost::asio::awaitable<http_response> handle_totp_api(handler_context& context, handler_id id,
-                                                                    const api_caller& caller,
-                                                                    const route_match& match,
-                                                                    const http_request& request);
-[[nodiscard]] boost::asio::awaitable<http_response> handle_staff_api(handler_context& context, handler_id id,
-                                                                     const api_caller& caller,
-                                                                     const route_match& match,
-                                                                     const http_request& request);
-[[nodiscard]] boost::asio::awaitable<http_response> handle_consultation_api(handler_context& context,
-                                                                            handler_id id,
-                                                                            const api_caller& caller,
-                                                                            const route_match& match,
-                                                                            const http_request& request);
-// Referrals (api_referrals.cpp): the counsellors' and the officers' routes.
-[[nodiscard]] boost::asio::awaitable<http_response> handle_referral_api(handler_context& context,
-                                                                        handler_id id,
-                                                                        const api_caller& caller,
-                                                                        const route_match& match,
-                                                                        const http_request& request);
-// Reports (api_reports.cpp): the summary as JSON or CSV.
-[[nodiscard]] boost::asio::awaitable<http_response> handle_report_api(handler_context& context, handler_id id,
-                                                                      const api_caller& caller,
-                                                                      const http_request& request);
-[[nodiscard]] boost::asio::awaitable<http_response> handle_events_api(handler_context& context,
-                                                                      const api_caller& caller,
-                                                                      const http_request& request);
+// Admission of a console API request, in this order: Origin (403 csrf), session cookie (401), CSRF
+// token on anything but GET/HEAD (403 csrf), the account gate (403 with its reason), the route's
+// permission (403 forbidden); then `handler` runs with the admitted caller.
+[[nodiscard]] boost::asio::awaitable<http_response> run_api(handler_context& context,
+                                                            const route_match& match,
+                                                            const http_request& request, api_handler handler);
 
 }  // namespace yorisoi::gateway

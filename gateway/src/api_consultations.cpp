@@ -2,6 +2,7 @@
 // notes, close and reopen. Labels are checked against the tenant's config here; the storage layer
 // limits every object to the caller's tenant.
 #include "api_common.hpp"
+#include "api_handlers.hpp"
 #include "async_console.hpp"
 #include "yorisoi/routing/consultation_access.hpp"
 
@@ -13,10 +14,13 @@ namespace {
 using item_call = void (storage::console_store::*)(
     storage::actor, std::string, std::function<void(storage::op_result<storage::queue_item>)>);
 
-asio::awaitable<http_response> queue_item_call(storage::console_store& console, item_call call,
-                                               const storage::actor& who, const std::string& id) {
+asio::awaitable<http_response> queue_item_call(handler_context& context, const api_call& call,
+                                               item_call what) {
+  auto& console = context.console;
+  const storage::actor& who = call.caller.session.who;
+  const std::string id = call.param("consultation_id");
   const auto result =
-      co_await await_op<storage::queue_item>([&](auto done) { (console.*call)(who, id, std::move(done)); });
+      co_await await_op<storage::queue_item>([&](auto done) { (console.*what)(who, id, std::move(done)); });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status, result.reason);
   }
@@ -30,122 +34,145 @@ bool previews_for(const api_caller& caller) {
 
 }  // namespace
 
-asio::awaitable<http_response> handle_consultation_api(handler_context& context, handler_id id,
-                                                       const api_caller& caller, const route_match& match,
-                                                       const http_request& request) {
-  auto& console = context.console;
-  const storage::actor who = caller.session.who;
-  const std::string consultation_id(match.param("consultation_id").value_or(""));
-
-  switch (id) {
-    case handler_id::api_queue: {
-      auto page = parse_queue_request(request.query);
-      if (!page.value) {
-        co_return api_error_response(page.error);
-      }
-      page.value->previews = previews_for(caller);
-      const auto result = co_await await_op<storage::queue_page>(
-          [&](auto done) { console.queue(who, std::move(*page.value), std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
-      }
-      co_return api_json(200, queue_page_json(result.value));
-    }
-    case handler_id::api_queue_counts: {
-      const auto result = co_await await_op<storage::queue_counts>(
-          [&](auto done) { console.queue_counts_of(who, std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
-      }
-      co_return api_json(200, queue_counts_json(result.value));
-    }
-    case handler_id::api_queue_row: {
-      const auto result = co_await await_op<storage::queue_item>(
-          [&](auto done) { console.queue_row(who, consultation_id, previews_for(caller), std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
-      }
-      co_return api_json(200, queue_item_json(result.value));
-    }
-    case handler_id::api_consultation: {
-      const auto result = co_await await_op<storage::consultation_detail>(
-          [&](auto done) { console.consultation(who, consultation_id, std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
-      }
-      co_return api_json(200, consultation_json(result.value));
-    }
-    case handler_id::api_claim:
-      co_return co_await queue_item_call(console, &storage::console_store::claim, who, consultation_id);
-    case handler_id::api_release:
-      co_return co_await queue_item_call(console, &storage::console_store::release, who, consultation_id);
-    case handler_id::api_close:
-      co_return co_await queue_item_call(console, &storage::console_store::close, who, consultation_id);
-    case handler_id::api_reopen:
-      co_return co_await queue_item_call(console, &storage::console_store::reopen, who, consultation_id);
-    default:
-      break;
+asio::awaitable<http_response> handle_get_queue(handler_context& context, const api_call& call) {
+  auto page = parse_queue_request(call.request.query);
+  if (!page.value) {
+    co_return api_error_response(page.error);
   }
+  page.value->previews = previews_for(call.caller);
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::queue_page>(
+      [&](auto done) { console.queue(call.caller.session.who, std::move(*page.value), std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, queue_page_json(result.value));
+}
 
-  // The rest carry a JSON body.
-  if (auto refusal = require_json(request)) {
+asio::awaitable<http_response> handle_get_queue_counts(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::queue_counts>(
+      [&](auto done) { console.queue_counts_of(call.caller.session.who, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, queue_counts_json(result.value));
+}
+
+asio::awaitable<http_response> handle_get_queue_row(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+    console.queue_row(call.caller.session.who, consultation_id, previews_for(call.caller), std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, queue_item_json(result.value));
+}
+
+asio::awaitable<http_response> handle_get_consultation(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::consultation_detail>(
+      [&](auto done) { console.consultation(call.caller.session.who, consultation_id, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, consultation_json(result.value));
+}
+
+asio::awaitable<http_response> handle_claim(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::claim);
+}
+
+asio::awaitable<http_response> handle_release(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::release);
+}
+
+asio::awaitable<http_response> handle_close(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::close);
+}
+
+asio::awaitable<http_response> handle_reopen(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::reopen);
+}
+
+asio::awaitable<http_response> handle_transfer(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
     co_return std::move(*refusal);
   }
-  switch (id) {
-    case handler_id::api_transfer: {
-      auto to = parse_transfer(request.body);
-      if (!to.value) {
-        co_return api_error_response(to.error);
-      }
-      const auto result = co_await await_op<storage::queue_item>(
-          [&](auto done) { console.transfer(who, consultation_id, *to.value, std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status, result.reason);
-      }
-      co_return api_json(200, queue_item_json(result.value));
-    }
-    case handler_id::api_reply: {
-      auto text = parse_text(request.body);
-      if (!text.value) {
-        co_return api_error_response(text.error);
-      }
-      const auto result = co_await await_op<storage::transcript_message>(
-          [&](auto done) { console.reply(who, consultation_id, std::move(*text.value), std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status, result.reason);
-      }
-      co_return api_json(201, message_json(result.value));
-    }
-    case handler_id::api_tags: {
-      auto tags = parse_tags(request.body, *caller.tenant);
-      if (!tags.value) {
-        co_return api_error_response(tags.error);
-      }
-      const auto result = co_await await_op<storage::queue_item>([&](auto done) {
-        console.set_tags(who, consultation_id, tags.value->categories, tags.value->age_band, std::move(done));
-      });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status, result.reason);
-      }
-      co_return api_json(200, queue_item_json(result.value));
-    }
-    case handler_id::api_add_note: {
-      auto text = parse_text(request.body);
-      if (!text.value) {
-        co_return api_error_response(text.error);
-      }
-      const auto result = co_await await_op<storage::note>([&](auto done) {
-        console.add_note(who, consultation_id, std::move(*text.value), std::move(done));
-      });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status, result.reason);
-      }
-      co_return api_json(201, note_json(result.value));
-    }
-    default:
-      break;
+  auto to = parse_transfer(call.request.body);
+  if (!to.value) {
+    co_return api_error_response(to.error);
   }
-  co_return api_error_response("not_found");
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+    console.transfer(call.caller.session.who, consultation_id, *to.value, std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return api_json(200, queue_item_json(result.value));
+}
+
+asio::awaitable<http_response> handle_reply(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  auto text = parse_text(call.request.body);
+  if (!text.value) {
+    co_return api_error_response(text.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::transcript_message>([&](auto done) {
+    console.reply(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return api_json(201, message_json(result.value));
+}
+
+asio::awaitable<http_response> handle_set_tags(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  auto tags = parse_tags(call.request.body, *call.caller.tenant);
+  if (!tags.value) {
+    co_return api_error_response(tags.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+    console.set_tags(call.caller.session.who, consultation_id, tags.value->categories, tags.value->age_band,
+                     std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return api_json(200, queue_item_json(result.value));
+}
+
+asio::awaitable<http_response> handle_add_note(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  auto text = parse_text(call.request.body);
+  if (!text.value) {
+    co_return api_error_response(text.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::note>([&](auto done) {
+    console.add_note(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return api_json(201, note_json(result.value));
 }
 
 }  // namespace yorisoi::gateway

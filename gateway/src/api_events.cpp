@@ -2,6 +2,7 @@
 // audience may see them (event_audience.hpp; the query selects the audience's rows, event_for trims
 // them); roles that are no audience get an empty list.
 #include "api_common.hpp"
+#include "api_handlers.hpp"
 #include "async_console.hpp"
 #include "yorisoi/gateway/account_gate.hpp"
 #include "yorisoi/gateway/event_audience.hpp"
@@ -9,9 +10,9 @@
 namespace yorisoi::gateway {
 namespace asio = boost::asio;
 
-asio::awaitable<http_response> handle_events_api(handler_context& context, const api_caller& caller,
-                                                 const http_request& request) {
-  const auto after = parse_after(request.query);
+asio::awaitable<http_response> handle_list_events(handler_context& context, const api_call& call) {
+  const api_caller& caller = call.caller;
+  const auto after = parse_after(call.request.query);
   if (!after.value) {
     co_return api_error_response(after.error);
   }

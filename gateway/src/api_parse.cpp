@@ -25,6 +25,12 @@ parsed<T> fail_with(std::string_view code, std::string message) {
   return out;
 }
 
+// A broken rule: 422 invalid with the rule's code as `reason` (api_refusals.cpp).
+template <typename T>
+parsed<T> refuse(std::string_view reason) {
+  return parsed<T>{std::nullopt, refusal_error("invalid", reason)};
+}
+
 template <typename T>
 parsed<T> ok(T value) {
   return parsed<T>{std::move(value), {}};
@@ -59,7 +65,9 @@ parsed<password_change> parse_password_change(std::string_view body) {
     return fail<password_change>("bad_request");
   }
   if (utf8_length(out.new_password) < min_password_chars) {
-    return fail_with<password_change>("invalid", "新しいパスワードは12文字以上にしてください。");
+    auto refused = refuse<password_change>("password_too_short");
+    refused.error.message = "新しいパスワードは12文字以上にしてください。";
+    return refused;
   }
   return ok(std::move(out));
 }
@@ -82,14 +90,17 @@ parsed<storage::new_staff> parse_new_staff(std::string_view body) {
   }
   const auto parsed_role = routing::parse_role(role);
   if (!parsed_role) {
-    return fail_with<storage::new_staff>("invalid", "役割が正しくありません。");
+    return refuse<storage::new_staff>("unknown_role");
   }
   out.role = *parsed_role;
-  if (out.login.empty() || out.display_name.empty()) {
-    return fail_with<storage::new_staff>("invalid", "ログイン名と表示名を入力してください。");
+  if (out.login.empty()) {
+    return refuse<storage::new_staff>("empty_login");
+  }
+  if (out.display_name.empty()) {
+    return refuse<storage::new_staff>("empty_display_name");
   }
   if (utf8_length(out.password) < min_password_chars) {
-    return fail_with<storage::new_staff>("invalid", "パスワードは12文字以上にしてください。");
+    return refuse<storage::new_staff>("password_too_short");
   }
   return ok(std::move(out));
 }
@@ -105,7 +116,7 @@ parsed<storage::staff_patch> parse_staff_patch(std::string_view body) {
     return fail<storage::staff_patch>("bad_request");
   } else if (has == 1) {
     if (text.empty()) {
-      return fail_with<storage::staff_patch>("invalid", "表示名を入力してください。");
+      return refuse<storage::staff_patch>("empty_display_name");
     }
     out.display_name = text;
   }
@@ -114,7 +125,7 @@ parsed<storage::staff_patch> parse_staff_patch(std::string_view body) {
   } else if (has == 1) {
     out.role = routing::parse_role(text);
     if (!out.role) {
-      return fail_with<storage::staff_patch>("invalid", "役割が正しくありません。");
+      return refuse<storage::staff_patch>("unknown_role");
     }
   }
   if (const auto* unit = object->if_contains("org_unit"); unit != nullptr) {
@@ -136,7 +147,7 @@ parsed<storage::staff_patch> parse_staff_patch(std::string_view body) {
     return fail<storage::staff_patch>("bad_request");
   } else if (has == 1) {
     if (utf8_length(text) < min_password_chars) {
-      return fail_with<storage::staff_patch>("invalid", "パスワードは12文字以上にしてください。");
+      return refuse<storage::staff_patch>("password_too_short");
     }
     out.password = text;
   }

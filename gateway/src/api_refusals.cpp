@@ -1,5 +1,5 @@
-// The Japanese sentence of a rule's refusal (referrals): the console shows `message`, tests and clients
-// switch on `reason`. Unknown codes keep the standard message of conflict/invalid.
+// The Japanese sentence of a rule's refusal: the console shows `message`, tests and clients switch on
+// `reason`. Unknown codes keep the standard message of conflict/invalid.
 #include "yorisoi/gateway/api_json.hpp"
 
 #include <array>
@@ -24,6 +24,7 @@ constexpr std::pair<std::string_view, std::string_view> refusal_messages[] = {
     {"resident_has_open_consultation", "この相談者には対応中の別の相談があります。"},
     {"limit_out_of_range", "一度に取得できる件数は1〜200件です。"},
     {"bad_cursor", "一覧の続きの指定が正しくありません。最初から読み込み直してください。"},
+    {"bad_range", "期間は開始日から終了日の順に、3年以内で指定してください。"},
     {"not_counsellor", "相談員またはスーパーバイザーのみ行えます。"},
     {"emergency_needs_supervisor", "同意のない緊急の連携はスーパーバイザーのみ行えます。"},
     {"not_hub_officer", "窓口担当課の職員のみ行えます。"},
@@ -33,6 +34,18 @@ constexpr std::pair<std::string_view, std::string_view> refusal_messages[] = {
     {"nothing_pending", "確認を待っている役割の変更はありません。"},
     {"same_admin", "役割の変更は、変更した人とは別の管理者が確認してください。"},
     {"own_account", "自分の役割の変更は確認できません。"},
+    // Staff accounts: what an admin entered, and one's own account.
+    {"login_taken", "このログイン名は既に使われています。"},
+    {"login_format", "ログイン名は空白を含まない半角の英数字・記号で、64文字以内にしてください。"},
+    {"empty_login", "ログイン名を入力してください。"},
+    {"empty_display_name", "表示名を入力してください。"},
+    {"display_name_length", "表示名は1〜100文字にしてください。"},
+    {"unknown_role", "役割が正しくありません。"},
+    {"officer_needs_unit", "職員には所属を指定してください。"},
+    {"unit_only_for_officers", "所属を指定できるのは職員だけです。"},
+    {"own_account_change", "自分の役割・所属の変更や無効化はできません。別の管理者に依頼してください。"},
+    {"password_too_short", "パスワードは12文字以上にしてください。"},
+    {"wrong_password", "現在のパスワードが違います。"},
     // What was entered.
     {"empty_summary", "共有する内容を入力してください。"},
     {"empty_reason", "連携の理由を入力してください。"},

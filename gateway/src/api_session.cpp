@@ -1,5 +1,6 @@
 // Sign-in and one's own account: login, session, logout (here and everywhere), password, tenant.
 #include "api_common.hpp"
+#include "api_handlers.hpp"
 #include "async_console.hpp"
 #include "yorisoi/gateway/tenant_rules.hpp"
 #include "yorisoi/gateway/web_security.hpp"
@@ -49,7 +50,11 @@ std::string tenant_with_hours_json(const config::tenant& tenant) {
 
 }  // namespace
 
-asio::awaitable<http_response> handle_login(handler_context& context, const http_request& request) {
+asio::awaitable<http_response> handle_login(handler_context& context, const route_match&,
+                                            const http_request& request) {
+  if (!origin_acceptable(context.settings, request)) {
+    co_return api_error_response("csrf");
+  }
   if (auto refusal = require_json(request)) {
     co_return std::move(*refusal);
   }
@@ -94,62 +99,63 @@ asio::awaitable<http_response> handle_login(handler_context& context, const http
   co_return api_error_response("unavailable");
 }
 
-asio::awaitable<http_response> handle_session_api(handler_context& context, handler_id id,
-                                                  const api_caller& caller, const http_request& request) {
+asio::awaitable<http_response> handle_get_session(handler_context&, const api_call& call) {
+  co_return api_json(200, session_json(call.caller.session, *call.caller.tenant));
+}
+
+asio::awaitable<http_response> handle_get_tenant(handler_context&, const api_call& call) {
+  co_return api_json(200, tenant_with_hours_json(*call.caller.tenant));
+}
+
+asio::awaitable<http_response> handle_logout(handler_context& context, const api_call& call) {
   auto& console = context.console;
-  const bool secure = !context.settings.server.plain_http_loopback;
-  switch (id) {
-    case handler_id::api_session:
-      co_return api_json(200, session_json(caller.session, *caller.tenant));
-    case handler_id::api_tenant:
-      co_return api_json(200, tenant_with_hours_json(*caller.tenant));
-    case handler_id::api_logout: {
-      const auto result = co_await await_op<storage::nothing>(
-          [&](auto done) { console.logout(caller.token, std::move(done)); });
-      if (result.status != storage::op_status::ok && result.status != storage::op_status::not_found) {
-        co_return op_error_response(result.status);
-      }
-      http_response response = no_content();
-      response.headers.emplace_back("Set-Cookie", cleared_session_cookie(secure));
-      co_return response;
-    }
-    case handler_id::api_logout_everywhere: {
-      const auto result = co_await await_op<storage::nothing>(
-          [&](auto done) { console.logout_everywhere(caller.session.who, std::move(done)); });
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
-      }
-      http_response response = no_content();
-      response.headers.emplace_back("Set-Cookie", cleared_session_cookie(secure));
-      co_return response;
-    }
-    case handler_id::api_change_password: {
-      if (auto refusal = require_json(request)) {
-        co_return std::move(*refusal);
-      }
-      auto body = parse_password_change(request.body);
-      if (!body.value) {
-        co_return api_error_response(body.error);
-      }
-      const auto result = co_await await_op<storage::nothing>([&](auto done) {
-        console.change_password(caller.session.who, body.value->current_password, body.value->new_password,
-                                std::move(done));
-      });
-      if (result.status == storage::op_status::throttled) {
-        http_response response = api_error_response("throttled");
-        response.headers.emplace_back("Retry-After",
-                                      std::to_string(std::max<std::int64_t>(1, result.retry_after.count())));
-        co_return response;
-      }
-      if (result.status != storage::op_status::ok) {
-        co_return op_error_response(result.status);
-      }
-      co_return no_content();
-    }
-    default:
-      break;
+  const auto result = co_await await_op<storage::nothing>(
+      [&](auto done) { console.logout(call.caller.token, std::move(done)); });
+  if (result.status != storage::op_status::ok && result.status != storage::op_status::not_found) {
+    co_return op_error_response(result.status);
   }
-  co_return api_error_response("not_found");
+  http_response response = no_content();
+  response.headers.emplace_back("Set-Cookie",
+                                cleared_session_cookie(!context.settings.server.plain_http_loopback));
+  co_return response;
+}
+
+asio::awaitable<http_response> handle_logout_everywhere(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::nothing>(
+      [&](auto done) { console.logout_everywhere(call.caller.session.who, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  http_response response = no_content();
+  response.headers.emplace_back("Set-Cookie",
+                                cleared_session_cookie(!context.settings.server.plain_http_loopback));
+  co_return response;
+}
+
+asio::awaitable<http_response> handle_change_password(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  auto body = parse_password_change(call.request.body);
+  if (!body.value) {
+    co_return api_error_response(body.error);
+  }
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::nothing>([&](auto done) {
+    console.change_password(call.caller.session.who, body.value->current_password, body.value->new_password,
+                            std::move(done));
+  });
+  if (result.status == storage::op_status::throttled) {
+    http_response response = api_error_response("throttled");
+    response.headers.emplace_back("Retry-After",
+                                  std::to_string(std::max<std::int64_t>(1, result.retry_after.count())));
+    co_return response;
+  }
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return no_content();
 }
 
 }  // namespace yorisoi::gateway

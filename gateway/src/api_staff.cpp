@@ -1,5 +1,6 @@
 // Staff administration of the caller's tenant (manage_staff), with the confirmation of raises.
 #include "api_common.hpp"
+#include "api_handlers.hpp"
 #include "async_console.hpp"
 
 #include <algorithm>
@@ -17,71 +18,84 @@ bool known_unit(const config::tenant& tenant, const std::string& unit) {
 }
 
 http_response unknown_unit() {
-  api_error error = make_api_error("invalid");
+  api_error error = refusal_error("invalid", "unknown_unit");
   error.message = "所属が正しくありません。";
   return api_error_response(error);
 }
 
 }  // namespace
 
-asio::awaitable<http_response> handle_staff_api(handler_context& context, handler_id id,
-                                                const api_caller& caller, const route_match& match,
-                                                const http_request& request) {
+asio::awaitable<http_response> handle_list_staff(handler_context& context, const api_call& call) {
   auto& console = context.console;
-  const storage::actor who = caller.session.who;
-  if (id == handler_id::api_staff_list) {
-    const auto result = co_await await_op<std::vector<storage::staff_user>>(
-        [&](auto done) { console.list_staff(who, std::move(done)); });
-    if (result.status != storage::op_status::ok) {
-      co_return op_error_response(result.status);
-    }
-    co_return api_json(200, staff_list_json(result.value));
+  const auto result = co_await await_op<std::vector<storage::staff_user>>(
+      [&](auto done) { console.list_staff(call.caller.session.who, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
   }
-  if (id == handler_id::api_staff_role_confirm || id == handler_id::api_staff_role_cancel) {
-    const std::string user_id(match.param("user_id").value_or(""));
-    const bool confirm = id == handler_id::api_staff_role_confirm;
-    const auto result = co_await await_op<storage::staff_user>([&](auto done) {
-      if (confirm) {
-        console.confirm_role(who, user_id, std::move(done));
-      } else {
-        console.cancel_role(who, user_id, std::move(done));
-      }
-    });
-    if (result.status != storage::op_status::ok) {
-      co_return op_error_response(result.status, result.reason);
-    }
-    co_return api_json(200, staff_json(result.value));
+  co_return api_json(200, staff_list_json(result.value));
+}
+
+asio::awaitable<http_response> handle_confirm_role(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const std::string user_id = call.param("user_id");
+  const auto result = co_await await_op<storage::staff_user>(
+      [&](auto done) { console.confirm_role(call.caller.session.who, user_id, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
   }
-  if (auto refusal = require_json(request)) {
+  co_return api_json(200, staff_json(result.value));
+}
+
+asio::awaitable<http_response> handle_cancel_role(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const std::string user_id = call.param("user_id");
+  const auto result = co_await await_op<storage::staff_user>(
+      [&](auto done) { console.cancel_role(call.caller.session.who, user_id, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return api_json(200, staff_json(result.value));
+}
+
+asio::awaitable<http_response> handle_create_staff(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
     co_return std::move(*refusal);
   }
-  if (id == handler_id::api_staff_create) {
-    auto body = parse_new_staff(request.body);
-    if (!body.value) {
-      co_return api_error_response(body.error);
-    }
-    if (!known_unit(*caller.tenant, body.value->org_unit)) {
-      co_return unknown_unit();
-    }
-    const auto result = co_await await_op<storage::staff_user>(
-        [&](auto done) { console.create_staff(who, std::move(*body.value), std::move(done)); });
-    if (result.status != storage::op_status::ok) {
-      co_return op_error_response(result.status);
-    }
-    co_return api_json(201, staff_json(result.value));
-  }
-  auto body = parse_staff_patch(request.body);
+  auto body = parse_new_staff(call.request.body);
   if (!body.value) {
     co_return api_error_response(body.error);
   }
-  if (body.value->org_unit && !known_unit(*caller.tenant, *body.value->org_unit)) {
+  if (!known_unit(*call.caller.tenant, body.value->org_unit)) {
     co_return unknown_unit();
   }
-  const std::string user_id(match.param("user_id").value_or(""));
-  const auto result = co_await await_op<storage::staff_user>(
-      [&](auto done) { console.update_staff(who, user_id, std::move(*body.value), std::move(done)); });
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::staff_user>([&](auto done) {
+    console.create_staff(call.caller.session.who, std::move(*body.value), std::move(done));
+  });
   if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status);
+    co_return op_error_response(result.status, result.reason);
+  }
+  co_return api_json(201, staff_json(result.value));
+}
+
+asio::awaitable<http_response> handle_update_staff(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  auto body = parse_staff_patch(call.request.body);
+  if (!body.value) {
+    co_return api_error_response(body.error);
+  }
+  if (body.value->org_unit && !known_unit(*call.caller.tenant, *body.value->org_unit)) {
+    co_return unknown_unit();
+  }
+  auto& console = context.console;
+  const std::string user_id = call.param("user_id");
+  const auto result = co_await await_op<storage::staff_user>([&](auto done) {
+    console.update_staff(call.caller.session.who, user_id, std::move(*body.value), std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
   }
   co_return api_json(200, staff_json(result.value));
 }

@@ -2,6 +2,7 @@
 // a code (the recovery codes, shown once), disable with the password and a code — and an admin's
 // reset of another user's factor. The rules and the audit are in storage; here bodies and answers.
 #include "api_common.hpp"
+#include "api_handlers.hpp"
 #include "async_console.hpp"
 #include "json_body.hpp"
 
@@ -47,51 +48,65 @@ http_response no_content() {
 
 }  // namespace
 
-asio::awaitable<http_response> handle_totp_api(handler_context& context, handler_id id,
-                                               const api_caller& caller, const route_match& match,
-                                               const http_request& request) {
+asio::awaitable<http_response> handle_reset_totp(handler_context& context, const api_call& call) {
   auto& console = context.console;
-  const storage::actor who = caller.session.who;
-  if (id == handler_id::api_staff_totp_reset) {
-    const std::string user_id(match.param("user_id").value_or(""));
-    const auto result = co_await await_op<storage::nothing>(
-        [&](auto done) { console.totp_reset(who, user_id, std::move(done)); });
-    if (result.status != storage::op_status::ok) {
-      co_return op_error_response(result.status, result.reason);
-    }
-    co_return no_content();
+  const std::string user_id = call.param("user_id");
+  const auto result = co_await await_op<storage::nothing>(
+      [&](auto done) { console.totp_reset(call.caller.session.who, user_id, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
   }
-  if (auto refusal = require_json(request)) {
+  co_return no_content();
+}
+
+asio::awaitable<http_response> handle_begin_totp(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
     co_return std::move(*refusal);
   }
-  if (id == handler_id::api_totp_begin) {
-    const auto result = co_await await_op<storage::totp_enrolment>(
-        [&](auto done) { console.totp_begin(who, caller.tenant->name, std::move(done)); });
-    if (result.status != storage::op_status::ok) {
-      co_return op_error_response(result.status, result.reason);
-    }
-    boost::json::object out{{"secret", result.value.secret_base32}, {"uri", result.value.uri}};
-    co_return api_json(201, boost::json::serialize(out));
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::totp_enrolment>([&](auto done) {
+    console.totp_begin(call.caller.session.who, call.caller.tenant->name, std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
   }
-  const auto body = parse_code_body(request.body, id == handler_id::api_totp_disable);
+  boost::json::object out{{"secret", result.value.secret_base32}, {"uri", result.value.uri}};
+  co_return api_json(201, boost::json::serialize(out));
+}
+
+asio::awaitable<http_response> handle_confirm_totp(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  const auto body = parse_code_body(call.request.body, false);
   if (!body) {
     co_return api_error_response("bad_request");
   }
-  if (id == handler_id::api_totp_confirm) {
-    const auto result = co_await await_op<std::vector<std::string>>(
-        [&](auto done) { console.totp_confirm(who, body->code, std::move(done)); });
-    if (result.status != storage::op_status::ok) {
-      co_return op_error_response(result.status, result.reason);
-    }
-    boost::json::array codes;
-    for (const auto& c : result.value) {
-      codes.emplace_back(c);
-    }
-    co_return api_json(200,
-                       boost::json::serialize(boost::json::object{{"recovery_codes", std::move(codes)}}));
+  auto& console = context.console;
+  const auto result = co_await await_op<std::vector<std::string>>(
+      [&](auto done) { console.totp_confirm(call.caller.session.who, body->code, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status, result.reason);
   }
-  const auto result = co_await await_op<storage::nothing>(
-      [&](auto done) { console.totp_disable(who, body->password, body->code, std::move(done)); });
+  boost::json::array codes;
+  for (const auto& c : result.value) {
+    codes.emplace_back(c);
+  }
+  co_return api_json(200, boost::json::serialize(boost::json::object{{"recovery_codes", std::move(codes)}}));
+}
+
+asio::awaitable<http_response> handle_disable_totp(handler_context& context, const api_call& call) {
+  if (auto refusal = require_json(call.request)) {
+    co_return std::move(*refusal);
+  }
+  const auto body = parse_code_body(call.request.body, true);
+  if (!body) {
+    co_return api_error_response("bad_request");
+  }
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::nothing>([&](auto done) {
+    console.totp_disable(call.caller.session.who, body->password, body->code, std::move(done));
+  });
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status, result.reason);
   }

@@ -25,26 +25,7 @@ http_response not_found() {
   return text_response(404, "not found\n");
 }
 
-}  // namespace
-
-std::string default_console_dir() {
-  std::error_code ec;
-  const fs::path binary = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) {
-    return "console";
-  }
-  return (binary.parent_path() / "console").string();
-}
-
-http_response handle_console_file(const handler_context& context, const route_match& match) {
-  switch (match.found->handler) {
-    case handler_id::root_redirect:
-      return redirect(302, "/console/");
-    case handler_id::console_redirect:
-      return redirect(301, "/console/");
-    default:
-      break;
-  }
+http_response console_file(const handler_context& context, const route_match& match) {
   std::string relative(match.param("path").value_or(""));
   if (!is_safe_static_path(relative)) {
     return not_found();
@@ -79,6 +60,31 @@ http_response handle_console_file(const handler_context& context, const route_ma
   // The console is small and changes with each release: always revalidate instead of no-store.
   response.headers.emplace_back("Cache-Control", "no-cache");
   return response;
+}
+
+}  // namespace
+
+std::string default_console_dir() {
+  std::error_code ec;
+  const fs::path binary = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) {
+    return "console";
+  }
+  return (binary.parent_path() / "console").string();
+}
+
+boost::asio::awaitable<http_response> handle_root(handler_context&, const route_match&, const http_request&) {
+  co_return redirect(302, "/console/");
+}
+
+boost::asio::awaitable<http_response> handle_console_redirect(handler_context&, const route_match&,
+                                                              const http_request&) {
+  co_return redirect(301, "/console/");
+}
+
+boost::asio::awaitable<http_response> handle_console_file(handler_context& context, const route_match& match,
+                                                          const http_request&) {
+  co_return console_file(context, match);
 }
 
 }  // namespace yorisoi::gateway

@@ -1,6 +1,8 @@
 #include "handlers.hpp"
 
+#include "api_common.hpp"
 #include "async_storage.hpp"
+#include "route_handler.hpp"
 
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
@@ -10,17 +12,20 @@ namespace asio = boost::asio;
 
 namespace {
 
-http_response healthz() {
-  return text_response(200, "ok\n");
-}
-
 // Room for at least a typical webhook: below this the spool cannot be what keeps us ready.
 constexpr std::uint64_t spool_room_needed = 64 * 1024;
+
+}  // namespace
+
+asio::awaitable<http_response> handle_healthz(handler_context&, const route_match&, const http_request&) {
+  co_return text_response(200, "ok\n");
+}
 
 // Ready when webhooks can be acknowledged: the database takes them, or the spool can (not broken,
 // not full) until it is back. A probe only: it changes nothing (the spool replayer finds the database
 // again by itself, within its backoff of at most 5 s).
-asio::awaitable<http_response> readyz(handler_context& context) {
+asio::awaitable<http_response> handle_readyz(handler_context& context, const route_match&,
+                                             const http_request&) {
   const storage::readiness state = co_await async_check_ready(context.store, asio::use_awaitable);
   const spool_stats spool = context.spool.stats();
   const std::uint64_t max_bytes = context.settings.server.spool.max_bytes;
@@ -41,83 +46,36 @@ asio::awaitable<http_response> readyz(handler_context& context) {
   co_return json_response(ready ? 200 : 503, boost::json::serialize(body));
 }
 
-http_response metrics_text(handler_context& context) {
+asio::awaitable<http_response> handle_metrics(handler_context& context, const route_match&,
+                                              const http_request&) {
   const spool_stats spool = context.spool.stats();
   http_response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = context.metrics.render(
       context.store.stats(),
       spool_gauges{spool.depth.records, spool.depth.bytes, spool.used_bytes, spool.broken});
-  return response;
+  co_return response;
 }
 
-}  // namespace
+asio::awaitable<http_response> handle_stream(handler_context&, const route_match&, const http_request&) {
+  co_return json_response(426, R"({"error":"bad_request","message":"WebSocket で接続してください。"})");
+}
+
+bool is_webhook_route(const route& r) noexcept {
+  return r.handler == &handler_for<handle_line_webhook>;
+}
+
+bool is_stream_route(const route& r) noexcept {
+  return r.handler == &handler_for<handle_stream>;
+}
 
 asio::awaitable<http_response> dispatch(handler_context& context, const route_match& match,
                                         const http_request& request) {
-  switch (match.found->handler) {
-    case handler_id::healthz:
-      co_return healthz();
-    case handler_id::readyz:
-      co_return co_await readyz(context);
-    case handler_id::metrics:
-      co_return metrics_text(context);
-    case handler_id::line_webhook:
-      co_return co_await handle_line_webhook(context, match, request);
-    case handler_id::root_redirect:
-    case handler_id::console_redirect:
-    case handler_id::console_file:
-      co_return handle_console_file(context, match);
-    case handler_id::api_login:
-    case handler_id::api_session:
-    case handler_id::api_logout:
-    case handler_id::api_logout_everywhere:
-    case handler_id::api_change_password:
-    case handler_id::api_tenant:
-    case handler_id::api_totp_begin:
-    case handler_id::api_totp_confirm:
-    case handler_id::api_totp_disable:
-    case handler_id::api_staff_totp_reset:
-    case handler_id::api_staff_list:
-    case handler_id::api_staff_create:
-    case handler_id::api_staff_update:
-    case handler_id::api_staff_role_confirm:
-    case handler_id::api_staff_role_cancel:
-    case handler_id::api_queue:
-    case handler_id::api_queue_counts:
-    case handler_id::api_queue_row:
-    case handler_id::api_consultation:
-    case handler_id::api_claim:
-    case handler_id::api_release:
-    case handler_id::api_transfer:
-    case handler_id::api_reply:
-    case handler_id::api_tags:
-    case handler_id::api_add_note:
-    case handler_id::api_close:
-    case handler_id::api_reopen:
-    case handler_id::api_events:
-    case handler_id::api_assignees:
-    case handler_id::api_referrals_list:
-    case handler_id::api_referral_propose:
-    case handler_id::api_referral_consent:
-    case handler_id::api_referral_withdraw:
-    case handler_id::api_referral_emergency:
-    case handler_id::api_referral_close:
-    case handler_id::api_officer_inbox:
-    case handler_id::api_officer_referral:
-    case handler_id::api_officer_forward:
-    case handler_id::api_officer_answer:
-    case handler_id::api_officer_return:
-    case handler_id::api_report_summary:
-    case handler_id::api_report_csv:
-      co_return co_await handle_api(context, match, request);
-    case handler_id::link_redirect:
-      co_return co_await handle_link_redirect(context, match, request);
-    case handler_id::api_stream:
-      // Reached only without an upgrade (the session upgrades real WebSocket requests itself).
-      co_return json_response(426, R"({"error":"bad_request","message":"WebSocket で接続してください。"})");
+  const route_handler& handler = *match.found->handler;
+  if (handler.api != nullptr) {
+    co_return co_await run_api(context, match, request, handler.api);
   }
-  co_return text_response(500, "no handler\n");
+  co_return co_await handler.open(context, match, request);
 }
 
 }  // namespace yorisoi::gateway

@@ -39,19 +39,53 @@ struct handler_context {
 // `console` next to the running binary: where the build copies the console.
 [[nodiscard]] std::string default_console_dir();
 
-// Runs the handler of `match.found` (which must not be null).
+// Runs the handler the table names for `match.found` (which must not be null): a console API route's
+// after admission (run_api, api_common.cpp), a public route's as it is.
 [[nodiscard]] boost::asio::awaitable<http_response> dispatch(handler_context& context,
                                                              const route_match& match,
                                                              const http_request& request);
 
-// The console API (/api/v1/…, except the stream): admission (Origin, session, CSRF, permission) and
-// the area handlers (api_*.cpp).
-[[nodiscard]] boost::asio::awaitable<http_response> handle_api(handler_context& context,
-                                                               const route_match& match,
-                                                               const http_request& request);
+// The routes the session treats apart: the webhook (exempt from the per-address connection cap) and
+// the stream (upgraded to a WebSocket by the session itself).
+[[nodiscard]] bool is_webhook_route(const route& r) noexcept;
+[[nodiscard]] bool is_stream_route(const route& r) noexcept;
 
-// GET /, /console and /console/{path...}: redirects and static files from the console folder.
-[[nodiscard]] http_response handle_console_file(const handler_context& context, const route_match& match);
+// The public routes' handlers, each named after its route (`handle_<name>`).
+
+// GET /healthz, /readyz and /metrics (handlers.cpp).
+[[nodiscard]] boost::asio::awaitable<http_response> handle_healthz(handler_context& context,
+                                                                   const route_match& match,
+                                                                   const http_request& request);
+[[nodiscard]] boost::asio::awaitable<http_response> handle_readyz(handler_context& context,
+                                                                  const route_match& match,
+                                                                  const http_request& request);
+[[nodiscard]] boost::asio::awaitable<http_response> handle_metrics(handler_context& context,
+                                                                   const route_match& match,
+                                                                   const http_request& request);
+
+// GET /api/v1/stream without a WebSocket upgrade: 426 (handlers.cpp). The session upgrades real
+// WebSocket requests itself (admit_stream, api_events.cpp).
+[[nodiscard]] boost::asio::awaitable<http_response> handle_stream(handler_context& context,
+                                                                  const route_match& match,
+                                                                  const http_request& request);
+
+// GET / and /console redirect to /console/; /console/{path...} serves a file of the console folder
+// (console_files.cpp).
+[[nodiscard]] boost::asio::awaitable<http_response> handle_root(handler_context& context,
+                                                                const route_match& match,
+                                                                const http_request& request);
+[[nodiscard]] boost::asio::awaitable<http_response> handle_console_redirect(handler_context& context,
+                                                                            const route_match& match,
+                                                                            const http_request& request);
+[[nodiscard]] boost::asio::awaitable<http_response> handle_console_file(handler_context& context,
+                                                                        const route_match& match,
+                                                                        const http_request& request);
+
+// POST /api/v1/session: sign-in (api_session.cpp). Public, but a foreign Origin is refused (403 csrf)
+// like on every console API route.
+[[nodiscard]] boost::asio::awaitable<http_response> handle_login(handler_context& context,
+                                                                 const route_match& match,
+                                                                 const http_request& request);
 
 // GET /l/{code}: counts a click of a configured tracked link and redirects to its channel's add-friend
 // URL; 404 for an unknown code. One click per client address and code per minute is counted (repeats

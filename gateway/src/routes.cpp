@@ -1,5 +1,9 @@
 #include "yorisoi/gateway/routes.hpp"
 
+#include "api_handlers.hpp"
+#include "handlers.hpp"
+#include "route_handler.hpp"
+
 #include <boost/json.hpp>
 
 namespace yorisoi::gateway {
@@ -60,10 +64,15 @@ bool match_pattern(std::string_view pattern, std::string_view path,
   return true;
 }
 
+// The handler a table entry names.
+template <auto Handler>
+constexpr const route_handler* bind = &handler_for<Handler>;
+
 }  // namespace
 
 const std::vector<route>& routes() {
-  // Constant data, built once; not mutable state.
+  // Constant data, built once; not mutable state. A route is added here, with its handler (a public
+  // one, or an API one that runs after admission: route_handler.hpp), and in gateway/api/openapi.json.
   using routing::permission;
   constexpr auto own = permission::own_account;
   constexpr auto work = permission::work_consultations;
@@ -71,84 +80,80 @@ const std::vector<route>& routes() {
   constexpr auto officer = permission::officer_inbox;
   constexpr auto session_step = routing::account_step::session;
   static const std::vector<route> table{
-      {"GET", "/healthz", "healthz", handler_id::healthz, std::nullopt},
-      {"GET", "/readyz", "readyz", handler_id::readyz, std::nullopt},
-      {"GET", "/metrics", "metrics", handler_id::metrics, std::nullopt},
-      {"POST", "/webhook/line/{channel_key}", "line_webhook", handler_id::line_webhook, std::nullopt},
-      {"GET", "/", "root", handler_id::root_redirect, std::nullopt},
-      {"GET", "/console", "console_redirect", handler_id::console_redirect, std::nullopt},
-      {"GET", "/console/{path...}", "console_file", handler_id::console_file, std::nullopt},
-      {"POST", "/api/v1/session", "login", handler_id::api_login, std::nullopt},
-      {"GET", "/api/v1/session", "get_session", handler_id::api_session, own, session_step},
-      {"DELETE", "/api/v1/session", "logout", handler_id::api_logout, own, session_step},
-      {"POST", "/api/v1/session/logout-everywhere", "logout_everywhere", handler_id::api_logout_everywhere,
-       own, session_step},
-      {"POST", "/api/v1/me/password", "change_password", handler_id::api_change_password, own,
+      {"GET", "/healthz", "healthz", bind<handle_healthz>, std::nullopt},
+      {"GET", "/readyz", "readyz", bind<handle_readyz>, std::nullopt},
+      {"GET", "/metrics", "metrics", bind<handle_metrics>, std::nullopt},
+      {"POST", "/webhook/line/{channel_key}", "line_webhook", bind<handle_line_webhook>, std::nullopt},
+      {"GET", "/", "root", bind<handle_root>, std::nullopt},
+      {"GET", "/console", "console_redirect", bind<handle_console_redirect>, std::nullopt},
+      {"GET", "/console/{path...}", "console_file", bind<handle_console_file>, std::nullopt},
+      {"POST", "/api/v1/session", "login", bind<handle_login>, std::nullopt},
+      {"GET", "/api/v1/session", "get_session", bind<handle_get_session>, own, session_step},
+      {"DELETE", "/api/v1/session", "logout", bind<handle_logout>, own, session_step},
+      {"POST", "/api/v1/session/logout-everywhere", "logout_everywhere", bind<handle_logout_everywhere>, own,
+       session_step},
+      {"POST", "/api/v1/me/password", "change_password", bind<handle_change_password>, own,
        routing::account_step::password_change},
-      {"GET", "/api/v1/tenant", "get_tenant", handler_id::api_tenant, own},
-      {"POST", "/api/v1/session/totp", "begin_totp", handler_id::api_totp_begin, own,
+      {"GET", "/api/v1/tenant", "get_tenant", bind<handle_get_tenant>, own},
+      {"POST", "/api/v1/session/totp", "begin_totp", bind<handle_begin_totp>, own,
        routing::account_step::factor_enrolment},
-      {"POST", "/api/v1/session/totp/confirmation", "confirm_totp", handler_id::api_totp_confirm, own,
+      {"POST", "/api/v1/session/totp/confirmation", "confirm_totp", bind<handle_confirm_totp>, own,
        routing::account_step::factor_enrolment},
-      {"POST", "/api/v1/session/totp/disable", "disable_totp", handler_id::api_totp_disable, own},
-      {"DELETE", "/api/v1/staff/{user_id}/totp", "reset_totp", handler_id::api_staff_totp_reset, staff},
-      {"GET", "/api/v1/staff", "list_staff", handler_id::api_staff_list, staff},
-      {"POST", "/api/v1/staff", "create_staff", handler_id::api_staff_create, staff},
-      {"PATCH", "/api/v1/staff/{user_id}", "update_staff", handler_id::api_staff_update, staff},
+      {"POST", "/api/v1/session/totp/disable", "disable_totp", bind<handle_disable_totp>, own},
+      {"DELETE", "/api/v1/staff/{user_id}/totp", "reset_totp", bind<handle_reset_totp>, staff},
+      {"GET", "/api/v1/staff", "list_staff", bind<handle_list_staff>, staff},
+      {"POST", "/api/v1/staff", "create_staff", bind<handle_create_staff>, staff},
+      {"PATCH", "/api/v1/staff/{user_id}", "update_staff", bind<handle_update_staff>, staff},
       // A raise to a role that reads conversations: another admin confirms it, any admin cancels it.
-      {"POST", "/api/v1/staff/{user_id}/role-confirmation", "confirm_role",
-       handler_id::api_staff_role_confirm, staff},
-      {"DELETE", "/api/v1/staff/{user_id}/pending-role", "cancel_role", handler_id::api_staff_role_cancel,
-       staff},
+      {"POST", "/api/v1/staff/{user_id}/role-confirmation", "confirm_role", bind<handle_confirm_role>, staff},
+      {"DELETE", "/api/v1/staff/{user_id}/pending-role", "cancel_role", bind<handle_cancel_role>, staff},
       // Who a consultation may be handed to: what supervisors need for 担当替え without staff admin.
-      {"GET", "/api/v1/assignees", "list_assignees", handler_id::api_assignees, permission::transfer},
-      {"GET", "/api/v1/queue", "get_queue", handler_id::api_queue, work},
+      {"GET", "/api/v1/assignees", "list_assignees", bind<handle_list_assignees>, permission::transfer},
+      {"GET", "/api/v1/queue", "get_queue", bind<handle_get_queue>, work},
       // Before the row's pattern, which would take "counts" for an id.
-      {"GET", "/api/v1/queue/counts", "get_queue_counts", handler_id::api_queue_counts, work},
-      {"GET", "/api/v1/queue/{consultation_id}", "get_queue_row", handler_id::api_queue_row, work},
-      {"GET", "/api/v1/consultations/{consultation_id}", "get_consultation", handler_id::api_consultation,
+      {"GET", "/api/v1/queue/counts", "get_queue_counts", bind<handle_get_queue_counts>, work},
+      {"GET", "/api/v1/queue/{consultation_id}", "get_queue_row", bind<handle_get_queue_row>, work},
+      {"GET", "/api/v1/consultations/{consultation_id}", "get_consultation", bind<handle_get_consultation>,
        work},
-      {"POST", "/api/v1/consultations/{consultation_id}/claim", "claim", handler_id::api_claim, work},
-      {"POST", "/api/v1/consultations/{consultation_id}/release", "release", handler_id::api_release, work},
-      {"POST", "/api/v1/consultations/{consultation_id}/transfer", "transfer", handler_id::api_transfer,
+      {"POST", "/api/v1/consultations/{consultation_id}/claim", "claim", bind<handle_claim>, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/release", "release", bind<handle_release>, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/transfer", "transfer", bind<handle_transfer>,
        permission::transfer},
-      {"POST", "/api/v1/consultations/{consultation_id}/messages", "reply", handler_id::api_reply, work},
-      {"PUT", "/api/v1/consultations/{consultation_id}/tags", "set_tags", handler_id::api_tags, work},
-      {"POST", "/api/v1/consultations/{consultation_id}/notes", "add_note", handler_id::api_add_note, work},
-      {"POST", "/api/v1/consultations/{consultation_id}/close", "close", handler_id::api_close, work},
-      {"POST", "/api/v1/consultations/{consultation_id}/reopen", "reopen", handler_id::api_reopen, work},
-      {"GET", "/api/v1/events", "list_events", handler_id::api_events, own},
-      {"GET", "/api/v1/stream", "stream", handler_id::api_stream, own},
+      {"POST", "/api/v1/consultations/{consultation_id}/messages", "reply", bind<handle_reply>, work},
+      {"PUT", "/api/v1/consultations/{consultation_id}/tags", "set_tags", bind<handle_set_tags>, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/notes", "add_note", bind<handle_add_note>, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/close", "close", bind<handle_close>, work},
+      {"POST", "/api/v1/consultations/{consultation_id}/reopen", "reopen", bind<handle_reopen>, work},
+      {"GET", "/api/v1/events", "list_events", bind<handle_list_events>, own},
+      {"GET", "/api/v1/stream", "stream", bind<handle_stream>, own},
       // Referrals. An emergency proposal also needs emergency_referral,
       // checked inside the handler because the body says whether it is one.
       {"GET", "/api/v1/consultations/{consultation_id}/referrals", "list_referrals",
-       handler_id::api_referrals_list, work},
+       bind<handle_list_referrals>, work},
       {"POST", "/api/v1/consultations/{consultation_id}/referrals", "propose_referral",
-       handler_id::api_referral_propose, work},
-      {"POST", "/api/v1/referrals/{referral_id}/consent", "record_consent", handler_id::api_referral_consent,
+       bind<handle_propose_referral>, work},
+      {"POST", "/api/v1/referrals/{referral_id}/consent", "record_consent", bind<handle_record_consent>,
        work},
-      {"POST", "/api/v1/referrals/{referral_id}/withdraw", "withdraw_consent",
-       handler_id::api_referral_withdraw, work},
+      {"POST", "/api/v1/referrals/{referral_id}/withdraw", "withdraw_consent", bind<handle_withdraw_consent>,
+       work},
       {"POST", "/api/v1/referrals/{referral_id}/emergency", "emergency_referral",
-       handler_id::api_referral_emergency, permission::emergency_referral},
-      {"POST", "/api/v1/referrals/{referral_id}/close", "close_referral", handler_id::api_referral_close,
-       work},
-      {"GET", "/api/v1/officer/referrals", "officer_inbox", handler_id::api_officer_inbox, officer},
-      {"GET", "/api/v1/officer/referrals/{referral_id}", "officer_referral", handler_id::api_officer_referral,
+       bind<handle_emergency_referral>, permission::emergency_referral},
+      {"POST", "/api/v1/referrals/{referral_id}/close", "close_referral", bind<handle_close_referral>, work},
+      {"GET", "/api/v1/officer/referrals", "officer_inbox", bind<handle_officer_inbox>, officer},
+      {"GET", "/api/v1/officer/referrals/{referral_id}", "officer_referral", bind<handle_officer_referral>,
        officer},
       {"POST", "/api/v1/officer/referrals/{referral_id}/forward", "forward_referral",
-       handler_id::api_officer_forward, officer},
+       bind<handle_forward_referral>, officer},
       {"POST", "/api/v1/officer/referrals/{referral_id}/answer", "answer_referral",
-       handler_id::api_officer_answer, officer},
+       bind<handle_answer_referral>, officer},
       {"POST", "/api/v1/officer/referrals/{referral_id}/return", "return_referral",
-       handler_id::api_officer_return, officer},
+       bind<handle_return_referral>, officer},
       // Reports.
-      {"GET", "/api/v1/reports/summary", "report_summary", handler_id::api_report_summary,
+      {"GET", "/api/v1/reports/summary", "report_summary", bind<handle_report_summary>,
        permission::read_reports},
-      {"GET", "/api/v1/reports/summary.csv", "report_csv", handler_id::api_report_csv,
-       permission::read_reports},
+      {"GET", "/api/v1/reports/summary.csv", "report_csv", bind<handle_report_csv>, permission::read_reports},
       // A tracked link of a promotion channel: public, counts a click and redirects to the add-friend URL.
-      {"GET", "/l/{code}", "link_redirect", handler_id::link_redirect, std::nullopt},
+      {"GET", "/l/{code}", "link_redirect", bind<handle_link_redirect>, std::nullopt},
   };
   return table;
 }

@@ -318,7 +318,7 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
     const route_match match = match_route(request.method, request.path);
     // The webhook is exempt: LINE delivers from a few addresses over many connections, and refusing
     // it would only make LINE retry what must be stored.
-    const bool webhook = match.found != nullptr && match.found->handler == handler_id::line_webhook;
+    const bool webhook = match.found != nullptr && is_webhook_route(*match.found);
     if (!counted && !webhook) {
       if (!env.per_address.try_acquire(request.peer_address, limits.max_connections_per_address)) {
         // Not logged with the address: a count of refusals is enough to see a flood.
@@ -334,7 +334,7 @@ asio::awaitable<void> serve(session_env& env, connection& conn) {
 
     http_response response;
     std::string_view route_name = "unmatched";
-    if (match.found != nullptr && match.found->handler == handler_id::api_stream) {
+    if (match.found != nullptr && is_stream_route(*match.found)) {
       route_name = match.found->name;
       stream_admission admission = co_await admit_stream(env.handlers, request);
       if (!admission.refusal) {

@@ -319,7 +319,7 @@ op_result<nothing> change_password(pqxx::connection& conn, const session_policy&
     return refuse<nothing>(op_status::not_found);
   }
   if (!password_acceptable(new_password)) {
-    return refuse<nothing>(op_status::invalid, "a password needs at least 12 characters");
+    return refuse<nothing>(op_status::invalid, "password_too_short");
   }
   // Like a login: the wait after this user's recent wrong current passwords, then this check counted
   // as one more, committed before the hash runs (a success removes them below).
@@ -349,7 +349,7 @@ op_result<nothing> change_password(pqxx::connection& conn, const session_policy&
     hash = rows[0][8].as<std::string>();
   }
   if (!verify_password(hash, current_password)) {
-    return refuse<nothing>(op_status::invalid, "the current password is wrong");
+    return refuse<nothing>(op_status::invalid, "wrong_password");
   }
   const std::string new_hash = hash_password(new_password);
   pqxx::work tx(conn, "change_password");

@@ -174,17 +174,21 @@ op_result<std::vector<staff_user>> list_staff(pqxx::connection& conn, const acto
 
 op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who, const new_staff& user) {
   if (!login_acceptable(user.login)) {
-    return refuse<staff_user>(op_status::invalid, "a login is 1-64 visible ASCII characters");
+    return refuse<staff_user>(op_status::invalid, "login_format");
   }
   if (!display_name_acceptable(user.display_name)) {
-    return refuse<staff_user>(op_status::invalid, "a display name is 1-100 characters");
+    return refuse<staff_user>(op_status::invalid, "display_name_length");
   }
   const bool officer = user.role == routing::staff_role::officer;
-  if (officer == user.org_unit.empty()) {
-    return refuse<staff_user>(op_status::invalid, "officers, and only officers, belong to an org unit");
+  // Officers, and only officers, belong to an org unit.
+  if (officer && user.org_unit.empty()) {
+    return refuse<staff_user>(op_status::invalid, "officer_needs_unit");
+  }
+  if (!officer && !user.org_unit.empty()) {
+    return refuse<staff_user>(op_status::invalid, "unit_only_for_officers");
   }
   if (!password_acceptable(user.password)) {
-    return refuse<staff_user>(op_status::invalid, "a password needs at least 12 characters");
+    return refuse<staff_user>(op_status::invalid, "password_too_short");
   }
   const std::string hash = hash_password(user.password);
   // An admin chose this password, so the user replaces it at the first login; the command line's
@@ -212,7 +216,7 @@ op_result<staff_user> create_staff(pqxx::connection& conn, const actor& who, con
     tx.commit();
     return ok(std::move(created));
   } catch (const pqxx::unique_violation&) {
-    return refuse<staff_user>(op_status::invalid, "the login is taken");
+    return refuse<staff_user>(op_status::invalid, "login_taken");
   }
 }
 
@@ -222,10 +226,10 @@ op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who, con
     return refuse<staff_user>(op_status::not_found);
   }
   if (patch.display_name && !display_name_acceptable(*patch.display_name)) {
-    return refuse<staff_user>(op_status::invalid, "a display name is 1-100 characters");
+    return refuse<staff_user>(op_status::invalid, "display_name_length");
   }
   if (patch.password && !password_acceptable(*patch.password)) {
-    return refuse<staff_user>(op_status::invalid, "a password needs at least 12 characters");
+    return refuse<staff_user>(op_status::invalid, "password_too_short");
   }
   const std::string new_hash = patch.password ? hash_password(*patch.password) : std::string();
 
@@ -252,20 +256,19 @@ op_result<staff_user> update_staff(pqxx::connection& conn, const actor& who, con
       after.org_unit = *patch.org_unit;
     }
     if (after.org_unit.empty()) {
-      return refuse<staff_user>(op_status::invalid, "an officer belongs to an org unit");
+      return refuse<staff_user>(op_status::invalid, "officer_needs_unit");
     }
   } else {
     if (patch.org_unit && !patch.org_unit->empty()) {
-      return refuse<staff_user>(op_status::invalid, "only officers belong to an org unit");
+      return refuse<staff_user>(op_status::invalid, "unit_only_for_officers");
     }
     after.org_unit.clear();
   }
   if (user_id == who.user_id &&
       !routing::allows_own_account_change({after.role != before.role, after.org_unit != before.org_unit,
                                            after.disabled && !before.disabled})) {
-    return refuse<staff_user>(
-        op_status::invalid,
-        "no one changes their own role or unit or disables themselves; ask another admin");
+    // No one changes their own role or unit or disables themselves: another admin does.
+    return refuse<staff_user>(op_status::invalid, "own_account_change");
   }
   // A password an admin set for someone else is known to the admin: the user replaces it at login.
   const bool reset_by_other = patch.password.has_value() && user_id != who.user_id;

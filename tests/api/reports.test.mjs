@@ -26,7 +26,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  as, assertError, consentRequest, deliveriesTo, forward, officerPath, propose, referralOf, residentTaps, skipUnlessReady, useStack, waitFor,
+  as, assertError, assertRefused, consentRequest, deliveriesTo, forward, officerPath, propose, referralOf, residentTaps, skipUnlessReady, useStack, waitFor,
 } from './support.mjs';
 
 const stack = useStack({ staffed: 'example' });
@@ -309,9 +309,9 @@ test('range rules and access: 400 malformed, 422 reversed or over 3 years; analy
     assertError(await analyst.get(`/api/v1/reports/summary?${query}`), 400, 'bad_request');
     assertError(await analyst.get(`/api/v1/reports/summary.csv?${query}`), 400, 'bad_request');
   }
-  assertError(await analyst.get('/api/v1/reports/summary?from=2025-02-01&to=2025-01-31'), 422, 'invalid');
-  assertError(await analyst.get('/api/v1/reports/summary?from=2021-01-01&to=2025-01-31'), 422, 'invalid');
-  assertError(await analyst.get('/api/v1/reports/summary.csv?from=2025-02-01&to=2025-01-31'), 422, 'invalid');
+  assertRefused(await analyst.get('/api/v1/reports/summary?from=2025-02-01&to=2025-01-31'), 422, 'invalid', 'bad_range');
+  assertRefused(await analyst.get('/api/v1/reports/summary?from=2021-01-01&to=2025-01-31'), 422, 'invalid', 'bad_range');
+  assertRefused(await analyst.get('/api/v1/reports/summary.csv?from=2025-02-01&to=2025-01-31'), 422, 'invalid', 'bad_range');
   await ok(await analyst.get('/api/v1/reports/summary?from=2024-04-01&to=2027-03-31'));
 
   for (const tenant of ['yamagata', 'tendo']) {

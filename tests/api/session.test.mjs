@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { anonymous, as, assertError, skipUnlessReady, useStack } from './support.mjs';
+import { anonymous, as, assertError, assertRefused, skipUnlessReady, useStack } from './support.mjs';
 
 const stack = useStack();
 
@@ -153,8 +153,10 @@ test('password change: 422 for a short new one or a wrong current one; success e
   const user = stack().user('tendo', 'analyst');
   const main = await as(stack(), 'tendo', 'analyst');
   const elsewhere = await as(stack(), 'tendo', 'analyst');
-  assertError(await main.post('/api/v1/me/password', { current_password: user.password, new_password: 'short' }), 422, 'invalid');
-  assertError(await main.post('/api/v1/me/password', { current_password: 'wrong-current-pw', new_password: 'a-new-long-password' }), 422, 'invalid');
+  assertRefused(await main.post('/api/v1/me/password', { current_password: user.password, new_password: 'short' }), 422,
+    'invalid', 'password_too_short');
+  assertRefused(await main.post('/api/v1/me/password', { current_password: 'wrong-current-pw', new_password: 'a-new-long-password' }),
+    422, 'invalid', 'wrong_password');
   assertError(await main.post('/api/v1/me/password', { current_password: user.password }), 400, 'bad_request');
   const changed = await main.post('/api/v1/me/password', { current_password: user.password, new_password: 'a-new-long-password' });
   assert.equal(changed.status, 204);

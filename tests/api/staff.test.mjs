@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { anonymous, as, assertError, skipUnlessReady, useStack } from './support.mjs';
+import { anonymous, as, assertError, assertRefused, skipUnlessReady, useStack } from './support.mjs';
 
 const stack = useStack();
 
@@ -49,17 +49,26 @@ test('create: 201 Staff; the new account can sign in', async (t) => {
   assert.equal(login.json.tenant.id, 'yamagata');
 });
 
-test('create: 422 for a duplicate login, a short password, an unknown role or unit; 400 for a wrong body', async (t) => {
+test('create: 422 with its reason for a duplicate login, a short password, an unknown role or unit; 400 for a wrong body', async (t) => {
   if (skipUnlessReady(t)) return;
   const admin = await as(stack(), 'yamagata', 'admin');
   const base = { login: 'yamagata-fresh', display_name: 'だれか', role: 'counsellor', password: 'long-enough-password' };
-  assertError(await admin.post('/api/v1/staff', { ...base, login: 'yamagata-counsellor' }), 422, 'invalid');
-  assertError(await admin.post('/api/v1/staff', { ...base, login: 'TENDO-COUNSELLOR' }), 422, 'invalid');
-  assertError(await admin.post('/api/v1/staff', { ...base, password: 'short' }), 422, 'invalid');
-  assertError(await admin.post('/api/v1/staff', { ...base, role: 'officer', org_unit: 'no-such-unit' }), 422, 'invalid');
-  assertError(await admin.post('/api/v1/staff', { ...base, role: 'officer', org_unit: 'fukushi' }), 422, 'invalid');
-  const badRole = await admin.post('/api/v1/staff', { ...base, role: 'root' });
-  assert.ok([400, 422].includes(badRole.status), `unknown role: ${badRole.status}`);
+  assertRefused(await admin.post('/api/v1/staff', { ...base, login: 'yamagata-counsellor' }), 422, 'invalid', 'login_taken');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, login: 'TENDO-COUNSELLOR' }), 422, 'invalid', 'login_taken');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, login: 'with space' }), 422, 'invalid', 'login_format');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, login: '' }), 422, 'invalid', 'empty_login');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, display_name: '' }), 422, 'invalid', 'empty_display_name');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, display_name: 'あ'.repeat(101) }), 422, 'invalid',
+    'display_name_length');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, password: 'short' }), 422, 'invalid', 'password_too_short');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, role: 'officer', org_unit: 'no-such-unit' }), 422, 'invalid',
+    'unknown_unit');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, role: 'officer', org_unit: 'fukushi' }), 422, 'invalid',
+    'unknown_unit');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, role: 'officer' }), 422, 'invalid', 'officer_needs_unit');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, org_unit: 'choju-shien' }), 422, 'invalid',
+    'unit_only_for_officers');
+  assertRefused(await admin.post('/api/v1/staff', { ...base, role: 'root' }), 422, 'invalid', 'unknown_role');
   assertError(await admin.post('/api/v1/staff', { login: 'x' }), 400, 'bad_request');
   assertError(await admin.post('/api/v1/staff', undefined, { raw: 'not json' }), 400, 'bad_request');
   assertError(await admin.post('/api/v1/staff', { ...base }, { csrf: false }), 403, 'csrf');
@@ -78,7 +87,14 @@ test('change: display name, role, password, disable; another tenant\'s user → 
   assert.equal(renamed.json.role, 'supervisor');
   assert.equal((await admin.patch(`/api/v1/staff/${id}`, { password: 'another-long-password' })).status, 200);
   assert.equal((await anonymous(stack()).login('yamagata-changing', 'another-long-password')).status, 200);
-  assertError(await admin.patch(`/api/v1/staff/${id}`, { password: 'short' }), 422, 'invalid');
+  assertRefused(await admin.patch(`/api/v1/staff/${id}`, { password: 'short' }), 422, 'invalid', 'password_too_short');
+  assertRefused(await admin.patch(`/api/v1/staff/${id}`, { display_name: '' }), 422, 'invalid', 'empty_display_name');
+  assertRefused(await admin.patch(`/api/v1/staff/${id}`, { role: 'root' }), 422, 'invalid', 'unknown_role');
+  assertRefused(await admin.patch(`/api/v1/staff/${id}`, { role: 'officer' }), 422, 'invalid', 'officer_needs_unit');
+  assertRefused(await admin.patch(`/api/v1/staff/${id}`, { org_unit: 'choju-shien' }), 422, 'invalid',
+    'unit_only_for_officers');
+  assertRefused(await admin.patch(`/api/v1/staff/${id}`, { role: 'officer', org_unit: 'no-such-unit' }), 422, 'invalid',
+    'unknown_unit');
   assertError(await admin.patch(`/api/v1/staff/${id}`, { disabled: 'yes' }), 400, 'bad_request');
   const tendoAdmin = await as(stack(), 'tendo', 'admin');
   assertError(await tendoAdmin.patch(`/api/v1/staff/${id}`, { display_name: '乗っ取り' }), 404, 'not_found');
@@ -105,7 +121,7 @@ test('no one raises, moves or disables their own account; the name may change', 
   const self = admin.session.user.user_id;
   for (const change of [{ role: 'supervisor' }, { role: 'counsellor' }, { disabled: true }]) {
     const refused = await admin.patch(`/api/v1/staff/${self}`, change);
-    assertError(refused, 422, 'invalid');
+    assertRefused(refused, 422, 'invalid', 'own_account_change');
   }
   // Still an admin, still signed in; the display name is one's own to change.
   assert.equal((await admin.get('/api/v1/session')).json.user.role, 'admin');

@@ -55,6 +55,12 @@ export function assertError(answer, status, code) {
   assert.ok(answer.json.message.length > 0);
 }
 
+// A rule's refusal: the error of `status` and `code` with the rule's stable `reason`.
+export function assertRefused(answer, status, code, reason) {
+  assertError(answer, status, code);
+  assert.equal(answer.json.reason, reason, `expected reason ${reason}, got ${answer.text}`);
+}
+
 // A resident writes on `channel`; answers {id, userId} of the consultation that appears in the queue of
 // `worker` (a client with work_consultations of that channel's tenant).
 export async function newConsultation(stack, worker, channel, text = '話を聞いてほしいです') {

@@ -1,5 +1,8 @@
 #include "yorisoi/gateway/routes.hpp"
 
+#include "handlers.hpp"
+#include "route_handler.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -32,10 +35,28 @@ TEST(routes, every_route_matches_its_own_pattern) {
   }
 }
 
+// The table is what dispatch runs: every route names its handler, and a route with a permission (the
+// console API behind admission) an API handler, a public route a public one. The stream is admitted by
+// the session before its upgrade; its handler only answers a request without one.
+TEST(routes, every_route_names_a_handler_of_its_kind) {
+  for (const auto& r : routes()) {
+    ASSERT_NE(r.handler, nullptr) << r.name;
+    EXPECT_EQ(r.handler->api != nullptr, r.permission.has_value() && r.name != "stream") << r.name;
+    EXPECT_NE(r.handler->api == nullptr, r.handler->open == nullptr) << r.name;
+  }
+}
+
+TEST(routes, the_session_finds_the_webhook_and_the_stream) {
+  for (const auto& r : routes()) {
+    EXPECT_EQ(is_webhook_route(r), r.name == "line_webhook") << r.name;
+    EXPECT_EQ(is_stream_route(r), r.name == "stream") << r.name;
+  }
+}
+
 TEST(routes, webhook_captures_the_channel_key) {
   const auto match = match_route("POST", "/webhook/line/yamagata");
   ASSERT_NE(match.found, nullptr);
-  EXPECT_EQ(match.found->handler, handler_id::line_webhook);
+  EXPECT_EQ(match.found->name, "line_webhook");
   EXPECT_EQ(match.param("channel_key"), "yamagata");
   EXPECT_EQ(match.param("other"), std::nullopt);
 }
@@ -78,20 +99,20 @@ TEST(routes, unknown_paths_match_nothing) {
 TEST(routes, rest_placeholder_takes_the_remaining_path) {
   const auto root = match_route("GET", "/console/");
   ASSERT_NE(root.found, nullptr);
-  EXPECT_EQ(root.found->handler, handler_id::console_file);
+  EXPECT_EQ(root.found->name, "console_file");
   EXPECT_EQ(root.param("path"), "");
   const auto deep = match_route("GET", "/console/js/app.js");
   ASSERT_NE(deep.found, nullptr);
   EXPECT_EQ(deep.param("path"), "js/app.js");
   const auto bare = match_route("GET", "/console");
   ASSERT_NE(bare.found, nullptr);
-  EXPECT_EQ(bare.found->handler, handler_id::console_redirect);
+  EXPECT_EQ(bare.found->name, "console_redirect");
 }
 
 TEST(routes, api_routes_capture_their_ids) {
   const auto match = match_route("POST", "/api/v1/consultations/abc/claim");
   ASSERT_NE(match.found, nullptr);
-  EXPECT_EQ(match.found->handler, handler_id::api_claim);
+  EXPECT_EQ(match.found->name, "claim");
   EXPECT_EQ(match.param("consultation_id"), "abc");
   const auto session = match_route("PUT", "/api/v1/session");
   EXPECT_EQ(session.found, nullptr);
@@ -101,10 +122,10 @@ TEST(routes, api_routes_capture_their_ids) {
 TEST(routes, queue_counts_is_not_taken_for_a_consultation_id) {
   const auto counts = match_route("GET", "/api/v1/queue/counts");
   ASSERT_NE(counts.found, nullptr);
-  EXPECT_EQ(counts.found->handler, handler_id::api_queue_counts);
+  EXPECT_EQ(counts.found->name, "get_queue_counts");
   const auto row = match_route("GET", "/api/v1/queue/abc");
   ASSERT_NE(row.found, nullptr);
-  EXPECT_EQ(row.found->handler, handler_id::api_queue_row);
+  EXPECT_EQ(row.found->name, "get_queue_row");
   EXPECT_EQ(row.param("consultation_id"), "abc");
 }
 
@@ -184,13 +205,13 @@ TEST(routes, permissions_follow_the_contract) {
 TEST(routes, report_routes_and_tracked_links) {
   const auto summary = match_route("GET", "/api/v1/reports/summary");
   ASSERT_NE(summary.found, nullptr);
-  EXPECT_EQ(summary.found->handler, handler_id::api_report_summary);
+  EXPECT_EQ(summary.found->name, "report_summary");
   const auto csv = match_route("GET", "/api/v1/reports/summary.csv");
   ASSERT_NE(csv.found, nullptr);
-  EXPECT_EQ(csv.found->handler, handler_id::api_report_csv);
+  EXPECT_EQ(csv.found->name, "report_csv");
   const auto link = match_route("GET", "/l/web-ads");
   ASSERT_NE(link.found, nullptr);
-  EXPECT_EQ(link.found->handler, handler_id::link_redirect);
+  EXPECT_EQ(link.found->name, "link_redirect");
   EXPECT_EQ(link.param("code"), "web-ads");
   EXPECT_EQ(match_route("GET", "/l/").found, nullptr);
   EXPECT_EQ(match_route("GET", "/l/web-ads/more").found, nullptr);

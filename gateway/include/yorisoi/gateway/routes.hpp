@@ -1,11 +1,13 @@
 #pragma once
-// The gateway's route table: data, enumerable, so that tests (and later the console's authorisation
-// matrix) can walk every route. Matching is pure and thread-safe.
+// The gateway's route table: data, enumerable, so that tests (and the console's authorisation matrix)
+// can walk every route, and the one place a route is declared: its pattern, its permission and its
+// handler, which dispatch (handlers.cpp) calls. Matching is pure and thread-safe.
 //
 // A pattern is a path whose segments are literals or `{name}` placeholders, which match exactly one
 // non-empty segment; a last segment `{name...}` matches the rest of the path (possibly empty, slashes
 // included). Each route carries the permission its handler requires (none for health, metrics, the
-// webhook, login and static files), so that the authorisation matrix is generated from this table.
+// webhook, login, static files and tracked links), so that the authorisation matrix is generated from
+// this table.
 
 #include "yorisoi/routing/access.hpp"
 #include "yorisoi/routing/account_gate.hpp"
@@ -18,70 +20,15 @@
 
 namespace yorisoi::gateway {
 
-// Which handler serves a route. A new handler adds a value here, and the dispatch switch (without a
-// default) warns until it is handled.
-enum class handler_id {
-  healthz,
-  readyz,
-  metrics,
-  line_webhook,
-  root_redirect,
-  console_redirect,
-  console_file,
-  api_login,
-  api_session,
-  api_logout,
-  api_logout_everywhere,
-  api_change_password,
-  api_tenant,
-  // The TOTP second factor: one's own enrolment, confirmation and disabling; an admin's reset.
-  api_totp_begin,
-  api_totp_confirm,
-  api_totp_disable,
-  api_staff_totp_reset,
-  api_staff_list,
-  api_staff_create,
-  api_staff_update,
-  api_staff_role_confirm,
-  api_staff_role_cancel,
-  api_assignees,
-  api_queue,
-  api_queue_counts,
-  api_queue_row,
-  api_consultation,
-  api_claim,
-  api_release,
-  api_transfer,
-  api_reply,
-  api_tags,
-  api_add_note,
-  api_close,
-  api_reopen,
-  api_events,
-  api_stream,
-  // Referrals: the counsellors' side, then the officers'.
-  api_referrals_list,
-  api_referral_propose,
-  api_referral_consent,
-  api_referral_withdraw,
-  api_referral_emergency,
-  api_referral_close,
-  api_officer_inbox,
-  api_officer_referral,
-  api_officer_forward,
-  api_officer_answer,
-  api_officer_return,
-  // Reports: the tallies as JSON and CSV, and the public tracked links.
-  api_report_summary,
-  api_report_csv,
-  link_redirect,
-};
+// Which function serves a route: bound in the table (routes.cpp) beside the route's permission, defined
+// by the server library (route_handler.hpp). Opaque here, so that this header carries no Asio.
+struct route_handler;
 
 struct route {
   std::string_view method;   // "GET", "POST", …
   std::string_view pattern;  // "/webhook/line/{channel_key}"
   std::string_view name;     // stable, used as a metrics label
-  handler_id handler;
+  const route_handler* handler = nullptr;
   std::optional<routing::permission> permission;  // checked before the handler runs; none = public
   // What the route is to a session with an unfinished account set-up (routing/account_gate.hpp): most
   // routes are `other`, refused until the pending step is taken.
