@@ -8,7 +8,8 @@
 // Stream events are hints: an event about a consultation schedules a refetch of that one queue row
 // (GET /queue/{id}, patched into the list by queue_patch.js) and of the counts, and, when it concerns
 // it, of the open consultation; an event naming none (resync) or a reconnect refetches the list's
-// first page. Refetches are coalesced over a short delay; an answer to an older request is dropped.
+// first page. Refetches are coalesced over a short delay; an answer to an older request is dropped
+// (the stream, the coalescing and the open consultation: use_list_detail.js; the rows: below).
 import { html } from './html.js';
 import { render } from '../vendor/preact.module.js';
 import { useCallback, useEffect, useRef, useState } from '../vendor/hooks.module.js';
