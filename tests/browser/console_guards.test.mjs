@@ -102,7 +102,7 @@ test('two clicks on メモを追加 in one go send one request', { timeout: 90_0
   });
   await page.locator('.note-list .note-text', { hasText: '一度だけ送るメモ' }).waitFor();
 
-  const posts = await page.evaluate(() => window.test_fetched.filter((f) => f.startsWith('POST ')));
+  const posts = await page.evaluate(() => window.test_fetched.filter((f) => f.endsWith('/notes')));
   assert.deepEqual(posts, [`POST /api/v1/consultations/${id}/notes`]);
   const notes = (await api.get(`/api/v1/consultations/${id}`)).json.notes;
   assert.deepEqual(notes.map((n) => n.text), ['一度だけ送るメモ']);
