@@ -8,35 +8,21 @@
 import { html } from './html.js';
 import { useState } from '../vendor/hooks.module.js';
 import { header_bar } from './header_bar.js';
+import { use_submit } from './use_submit.js';
 
 function enrolment({ api, on_enrolled }) {
   const [begun, set_begun] = useState(null);
   const [code, set_code] = useState('');
-  const [error, set_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error, submit } = use_submit();
 
-  async function begin() {
-    set_error(null);
-    set_busy(true);
-    try {
-      set_begun(await api.post('/session/totp', {}));
-    } catch (failure) {
-      set_error(failure.message);
-    }
-    set_busy(false);
-  }
+  const begin = () => submit(async () => set_begun(await api.post('/session/totp', {})));
 
-  async function confirm(event) {
+  function confirm(event) {
     event.preventDefault();
-    set_error(null);
-    set_busy(true);
-    try {
+    submit(async () => {
       const answer = await api.post('/session/totp/confirmation', { code: code.trim() });
       on_enrolled(answer.recovery_codes);
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
+    });
   }
 
   if (!begun) {
@@ -76,20 +62,14 @@ function recovery_list({ codes, on_done }) {
 function disable_form({ api, on_disabled }) {
   const [password, set_password] = useState('');
   const [code, set_code] = useState('');
-  const [error, set_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error, submit: run } = use_submit();
 
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
-    set_error(null);
-    set_busy(true);
-    try {
+    run(async () => {
       await api.post('/session/totp/disable', { password, code: code.trim() });
       on_disabled();
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
+    });
   }
 
   return html`

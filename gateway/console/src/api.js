@@ -1,4 +1,4 @@
-// The console API client (api.md). One instance per page; not shared across tabs.
+// The console API client (gateway/api/openapi.json). One instance per page; not shared across tabs.
 // Keeps the session's CSRF token and sends it as X-CSRF-Token on every state-changing request.
 // Every failure becomes an api_error whose `message` is a Japanese sentence fit for the UI; a 401 on any
 // call but the login itself also calls on_unauthenticated, so the app can go back to the login screen.
@@ -28,6 +28,12 @@ const fallback_messages = {
 
 function fallback_message(status) {
   return fallback_messages[status] ?? `エラーが発生しました（${status}）。`;
+}
+
+// The sentence a form shows for a failed request: the api_error's own (the server's message or the
+// fallback for its status); anything else (a bug in the page) gets a plain sentence, never a stack text.
+export function refusal_message(failure) {
+  return failure instanceof api_error ? failure.message : 'エラーが発生しました。もう一度お試しください。';
 }
 
 export function create_api({ on_unauthenticated }) {

@@ -11,6 +11,7 @@ import { confirm_button } from './confirm_button.js';
 import { format_duration, format_time, role_labels, state_labels } from './format.js';
 import { use_now } from './use_now.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
+import { use_submit } from './use_submit.js';
 
 function transfer_form({ targets, current_user_id, busy, on_transfer }) {
   const [to, set_to] = useState('');
@@ -70,8 +71,7 @@ function reply_disabled_reason(consultation, mine, user) {
 export function chat_view({ consultation, error, session, tenant, api, on_changed, on_back, transfer_targets,
                             referral_version }) {
   const now = use_now();
-  const [action_error, set_action_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error: action_error, set_error: set_action_error, submit } = use_submit();
   const heading = useRef(null);
   const transcript = useRef(null);
   const id = consultation?.consultation_id;
@@ -102,18 +102,14 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
   const mine = consultation.assigned_to?.user_id === me;
   const closed = consultation.state === 'closed';
 
-  async function act(suffix, body) {
-    set_busy(true);
-    set_action_error(null);
+  // Refetched whatever the answer: a refusal (409) means the consultation changed meanwhile.
+  const act = (suffix, body) => submit(async () => {
     try {
       await api.post(`${path}/${suffix}`, body);
-    } catch (failure) {
-      set_action_error(failure.message);
     } finally {
-      set_busy(false);
       on_changed();
     }
-  }
+  });
 
   async function send(text) {
     try {

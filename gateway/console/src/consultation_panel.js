@@ -7,13 +7,14 @@ import { html } from './html.js';
 import { format_time } from './format.js';
 import { referral_panel } from './referral_panel.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
+import { use_submit } from './use_submit.js';
 
 function tags_form({ consultation, tenant, api, on_changed }) {
   const [categories, set_categories] = useState(consultation.categories);
   const [age_band, set_age_band] = useState(consultation.age_band ?? '');
   const [dirty, set_dirty] = useState(false);
   const [status, set_status] = useState(null);
-  const [error, set_error] = useState(null);
+  const { busy, error, on_submit } = use_submit();
 
   useEffect(() => {
     if (!dirty) {
@@ -28,21 +29,15 @@ function tags_form({ consultation, tenant, api, on_changed }) {
     set_categories(checked ? [...categories, category] : categories.filter((c) => c !== category));
   }
 
-  async function save(event) {
-    event.preventDefault();
-    set_error(null);
-    try {
-      // Keep the tenant's order, which is how the tallies list them.
-      const ordered = tenant.categories.filter((c) => categories.includes(c));
-      await api.put(`/consultations/${encodeURIComponent(consultation.consultation_id)}/tags`,
-                    { categories: ordered, age_band: age_band === '' ? null : age_band });
-      set_dirty(false);
-      set_status('保存しました');
-      on_changed();
-    } catch (failure) {
-      set_error(failure.message);
-    }
-  }
+  const save = on_submit(async () => {
+    // Keep the tenant's order, which is how the tallies list them.
+    const ordered = tenant.categories.filter((c) => categories.includes(c));
+    await api.put(`/consultations/${encodeURIComponent(consultation.consultation_id)}/tags`,
+                  { categories: ordered, age_band: age_band === '' ? null : age_band });
+    set_dirty(false);
+    set_status('保存しました');
+    on_changed();
+  });
 
   return html`
     <form class="panel-section tags" onSubmit=${save} aria-labelledby="tags-title">
@@ -65,7 +60,7 @@ function tags_form({ consultation, tenant, api, on_changed }) {
         ${tenant.age_bands.map((band) => html`<option value=${band}>${band}</option>`)}
       </select>
       <div class="row-actions">
-        <button type="submit" disabled=${!dirty}>保存</button>
+        <button type="submit" disabled=${busy || !dirty}>保存</button>
         ${status && html`<span class="saved" role="status">${status}</span>`}
         ${dirty && html`<span class="unsaved">未保存の変更があります</span>`}
       </div>
@@ -75,24 +70,16 @@ function tags_form({ consultation, tenant, api, on_changed }) {
 
 function notes_section({ consultation, api, on_changed }) {
   const [text, set_text] = useState('');
-  const [error, set_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error, submit } = use_submit();
 
-  async function add(event) {
+  function add(event) {
     event.preventDefault();
-    if (!text.trim()) {
-      return;
-    }
-    set_busy(true);
-    set_error(null);
-    try {
-      await api.post(`/consultations/${encodeURIComponent(consultation.consultation_id)}/notes`, { text });
-      set_text('');
-      on_changed();
-    } catch (failure) {
-      set_error(failure.message);
-    } finally {
-      set_busy(false);
+    if (text.trim()) {
+      submit(async () => {
+        await api.post(`/consultations/${encodeURIComponent(consultation.consultation_id)}/notes`, { text });
+        set_text('');
+        on_changed();
+      });
     }
   }
 

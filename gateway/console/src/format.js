@@ -126,7 +126,7 @@ export function format_duration(from_iso, now) {
   return `${Math.floor(hours / 24)}日`;
 }
 
-// Referrals (referral_api.md): a referral's stage, the same words for counsellors, officers and the
+// Referrals: a referral's stage, the same words for counsellors, officers and the
 // city's tables.
 export const referral_stage_labels = {
   proposed: '提案中',

@@ -5,6 +5,8 @@
 import { html } from './html.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 import { clear_drafts } from './drafts.js';
+import { use_submit } from './use_submit.js';
+import { refusal_message } from './api.js';
 
 function login_error_text(error) {
   if (error.status === 429) {
@@ -13,14 +15,13 @@ function login_error_text(error) {
       ? `ログインの失敗が続いたため、一時的にログインできません。約${minutes}分後にもう一度お試しください。`
       : 'ログインの失敗が続いたため、一時的にログインできません。しばらくしてからもう一度お試しください。';
   }
-  return error.message;
+  return refusal_message(error);
 }
 
 export function login_view({ api, on_logged_in, notice }) {
   const [login, set_login] = useState('');
   const [password, set_password] = useState('');
-  const [error, set_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error, set_error, submit: run } = use_submit({ message: login_error_text });
   // Shown once the server answered second_factor_required: the password was right, a code is needed.
   const [asks_code, set_asks_code] = useState(false);
   const [code, set_code] = useState('');
@@ -34,32 +35,31 @@ export function login_view({ api, on_logged_in, notice }) {
     }
   }, [asks_code]);
 
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
     if (!login || !password) {
       set_error('ログイン名とパスワードを入力してください。');
       return;
     }
-    set_busy(true);
-    set_error(null);
-    try {
+    run(async () => {
       const body = asks_code ? { login, password, code: code.trim() } : { login, password };
-      const session = await api.post('/session', body);
+      let session;
+      try {
+        session = await api.post('/session', body);
+      } catch (failure) {
+        set_code('');
+        if (failure.code === 'second_factor_required') {
+          // The password stays in the form: the next submit sends it again with the code.
+          set_asks_code(true);
+          return;
+        }
+        set_password('');
+        set_asks_code(false);
+        throw failure;
+      }
       clear_drafts();
       on_logged_in(session);
-    } catch (failure) {
-      set_busy(false);
-      set_code('');
-      if (failure.code === 'second_factor_required') {
-        // The password stays in the form: the next submit sends it again with the code.
-        set_asks_code(true);
-        set_error(null);
-        return;
-      }
-      set_error(login_error_text(failure));
-      set_password('');
-      set_asks_code(false);
-    }
+    });
   }
 
   return html`

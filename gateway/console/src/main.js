@@ -8,12 +8,12 @@
 // Stream events are hints: an event about a consultation schedules a refetch of that one queue row
 // (GET /queue/{id}, patched into the list by queue_patch.js) and of the counts, and, when it concerns
 // it, of the open consultation; an event naming none (resync) or a reconnect refetches the list's
-// first page. Refetches are coalesced over a short delay; an answer to an older request is dropped.
+// first page. Refetches are coalesced over a short delay; an answer to an older request is dropped
+// (the stream, the coalescing and the open consultation: use_list_detail.js; the rows: below).
 import { html } from './html.js';
 import { render } from '../vendor/preact.module.js';
 import { useCallback, useEffect, useRef, useState } from '../vendor/hooks.module.js';
 import { create_api } from './api.js';
-import { open_stream } from './stream.js';
 import { login_view } from './login_view.js';
 import { password_change_view } from './password_change_view.js';
 import { account_page } from './account_page.js';
@@ -23,39 +23,28 @@ import { chat_view } from './chat_view.js';
 import { role_labels } from './format.js';
 import { header_bar } from './header_bar.js';
 import { officer_area } from './officer_area.js';
-import { install_keyboard } from './keyboard.js';
 import { reports_page } from './reports_page.js';
 import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
 import { is_reports_hash } from './report_dates.js';
 import { staff_page } from './staff_page.js';
+import { use_list_detail } from './use_list_detail.js';
 
-const refetch_delay_ms = 120;
 // Rows per page of the queue; もっと見る loads the next page.
 const page_size = 20;
 
-function open_id_from_hash() {
-  const match = /^#\/c\/([^/]+)$/.exec(location.hash);
-  return match ? decodeURIComponent(match[1]) : null;
-}
-
-function workspace({ api, session, on_unauthenticated }) {
+function workspace({ api, session, on_unauthenticated, on_logout: logout }) {
   const [tenant, set_tenant] = useState(null);
   const [tab, set_tab] = useState('waiting');
   const [queue, set_queue] = useState(null);
   const [queue_error, set_queue_error] = useState(null);
-  const [open_id, set_open_id] = useState(open_id_from_hash);
-  const [consultation, set_consultation] = useState(null);
-  const [consultation_error, set_consultation_error] = useState(null);
-  const [stream_state, set_stream_state] = useState('connecting');
   const [transfer_targets, set_transfer_targets] = useState(null);
   // Bumped on `referral` events of the open consultation: its 紹介 panel refetches.
   const [referral_version, set_referral_version] = useState(0);
   // Narrow screens: which pane of the open consultation is shown ('chat' or 'panel').
   const [pane, set_pane] = useState('chat');
-  // The latest tab and open id for callbacks that outlive a render (stream, timers).
-  const current = useRef({ tab, open_id });
-  current.current = { tab, open_id };
-  const pending = useRef({ timer: null, queue: false, consultation: false, rows: new Set() });
+  // The latest tab for callbacks that outlive a render (stream, timers).
+  const current_tab = useRef(tab);
+  current_tab.current = tab;
   const schedule_ref = useRef(() => {});
   const can_work = can_work_consultations(session.user.role);
   const [loading_more, set_loading_more] = useState(false);
@@ -86,23 +75,23 @@ function workspace({ api, session, on_unauthenticated }) {
     try {
       while (next) {
         l.again = null;
-        const asked = current.current.tab;
+        const asked = current_tab.current;
         const shown = queue_now.current;
         if (next === 'reset') {
           const answer = await get(`/queue?view=${asked}&limit=${Math.max(page_size, l.wanted)}`);
-          if (current.current.tab === asked) {
+          if (current_tab.current === asked) {
             queue_now.current = answer;
             set_queue(answer);
             set_queue_error(null);
-            for (const id of l.touched) {
-              schedule_ref.current({ row: id });
+            if (l.touched.size > 0) {
+              schedule_ref.current({ rows: [...l.touched] });
             }
           }
           l.touched.clear();
         } else if (shown?.next_cursor) {
           const cursor = shown.next_cursor;
           const answer = await get(`/queue?view=${asked}&limit=${page_size}&cursor=${encodeURIComponent(cursor)}`);
-          if (current.current.tab === asked) {
+          if (current_tab.current === asked) {
             set_queue((q) => {
               const grown = q && q.next_cursor === cursor ? append_page(q, answer) : q;
               queue_now.current = grown;
@@ -119,13 +108,12 @@ function workspace({ api, session, on_unauthenticated }) {
       set_loading_more(false);
     }
   }, [api]);
-  const fetch_queue = useCallback((background = false) => load_queue('reset', background), [load_queue]);
   const fetch_more = useCallback(() => load_queue('more'), [load_queue]);
 
   // The rows of consultations that changed, and the counts: patched into the list (after live events,
   // so in the background).
   const fetch_rows = useCallback(async (ids) => {
-    const asked = current.current.tab;
+    const asked = current_tab.current;
     const me = session.user.user_id;
     const seqs = asked_seq.current;
     const counts_seq = ++seqs.counts;
@@ -142,7 +130,7 @@ function workspace({ api, session, on_unauthenticated }) {
           return;
         }
       }
-      if (current.current.tab === asked && seqs.rows.get(id) === seq) {
+      if (current_tab.current === asked && seqs.rows.get(id) === seq) {
         if (loader.current.running) {
           loader.current.touched.add(id);
         }
@@ -155,7 +143,7 @@ function workspace({ api, session, on_unauthenticated }) {
     }));
     try {
       const answer = await counts;
-      if (current.current.tab === asked && seqs.counts === counts_seq) {
+      if (current_tab.current === asked && seqs.counts === counts_seq) {
         set_queue((q) => {
           const updated = q && { ...q, counts: answer };
           queue_now.current = updated;
@@ -167,66 +155,55 @@ function workspace({ api, session, on_unauthenticated }) {
     }
   }, [api, session]);
 
-  const fetch_consultation = useCallback(async (background = false) => {
-    const asked = current.current.open_id;
-    if (!asked) {
-      return;
-    }
-    try {
-      const get = background ? api.background_get : api.get;
-      const answer = await get(`/consultations/${encodeURIComponent(asked)}`);
-      if (current.current.open_id === asked) {
-        set_consultation(answer);
-        set_consultation_error(null);
-        // Reading the transcript read the resident's messages: the row's unread count is now 0.
-        set_queue((q) => {
-          const read = q && mark_read(q, asked);
-          queue_now.current = read;
-          return read;
-        });
-      }
-    } catch (failure) {
-      if (current.current.open_id === asked) {
-        set_consultation_error(failure.message);
-      }
-    }
-  }, [api]);
+  // Another tab starts from its first page.
+  useEffect(() => {
+    loader.current.wanted = page_size;
+    queue_now.current = null;
+    set_queue(null);
+  }, [tab]);
 
-  // what: {queue: the whole first page, row: one consultation's row, consultation: the open one}.
-  const schedule = useCallback((what) => {
-    const p = pending.current;
-    p.queue ||= Boolean(what.queue);
-    p.consultation ||= Boolean(what.consultation);
-    if (what.row) {
-      p.rows.add(what.row);
-    }
-    if (p.timer) {
-      return;
-    }
-    p.timer = setTimeout(() => {
-      const { queue: q, consultation: c } = p;
-      const rows = [...p.rows];
-      p.timer = null;
-      p.queue = false;
-      p.consultation = false;
-      p.rows.clear();
-      if (q) {
-        fetch_queue(true);
-      } else if (rows.length > 0) {
-        fetch_rows(rows);
+  const {
+    open_id, open_ref, detail: consultation, detail_error: consultation_error, stream_state, schedule, go_back,
+  } = use_list_detail({
+    api,
+    enabled: can_work,
+    open_pattern: /^#\/c\/([^/]+)$/,
+    detail_path: (id) => `/consultations/${encodeURIComponent(id)}`,
+    list_key: [tab],
+    load_list: ({ background, rows }) => (rows ? fetch_rows(rows) : load_queue('reset', background)),
+    // Reading the transcript read the resident's messages: the row's unread count is now 0.
+    on_detail: (id) => set_queue((q) => {
+      const read = q && mark_read(q, id);
+      queue_now.current = read;
+      return read;
+    }),
+    on_event: (event, { schedule: refetch, open_id: shown_id }) => {
+      const concerns_open = !event.consultation_id || event.consultation_id === shown_id;
+      if (event.kind === 'referral' || event.kind === 'resync') {
+        if (concerns_open) {
+          set_referral_version((v) => v + 1);
+        }
+        if (event.kind === 'referral') {
+          // A referral's answers coming back marks the consultation's row.
+          refetch({ rows: [event.consultation_id] });
+          return;
+        }
       }
-      if (c) {
-        fetch_consultation(true);
+      if (!event.consultation_id) {
+        refetch({ list: true, detail: concerns_open });
+      } else {
+        // A delivery state changes the transcript, not the row.
+        refetch({ rows: event.kind === 'delivery' ? [] : [event.consultation_id], detail: concerns_open });
       }
-    }, refetch_delay_ms);
-  }, [fetch_queue, fetch_rows, fetch_consultation]);
-
+    },
+    on_open: () => set_referral_version((v) => v + 1),
+    on_unauthenticated,
+    row_attribute: 'consultationId',
+  });
   schedule_ref.current = schedule;
 
-  const refresh_all = useCallback(() => schedule({ queue: true, consultation: true }), [schedule]);
   // After an action on the open consultation: its row and itself.
-  const refresh_open = useCallback(() => schedule({ row: current.current.open_id, consultation: true }),
-    [schedule]);
+  const refresh_open = useCallback(() => schedule({ rows: [open_ref.current], detail: true }), [schedule]);
 
   // Tenant (templates, categories, age bands) and, for supervisors, whom a consultation can go to.
   useEffect(() => {
@@ -240,96 +217,12 @@ function workspace({ api, session, on_unauthenticated }) {
     }
   }, [api, session]);
 
-  useEffect(() => {
-    if (!can_work) {
-      return undefined;
-    }
-    const stream = open_stream({
-      on_event: (event) => {
-        const concerns_open = !event.consultation_id || event.consultation_id === current.current.open_id;
-        if (event.kind === 'referral' || event.kind === 'resync') {
-          if (concerns_open) {
-            set_referral_version((v) => v + 1);
-          }
-          if (event.kind === 'referral') {
-            // A referral's answers coming back marks the consultation's row.
-            if (event.consultation_id) {
-              schedule({ row: event.consultation_id });
-            }
-            return;
-          }
-        }
-        if (!event.consultation_id) {
-          schedule({ queue: true, consultation: concerns_open });
-        } else {
-          // A delivery state changes the transcript, not the row.
-          schedule({ row: event.kind === 'delivery' ? null : event.consultation_id, consultation: concerns_open });
-        }
-      },
-      on_open: () => {
-        set_referral_version((v) => v + 1);
-        refresh_all();
-      },
-      on_state: set_stream_state,
-      on_session_ended: on_unauthenticated,
-      on_failed_attempt: () => api.background_get('/session').catch(() => {}),
-    });
-    return () => stream.close();
-  }, [api, can_work]);
-
-  useEffect(() => {
-    if (can_work) {
-      loader.current.wanted = page_size;
-      queue_now.current = null;
-      set_queue(null);
-      fetch_queue();
-    }
-  }, [tab, can_work]);
-
-  useEffect(() => {
-    const on_hash = () => set_open_id(open_id_from_hash());
-    window.addEventListener('hashchange', on_hash);
-    return () => window.removeEventListener('hashchange', on_hash);
-  }, []);
-
-  useEffect(() => {
-    set_pane('chat');
-    set_consultation(null);
-    set_consultation_error(null);
-    if (open_id && can_work) {
-      fetch_consultation();
-    }
-  }, [open_id, can_work]);
-
-  const go_back = useCallback(() => {
-    const was_open = current.current.open_id;
-    if (!was_open) {
-      return;
-    }
-    location.hash = '#/';
-    // Back in the list, the focus goes to the row that was open.
-    requestAnimationFrame(() => {
-      const row = [...document.querySelectorAll('.queue-row')]
-        .find((r) => r.dataset.consultationId === was_open);
-      (row ?? document.querySelector('.queue-row'))?.focus();
-    });
-  }, []);
-
-  useEffect(() => install_keyboard({ on_escape: go_back }), [go_back]);
+  useEffect(() => set_pane('chat'), [open_id]);
 
   useEffect(() => {
     const waiting = queue?.counts?.waiting ?? 0;
     document.title = waiting > 0 ? `(${waiting}) よりそい 相談コンソール` : 'よりそい 相談コンソール';
   }, [queue]);
-
-  async function logout() {
-    try {
-      await api.del('/session');
-    } catch {
-      // Whatever the server said, this page forgets the session.
-    }
-    on_unauthenticated('ログアウトしました。');
-  }
 
   if (!can_work) {
     return html`
@@ -442,9 +335,10 @@ function app() {
   }
   if (role === 'officer') {
     return html`<${officer_area} key=${session.user.user_id} api=${api} session=${session}
-                                 on_unauthenticated=${to_login} />`;
+                                 on_unauthenticated=${to_login} on_logout=${logout} />`;
   }
-  return html`<${workspace} key=${session.user.user_id} api=${api} session=${session} on_unauthenticated=${to_login} />`;
+  return html`<${workspace} key=${session.user.user_id} api=${api} session=${session} on_unauthenticated=${to_login}
+                           on_logout=${logout} />`;
 }
 
 render(html`<${app} />`, document.getElementById('app'));

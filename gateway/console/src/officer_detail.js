@@ -15,6 +15,8 @@ import {
   emergency_basis, format_date_time, referral_stage_labels, unit_kind_labels, unit_name,
 } from './format.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
+import { use_submit } from './use_submit.js';
+import { answer_list } from './referral_card.js';
 
 const answer_max = 5000;
 
@@ -22,24 +24,17 @@ function forward_form({ referral, units, api, on_changed }) {
   const targets = units.filter((u) => u.kind !== 'hub');
   const suggested = referral.suggested_units ?? [];
   const [chosen, set_chosen] = useState(() => targets.filter((u) => suggested.includes(u.id)).map((u) => u.id));
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
-
-  async function submit(event) {
-    event.preventDefault();
-    set_busy(true);
-    set_error(null);
+  const { busy, error, on_submit } = use_submit();
+  // Refetched whatever the answer: a refusal often means someone else moved the referral on.
+  const submit = on_submit(async () => {
     try {
       await api.post(`/officer/referrals/${encodeURIComponent(referral.referral_id)}/forward`,
                      { unit_ids: targets.filter((u) => chosen.includes(u.id)).map((u) => u.id) });
       set_chosen([]);
-    } catch (failure) {
-      set_error(failure.message);
     } finally {
-      set_busy(false);
       on_changed();
     }
-  }
+  });
 
   return html`
     <form class="detail-section forward-form" onSubmit=${submit} aria-labelledby="forward-title">
@@ -66,23 +61,15 @@ function forward_form({ referral, units, api, on_changed }) {
 
 function answer_form({ referral, api, on_changed, by_hub = false }) {
   const [text, set_text] = useState('');
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
-
-  async function submit(event) {
-    event.preventDefault();
-    set_busy(true);
-    set_error(null);
+  const { busy, error, on_submit } = use_submit();
+  const submit = on_submit(async () => {
     try {
       await api.post(`/officer/referrals/${encodeURIComponent(referral.referral_id)}/answer`, { text });
       set_text('');
-    } catch (failure) {
-      set_error(failure.message);
     } finally {
-      set_busy(false);
       on_changed();
     }
-  }
+  });
 
   return html`
     <form class="detail-section answer-form" onSubmit=${submit} aria-labelledby="answer-title">
@@ -102,21 +89,14 @@ function answer_form({ referral, api, on_changed, by_hub = false }) {
 }
 
 function return_button({ referral, api, on_changed }) {
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
-
-  async function give_back() {
-    set_busy(true);
-    set_error(null);
+  const { busy, error, submit } = use_submit();
+  const give_back = () => submit(async () => {
     try {
       await api.post(`/officer/referrals/${encodeURIComponent(referral.referral_id)}/return`);
-    } catch (failure) {
-      set_error(failure.message);
     } finally {
-      set_busy(false);
       on_changed();
     }
-  }
+  });
 
   return html`
     <section class="detail-section">
@@ -151,14 +131,7 @@ function detail_body({ referral, unit, units, api, on_changed }) {
     ${referral.answers.length > 0 && html`
       <section class="detail-section">
         <h3>回答</h3>
-        <ul class="answer-list">
-          ${referral.answers.map((a) => html`
-            <li key=${a.unit_id}>
-              <p class="answer-unit">${a.unit_name}</p>
-              <p class="answer-text">${a.text}</p>
-              <p class="note-meta">${format_date_time(a.answered_at)}</p>
-            </li>`)}
-        </ul>
+        <${answer_list} answers=${referral.answers} />
       </section>`}
     ${is_hub && referral.stage === 'at_hub'
       && html`<${forward_form} referral=${referral} units=${units} api=${api} on_changed=${on_changed} />`}

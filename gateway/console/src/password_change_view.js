@@ -3,6 +3,7 @@
 // read again after the change, on_logout(). The server refuses every other route until then.
 import { html } from './html.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
+import { use_submit } from './use_submit.js';
 
 const min_length = 12;
 
@@ -10,13 +11,12 @@ export function password_change_view({ api, session, on_changed, on_logout }) {
   const [current, set_current] = useState('');
   const [next, set_next] = useState('');
   const [again, set_again] = useState('');
-  const [error, set_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error, set_error, submit: run } = use_submit();
   const first_input = useRef(null);
 
   useEffect(() => first_input.current?.focus(), []);
 
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
     if (next.length < min_length) {
       set_error(`新しいパスワードは${min_length}文字以上にしてください。`);
@@ -30,15 +30,10 @@ export function password_change_view({ api, session, on_changed, on_logout }) {
       set_error('管理者が設定したパスワードとは別のパスワードにしてください。');
       return;
     }
-    set_busy(true);
-    set_error(null);
-    try {
+    run(async () => {
       await api.post('/me/password', { current_password: current, new_password: next });
       on_changed(await api.get('/session'));
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
+    });
   }
 
   return html`

@@ -14,6 +14,7 @@ import {
 import { emergency_fields } from './referral_form.js';
 import { confirm_button } from './confirm_button.js';
 import { useState } from '../vendor/hooks.module.js';
+import { use_submit } from './use_submit.js';
 
 const live_stages = new Set(['at_hub', 'forwarded', 'answered', 'returned']);
 
@@ -36,22 +37,12 @@ function message_choice({ id, messages, value, on_change }) {
 function consent_form({ referral, messages, api, on_done }) {
   const [granted, set_granted] = useState('');
   const [message_id, set_message_id] = useState('');
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, on_submit } = use_submit();
   const id = referral.referral_id;
-
-  async function submit(event) {
-    event.preventDefault();
-    set_busy(true);
-    set_error(null);
-    try {
-      await api.post(`/referrals/${encodeURIComponent(id)}/consent`, { granted: granted === 'yes', message_id });
-      on_done();
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
-  }
+  const submit = on_submit(async () => {
+    await api.post(`/referrals/${encodeURIComponent(id)}/consent`, { granted: granted === 'yes', message_id });
+    on_done();
+  });
 
   return html`
     <form class="referral-subform" onSubmit=${submit}>
@@ -71,22 +62,12 @@ function consent_form({ referral, messages, api, on_done }) {
 
 function withdraw_form({ referral, messages, api, on_done }) {
   const [message_id, set_message_id] = useState('');
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, on_submit } = use_submit();
   const id = referral.referral_id;
-
-  async function submit(event) {
-    event.preventDefault();
-    set_busy(true);
-    set_error(null);
-    try {
-      await api.post(`/referrals/${encodeURIComponent(id)}/withdraw`, { message_id });
-      on_done();
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
-  }
+  const submit = on_submit(async () => {
+    await api.post(`/referrals/${encodeURIComponent(id)}/withdraw`, { message_id });
+    on_done();
+  });
 
   return html`
     <form class="referral-subform" onSubmit=${submit}>
@@ -99,22 +80,12 @@ function withdraw_form({ referral, messages, api, on_done }) {
 
 function emergency_form({ referral, api, on_done }) {
   const [reason, set_reason] = useState('');
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
-
-  async function submit(event) {
-    event.preventDefault();
-    set_busy(true);
-    set_error(null);
-    try {
-      await api.post(`/referrals/${encodeURIComponent(referral.referral_id)}/emergency`,
-                     { legal_basis: emergency_basis.code, reason });
-      on_done();
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
-  }
+  const { busy, error, on_submit } = use_submit();
+  const submit = on_submit(async () => {
+    await api.post(`/referrals/${encodeURIComponent(referral.referral_id)}/emergency`,
+                   { legal_basis: emergency_basis.code, reason });
+    on_done();
+  });
 
   return html`
     <form class="referral-subform" onSubmit=${submit}>
@@ -124,11 +95,23 @@ function emergency_form({ referral, api, on_done }) {
     </form>`;
 }
 
+// The units' answers to a referral, each with the unit's name and when (also the officers' detail).
+export function answer_list({ answers, label }) {
+  return html`
+    <ul class="answer-list" aria-label=${label}>
+      ${answers.map((a) => html`
+        <li key=${a.unit_id}>
+          <p class="answer-unit">${a.unit_name}</p>
+          <p class="answer-text">${a.text}</p>
+          <p class="note-meta">${format_date_time(a.answered_at)}</p>
+        </li>`)}
+    </ul>`;
+}
+
 // Which action form is open (one at a time): null, 'consent', 'withdraw', 'emergency'.
 function actions({ referral, messages, is_supervisor, api, on_changed }) {
   const [open, set_open] = useState(null);
-  const [error, set_error] = useState(null);
-  const [busy, set_busy] = useState(false);
+  const { busy, error, submit } = use_submit();
   const awaiting = referral.stage === 'awaiting_consent' && referral.consent.state === 'requested';
   const can_withdraw = referral.consent.state === 'granted' && live_stages.has(referral.stage);
   const can_emergency = is_supervisor && ['proposed', 'awaiting_consent'].includes(referral.stage);
@@ -138,18 +121,10 @@ function actions({ referral, messages, is_supervisor, api, on_changed }) {
     on_changed();
   };
 
-  async function close_referral() {
-    set_busy(true);
-    set_error(null);
-    try {
-      await api.post(`/referrals/${encodeURIComponent(referral.referral_id)}/close`);
-      on_changed();
-    } catch (failure) {
-      set_error(failure.message);
-    } finally {
-      set_busy(false);
-    }
-  }
+  const close_referral = () => submit(async () => {
+    await api.post(`/referrals/${encodeURIComponent(referral.referral_id)}/close`);
+    on_changed();
+  });
 
   const toggle = (what) => set_open(open === what ? null : what);
   if (!awaiting && !can_withdraw && !can_emergency && !can_close) {
@@ -198,15 +173,7 @@ export function referral_card({ referral, units, resident_messages, is_superviso
       <p class="referral-summary">${referral.summary}</p>
       <p class="referral-units">紹介先：${(referral.recipients.length > 0 ? referral.recipients : referral.suggested_units)
         .map((id) => unit_name(units, id)).join('、')}</p>
-      ${referral.answers.length > 0 && html`
-        <ul class="answer-list" aria-label="関係先からの回答">
-          ${referral.answers.map((a) => html`
-            <li key=${a.unit_id}>
-              <p class="answer-unit">${a.unit_name}</p>
-              <p class="answer-text">${a.text}</p>
-              <p class="note-meta">${format_date_time(a.answered_at)}</p>
-            </li>`)}
-        </ul>`}
+      ${referral.answers.length > 0 && html`<${answer_list} answers=${referral.answers} label="関係先からの回答" />`}
       <${actions} referral=${referral} messages=${resident_messages} is_supervisor=${is_supervisor}
                   api=${api} on_changed=${on_changed} />
     </li>`;

@@ -8,6 +8,7 @@
 import { html } from './html.js';
 import { emergency_basis, unit_kind_labels } from './format.js';
 import { useRef, useEffect, useState } from '../vendor/hooks.module.js';
+import { use_submit } from './use_submit.js';
 
 const summary_max = 2000;
 
@@ -37,8 +38,7 @@ export function referral_form({ consultation_id, tenant, is_supervisor, api, on_
   const [reason, set_reason] = useState('');
   const [emergency, set_emergency] = useState(false);
   const [emergency_reason, set_emergency_reason] = useState('');
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, submit: run } = use_submit();
   const first_field = useRef(null);
 
   useEffect(() => {
@@ -48,13 +48,11 @@ export function referral_form({ consultation_id, tenant, is_supervisor, api, on_
   const ready = summary.trim() && summary.length <= summary_max && reason.trim()
     && (!emergency || emergency_reason.trim());
 
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
     if (!ready) {
       return;
     }
-    set_busy(true);
-    set_error(null);
     // The tenant's order, as everywhere else the labels and units are listed.
     const body = {
       summary,
@@ -65,14 +63,10 @@ export function referral_form({ consultation_id, tenant, is_supervisor, api, on_
     if (emergency) {
       body.emergency = { legal_basis: emergency_basis.code, reason: emergency_reason };
     }
-    try {
+    run(async () => {
       await api.post(`/consultations/${encodeURIComponent(consultation_id)}/referrals`, body);
       on_created();
-    } catch (failure) {
-      set_error(failure.message);
-    } finally {
-      set_busy(false);
-    }
+    });
   }
 
   return html`

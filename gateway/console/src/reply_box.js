@@ -7,14 +7,14 @@
 import { html } from './html.js';
 import { useRef, useState } from '../vendor/hooks.module.js';
 import { open_consultation_id, read_draft, save_draft } from './drafts.js';
+import { use_submit } from './use_submit.js';
 
 const max_length = 5000;
 
 export function reply_box({ templates, enabled, disabled_reason, on_send }) {
   const draft_id = useRef(open_consultation_id());
   const [text, set_text_only] = useState(() => read_draft(draft_id.current));
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, submit } = use_submit();
   const area = useRef(null);
 
   function set_text(next) {
@@ -43,21 +43,14 @@ export function reply_box({ templates, enabled, disabled_reason, on_send }) {
     });
   }
 
-  async function send() {
-    const trimmed = text.trim();
-    if (!enabled || busy || trimmed.length === 0 || text.length > max_length) {
+  function send() {
+    if (!enabled || text.trim().length === 0 || text.length > max_length) {
       return;
     }
-    set_busy(true);
-    set_error(null);
-    try {
+    submit(async () => {
       await on_send(text);
       set_text('');
-    } catch (failure) {
-      set_error(failure.message);
-    } finally {
-      set_busy(false);
-    }
+    });
   }
 
   function on_key_down(event) {

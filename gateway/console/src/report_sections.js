@@ -1,4 +1,4 @@
-// The figures of one Report (reports_api.md) as the city's tables, with charts beside the tables they
+// The figures of one Report as the city's tables, with charts beside the tables they
 // mirror. Wording follows the CSV download (routing/report_csv.cpp) so that the page and the file read
 // alike. Input: report (the GET /reports/summary answer).
 import { html } from './html.js';

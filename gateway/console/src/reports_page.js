@@ -1,4 +1,4 @@
-// 集計: the reports page (roles admin, supervisor, analyst; reports_api.md). A date range (local dates,
+// 集計: the reports page (roles admin, supervisor, analyst). A date range (local dates,
 // default: this fiscal year up to today), 表示 to fetch GET /reports/summary for it, and a CSV link
 // (GET /reports/summary.csv, downloaded by the browser with the session cookie). The shown range is kept
 // in the hash (#/reports?from=…&to=…). Inputs: api, session, nav (header links), on_logout().

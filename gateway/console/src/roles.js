@@ -1,4 +1,4 @@
-// What each role may open in the console, mirroring routing/access.hpp's permissions (api.md): the server
+// What each role may open in the console, mirroring routing/access.hpp's permissions: the server
 // decides, this only chooses which screens and links to offer.
 const consultation_roles = new Set(['counsellor', 'supervisor']);  // work_consultations
 const report_roles = new Set(['admin', 'supervisor', 'analyst']);   // read_reports

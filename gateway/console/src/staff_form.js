@@ -5,6 +5,7 @@
 import { html } from './html.js';
 import { useState } from '../vendor/hooks.module.js';
 import { role_labels, unit_kind_labels } from './format.js';
+import { use_submit } from './use_submit.js';
 
 export const min_password_length = 12;
 export const staff_roles = ['counsellor', 'supervisor', 'officer', 'analyst', 'admin'];
@@ -29,28 +30,21 @@ export function role_select({ id, value, on_change, disabled = false }) {
 export function staff_add_form({ units, on_add }) {
   const empty = { login: '', display_name: '', role: 'counsellor', org_unit: null, password: '' };
   const [form, set_form] = useState(empty);
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, submit: run } = use_submit();
   const [done, set_done] = useState(null);
   const set = (key) => (value) => set_form({ ...form, [key]: value });
   const needs_unit = form.role === 'officer';
   const ready = form.login.trim() && form.display_name.trim() && form.password.length >= min_password_length
     && (!needs_unit || form.org_unit);
 
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
-    set_busy(true);
-    set_error(null);
     set_done(null);
-    try {
+    run(async () => {
       await on_add({ ...form, org_unit: needs_unit ? form.org_unit : null });
       set_done(`${form.display_name} を追加しました。`);
       set_form(empty);
-    } catch (failure) {
-      set_error(failure.message);
-    } finally {
-      set_busy(false);
-    }
+    });
   }
 
   return html`
@@ -80,20 +74,12 @@ export function staff_add_form({ units, on_add }) {
 
 export function password_form({ user, on_save, on_cancel }) {
   const [password, set_password] = useState('');
-  const [busy, set_busy] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, submit: run } = use_submit();
   const input_id = `reset-${user.user_id}`;
 
-  async function submit(event) {
+  function submit(event) {
     event.preventDefault();
-    set_busy(true);
-    set_error(null);
-    try {
-      await on_save(password);
-    } catch (failure) {
-      set_error(failure.message);
-      set_busy(false);
-    }
+    run(() => on_save(password));
   }
 
   return html`

@@ -14,37 +14,24 @@ import { format_date_time, role_labels } from './format.js';
 import { password_form, role_select, staff_add_form, unit_select } from './staff_form.js';
 import { open_stream } from './stream.js';
 import { confirm_button } from './confirm_button.js';
+import { use_submit } from './use_submit.js';
 
 function staff_row({ user, units, self, me, on_patch, on_raise, on_reset_factor }) {
   const [resetting, set_resetting] = useState(false);
-  const [error, set_error] = useState(null);
+  const { busy, error, submit } = use_submit();
   const [notice, set_notice] = useState(null);
 
-  async function patch(body, said) {
-    set_error(null);
+  // One request at a time for the row; `said` is shown once it is done. Answers true when done.
+  function act(action, said) {
     set_notice(null);
-    try {
-      await on_patch(user, body);
+    return submit(async () => {
+      await action();
       set_notice(said);
-      return true;
-    } catch (failure) {
-      set_error(failure.message);
-      throw failure;
-    }
+    });
   }
 
-  const change = (body, said) => patch(body, said).catch(() => {});
-
-  async function raise_action(action, said) {
-    set_error(null);
-    set_notice(null);
-    try {
-      await on_raise(user, action);
-      set_notice(said);
-    } catch (failure) {
-      set_error(failure.message);
-    }
-  }
+  const change = (body, said) => act(() => on_patch(user, body), said);
+  const raise_action = (action, said) => act(() => on_raise(user, action), said);
   const awaiting = Boolean(user.pending_role) || user.role_unconfirmed;
   const may_confirm = awaiting && !self && user.pending_role_by !== me;
   // An officer needs a unit: choosing the role officer waits for the unit before anything is sent.
@@ -84,24 +71,23 @@ function staff_row({ user, units, self, me, on_patch, on_raise, on_reset_factor 
       <td>${user.disabled ? html`<span class="badge quiet">無効</span>` : html`<span class="badge ok-badge">有効</span>`}
         <br /><small class="note-meta">${format_date_time(user.created_at)}</small></td>
       <td><div class="staff-actions">
-        ${may_confirm && html`<button type="button" onClick=${() => raise_action('confirm', '役割の変更を確認しました。')}>
+        ${may_confirm && html`<button type="button" disabled=${busy} onClick=${() => raise_action('confirm', '役割の変更を確認しました。')}>
             確認する</button>`}
-        ${user.pending_role && html`<button type="button" onClick=${() => raise_action('cancel', '役割の変更を取り消しました。')}>
+        ${user.pending_role && html`<button type="button" disabled=${busy} onClick=${() => raise_action('cancel', '役割の変更を取り消しました。')}>
             取り消す</button>`}
-        ${!self && html`<button type="button" class=${user.disabled ? '' : 'danger'}
+        ${!self && html`<button type="button" class=${user.disabled ? '' : 'danger'} disabled=${busy}
             onClick=${() => change({ disabled: !user.disabled }, user.disabled ? '有効にしました。' : '無効にしました。')}>
             ${user.disabled ? '有効にする' : '無効にする'}</button>`}
         ${!resetting && html`<button type="button" onClick=${() => set_resetting(true)}>パスワード再設定</button>`}
         ${!self && html`<${confirm_button} label="二要素認証をリセット"
             question="二要素認証を解除し、本人に設定し直してもらいますか？" confirm_label="はい、リセットする"
-            on_confirm=${() => {
-              set_error(null);
-              set_notice(null);
-              on_reset_factor(user).then(() => set_notice('二要素認証をリセットしました。'),
-                                         (failure) => set_error(failure.message));
-            }} />`}
+            disabled=${busy} on_confirm=${() => act(() => on_reset_factor(user), '二要素認証をリセットしました。')} />`}
         ${resetting && html`<${password_form} user=${user} on_cancel=${() => set_resetting(false)}
-            on_save=${(password) => patch({ password }, 'パスワードを再設定しました。').then(() => set_resetting(false))} />`}
+            on_save=${async (password) => {
+              if (await change({ password }, 'パスワードを再設定しました。')) {
+                set_resetting(false);
+              }
+            }} />`}
         ${error && html`<p class="error" role="alert">${error}</p>`}
         ${notice && html`<p class="notice" role="status">${notice}</p>`}
       </div></td>

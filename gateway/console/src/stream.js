@@ -1,4 +1,4 @@
-// The live event stream: WebSocket /api/v1/stream. Events are hints (api.md): the caller refetches what
+// The live event stream: WebSocket /api/v1/stream. Events are hints: the caller refetches what
 // they concern. Reconnects with growing delays, asking for what it missed (?after=<last event id>);
 // on every (re)connect on_open runs too, because events from before the first one seen are not replayed.
 // A close with code 4401 means the session ended: on_session_ended runs and no reconnect follows.
