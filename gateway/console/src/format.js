@@ -1,5 +1,5 @@
 // Labels and time formats of the UI, in one place: the one vocabulary of stages, hours and units that
-// the counsellors' screens, the officers' area and the 集計 page share (README's glossary; the CSV,
+// the counsellors' screens, the officers' area and the 集計 page share (the glossary in gateway/console/GUIDE.md; the CSV,
 // routing/src/report_csv.cpp, uses the same words). Times are shown in Japan time whatever the
 // browser's zone, because the service and its staffed hours are Japanese. A date carries its year when
 // it is not this year's (Japan time).
