@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
+
 namespace yorisoi::gateway {
 namespace json = boost::json;
 
@@ -22,6 +24,21 @@ std::string string_at(const json::object& object, std::string_view key) {
     return std::string(value->get_string());
   }
   return {};
+}
+
+// Replaces every infinite number in `value` by null (the depth is bounded by the parser's limit).
+void finite_numbers_only(json::value& value) {
+  if (value.is_double() && !std::isfinite(value.get_double())) {
+    value = nullptr;
+  } else if (auto* object = value.if_object()) {
+    for (auto& member : *object) {
+      finite_numbers_only(member.value());
+    }
+  } else if (auto* array = value.if_array()) {
+    for (auto& element : *array) {
+      finite_numbers_only(element);
+    }
+  }
 }
 
 }  // namespace
@@ -56,12 +73,19 @@ webhook_parse_result parse_webhook(std::string_view body) {
     // The event is stored as this serialisation and mapped back from it by the inbox: mapping the
     // same bytes here gives the very event the inbox will see.
     storage::line_event_json_result mapped = storage::line_event_from_json(json::serialize(*event));
+    if (mapped.error == storage::line_event_json_error::not_json) {
+      // A number beyond a double's range parsed as infinity, which serialises as `Infinity` (not
+      // JSON): the stored copy has null there, so that it still reads back.
+      json::value copy(*event);
+      finite_numbers_only(copy);
+      mapped = storage::line_event_from_json(json::serialize(copy));
+    }
     if (mapped.error == storage::line_event_json_error::without_type) {
       return failure(webhook_error::event_without_type,
                      "event " + std::to_string(i) + " has no string `type`");
     }
-    if (!mapped.ok()) {  // a serialised object always parses back; kept total all the same
-      return failure(webhook_error::event_not_object, "event " + std::to_string(i) + " does not map back (" +
+    if (!mapped.ok()) {
+      return failure(webhook_error::event_not_object, "event " + std::to_string(i) + " does not read back (" +
                                                           std::string(storage::to_string(mapped.error)) +
                                                           ")");
     }

@@ -186,6 +186,9 @@ const mapping_case cases[] = {
     {"timestamp beyond 64 bits signed",
      R"({"type":"follow","timestamp":9223372036854775808,"webhookEventId":"W-ts-huge"})",
      {.webhook_event_id = "W-ts-huge", .type = line_event_type::follow, .type_name = "follow"}},
+    {"timestamp beyond a double's range is stored as null",
+     R"({"type":"follow","timestamp":1.7e812,"webhookEventId":"W-ts-infinite","x":[-1e999]})",
+     {.webhook_event_id = "W-ts-infinite", .type = line_event_type::follow, .type_name = "follow"}},
     {"timestamp null",
      R"({"type":"follow","timestamp":null,"webhookEventId":"W-ts-null"})",
      {.webhook_event_id = "W-ts-null", .type = line_event_type::follow, .type_name = "follow"}},
@@ -544,6 +547,13 @@ TEST(line_event_mapping, derived_id_is_the_sha256_of_the_stored_object) {
   EXPECT_EQ(intake.events[0].webhook_event_id,
             "sha256:dff2189cfc0f6b1548f8eefca26d4ae78706fd548c242fb171fe4fe07f1af95a");
   EXPECT_EQ(reread(R"({"type":"follow"})").webhook_event_id, intake.events[0].webhook_event_id);
+}
+
+// The parser reads a number beyond a double's range as infinity, which has no JSON spelling.
+TEST(line_event_mapping, infinite_numbers_are_stored_as_null) {
+  const auto intake = parse_webhook(request_with(R"({"type":"follow","timestamp":1e999,"x":[-1e999,1]})"));
+  ASSERT_TRUE(intake.ok()) << intake.message;
+  EXPECT_EQ(intake.events[0].raw_json, R"({"type":"follow","timestamp":null,"x":[null,1]})");
 }
 
 TEST(line_event_mapping, unusable_payloads_are_reported_without_quoting_them) {
