@@ -1,9 +1,10 @@
 #include "yorisoi/gateway/webhook_parser.hpp"
 
-#include <openssl/evp.h>
+#include "yorisoi/storage/line_event_json.hpp"
+
 #include <boost/json.hpp>
 
-#include <array>
+#include <cmath>
 
 namespace yorisoi::gateway {
 namespace json = boost::json;
@@ -17,7 +18,7 @@ webhook_parse_result failure(webhook_error error, std::string message) {
   return result;
 }
 
-// The string at `key`, or empty when absent or not a string: LINE's optional fields stay optional.
+// The string at `key`, or empty when absent or not a string.
 std::string string_at(const json::object& object, std::string_view key) {
   if (const auto* value = object.if_contains(key); value != nullptr && value->is_string()) {
     return std::string(value->get_string());
@@ -25,79 +26,19 @@ std::string string_at(const json::object& object, std::string_view key) {
   return {};
 }
 
-const json::object* object_at(const json::object& object, std::string_view key) {
-  if (const auto* value = object.if_contains(key); value != nullptr) {
-    return value->if_object();
-  }
-  return nullptr;
-}
-
-std::int64_t timestamp_of(const json::object& event) {
-  const auto* value = event.if_contains("timestamp");
-  if (value == nullptr) {
-    return 0;
-  }
-  if (value->is_int64()) {
-    return value->get_int64();
-  }
-  if (value->is_uint64() && value->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
-    return static_cast<std::int64_t>(value->get_uint64());
-  }
-  return 0;
-}
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
-    return {};
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0x0f]);
-  }
-  return out;
-}
-
-routing::line_event map_event(const json::object& event) {
-  routing::line_event out;
-  out.type_name = std::string(event.at("type").get_string());
-  out.type = routing::line_event_type_from(out.type_name);
-  out.mode = string_at(event, "mode") == "standby" ? routing::line_event_mode::standby
-                                                   : routing::line_event_mode::active;
-  out.timestamp_ms = timestamp_of(event);
-  if (const auto* context = object_at(event, "deliveryContext")) {
-    if (const auto* flag = context->if_contains("isRedelivery"); flag != nullptr && flag->is_bool()) {
-      out.redelivery = flag->get_bool();
+// Replaces every infinite number in `value` by null (the depth is bounded by the parser's limit).
+void finite_numbers_only(json::value& value) {
+  if (value.is_double() && !std::isfinite(value.get_double())) {
+    value = nullptr;
+  } else if (auto* object = value.if_object()) {
+    for (auto& member : *object) {
+      finite_numbers_only(member.value());
+    }
+  } else if (auto* array = value.if_array()) {
+    for (auto& element : *array) {
+      finite_numbers_only(element);
     }
   }
-  if (const auto* source = object_at(event, "source")) {
-    out.source_type = string_at(*source, "type");
-    out.source_user_id = string_at(*source, "userId");
-  }
-  out.reply_token = string_at(event, "replyToken");
-  if (const auto* message = object_at(event, "message")) {
-    out.message_type = string_at(*message, "type");
-    out.message_id = string_at(*message, "id");
-    if (out.message_type == "text") {
-      out.text = string_at(*message, "text");
-    }
-  }
-  if (const auto* unsend = object_at(event, "unsend")) {
-    out.message_id = string_at(*unsend, "messageId");
-  }
-  if (const auto* postback = object_at(event, "postback")) {
-    out.postback_data = string_at(*postback, "data");
-  }
-  out.raw_json = json::serialize(event);
-  out.webhook_event_id = string_at(event, "webhookEventId");
-  if (out.webhook_event_id.empty()) {
-    out.webhook_event_id = "sha256:" + sha256_hex(out.raw_json);
-  }
-  return out;
 }
 
 }  // namespace
@@ -129,12 +70,26 @@ webhook_parse_result parse_webhook(std::string_view body) {
     if (event == nullptr) {
       return failure(webhook_error::event_not_object, "event " + std::to_string(i) + " is not an object");
     }
-    const auto* type = event->if_contains("type");
-    if (type == nullptr || !type->is_string() || type->get_string().empty()) {
+    // The event is stored as this serialisation and mapped back from it by the inbox: mapping the
+    // same bytes here gives the very event the inbox will see.
+    storage::line_event_json_result mapped = storage::line_event_from_json(json::serialize(*event));
+    if (mapped.error == storage::line_event_json_error::not_json) {
+      // A number beyond a double's range parsed as infinity, which serialises as `Infinity` (not
+      // JSON): the stored copy has null there, so that it still reads back.
+      json::value copy(*event);
+      finite_numbers_only(copy);
+      mapped = storage::line_event_from_json(json::serialize(copy));
+    }
+    if (mapped.error == storage::line_event_json_error::without_type) {
       return failure(webhook_error::event_without_type,
                      "event " + std::to_string(i) + " has no string `type`");
     }
-    result.events.push_back(map_event(*event));
+    if (!mapped.ok()) {
+      return failure(webhook_error::event_not_object, "event " + std::to_string(i) + " does not read back (" +
+                                                          std::string(storage::to_string(mapped.error)) +
+                                                          ")");
+    }
+    result.events.push_back(std::move(mapped.event));
   }
   return result;
 }

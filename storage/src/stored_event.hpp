@@ -1,5 +1,6 @@
 #pragma once
-// Reading an event back from the inbox: the stored payload is LINE's event object as JSON.
+// Reading an event back from the inbox: the stored payload is LINE's event object as JSON, mapped by
+// the same function that mapped it when the webhook arrived (yorisoi/storage/line_event_json.hpp).
 //
 // Pure functions; safe from any thread.
 
@@ -17,9 +18,8 @@ class unusable_event : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Parses one webhook event object (as the gateway stored it) into the routing value type. For unsend
-// events, `message_id` is `unsend.messageId`. Throws unusable_event when the text is not a JSON
-// object or `type` is missing.
+// line_event_from_json on the stored payload; throws unusable_event (saying what is wrong, never
+// quoting the payload) when it gives no event.
 [[nodiscard]] routing::line_event parse_stored_event(std::string_view json);
 
 }  // namespace yorisoi::storage::detail

@@ -11,11 +11,12 @@ cxx=$(command -v clang++-14 || command -v clang++ || true)
 [ -n "$cxx" ] || { echo "run-fuzzers: clang++ not found (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 1; }
 
 CXX=$cxx cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DYORISOI_FUZZ=ON >/dev/null
-cmake --build "$build" -j "${JOBS:-$(nproc)}" --target webhook_fuzz config_fuzz normalize_fuzz api_body_fuzz spool_fuzz
+cmake --build "$build" -j "${JOBS:-$(nproc)}" --target webhook_fuzz config_fuzz normalize_fuzz api_body_fuzz spool_fuzz \
+  stored_event_fuzz
 
 mkdir -p "$build/findings"
 status=0
-for name in webhook config normalize api_body spool; do
+for name in webhook config normalize api_body spool stored_event; do
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"
   seeds=("tests/fuzz/seeds/$name")

@@ -30,8 +30,10 @@ struct webhook_parse_result {
   [[nodiscard]] bool ok() const noexcept { return error == webhook_error::none; }
 };
 
-// Every event keeps its whole object in raw_json (re-serialised). An event without webhookEventId
-// gets "sha256:" + hex(SHA-256(raw_json)), so a redelivery of the same bytes still deduplicates.
+// Each element of `events` is re-serialised and mapped by storage::line_event_from_json
+// (yorisoi/storage/line_event_json.hpp), the mapping the inbox applies to the stored payload later:
+// raw_json is that serialisation, and an event without webhookEventId gets "sha256:" +
+// hex(SHA-256(raw_json)), so a redelivery of the same event still deduplicates.
 [[nodiscard]] webhook_parse_result parse_webhook(std::string_view body);
 
 [[nodiscard]] std::string_view to_string(webhook_error error) noexcept;
