@@ -31,20 +31,23 @@ const json::object* object_at(const json::object& object, std::string_view key) 
   return nullptr;
 }
 
-// LINE sends milliseconds as a JSON integer; anything else reads as 0.
+// LINE sends milliseconds as a JSON integer; anything else reads as 0, and so does a time before the
+// epoch or after 9999-12-31 (PostgreSQL could not store it, and one such event would fail the whole
+// group-commit batch it arrived in).
+constexpr std::int64_t latest_timestamp_ms = 253402300799999;  // 9999-12-31T23:59:59.999Z
+
 std::int64_t timestamp_of(const json::object& event) {
   const json::value* value = event.if_contains("timestamp");
   if (value == nullptr) {
     return 0;
   }
+  std::int64_t ms = 0;
   if (value->is_int64()) {
-    return value->get_int64();
+    ms = value->get_int64();
+  } else if (value->is_uint64() && value->get_uint64() <= static_cast<std::uint64_t>(latest_timestamp_ms)) {
+    ms = static_cast<std::int64_t>(value->get_uint64());
   }
-  if (value->is_uint64() &&
-      value->get_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-    return static_cast<std::int64_t>(value->get_uint64());
-  }
-  return 0;
+  return ms >= 0 && ms <= latest_timestamp_ms ? ms : 0;
 }
 
 std::string sha256_hex(std::string_view data) {

@@ -35,8 +35,9 @@ struct line_event_json_result {
 //  - webhook_event_id: `webhookEventId` when a non-empty string, otherwise "sha256:" + the lowercase
 //    hex SHA-256 of `json` itself, so the same bytes always give the same id (at intake and re-read).
 //  - mode: standby only for `"mode":"standby"`, otherwise active.
-//  - timestamp_ms: `timestamp` when it is a JSON integer that fits in 64 bits signed, otherwise 0
-//    (absent, a string, a fraction or exponent form, too large).
+//  - timestamp_ms: `timestamp` when it is a JSON integer from 0 to 9999-12-31T23:59:59.999Z in
+//    milliseconds, otherwise 0 (absent, a string, a fraction or exponent form, negative, too large):
+//    0 is older than any retention window, so such an event is answered and dropped as stale.
 //  - redelivery: `deliveryContext.isRedelivery` when a boolean, otherwise false.
 //  - source_type, source_user_id: `source.type`, `source.userId`; reply_token: `replyToken`.
 //  - message_type, message_id: `message.type`, `message.id`; text: `message.text` only when
