@@ -132,6 +132,39 @@ struct metrics::impl {
                                                              .Name("yorisoi_ingest_queued")
                                                              .Help("Events waiting for the next group commit")
                                                              .Register(*registry);
+  // The backlog as storage last measured it (backlog_stats); the whole database's, not this instance's.
+  prometheus::Family<prometheus::Gauge>& inbox_events =
+      prometheus::BuildGauge()
+          .Name("yorisoi_inbox_events")
+          .Help("Webhook events stored and waiting to be applied, or applied with an error (state)")
+          .Register(*registry);
+  prometheus::Gauge& inbox_waiting = inbox_events.Add({{"state", "waiting"}});
+  prometheus::Gauge& inbox_failed = inbox_events.Add({{"state", "failed"}});
+  prometheus::Gauge& inbox_oldest =
+      prometheus::BuildGauge()
+          .Name("yorisoi_inbox_oldest_waiting_seconds")
+          .Help("Since the oldest event waiting to be applied reached us; 0 when none")
+          .Register(*registry)
+          .Add({});
+  prometheus::Family<prometheus::Gauge>& outbox_rows =
+      prometheus::BuildGauge()
+          .Name("yorisoi_outbox_rows")
+          .Help("Messages to LINE not yet sent: pending (due or retrying later) or sending (claimed)")
+          .Register(*registry);
+  prometheus::Gauge& outbox_pending = outbox_rows.Add({{"state", "pending"}});
+  prometheus::Gauge& outbox_sending = outbox_rows.Add({{"state", "sending"}});
+  prometheus::Gauge& outbox_oldest =
+      prometheus::BuildGauge()
+          .Name("yorisoi_outbox_oldest_due_seconds")
+          .Help("How long the longest-due outbox row has been due; 0 when none")
+          .Register(*registry)
+          .Add({});
+  prometheus::Gauge& backlog_age =
+      prometheus::BuildGauge()
+          .Name("yorisoi_backlog_measured_seconds_ago")
+          .Help("Age of the inbox and outbox figures (measured every few seconds); -1 before the first")
+          .Register(*registry)
+          .Add({});
 };
 
 metrics::metrics() : impl_(std::make_unique<impl>()) {}
@@ -205,6 +238,14 @@ std::string metrics::render(const storage::pool_stats& stats, const spool_gauges
   impl_->pool_busy.Add({}).Set(stats.busy);
   impl_->pool_queued.Add({}).Set(static_cast<double>(stats.queued));
   impl_->ingest_queued.Add({}).Set(static_cast<double>(stats.ingest_queued));
+  const storage::backlog_stats& backlog = stats.backlog;
+  impl_->inbox_waiting.Set(static_cast<double>(backlog.inbox_waiting));
+  impl_->inbox_failed.Set(static_cast<double>(backlog.inbox_failed));
+  impl_->inbox_oldest.Set(backlog.inbox_oldest_waiting_seconds);
+  impl_->outbox_pending.Set(static_cast<double>(backlog.outbox_pending));
+  impl_->outbox_sending.Set(static_cast<double>(backlog.outbox_sending));
+  impl_->outbox_oldest.Set(backlog.outbox_oldest_due_seconds);
+  impl_->backlog_age.Set(backlog.measured ? static_cast<double>(backlog.measured_ago.count()) / 1000 : -1);
   return prometheus::TextSerializer().Serialize(impl_->registry->Collect());
 }
 

@@ -3,6 +3,7 @@
 #include "yorisoi/storage/console.hpp"
 
 #include "alert_store.hpp"
+#include "backlog_probe.hpp"
 #include "connection.hpp"
 #include "console_common.hpp"
 #include "idle_closer.hpp"
@@ -91,6 +92,11 @@ struct service::impl {
           detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-consent-sweep")),
           consent_sweep_every));
     }
+    if (opts.backlog_every.count() > 0) {
+      backlog.emplace(detail::backlog_job(
+          detail::make_conninfo(opts.url, settings_of(opts, opts.statement_timeout, "yorisoi-backlog")),
+          opts.backlog_every, backlog_figures));
+    }
     if (!opts.idle_close_after.empty()) {
       idle.emplace(detail::idle_close_job(
           opts.idle_close_after,
@@ -120,6 +126,8 @@ struct service::impl {
   std::optional<detail::inbox_processor> inbox;
   std::optional<detail::periodic_job> idle;
   std::optional<detail::periodic_job> sweeper;
+  detail::backlog_cell backlog_figures;
+  std::optional<detail::periodic_job> backlog;
   std::function<void()> outbox_notifier;  // set before start(), read-only after
   std::mutex lifecycle;
   bool started = false;
@@ -160,6 +168,9 @@ void service::start() {
   if (impl_->sweeper) {
     impl_->sweeper->start();
   }
+  if (impl_->backlog) {
+    impl_->backlog->start();
+  }
 }
 
 void service::stop() {
@@ -181,6 +192,9 @@ void service::stop() {
   if (impl_->sweeper) {
     impl_->sweeper->stop();
   }
+  if (impl_->backlog) {
+    impl_->backlog->stop();
+  }
 }
 
 void service::ingest(ingest_request request, std::function<void(ingest_result)> done) {
@@ -201,6 +215,7 @@ void service::set_batch_observer(std::function<void(const batch_report&)> observ
 pool_stats service::stats() const {
   pool_stats s = impl_->pool.stats();
   s.ingest_queued = impl_->writer.queued_events();
+  s.backlog = impl_->backlog_figures.load();
   return s;
 }
 

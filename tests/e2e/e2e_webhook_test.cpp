@@ -155,7 +155,10 @@ TEST_F(e2e_webhook, healthz_readyz_and_metrics) {
        {"yorisoi_http_requests_total{", "route=\"line_webhook\"", "yorisoi_webhook_ingest_seconds_bucket",
         "yorisoi_webhook_events_total{outcome=\"inserted\"}", "yorisoi_ingest_batch_events_count",
         "yorisoi_ingest_commit_seconds_count", "yorisoi_storage_pool_workers", "yorisoi_storage_pool_busy",
-        "yorisoi_storage_pool_queued", "yorisoi_ingest_queued"}) {
+        "yorisoi_storage_pool_queued", "yorisoi_ingest_queued", "yorisoi_inbox_events{state=\"waiting\"}",
+        "yorisoi_inbox_events{state=\"failed\"}", "yorisoi_inbox_oldest_waiting_seconds",
+        "yorisoi_outbox_rows{state=\"pending\"}", "yorisoi_outbox_rows{state=\"sending\"}",
+        "yorisoi_outbox_oldest_due_seconds", "yorisoi_backlog_measured_seconds_ago"}) {
     EXPECT_NE(metrics->body.find(name), std::string::npos) << name;
   }
 }

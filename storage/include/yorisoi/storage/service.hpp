@@ -54,6 +54,8 @@ struct options {
   bool run_inbox_processor = true;             // apply stored events (resident, consultation, message)
   std::chrono::milliseconds inbox_poll{1000};  // also look for work written by other instances
   std::size_t inbox_batch = 200;               // inbox events applied per transaction
+  // How often the backlog (backlog_stats, for the metrics) is measured; 0 = never.
+  std::chrono::milliseconds backlog_every{5000};
   // Bounds on every storage operation, so that a webhook can answer 503 within LINE's 2 s when the
   // database is down or stuck. connect_timeout is rounded up to 2 s by libpq.
   std::chrono::seconds connect_timeout{2};
@@ -168,11 +170,25 @@ struct readiness {
   [[nodiscard]] bool ready() const noexcept { return database_reachable && migrations_applied; }
 };
 
+// The inbox's and the outbox's backlog, as last measured (every options::backlog_every, by a job of
+// this instance; the figures are the whole database's, whichever instance applies or sends).
+struct backlog_stats {
+  bool measured = false;                      // false until a measurement succeeded
+  std::chrono::milliseconds measured_ago{0};  // age of the figures (grows while the database is away)
+  std::uint64_t inbox_waiting = 0;            // stored, not yet applied
+  std::uint64_t inbox_failed = 0;             // applied with an error (never retried; kept for the record)
+  double inbox_oldest_waiting_seconds = 0;    // since the oldest waiting event reached us; 0 when none
+  std::uint64_t outbox_pending = 0;           // messages to LINE not yet sent (due now or retrying later)
+  std::uint64_t outbox_sending = 0;           // claimed by a sender (leased)
+  double outbox_oldest_due_seconds = 0;       // how long the longest-due row has been due; 0 when none
+};
+
 struct pool_stats {
   unsigned workers = 0;
   unsigned busy = 0;
   std::size_t queued = 0;         // general jobs waiting
   std::size_t ingest_queued = 0;  // events waiting for the next group commit
+  backlog_stats backlog;
 };
 
 // Called on a storage thread after each ingest COMMIT (or failure) — for metrics.
