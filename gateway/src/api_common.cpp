@@ -13,6 +13,13 @@ http_response api_json(unsigned status, std::string body) {
   return json_response(status, std::move(body));
 }
 
+http_response no_content() {
+  http_response response;
+  response.status = 204;
+  response.content_type = "application/json";
+  return response;
+}
+
 http_response api_error_response(const api_error& error) {
   http_response response = json_response(error.status, error_json(error));
   if (error.status == 503) {
@@ -62,7 +69,7 @@ bool origin_acceptable(const config::settings& settings, const http_request& req
   return origin_allowed(*request.origin, own_scheme(settings), request.host, settings.server.allowed_origins);
 }
 
-std::optional<http_response> require_json(const http_request& request) {
+bool is_json_content(const http_request& request) {
   std::string_view type = request.content_type;
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') {
@@ -72,7 +79,11 @@ std::optional<http_response> require_json(const http_request& request) {
   for (auto& c : lower) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  if (lower != "application/json") {
+  return lower == "application/json";
+}
+
+std::optional<http_response> require_json(const http_request& request) {
+  if (!is_json_content(request)) {
     return api_error_response("unsupported_media_type");
   }
   return std::nullopt;

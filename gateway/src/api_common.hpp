@@ -38,6 +38,8 @@ struct api_call {
 };
 
 [[nodiscard]] http_response api_json(unsigned status, std::string body);
+// 204 No Content (an answer with nothing to say).
+[[nodiscard]] http_response no_content();
 [[nodiscard]] http_response api_error_response(const api_error& error);
 [[nodiscard]] http_response api_error_response(std::string_view code);
 // not_found → 404, conflict → 409, invalid → 422, unavailable → 503 (with Retry-After).
@@ -50,8 +52,33 @@ struct api_call {
 [[nodiscard]] std::string_view own_scheme(const config::settings& settings);
 // A request without Origin passes; one with a foreign Origin does not.
 [[nodiscard]] bool origin_acceptable(const config::settings& settings, const http_request& request);
-// 415 unless the Content-Type is application/json (parameters such as charset allowed).
+// Whether the Content-Type is application/json (parameters such as charset allowed).
+[[nodiscard]] bool is_json_content(const http_request& request);
+// 415 unless the Content-Type is application/json.
 [[nodiscard]] std::optional<http_response> require_json(const http_request& request);
+
+// A JSON request body read by `parse` (a parser of api_json.hpp taking the body text): its value, or the
+// refusal to answer — unsupported_media_type (415) unless the Content-Type is application/json, else
+// the parser's own.
+template <typename Parse>
+[[nodiscard]] auto parse_json_body(const http_request& request, Parse&& parse) -> decltype(parse(request.body)) {
+  if (!is_json_content(request)) {
+    decltype(parse(request.body)) refused;
+    refused.error = make_api_error("unsupported_media_type");
+    return refused;
+  }
+  return parse(request.body);
+}
+
+// A storage outcome as the answer: `status` with serialise(value) when it succeeded, else its refusal
+// (op_error_response with the rule's reason).
+template <typename T, typename Serialise>
+[[nodiscard]] http_response op_answer(const storage::op_result<T>& result, unsigned status, Serialise serialise) {
+  if (result.status != storage::op_status::ok) {
+    return op_error_response(result.status, result.reason);
+  }
+  return api_json(status, serialise(result.value));
+}
 
 // Session cookie → authenticated session of a known tenant, or the answer to give (401/503).
 [[nodiscard]] boost::asio::awaitable<std::variant<api_caller, http_response>> authenticate_request(

@@ -21,10 +21,7 @@ asio::awaitable<http_response> queue_item_call(handler_context& context, const a
   const std::string id = call.param("consultation_id");
   const auto result =
       co_await await_op<storage::queue_item>([&](auto done) { (console.*what)(who, id, std::move(done)); });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(200, queue_item_json(result.value));
+  co_return op_answer(result, 200, queue_item_json);
 }
 
 // Previews are resident text: shown when the tenant has them on and the role reads transcripts.
@@ -99,10 +96,7 @@ asio::awaitable<http_response> handle_reopen(handler_context& context, const api
 }
 
 asio::awaitable<http_response> handle_transfer(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto to = parse_transfer(call.request.body);
+  auto to = parse_json_body(call.request, parse_transfer);
   if (!to.value) {
     co_return api_error_response(to.error);
   }
@@ -111,17 +105,11 @@ asio::awaitable<http_response> handle_transfer(handler_context& context, const a
   const auto result = co_await await_op<storage::queue_item>([&](auto done) {
     console.transfer(call.caller.session.who, consultation_id, *to.value, std::move(done));
   });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(200, queue_item_json(result.value));
+  co_return op_answer(result, 200, queue_item_json);
 }
 
 asio::awaitable<http_response> handle_reply(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto text = parse_text(call.request.body);
+  auto text = parse_json_body(call.request, parse_text);
   if (!text.value) {
     co_return api_error_response(text.error);
   }
@@ -130,17 +118,11 @@ asio::awaitable<http_response> handle_reply(handler_context& context, const api_
   const auto result = co_await await_op<storage::transcript_message>([&](auto done) {
     console.reply(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
   });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(201, message_json(result.value));
+  co_return op_answer(result, 201, message_json);
 }
 
 asio::awaitable<http_response> handle_set_tags(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto tags = parse_tags(call.request.body, *call.caller.tenant);
+  auto tags = parse_json_body(call.request, [&](std::string_view body) { return parse_tags(body, *call.caller.tenant); });
   if (!tags.value) {
     co_return api_error_response(tags.error);
   }
@@ -150,17 +132,11 @@ asio::awaitable<http_response> handle_set_tags(handler_context& context, const a
     console.set_tags(call.caller.session.who, consultation_id, tags.value->categories, tags.value->age_band,
                      std::move(done));
   });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(200, queue_item_json(result.value));
+  co_return op_answer(result, 200, queue_item_json);
 }
 
 asio::awaitable<http_response> handle_add_note(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto text = parse_text(call.request.body);
+  auto text = parse_json_body(call.request, parse_text);
   if (!text.value) {
     co_return api_error_response(text.error);
   }
@@ -169,10 +145,7 @@ asio::awaitable<http_response> handle_add_note(handler_context& context, const a
   const auto result = co_await await_op<storage::note>([&](auto done) {
     console.add_note(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
   });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(201, note_json(result.value));
+  co_return op_answer(result, 201, note_json);
 }
 
 }  // namespace yorisoi::gateway

@@ -13,14 +13,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-template <typename T, typename Serialise>
-http_response answer(const storage::op_result<T>& result, unsigned status, Serialise serialise) {
-  if (result.status != storage::op_status::ok) {
-    return op_error_response(result.status, result.reason);
-  }
-  return api_json(status, serialise(result.value));
-}
-
 const config::org_unit* unit_of(const config::tenant& tenant, const std::string& unit_id) {
   for (const auto& unit : tenant.org_units) {
     if (unit.id == unit_id) {
@@ -38,7 +30,7 @@ asio::awaitable<http_response> handle_list_referrals(handler_context& context, c
   const auto result = co_await await_op<std::vector<storage::referral_view>>([&](auto done) {
     referrals.list_for_consultation(call.caller.session.who, consultation_id, std::move(done));
   });
-  co_return answer(result, 200, referral_list_json);
+  co_return op_answer(result, 200, referral_list_json);
 }
 
 asio::awaitable<http_response> handle_close_referral(handler_context& context, const api_call& call) {
@@ -46,7 +38,7 @@ asio::awaitable<http_response> handle_close_referral(handler_context& context, c
   const std::string referral_id = call.param("referral_id");
   const auto result = co_await await_op<storage::referral_view>(
       [&](auto done) { referrals.close(call.caller.session.who, referral_id, std::move(done)); });
-  co_return answer(result, 200, referral_json);
+  co_return op_answer(result, 200, referral_json);
 }
 
 asio::awaitable<http_response> handle_officer_inbox(handler_context& context, const api_call& call) {
@@ -69,7 +61,7 @@ asio::awaitable<http_response> handle_officer_referral(handler_context& context,
   const std::string referral_id = call.param("referral_id");
   const auto result = co_await await_op<storage::officer_referral>(
       [&](auto done) { referrals.officer_detail(call.caller.session.who, referral_id, std::move(done)); });
-  co_return answer(result, 200, officer_referral_json);
+  co_return op_answer(result, 200, officer_referral_json);
 }
 
 asio::awaitable<http_response> handle_return_referral(handler_context& context, const api_call& call) {
@@ -77,14 +69,11 @@ asio::awaitable<http_response> handle_return_referral(handler_context& context, 
   const std::string referral_id = call.param("referral_id");
   const auto result = co_await await_op<storage::officer_referral>(
       [&](auto done) { referrals.return_answers(call.caller.session.who, referral_id, std::move(done)); });
-  co_return answer(result, 200, officer_referral_json);
+  co_return op_answer(result, 200, officer_referral_json);
 }
 
 asio::awaitable<http_response> handle_propose_referral(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto proposal = parse_referral_proposal(call.request.body, *call.caller.tenant);
+  auto proposal = parse_json_body(call.request, [&](std::string_view body) { return parse_referral_proposal(body, *call.caller.tenant); });
   if (!proposal.value) {
     co_return api_error_response(proposal.error);
   }
@@ -97,14 +86,11 @@ asio::awaitable<http_response> handle_propose_referral(handler_context& context,
   auto& referrals = context.referrals;
   const auto result = co_await await_op<storage::referral_view>(
       [&](auto done) { referrals.propose(who, std::move(*proposal.value), std::move(done)); });
-  co_return answer(result, 201, referral_json);
+  co_return op_answer(result, 201, referral_json);
 }
 
 asio::awaitable<http_response> handle_record_consent(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto consent = parse_consent_record(call.request.body);
+  auto consent = parse_json_body(call.request, parse_consent_record);
   if (!consent.value) {
     co_return api_error_response(consent.error);
   }
@@ -114,14 +100,11 @@ asio::awaitable<http_response> handle_record_consent(handler_context& context, c
     referrals.record_consent(call.caller.session.who, referral_id, consent.value->granted,
                              consent.value->message_id, std::move(done));
   });
-  co_return answer(result, 200, referral_json);
+  co_return op_answer(result, 200, referral_json);
 }
 
 asio::awaitable<http_response> handle_withdraw_consent(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto message_id = parse_withdrawal(call.request.body);
+  auto message_id = parse_json_body(call.request, parse_withdrawal);
   if (!message_id.value) {
     co_return api_error_response(message_id.error);
   }
@@ -130,14 +113,11 @@ asio::awaitable<http_response> handle_withdraw_consent(handler_context& context,
   const auto result = co_await await_op<storage::referral_view>([&](auto done) {
     referrals.withdraw(call.caller.session.who, referral_id, *message_id.value, std::move(done));
   });
-  co_return answer(result, 200, referral_json);
+  co_return op_answer(result, 200, referral_json);
 }
 
 asio::awaitable<http_response> handle_emergency_referral(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto basis = parse_emergency_basis(call.request.body);
+  auto basis = parse_json_body(call.request, parse_emergency_basis);
   if (!basis.value) {
     co_return api_error_response(basis.error);
   }
@@ -146,14 +126,11 @@ asio::awaitable<http_response> handle_emergency_referral(handler_context& contex
   const auto result = co_await await_op<storage::referral_view>([&](auto done) {
     referrals.emergency_send(call.caller.session.who, referral_id, std::move(*basis.value), std::move(done));
   });
-  co_return answer(result, 200, referral_json);
+  co_return op_answer(result, 200, referral_json);
 }
 
 asio::awaitable<http_response> handle_forward_referral(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto units = parse_forward(call.request.body);
+  auto units = parse_json_body(call.request, parse_forward);
   if (!units.value) {
     co_return api_error_response(units.error);
   }
@@ -162,14 +139,11 @@ asio::awaitable<http_response> handle_forward_referral(handler_context& context,
   const auto result = co_await await_op<storage::officer_referral>([&](auto done) {
     referrals.forward(call.caller.session.who, referral_id, std::move(*units.value), std::move(done));
   });
-  co_return answer(result, 200, officer_referral_json);
+  co_return op_answer(result, 200, officer_referral_json);
 }
 
 asio::awaitable<http_response> handle_answer_referral(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto text = parse_text(call.request.body);
+  auto text = parse_json_body(call.request, parse_text);
   if (!text.value) {
     co_return api_error_response(text.error);
   }
@@ -178,7 +152,7 @@ asio::awaitable<http_response> handle_answer_referral(handler_context& context, 
   const auto result = co_await await_op<storage::officer_referral>([&](auto done) {
     referrals.answer(call.caller.session.who, referral_id, std::move(*text.value), std::move(done));
   });
-  co_return answer(result, 200, officer_referral_json);
+  co_return op_answer(result, 200, officer_referral_json);
 }
 
 }  // namespace yorisoi::gateway

@@ -16,10 +16,11 @@ namespace asio = boost::asio;
 
 namespace {
 
-http_response no_content() {
-  http_response response;
-  response.status = 204;
-  response.content_type = "application/json";
+// 204 that also clears the session cookie in the browser.
+http_response signed_out(const handler_context& context) {
+  http_response response = no_content();
+  response.headers.emplace_back("Set-Cookie",
+                                cleared_session_cookie(!context.settings.server.plain_http_loopback));
   return response;
 }
 
@@ -55,10 +56,7 @@ asio::awaitable<http_response> handle_login(handler_context& context, const rout
   if (!origin_acceptable(context.settings, request)) {
     co_return api_error_response("csrf");
   }
-  if (auto refusal = require_json(request)) {
-    co_return std::move(*refusal);
-  }
-  auto body = parse_login(request.body);
+  auto body = parse_json_body(request, parse_login);
   if (!body.value) {
     co_return api_error_response(body.error);
   }
@@ -114,10 +112,7 @@ asio::awaitable<http_response> handle_logout(handler_context& context, const api
   if (result.status != storage::op_status::ok && result.status != storage::op_status::not_found) {
     co_return op_error_response(result.status);
   }
-  http_response response = no_content();
-  response.headers.emplace_back("Set-Cookie",
-                                cleared_session_cookie(!context.settings.server.plain_http_loopback));
-  co_return response;
+  co_return signed_out(context);
 }
 
 asio::awaitable<http_response> handle_logout_everywhere(handler_context& context, const api_call& call) {
@@ -127,17 +122,11 @@ asio::awaitable<http_response> handle_logout_everywhere(handler_context& context
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }
-  http_response response = no_content();
-  response.headers.emplace_back("Set-Cookie",
-                                cleared_session_cookie(!context.settings.server.plain_http_loopback));
-  co_return response;
+  co_return signed_out(context);
 }
 
 asio::awaitable<http_response> handle_change_password(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto body = parse_password_change(call.request.body);
+  auto body = parse_json_body(call.request, parse_password_change);
   if (!body.value) {
     co_return api_error_response(body.error);
   }

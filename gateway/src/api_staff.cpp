@@ -40,10 +40,7 @@ asio::awaitable<http_response> handle_confirm_role(handler_context& context, con
   const std::string user_id = call.param("user_id");
   const auto result = co_await await_op<storage::staff_user>(
       [&](auto done) { console.confirm_role(call.caller.session.who, user_id, std::move(done)); });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(200, staff_json(result.value));
+  co_return op_answer(result, 200, staff_json);
 }
 
 asio::awaitable<http_response> handle_cancel_role(handler_context& context, const api_call& call) {
@@ -51,17 +48,11 @@ asio::awaitable<http_response> handle_cancel_role(handler_context& context, cons
   const std::string user_id = call.param("user_id");
   const auto result = co_await await_op<storage::staff_user>(
       [&](auto done) { console.cancel_role(call.caller.session.who, user_id, std::move(done)); });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(200, staff_json(result.value));
+  co_return op_answer(result, 200, staff_json);
 }
 
 asio::awaitable<http_response> handle_create_staff(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto body = parse_new_staff(call.request.body);
+  auto body = parse_json_body(call.request, parse_new_staff);
   if (!body.value) {
     co_return api_error_response(body.error);
   }
@@ -72,17 +63,11 @@ asio::awaitable<http_response> handle_create_staff(handler_context& context, con
   const auto result = co_await await_op<storage::staff_user>([&](auto done) {
     console.create_staff(call.caller.session.who, std::move(*body.value), std::move(done));
   });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(201, staff_json(result.value));
+  co_return op_answer(result, 201, staff_json);
 }
 
 asio::awaitable<http_response> handle_update_staff(handler_context& context, const api_call& call) {
-  if (auto refusal = require_json(call.request)) {
-    co_return std::move(*refusal);
-  }
-  auto body = parse_staff_patch(call.request.body);
+  auto body = parse_json_body(call.request, parse_staff_patch);
   if (!body.value) {
     co_return api_error_response(body.error);
   }
@@ -94,10 +79,7 @@ asio::awaitable<http_response> handle_update_staff(handler_context& context, con
   const auto result = co_await await_op<storage::staff_user>([&](auto done) {
     console.update_staff(call.caller.session.who, user_id, std::move(*body.value), std::move(done));
   });
-  if (result.status != storage::op_status::ok) {
-    co_return op_error_response(result.status, result.reason);
-  }
-  co_return api_json(200, staff_json(result.value));
+  co_return op_answer(result, 200, staff_json);
 }
 
 }  // namespace yorisoi::gateway

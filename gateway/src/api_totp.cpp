@@ -39,13 +39,6 @@ std::optional<code_body> parse_code_body(std::string_view text, bool with_passwo
   return out;
 }
 
-http_response no_content() {
-  http_response response;
-  response.status = 204;
-  response.content_type = "application/json";
-  return response;
-}
-
 }  // namespace
 
 asio::awaitable<http_response> handle_reset_totp(handler_context& context, const api_call& call) {
