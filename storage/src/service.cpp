@@ -2,19 +2,19 @@
 
 #include "yorisoi/storage/console.hpp"
 
-#include "alert_store.hpp"
-#include "backlog_probe.hpp"
-#include "connection.hpp"
-#include "console_common.hpp"
-#include "idle_closer.hpp"
-#include "inbox_processor.hpp"
-#include "ingest_writer.hpp"
-#include "migration_list.hpp"
-#include "migrator.hpp"
-#include "outbox_store.hpp"
-#include "queue_store.hpp"
-#include "referral_sweep.hpp"
-#include "worker_pool.hpp"
+#include "outbox/alert_store.hpp"
+#include "jobs/backlog_probe.hpp"
+#include "db/connection.hpp"
+#include "console/console_common.hpp"
+#include "console/idle_closer.hpp"
+#include "inbox/inbox_processor.hpp"
+#include "ingest/ingest_writer.hpp"
+#include "db/migration_list.hpp"
+#include "db/migrator.hpp"
+#include "outbox/outbox_store.hpp"
+#include "console/queue_store.hpp"
+#include "referral/referral_sweep.hpp"
+#include "db/worker_pool.hpp"
 
 #include <pqxx/pqxx>
 

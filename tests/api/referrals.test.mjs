@@ -248,7 +248,7 @@ test('consent recorded by a counsellor from the resident\'s own message; 422 for
   const mine = await counsellor.post(`/api/v1/consultations/${id}/messages`, { text: '市の窓口に伝えてもよいですか？' });
   assert.equal(mine.status, 201);
   // A margin of one second: the store reads a message's time rounded to the nearest second, not
-  // floored (storage/src/referral_ops.cpp resident_message_sql), so a message from the second half of
+  // floored (storage/src/referral/referral_ops.cpp resident_message_sql), so a message from the second half of
   // the second before the request would pass as "not older" (reported; not the gateway's).
   await pastSecondOf(first.sent_at, 1);
   await pastSecondOf(mine.json.sent_at);

@@ -3,9 +3,9 @@
 // once: as part of a replayed record or in a quarantine file. Checked twice: on the pure walk over
 // the bytes, and through the real spool on a real directory (recovery at open + replay). The spool
 // opens records with a fixed test keyring (fuzz_keys); the seeds' records are sealed with it.
-#include "spool.hpp"
-#include "spool_naming.hpp"
-#include "spool_seal.hpp"
+#include "spool/spool.hpp"
+#include "spool/spool_naming.hpp"
+#include "spool/spool_seal.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -2,7 +2,7 @@
 // mapped back into an event. Any crash, leak, sanitizer report or escaping exception (other than the
 // unusable_event the inbox records, and bad_alloc) is a bug, and so is an event that reads differently
 // on re-read than it did when the same object arrived in a webhook.
-#include "stored_event.hpp"
+#include "inbox/stored_event.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
 
 #include <cstddef>

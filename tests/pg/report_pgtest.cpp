@@ -265,7 +265,7 @@ VALUES ('yamagata', '00000000-0000-0000-0000-0000000000e5', 'f5', 'line', 'follo
 
 TEST_F(report_pg, one_purge_at_a_time) {
   load_report_history(url());
-  // Another instance's job holds the lock (the same key as storage/src/retention.cpp).
+  // Another instance's job holds the lock (the same key as storage/src/report/retention.cpp).
   pqxx::connection other(url());
   pqxx::nontransaction tx(other);
   ASSERT_TRUE(tx.exec("SELECT pg_try_advisory_lock(2037543536)")[0][0].as<bool>());

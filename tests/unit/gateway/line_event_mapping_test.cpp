@@ -1,7 +1,7 @@
 // One table of LINE webhook events, each mapped twice: at intake (parse_webhook on a request carrying
 // it) and on re-read (parse_stored_event on the payload intake stored). Both must give the expected
 // event, and the same one.
-#include "stored_event.hpp"
+#include "inbox/stored_event.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
 #include "yorisoi/storage/line_event_json.hpp"
 

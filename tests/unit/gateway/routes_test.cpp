@@ -1,7 +1,7 @@
 #include "yorisoi/gateway/routes.hpp"
 
-#include "handlers.hpp"
-#include "route_handler.hpp"
+#include "http/handlers.hpp"
+#include "http/route_handler.hpp"
 
 #include <gtest/gtest.h>
 

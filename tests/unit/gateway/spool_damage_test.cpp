@@ -1,6 +1,6 @@
 // The webhook spool's damage handling: torn tails at every cut point, flipped bytes in the middle,
 // quarantine files holding exactly the bad bytes; plus the record format and file names.
-#include "spool_naming.hpp"
+#include "spool/spool_naming.hpp"
 #include "spool_test_support.hpp"
 
 #include <fstream>

@@ -1,5 +1,5 @@
 // The spool's replay decision (plan_spool_ingest): what a spooled webhook becomes, without a database.
-#include "spool_ingest.hpp"
+#include "spool/spool_ingest.hpp"
 #include "yorisoi/gateway/webhook_parser.hpp"
 
 #include <gtest/gtest.h>

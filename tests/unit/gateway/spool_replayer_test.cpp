@@ -1,7 +1,7 @@
 // The spool's background replayer: passes at start and after appends, backoff while the database
 // is away, retry_now, prompt stop. Waits on conditions with a deadline, never on fixed sleeps.
-#include "spool_replayer.hpp"
-#include "spool_naming.hpp"
+#include "spool/spool_replayer.hpp"
+#include "spool/spool_naming.hpp"
 #include "spool_test_support.hpp"
 
 #include <chrono>

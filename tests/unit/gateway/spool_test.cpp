@@ -1,6 +1,6 @@
 // The webhook spool: append, reopen, replay in order, resume, bounds, rollover, concurrency, quarantine
 // purge.
-#include "spool_naming.hpp"
+#include "spool/spool_naming.hpp"
 #include "spool_test_support.hpp"
 
 #include <fstream>

@@ -1,7 +1,7 @@
 #pragma once
 // Shared helpers for the spool tests: a private temporary directory and recognisable records.
-#include "spool.hpp"
-#include "spool_seal.hpp"
+#include "spool/spool.hpp"
+#include "spool/spool_seal.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "line_messages.hpp"
+#include "inbox/line_messages.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/json/parse.hpp>

@@ -1,4 +1,4 @@
-#include "pg_array.hpp"
+#include "db/pg_array.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // RFC 6238's SHA-1 test vectors (Appendix B, secret "12345678901234567890") at their fixed times, and
 // the rules of verification: the window of one step either side, no replay, only six digits.
-#include "totp.hpp"
+#include "console/totp.hpp"
 
 #include <gtest/gtest.h>
 

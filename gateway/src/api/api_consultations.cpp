@@ -1,0 +1,151 @@
+// The counsellors' work (work_consultations, transfer): queue, transcript, assignment, replies, tags,
+// notes, close and reopen. Labels are checked against the tenant's config here; the storage layer
+// limits every object to the caller's tenant.
+#include "api/api_common.hpp"
+#include "api/api_handlers.hpp"
+#include "api/async_console.hpp"
+#include "yorisoi/routing/consultation_access.hpp"
+
+namespace yorisoi::gateway {
+namespace asio = boost::asio;
+
+namespace {
+
+using item_call = void (storage::console_store::*)(
+    storage::actor, std::string, std::function<void(storage::op_result<storage::queue_item>)>);
+
+asio::awaitable<http_response> queue_item_call(handler_context& context, const api_call& call,
+                                               item_call what) {
+  auto& console = context.console;
+  const storage::actor& who = call.caller.session.who;
+  const std::string id = call.param("consultation_id");
+  const auto result =
+      co_await await_op<storage::queue_item>([&](auto done) { (console.*what)(who, id, std::move(done)); });
+  co_return op_answer(result, 200, queue_item_json);
+}
+
+// Previews are resident text: shown when the tenant has them on and the role reads transcripts.
+bool previews_for(const api_caller& caller) {
+  return caller.tenant->queue_preview && routing::may_see_previews(caller.session.who.role);
+}
+
+}  // namespace
+
+asio::awaitable<http_response> handle_get_queue(handler_context& context, const api_call& call) {
+  auto page = parse_queue_request(call.request.query);
+  if (!page.value) {
+    co_return api_error_response(page.error);
+  }
+  page.value->previews = previews_for(call.caller);
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::queue_page>(
+      [&](auto done) { console.queue(call.caller.session.who, std::move(*page.value), std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, queue_page_json(result.value));
+}
+
+asio::awaitable<http_response> handle_get_queue_counts(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const auto result = co_await await_op<storage::queue_counts>(
+      [&](auto done) { console.queue_counts_of(call.caller.session.who, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, queue_counts_json(result.value));
+}
+
+asio::awaitable<http_response> handle_get_queue_row(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+    console.queue_row(call.caller.session.who, consultation_id, previews_for(call.caller), std::move(done));
+  });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, queue_item_json(result.value));
+}
+
+asio::awaitable<http_response> handle_get_consultation(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::consultation_detail>(
+      [&](auto done) { console.consultation(call.caller.session.who, consultation_id, std::move(done)); });
+  if (result.status != storage::op_status::ok) {
+    co_return op_error_response(result.status);
+  }
+  co_return api_json(200, consultation_json(result.value));
+}
+
+asio::awaitable<http_response> handle_claim(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::claim);
+}
+
+asio::awaitable<http_response> handle_release(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::release);
+}
+
+asio::awaitable<http_response> handle_close(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::close);
+}
+
+asio::awaitable<http_response> handle_reopen(handler_context& context, const api_call& call) {
+  co_return co_await queue_item_call(context, call, &storage::console_store::reopen);
+}
+
+asio::awaitable<http_response> handle_transfer(handler_context& context, const api_call& call) {
+  auto to = parse_json_body(call.request, parse_transfer);
+  if (!to.value) {
+    co_return api_error_response(to.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+    console.transfer(call.caller.session.who, consultation_id, *to.value, std::move(done));
+  });
+  co_return op_answer(result, 200, queue_item_json);
+}
+
+asio::awaitable<http_response> handle_reply(handler_context& context, const api_call& call) {
+  auto text = parse_json_body(call.request, parse_text);
+  if (!text.value) {
+    co_return api_error_response(text.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::transcript_message>([&](auto done) {
+    console.reply(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+  });
+  co_return op_answer(result, 201, message_json);
+}
+
+asio::awaitable<http_response> handle_set_tags(handler_context& context, const api_call& call) {
+  auto tags = parse_json_body(call.request, [&](std::string_view body) { return parse_tags(body, *call.caller.tenant); });
+  if (!tags.value) {
+    co_return api_error_response(tags.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::queue_item>([&](auto done) {
+    console.set_tags(call.caller.session.who, consultation_id, tags.value->categories, tags.value->age_band,
+                     std::move(done));
+  });
+  co_return op_answer(result, 200, queue_item_json);
+}
+
+asio::awaitable<http_response> handle_add_note(handler_context& context, const api_call& call) {
+  auto text = parse_json_body(call.request, parse_text);
+  if (!text.value) {
+    co_return api_error_response(text.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::note>([&](auto done) {
+    console.add_note(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+  });
+  co_return op_answer(result, 201, note_json);
+}
+
+}  // namespace yorisoi::gateway
