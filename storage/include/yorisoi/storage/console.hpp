@@ -73,7 +73,7 @@ template <typename T>
 struct op_result {
   op_status status = op_status::unavailable;
   T value{};
-  std::string reason;                   // short English sentence for conflict/invalid; never user data
+  std::string reason;                   // conflict/invalid: the rule's stable code (login_taken, …); never user data
   std::chrono::seconds retry_after{0};  // throttled: how long to wait
 };
 struct nothing {};
