@@ -1,2 +1,2 @@
 -- 014: an empty step (its number is taken by a change made in parallel; this file is replaced by it).
-SELECT 1;
+DO $$ BEGIN END $$;

@@ -1,10 +1,8 @@
--- 015: continuity of care. A resident's consultations are found by resident (the history panel), and
--- the resident note (申し送り): a short text about the resident shown on each of their consultations,
+-- 015: continuity of care. A resident's consultations are found by resident (the history panel,
+-- through 013's consultation_by_resident), and the resident note (申し送り): a short text about the resident shown on each of their consultations,
 -- sealed like consultation notes (context tenant_id || '/resident_note'). Every edit adds a row (the
 -- newest is the current note), so its history stays: a row's author, resident and time never change;
 -- only key rotation rewrites the sealed body.
-
-CREATE INDEX consultation_by_resident ON consultation (tenant_id, resident_id, opened_at);
 
 CREATE TABLE resident_note (
   tenant_id    text        NOT NULL,
