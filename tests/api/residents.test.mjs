@@ -116,6 +116,7 @@ test('a purged consultation shows as purged: dates and tallies stay, texts are g
   const counsellor = await as(s, 'yamagata', 'counsellor');
   const r = await returningResident(s, counsellor);
   const tallyBefore = (await counsellor.get(history(r.residentId))).json.items[1].message_count;
+  assert.equal((await counsellor.post(notes(r.residentId), { text: '前回は学校の相談。' })).status, 201);
   const later = new Date(Date.now() + 6 * 366 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   const run = await s.cli(['retention', 'run', '--config', s.configFile, '--now', later]);
   assert.equal(run.code, 0, run.stderr);
@@ -129,6 +130,13 @@ test('a purged consultation shows as purged: dates and tallies stay, texts are g
   assert.ok(opened.purged_at);
   assert.deepEqual(opened.messages, []);
   assert.deepEqual(opened.notes, []);
+  // The resident note stays while a consultation of the resident is not purged, and goes with the last.
+  assert.equal((await counsellor.get(notes(r.residentId))).json.items.length, 1);
+  assert.equal((await counsellor.post(`/api/v1/consultations/${r.second}/claim`)).status, 200);
+  assert.equal((await counsellor.post(`/api/v1/consultations/${r.second}/close`)).status, 200);
+  assert.equal((await s.cli(['retention', 'run', '--config', s.configFile, '--now', later])).code, 0);
+  assert.deepEqual((await counsellor.get(notes(r.residentId))).json.items, []);
+  assert.ok((await counsellor.get(history(r.residentId))).json.items.every((i) => i.purged));
 });
 
 test('the resident note: versions kept, shown on every consultation of the resident, sealed, audited', async (t) => {
