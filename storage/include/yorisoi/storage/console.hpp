@@ -180,6 +180,9 @@ struct queue_request {
 struct queue_item {
   std::string consultation_id;
   std::string resident_label;  // short, stable, meaningless label for the resident (e.g. "R-3F9A")
+  // The resident's id in the tenant (random uuid of the resident row: never derived from the LINE id
+  // or the pseudonym); the same for every consultation of that resident.
+  std::string resident_id;
   std::string state;           // waiting | assigned | closed
   bool urgent = false;
   std::string arrival;  // staffed | off_hours | ""
@@ -230,11 +233,45 @@ struct note {
   time_point created_at{};
 };
 
+// The resident note (申し送り): a short note about the resident, shown on each of their consultations.
+// Append-only: an edit adds a row; the newest row is the current note.
+struct resident_note {
+  std::string note_id;
+  std::string resident_id;
+  std::string author_id;
+  std::string author_name;
+  std::string text;
+  time_point created_at{};
+};
+
+inline constexpr std::size_t resident_note_max_chars = 1000;
+
 struct consultation_detail {
   queue_item summary;
   std::vector<transcript_message> messages;  // oldest first
   std::vector<note> notes;                   // oldest first
+  std::optional<storage::resident_note> about_resident;  // the resident note (its newest version), if any
+  // Retention purged its texts: messages and notes are gone, the dates and tallies stay.
+  std::optional<time_point> purged_at;
 };
+
+// One of a resident's consultations in their history: dates and tallies, never text.
+struct history_item {
+  std::string consultation_id;
+  std::string state;  // waiting | assigned | closed
+  time_point opened_at{};
+  std::optional<time_point> closed_at;
+  std::string counsellor_id;  // the assignee (at closure for closed ones), or ""
+  std::string counsellor_name;
+  std::vector<std::string> categories;
+  std::string age_band;
+  bool urgent = false;
+  std::string referral_stage;  // the newest referral's stage, or ""
+  std::int64_t message_count = 0;  // both directions, automatic answers included; kept after a purge
+  std::optional<time_point> purged_at;
+};
+
+inline constexpr std::size_t history_max_items = 200;
 
 // ---- live events -----------------------------------------------------------------------------------
 
@@ -250,6 +287,7 @@ struct console_event {
   // (one row per unit that can see the referral). Empty for every other kind.
   std::string unit;
   std::string staff_user_id;  // staff events (a raise asked, confirmed, cancelled): the account
+  std::string resident_id;    // the consultation's resident; empty without a consultation
 };
 
 // Whose events a listing is for, applied in the query (so that a page is never filled with rows the
@@ -341,6 +379,18 @@ class console_store {
   void add_note(actor who, std::string consultation_id, std::string text,
                 std::function<void(op_result<note>)> done);
   void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // -- the resident (same permission as the consultations). not_found for a resident of another tenant.
+  // Every consultation of the resident, newest first (at most history_max_items), as dates and
+  // tallies; audited as resident.history. Opening one is a consultation read (consultation()).
+  void resident_history(actor who, std::string resident_id,
+                        std::function<void(op_result<std::vector<history_item>>)> done);
+  // Every version of the resident note, newest first; audited as resident_note.read.
+  void resident_notes(actor who, std::string resident_id,
+                      std::function<void(op_result<std::vector<resident_note>>)> done);
+  // A new version of the note (1..resident_note_max_chars, not only spaces: invalid "text_length"
+  // otherwise); sealed like consultation notes; audited as resident_note.write.
+  void set_resident_note(actor who, std::string resident_id, std::string text,
+                         std::function<void(op_result<resident_note>)> done);
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
