@@ -172,6 +172,7 @@ TEST(routes, permissions_follow_the_contract) {
       {"add_note", permission::work_consultations},
       {"close", permission::work_consultations},
       {"reopen", permission::work_consultations},
+      {"typing", permission::work_consultations},
       {"list_events", permission::own_account},
       {"stream", permission::own_account},
       {"list_referrals", permission::work_consultations},
