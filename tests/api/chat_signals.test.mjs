@@ -35,7 +35,7 @@ async function tokensOf(s, userId) {
 // Waits until the consultation's queue row counts `unread` resident messages for `worker` (applied by
 // the inbox; the queue row reads without marking anything).
 async function appliedMessages(worker, id, unread) {
-  await waitFor(async () => (await worker.get(`/api/v1/queue/${id}`)).json.unread === unread, 10_000);
+  await waitFor(async () => (await worker.get(`/api/v1/queue/${id}`)).json.unread_count === unread, 10_000);
 }
 
 test('on_open: opening marks read once with the newest token; again, or in the background, sends none', async (t) => {
