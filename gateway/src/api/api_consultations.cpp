@@ -1,6 +1,7 @@
 // The counsellors' work (work_consultations, transfer): queue, transcript, assignment, replies, tags,
-// notes, close and reopen. Labels are checked against the tenant's config here; the storage layer
-// limits every object to the caller's tenant.
+// notes, close and reopen, and LINE's chat signals (a read mark on opening, the typing animation).
+// Labels are checked against the tenant's config here; the storage layer limits every object to the
+// caller's tenant.
 #include "api/api_common.hpp"
 #include "api/api_handlers.hpp"
 #include "api/async_console.hpp"
