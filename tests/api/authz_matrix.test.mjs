@@ -141,6 +141,13 @@ const expected = {
     other: [401, 404, 404, 403, 403, 403, 403],
     other_rev: [401, 404, 404, 403, 403, 403, 403],
   },
+  // The holder typing a reply (LINE's loading animation): allowed like a reply.
+  typing: {
+    route: 'POST /api/v1/consultations/{consultation_id}/typing',
+    own: [401, 204, 204, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
   // The resident across consultations: readers of conversations only (admins and analysts read no text).
   resident_history: {
     route: 'GET /api/v1/residents/{resident_id}/consultations',
@@ -409,7 +416,7 @@ async function freshConsultation(actors, name, client) {
     const answer = await who.post(consultationPath(id, action));
     assert.equal(answer.status, 200, `setting up ${name}: ${action} → ${answer.status} ${answer.text}`);
   };
-  if (['release', 'reply', 'set_tags', 'close', 'reopen'].includes(name)) {
+  if (['release', 'reply', 'set_tags', 'close', 'reopen', 'typing'].includes(name)) {
     await step(client, 'claim');
   }
   if (name === 'transfer') {
@@ -432,6 +439,7 @@ const consultationCalls = {
   add_note: ['POST', 'notes', async () => ({ text: '次回は家族のことを聞く' })],
   close: ['POST', 'close', null],
   reopen: ['POST', 'reopen', null],
+  typing: ['POST', 'typing', null],
 };
 
 const emergencyBasis = { legal_basis: 'appi_27_1_2', reason: '生命の危険があり本人の同意を得る時間がない' };

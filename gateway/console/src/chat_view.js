@@ -112,6 +112,12 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
     }
   });
 
+  // The resident sees LINE's loading animation; a refusal (the consultation changed meanwhile) or a
+  // failure is of no consequence to the counsellor and stays silent.
+  function typing() {
+    api.post(`${path}/typing`).catch(() => {});
+  }
+
   async function send(text) {
     try {
       await api.post(`${path}/messages`, { text });
@@ -159,7 +165,8 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
           ${consultation.messages.map((m) => html`<${message_bubble} key=${m.message_id} message=${m} now=${now} />`)}
         </ol>
         <${reply_box} key=${id} templates=${tenant.templates} enabled=${mine && !closed}
-                      disabled_reason=${reply_disabled_reason(consultation, mine, session.user)} on_send=${send} />
+                      disabled_reason=${reply_disabled_reason(consultation, mine, session.user)} on_send=${send}
+                      on_typing=${typing} />
       </section>
       <${consultation_panel} consultation=${consultation} tenant=${tenant} session=${session} api=${api}
                              on_changed=${on_changed} referral_version=${referral_version} />

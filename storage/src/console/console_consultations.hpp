@@ -58,6 +58,13 @@ inline constexpr std::size_t max_text_chars = 5000;
                                                                  const std::string& tenant_id,
                                                                  const std::string& resident_id);
 
+// console_signals.cpp: what a read mark or the loading animation needs (line_chat); typing_chat
+// refuses like a reply would.
+[[nodiscard]] op_result<line_chat> read_mark_chat(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                                  const std::string& id);
+[[nodiscard]] op_result<line_chat> typing_chat(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                               const std::string& id);
+
 [[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
                                                                  const std::string& tenant_id,
                                                                  std::int64_t after_id, std::size_t limit,

@@ -294,6 +294,22 @@ void console_store::resident_history(actor who, std::string resident_id,
                                  });
 }
 
+void console_store::read_mark_chat(actor who, std::string consultation_id,
+                                   std::function<void(op_result<line_chat>)> done) {
+  run<line_chat>(submitter(), "read mark", std::move(done),
+                 [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                   return detail::read_mark_chat(c, keys(), who, id);
+                 });
+}
+
+void console_store::typing_chat(actor who, std::string consultation_id,
+                                std::function<void(op_result<line_chat>)> done) {
+  run<line_chat>(submitter(), "typing", std::move(done),
+                 [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                   return detail::typing_chat(c, keys(), who, id);
+                 });
+}
+
 void console_store::resident_notes(actor who, std::string resident_id,
                                    std::function<void(op_result<std::vector<resident_note>>)> done) {
   run<std::vector<resident_note>>(submitter(), "resident notes", std::move(done),

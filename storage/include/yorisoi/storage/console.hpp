@@ -273,6 +273,17 @@ struct history_item {
 
 inline constexpr std::size_t history_max_items = 200;
 
+// What LINE's chat signals (a read mark, the loading animation) need of a consultation: its channel,
+// whether it is open, the markAsReadToken of the newest resident message that is still shown (read
+// from that message's stored webhook event: "" when there is none, or the event is no longer kept)
+// and, for the loading animation only, the resident's LINE user id. Sensitive: never logged.
+struct line_chat {
+  std::string channel_key;
+  bool open = false;
+  std::string read_token;
+  std::string line_user_id;  // typing_chat only
+};
+
 // ---- live events -----------------------------------------------------------------------------------
 
 struct console_event {
@@ -394,6 +405,13 @@ class console_store {
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // -- LINE's chat signals (console_signals.cpp; same permission). Not audited: nothing is read but a
+  // token, and the transcript read that goes with a read mark is audited itself.
+  // For a read mark: any consultation of the actor's tenant (not_found otherwise).
+  void read_mark_chat(actor who, std::string consultation_id, std::function<void(op_result<line_chat>)> done);
+  // For the loading animation while the actor types a reply: allowed exactly when a reply would be
+  // (routing::lifecycle_next, reply: conflict not_holder or consultation_closed).
+  void typing_chat(actor who, std::string consultation_id, std::function<void(op_result<line_chat>)> done);
 
   // -- live events
   // Events of the tenant after `after_id` that `filter` lets through (at most `limit`, oldest first):
