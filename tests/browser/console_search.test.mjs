@@ -31,7 +31,7 @@ test('search: words find a consultation in any width and kana; the result opens 
   await page.getByRole('navigation').getByRole('link', { name: '検索' }).click();
   await page.getByRole('heading', { name: '検索' }).waitFor();
   const form = page.getByRole('form', { name: '相談の検索' });
-  await form.getByLabel('語句').fill('いじめ　がっこう');
+  await form.getByLabel('語句').fill('いじめ　学校');
   await form.getByRole('button', { name: '検索' }).click();
 
   const results = page.getByRole('list', { name: '検索結果' });

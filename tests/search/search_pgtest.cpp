@@ -30,10 +30,6 @@ class search_pg : public storage_pg {
   // `n` consultations of as many residents, each with two inbound messages and, every tenth, a note.
   // Consultation i is opened i minutes after a fixed start, so newer ones have higher i.
   void seed(pqxx::connection& conn, const keyring& keys, int n) {
-    pqxx::work tx(conn);
-    tx.exec0("INSERT INTO staff_user (tenant_id, login, display_name, role, password_hash) "
-             "VALUES ('yamagata', 'search-c', '相談員', 'counsellor', 'x')");
-    const std::string staff = tx.exec1("SELECT user_id::text FROM staff_user WHERE login = 'search-c'")[0].as<std::string>();
     conn.prepare("r", "INSERT INTO resident (tenant_id, pseudonym, channel_key, line_user_id, line_user_key_id, "
                       "first_seen_at, last_seen_at) VALUES ($1, $2, 'yamagata-line', '\\x00', 1, now(), now()) "
                       "RETURNING resident_id::text");
@@ -44,6 +40,10 @@ class search_pg : public storage_pg {
                       "body_key_id, sent_at) VALUES ($1, $2::uuid, $3::uuid, 'in', 'text', $4, $5, now())");
     conn.prepare("n", "INSERT INTO consultation_note (tenant_id, consultation_id, author_id, body, body_key_id) "
                       "VALUES ($1, $2::uuid, $3::uuid, $4, $5)");
+    pqxx::work tx(conn);
+    tx.exec0("INSERT INTO staff_user (tenant_id, login, display_name, role, password_hash) "
+             "VALUES ('yamagata', 'search-c', '相談員', 'counsellor', 'x')");
+    const std::string staff = tx.exec1("SELECT user_id::text FROM staff_user WHERE login = 'search-c'")[0].as<std::string>();
     for (int i = 0; i < n; ++i) {
       const auto resident = tx.exec_prepared1("r", tenant, pqxx::binarystring("p" + std::to_string(i)))[0].as<std::string>();
       const auto id = tx.exec_prepared1("c", tenant, resident, i, i % 2 == 0 ? "closed" : "waiting")[0].as<std::string>();

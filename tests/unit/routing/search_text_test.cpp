@@ -43,8 +43,9 @@ TEST(search_text, words_are_folded_split_and_distinct) {
 
 TEST(search_text, invalid_utf8_gives_words_never_throws) {
   const auto got = parse_search_words("\xff\xfe \xe3\x81");
-  EXPECT_EQ(got.words.size(), 1U);  // both invalid pieces fold to U+FFFD: one word of two
-  EXPECT_EQ(got.refusal, "");
+  ASSERT_EQ(got.words.size(), 2U);  // every invalid byte sequence folds to U+FFFD
+  EXPECT_EQ(got.words[0], U"\uFFFD\uFFFD");
+  EXPECT_EQ(got.refusal, "word_too_short");  // the truncated sequence is one character
 }
 
 TEST(search_text, bigrams_of_folded_text) {
@@ -77,7 +78,7 @@ TEST(search_text, the_match_is_found_and_cut_in_the_text_as_written) {
     const char* after;
   };
   const row rows[] = {
-      {"学校でｲｼﾞﾒにあっています", "いじめ", 3, "学校で", "ｲｼﾞﾒ", "にあってい…"},
+      {"学校でｲｼﾞﾒにあっています", "いじめ", 3, "学校で", "ｲｼﾞﾒ", "にあっていま…"},
       {"きのう学校でイジメにあった", "いじめ", 2, "…校で", "イジメ", "にあった"},
       {"いじめ", "イジメ", 5, "", "いじめ", ""},
       {"もう\nいじめ\nつらい毎日がつづく", "いじめ", 5, "もう ", "いじめ",  " つらい毎日がつづく"},
