@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <utility>
+#include <vector>
 
 namespace yorisoi::storage::detail {
 namespace {
@@ -33,15 +34,18 @@ SELECT b.backlog_id, b.tenant_id, b.kind, coalesce(m.consultation_id, n.consulta
  ORDER BY b.backlog_id
 )sql";
 
-// Held until commit: a purge (FOR UPDATE) waits for this round, or this round sees the purge.
+// The tenant's consultations of this batch that are not purged, locked until commit: a purge (FOR
+// UPDATE) waits for this round, or this round sees the purge. In one order, against deadlocks.
 constexpr const char* live_sql = R"sql(
-SELECT 1 FROM consultation WHERE tenant_id = $1 AND consultation_id = $2::uuid AND purged_at IS NULL
+SELECT consultation_id::text FROM consultation
+ WHERE tenant_id = $1 AND consultation_id = ANY($2::uuid[]) AND purged_at IS NULL
+ ORDER BY consultation_id
    FOR KEY SHARE
 )sql";
 
 constexpr const char* insert_sql = R"sql(
 INSERT INTO search_gram (tenant_id, gram, consultation_id)
-SELECT $1, g, $3::uuid FROM unnest($2::int8[]) AS g
+SELECT $1, g, c::uuid FROM unnest($2::int8[], $3::text[]) AS u(g, c)
 ON CONFLICT DO NOTHING
 )sql";
 
@@ -82,15 +86,33 @@ index_counts index_backlog(pqxx::connection& conn, const keyring& keys, std::siz
   if (counts.rows == 0) {
     return counts;
   }
-  for (const auto& [where, values] : grams) {
-    if (values.empty() || tx.exec_params(live_sql, where.first, where.second).empty()) {
-      continue;
+  // One lock statement and one insert per tenant of the batch.
+  for (auto tenant = grams.begin(); tenant != grams.end();) {
+    const std::string& tenant_id = tenant->first.first;
+    std::vector<std::string> ids;
+    auto end = tenant;
+    for (; end != grams.end() && end->first.first == tenant_id; ++end) {
+      ids.push_back(end->first.second);
     }
-    binary_array column(pg_oid::int8);
-    for (const auto g : values) {
-      column.add(g);
+    std::set<std::string> live;
+    for (const pqxx::row& r : tx.exec_params(live_sql, tenant_id, id_array_literal(ids))) {
+      live.insert(r[0].as<std::string>());
     }
-    tx.exec_params0(insert_sql, where.first, pqxx::binarystring(column.bytes()), where.second);
+    binary_array values(pg_oid::int8);
+    binary_array owners(pg_oid::text);
+    for (auto it = tenant; it != end; ++it) {
+      if (live.count(it->first.second) == 0) {
+        continue;
+      }
+      for (const auto g : it->second) {
+        values.add(g);
+        owners.add(it->first.second);
+      }
+    }
+    if (values.size() > 0) {
+      tx.exec_params0(insert_sql, tenant_id, pqxx::binarystring(values.bytes()), pqxx::binarystring(owners.bytes()));
+    }
+    tenant = end;
   }
   tx.exec_params0(done_sql, pqxx::binarystring(taken.bytes()));
   tx.commit();

@@ -188,33 +188,36 @@ op_result<search_page> run_search(pqxx::connection& conn, const keyring& keys, c
       page.next_cursor = cursor_of(candidates[limit - 1]);
     }
   } else {
-    std::vector<std::string> ids;
-    for (const auto& c : candidates) {
-      if (!c.item.purged_at) {
-        ids.push_back(c.item.consultation_id);
-      }
-    }
-    std::map<std::string, std::vector<opened_text>> texts;
-    if (!ids.empty()) {
-      for (const pqxx::row& r : tx.exec_params(texts_sql, who.tenant_id, id_array_literal(ids))) {
-        const auto source = r[1].as<std::string>();
-        try {
-          texts[r[0].as<std::string>()].push_back(opened_text{
-              source, r[4].as<long long>(),
-              keys.open(sealed{r[3].as<std::uint32_t>(), pqxx::binarystring(r[2]).str()},
-                        who.tenant_id + (source == "note" ? "/note" : "/message"))});
-        } catch (const crypto_error&) {
-          spdlog::error("search: a sealed text of consultation {} cannot be opened", r[0].as<std::string>());
+    // Texts are opened a chunk of candidates at a time, so a page filled early opens little.
+    const std::size_t chunk = std::max<std::size_t>(limit, 20);
+    for (std::size_t first = 0; first < candidates.size() && page.items.size() < limit; first += chunk) {
+      const std::size_t last = std::min(first + chunk, candidates.size());
+      std::vector<std::string> ids;
+      for (std::size_t i = first; i < last; ++i) {
+        if (!candidates[i].item.purged_at) {
+          ids.push_back(candidates[i].item.consultation_id);
         }
       }
-    }
-    for (const auto& c : candidates) {
-      ++page.examined;
-      search_hit hit{c.item, c.resident_id, {}, {}, {}, {}, {}};
-      if (verify(texts[c.item.consultation_id], request.words, hit)) {
-        page.items.push_back(std::move(hit));
-        if (page.items.size() == limit) {
-          break;
+      std::map<std::string, std::vector<opened_text>> texts;
+      if (!ids.empty()) {
+        for (const pqxx::row& r : tx.exec_params(texts_sql, who.tenant_id, id_array_literal(ids))) {
+          const auto source = r[1].as<std::string>();
+          try {
+            texts[r[0].as<std::string>()].push_back(opened_text{
+                source, r[4].as<long long>(),
+                keys.open(sealed{r[3].as<std::uint32_t>(), pqxx::binarystring(r[2]).str()},
+                          who.tenant_id + (source == "note" ? "/note" : "/message"))});
+          } catch (const crypto_error&) {
+            spdlog::error("search: a sealed text of consultation {} cannot be opened", r[0].as<std::string>());
+          }
+        }
+      }
+      for (std::size_t i = first; i < last && page.items.size() < limit; ++i) {
+        const auto& c = candidates[i];
+        ++page.examined;
+        search_hit hit{c.item, c.resident_id, {}, {}, {}, {}, {}};
+        if (verify(texts[c.item.consultation_id], request.words, hit)) {
+          page.items.push_back(std::move(hit));
         }
       }
     }
