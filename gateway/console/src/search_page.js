@@ -1,6 +1,7 @@
 // 検索: the counsellors' search of their tenant's consultations (roles counsellor and supervisor).
 // The criteria — words (every one must occur in the consultation's messages or notes; width and kana
-// do not matter), the opening dates, category, age band, urgency, state, assignee (自分 / 未担当),
+// do not matter), the opening dates, category, age band, urgency, state, assignee (自分 / 未担当, and for
+// supervisors each counsellor from GET /assignees),
 // referral stage and resident id — go in POST /consultations/search's body, never in the address.
 // Results come newest first with the text around the first word's match (the match marked); 続きを検索
 // asks for the next page. 開く shows the consultation read-only (history_panel.js's dialog: an audited
@@ -45,10 +46,14 @@ export function search_page({ api, session, on_logout }) {
   const [busy, set_busy] = useState(false);
   const [error, set_error] = useState(null);
   const [opened, set_opened] = useState(null);
+  const [assignees, set_assignees] = useState([]);
 
   useEffect(() => {
     api.get('/tenant').then(set_tenant).catch((failure) => set_error(failure.message));
-  }, [api]);
+    if (session.user.role === 'supervisor') {
+      api.get('/assignees').then((answer) => set_assignees(answer.items)).catch(() => set_assignees([]));
+    }
+  }, [api, session]);
 
   async function run(criteria, cursor) {
     set_busy(true);
@@ -103,7 +108,9 @@ export function search_page({ api, session, on_logout }) {
           <label>状態 <select ...${field('state')}><option value="">すべて</option>
             ${Object.entries(state_labels).map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select></label>
           <label>担当 <select ...${field('assignee')}><option value="">すべて</option>
-            <option value="me">自分</option><option value="none">未担当</option></select></label>
+            <option value="me">自分</option><option value="none">未担当</option>
+            ${assignees.filter((a) => a.user_id !== session.user.user_id).map((a) => html`
+              <option value=${a.user_id}>${a.display_name}</option>`)}</select></label>
           <label>紹介 <select ...${field('referral_stage')}><option value="">すべて</option>
             ${Object.entries(referral_stage_labels).map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select></label>
           <label>相談者ID <input type="text" ...${field('resident_id')} /></label>
