@@ -99,10 +99,12 @@ bool is_dropped(char32_t cp) {
 
 }  // namespace
 
-std::string normalize_for_matching(std::string_view utf8) {
-  std::u32string folded;
-  folded.reserve(utf8.size());
+folded_text fold_with_spans(std::string_view utf8) {
+  folded_text out;
+  out.points.reserve(utf8.size());
+  out.spans.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
+    const std::size_t begin = i;
     char32_t cp = next_code_point(utf8, i);
     if (is_dropped(cp)) {
       continue;
@@ -121,17 +123,27 @@ std::string normalize_for_matching(std::string_view utf8) {
     }
     const bool voiced = cp == 0xFF9E || cp == 0x3099 || cp == 0x309B;
     const bool semi = cp == 0xFF9F || cp == 0x309A || cp == 0x309C;
-    if ((voiced || semi) && !folded.empty() && apply_sound_mark(folded.back(), semi)) {
+    if ((voiced || semi) && !out.points.empty() && apply_sound_mark(out.points.back(), semi)) {
+      out.spans.back().end = i;  // the mark belongs to the kana it voiced
       continue;
     }
-    folded.push_back(cp);
+    out.points.push_back(cp);
+    out.spans.push_back(source_span{begin, i});
   }
+  return out;
+}
+
+std::string to_utf8(std::u32string_view points) {
   std::string out;
-  out.reserve(folded.size() * 3);
-  for (const char32_t cp : folded) {
+  out.reserve(points.size() * 3);
+  for (const char32_t cp : points) {
     append_utf8(out, cp);
   }
   return out;
+}
+
+std::string normalize_for_matching(std::string_view utf8) {
+  return to_utf8(fold_with_spans(utf8).points);
 }
 
 risk_matcher::risk_matcher(const std::vector<std::string>& expressions) {

@@ -14,6 +14,7 @@
 #include "outbox/outbox_store.hpp"
 #include "console/queue_store.hpp"
 #include "referral/referral_sweep.hpp"
+#include "search/search_indexer.hpp"
 #include "db/worker_pool.hpp"
 
 #include <pqxx/pqxx>
@@ -91,6 +92,11 @@ struct service::impl {
       sweeper.emplace(detail::referral_sweep_job(
           detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-consent-sweep")),
           consent_sweep_every));
+      if (opts.search_index_every.count() > 0) {
+        indexer.emplace(detail::search_index_job(
+            keys, detail::make_conninfo(opts.url, settings_of(opts, timeout, "yorisoi-search-index")),
+            opts.search_index_every));
+      }
     }
     if (opts.backlog_every.count() > 0) {
       backlog.emplace(detail::backlog_job(
@@ -126,6 +132,7 @@ struct service::impl {
   std::optional<detail::inbox_processor> inbox;
   std::optional<detail::periodic_job> idle;
   std::optional<detail::periodic_job> sweeper;
+  std::optional<detail::periodic_job> indexer;
   detail::backlog_cell backlog_figures;
   std::optional<detail::periodic_job> backlog;
   std::function<void()> outbox_notifier;  // set before start(), read-only after
@@ -168,6 +175,9 @@ void service::start() {
   if (impl_->sweeper) {
     impl_->sweeper->start();
   }
+  if (impl_->indexer) {
+    impl_->indexer->start();
+  }
   if (impl_->backlog) {
     impl_->backlog->start();
   }
@@ -191,6 +201,9 @@ void service::stop() {
   }
   if (impl_->sweeper) {
     impl_->sweeper->stop();
+  }
+  if (impl_->indexer) {
+    impl_->indexer->stop();
   }
   if (impl_->backlog) {
     impl_->backlog->stop();

@@ -167,6 +167,8 @@ const expected = {
     other: [401, 404, 404, 403, 403, 403, 403],
     other_rev: [401, 404, 404, 403, 403, 403, 403],
   },
+  // The search: readers of conversations only, always within the caller's tenant.
+  search_consultations: { route: 'POST /api/v1/consultations/search', any: [401, 200, 200, 403, 403, 403, 403] },
   list_events: { route: 'GET /api/v1/events', any: [401, 200, 200, 200, 200, 200, 200] },
   stream: { route: 'GET /api/v1/stream', any: [401, 101, 101, 101, 101, 101, 101] },
   // Referrals.
@@ -588,6 +590,8 @@ async function perform(actors, objects, name, role, scope, allowed) {
       return client.get(`/api/v1/residents/${objects[objectTenant].resident}/notes`);
     case 'set_resident_note':
       return client.post(`/api/v1/residents/${objects[objectTenant].resident}/notes`, { text: '夜に連絡が多い' });
+    case 'search_consultations':
+      return client.post('/api/v1/consultations/search', { words: '話を' });
     case 'report_summary':
       return client.get('/api/v1/reports/summary?from=2026-04-01&to=2027-03-31');
     case 'report_csv':

@@ -3,6 +3,7 @@
 // an escaping exception or a value that breaks the parser's own promises.
 #include "yorisoi/config/config.hpp"
 #include "yorisoi/gateway/api_json.hpp"
+#include "yorisoi/routing/search_text.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -44,7 +45,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const std::string_view body(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 9) {
+  switch (data[0] % 10) {
     case 0:
       check(gw::parse_login(body));
       break;
@@ -89,6 +90,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       check(after);
       if (after.value && *after.value && **after.value < 0) {
         __builtin_trap();
+      }
+      break;
+    }
+    case 9: {
+      // The consultation search: words within the limits, a label of the tenant, a limit in range.
+      const auto search = gw::parse_search(body, fuzz_tenant());
+      check(search);
+      if (search.value) {
+        const auto& r = *search.value;
+        const auto& known = fuzz_tenant().categories;
+        if (r.words.size() > yorisoi::routing::search_max_words || r.limit < 1 ||
+            r.limit > yorisoi::storage::search_max_limit ||
+            (!r.category.empty() && std::find(known.begin(), known.end(), r.category) == known.end()) ||
+            std::any_of(r.words.begin(), r.words.end(), [](const std::u32string& w) {
+              return w.size() < yorisoi::routing::search_min_word_chars ||
+                     w.size() > yorisoi::routing::search_max_word_chars;
+            })) {
+          __builtin_trap();
+        }
       }
       break;
     }

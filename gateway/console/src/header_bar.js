@@ -1,12 +1,13 @@
 // The bar at the top of every signed-in screen: brand and tenant, the places the role may go (相談一覧,
-// 集計 for roles that may read reports, 職員 for admins; counsellors and officers get no links), the
+// 検索 for roles that work consultations, 集計 for roles that may read reports, 職員 for admins; officers get
+// no links), the
 // banner outside staffed hours (hours_banner.js; screens that pass `api` and whose role works
 // consultations), the live stream's state (screens without a stream pass none), who is signed in (the
 // name, and the role unless the name already says it; an officer by their unit's kind) and ログアウト,
 // which also forgets this tab's unsent drafts.
 // アカウント (account_page.js) is linked beside the other places, and from the user's name for roles
 // without links.
-// Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports' | 'staff' | 'account'), api?, units?
+// Inputs: session, stream_state?, on_logout(), place ('queue' | 'search' | 'reports' | 'staff' | 'account'), api?, units?
 // (the tenant's org_units, for an officer's label).
 import { html } from './html.js';
 import { role_label } from './format.js';
@@ -16,8 +17,9 @@ import { hours_banner } from './hours_banner.js';
 
 function nav_links(role, place) {
   const links = [];
-  if (can_read_reports(role) && can_work_consultations(role)) {
+  if (can_work_consultations(role)) {
     links.push({ href: '#/', text: '相談一覧', here: place === 'queue' });
+    links.push({ href: '#/search', text: '検索', here: place === 'search' });
   }
   if (can_read_reports(role)) {
     links.push({ href: '#/reports', text: '集計', here: place === 'reports' });

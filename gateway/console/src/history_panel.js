@@ -9,7 +9,7 @@ import { format_date_time, referral_stage_labels, state_labels } from './format.
 import { message_bubble } from './message_bubble.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 
-function past_consultation({ record, referrals, on_close }) {
+export function past_consultation({ record, referrals, on_close }) {
   const dialog = useRef(null);
   useEffect(() => {
     dialog.current?.showModal?.();

@@ -1,7 +1,8 @@
 // The console's composition root: session, then by role and place the counsellors' workspace (tenant,
 // queue, the open consultation and the live stream), the officers' area (officer_area.js, 紹介受付) or
-// 集計 (reports_page.js: admins and analysts land there, supervisors reach it from the header).
-// The URL hash says what is open (#/, #/c/<consultation id>, #/reports?…, #/staff for admins), so
+// 集計 (reports_page.js: admins and analysts land there, supervisors reach it from the header), and 検索
+// (search_page.js, for counsellors and supervisors).
+// The URL hash says what is open (#/, #/c/<consultation id>, #/search, #/reports?…, #/staff for admins), so
 // reloading keeps the place. Below 900 px wide (layout.css) the workspace shows one pane at a time: the
 // queue, or the open consultation's conversation, or its side panel (`pane`, switched by the bar above
 // them; the conversation's ← goes back to the queue).
@@ -26,6 +27,7 @@ import { officer_area } from './officer_area.js';
 import { reports_page } from './reports_page.js';
 import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
 import { is_reports_hash } from './report_dates.js';
+import { search_page } from './search_page.js';
 import { staff_page } from './staff_page.js';
 import { use_list_detail } from './use_list_detail.js';
 
@@ -329,6 +331,9 @@ function app() {
   const role = session.user.role;
   if (can_manage_staff(role) && /^#\/staff\b/.test(hash)) {
     return html`<${staff_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
+  }
+  if (can_work_consultations(role) && /^#\/search\b/.test(hash)) {
+    return html`<${search_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
   }
   if (can_read_reports(role) && (is_reports_hash(hash) || !can_work_consultations(role))) {
     return html`<${reports_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;

@@ -58,6 +58,9 @@ using api_answer = boost::asio::awaitable<http_response>;
 [[nodiscard]] api_answer handle_resident_notes(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_set_resident_note(handler_context& context, const api_call& call);
 
+// POST /api/v1/consultations/search (api_search.cpp): criteria and words in a JSON body.
+[[nodiscard]] api_answer handle_search_consultations(handler_context& context, const api_call& call);
+
 // GET /api/v1/events (api_events.cpp): what a console missed.
 [[nodiscard]] api_answer handle_list_events(handler_context& context, const api_call& call);
 

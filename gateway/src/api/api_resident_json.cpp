@@ -2,6 +2,8 @@
 // schemas (HistoryItem, ResidentNote). History rows carry dates and tallies only, never text.
 #include "yorisoi/gateway/api_json.hpp"
 
+#include "api/api_resident_json.hpp"
+
 #include <boost/json.hpp>
 
 namespace yorisoi::gateway {
@@ -17,7 +19,9 @@ json::value string_or_null(const std::string& text) {
   return text.empty() ? json::value(nullptr) : json::value(text);
 }
 
-json::object history_object(const storage::history_item& h) {
+}  // namespace
+
+json::object detail::history_object(const storage::history_item& h) {
   json::object out;
   out["consultation_id"] = h.consultation_id;
   out["state"] = h.state;
@@ -42,6 +46,8 @@ json::object history_object(const storage::history_item& h) {
   return out;
 }
 
+namespace {
+
 json::object resident_note_object(const storage::resident_note& n) {
   json::object out;
   out["note_id"] = n.note_id;
@@ -57,7 +63,7 @@ json::object resident_note_object(const storage::resident_note& n) {
 std::string history_json(const std::vector<storage::history_item>& items) {
   json::array out;
   for (const auto& h : items) {
-    out.push_back(history_object(h));
+    out.push_back(detail::history_object(h));
   }
   return json::serialize(json::object{{"items", std::move(out)}});
 }

@@ -113,6 +113,8 @@ const std::vector<route>& routes() {
       // Before the row's pattern, which would take "counts" for an id.
       {"GET", "/api/v1/queue/counts", "get_queue_counts", bind<handle_get_queue_counts>, work},
       {"GET", "/api/v1/queue/{consultation_id}", "get_queue_row", bind<handle_get_queue_row>, work},
+      // Before the consultation's patterns: "search" is no id.
+      {"POST", "/api/v1/consultations/search", "search_consultations", bind<handle_search_consultations>, work},
       {"GET", "/api/v1/consultations/{consultation_id}", "get_consultation", bind<handle_get_consultation>,
        work},
       {"POST", "/api/v1/consultations/{consultation_id}/claim", "claim", bind<handle_claim>, work},

@@ -7,6 +7,7 @@
 #include "yorisoi/storage/crypto.hpp"
 
 #include <pqxx/connection>
+#include <pqxx/row>
 #include <pqxx/transaction_base>
 
 #include <optional>
@@ -52,6 +53,11 @@ inline constexpr std::size_t max_text_chars = 5000;
 [[nodiscard]] op_result<resident_note> add_resident_note(pqxx::connection& conn, const keyring& keys,
                                                          const actor& who, const std::string& resident_id,
                                                          const std::string& text);
+// The columns of a history_item (12 of them, read by history_item_from) and the FROM clause they need:
+// consultation c LEFT JOIN staff_user u (the assignee).
+extern const char* const history_item_columns;
+extern const char* const history_item_joins;
+[[nodiscard]] history_item history_item_from(const pqxx::row& r);
 // The newest note of the resident (inside the caller's transaction), or none.
 [[nodiscard]] std::optional<resident_note> current_resident_note(pqxx::transaction_base& tx,
                                                                  const keyring& keys,

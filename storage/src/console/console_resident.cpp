@@ -17,19 +17,7 @@ namespace {
 constexpr const char* resident_exists_sql =
     "SELECT 1 FROM resident WHERE tenant_id = $1 AND resident_id = $2::uuid";
 
-// The newest referral's stage; the message tallies (kept by retention) rather than the rows.
-constexpr const char* history_sql = R"sql(
-SELECT c.consultation_id::text, c.state, (extract(epoch FROM c.opened_at) * 1000000)::bigint,
-       (extract(epoch FROM c.closed_at) * 1000000)::bigint,
-       coalesce(c.assigned_to::text, ''), coalesce(u.display_name, ''),
-       coalesce((SELECT string_agg(cc.category, E'\x1f' ORDER BY cc.category) FROM consultation_category cc
-                  WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), ''),
-       coalesce(c.age_band, ''), c.priority = 'urgent',
-       coalesce((SELECT r.stage FROM referral r WHERE r.tenant_id = c.tenant_id
-                    AND r.consultation_id = c.consultation_id ORDER BY r.created_at DESC LIMIT 1), ''),
-       c.messages_in + c.messages_out, (extract(epoch FROM c.purged_at) * 1000000)::bigint
-  FROM consultation c
-  LEFT JOIN staff_user u ON u.tenant_id = c.tenant_id AND u.user_id = c.assigned_to
+constexpr const char* history_sql_tail = R"sql(
  WHERE c.tenant_id = $1 AND c.resident_id = $2::uuid
  ORDER BY c.opened_at DESC, c.consultation_id DESC
  LIMIT $3
@@ -100,9 +88,48 @@ bool resident_visible(pqxx::transaction_base& tx, const actor& who, const std::s
 
 }  // namespace
 
+// The newest referral's stage; the message tallies (kept by retention) rather than the rows.
+const char* const history_item_columns = R"sql(
+c.consultation_id::text, c.state, (extract(epoch FROM c.opened_at) * 1000000)::bigint,
+       (extract(epoch FROM c.closed_at) * 1000000)::bigint,
+       coalesce(c.assigned_to::text, ''), coalesce(u.display_name, ''),
+       coalesce((SELECT string_agg(cc.category, E'\x1f' ORDER BY cc.category) FROM consultation_category cc
+                  WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), ''),
+       coalesce(c.age_band, ''), c.priority = 'urgent',
+       coalesce((SELECT r.stage FROM referral r WHERE r.tenant_id = c.tenant_id
+                    AND r.consultation_id = c.consultation_id ORDER BY r.created_at DESC LIMIT 1), ''),
+       c.messages_in + c.messages_out, (extract(epoch FROM c.purged_at) * 1000000)::bigint
+)sql";
+const char* const history_item_joins = R"sql(
+  FROM consultation c
+  LEFT JOIN staff_user u ON u.tenant_id = c.tenant_id AND u.user_id = c.assigned_to
+)sql";
+
+history_item history_item_from(const pqxx::row& r) {
+  history_item h;
+  h.consultation_id = r[0].as<std::string>();
+  h.state = r[1].as<std::string>();
+  h.opened_at = from_micros(r[2].as<long long>());
+  if (!r[3].is_null()) {
+    h.closed_at = from_micros(r[3].as<long long>());
+  }
+  h.counsellor_id = r[4].as<std::string>();
+  h.counsellor_name = r[5].as<std::string>();
+  h.categories = split_categories(r[6].as<std::string>());
+  h.age_band = r[7].as<std::string>();
+  h.urgent = r[8].as<bool>();
+  h.referral_stage = r[9].as<std::string>();
+  h.message_count = r[10].as<std::int64_t>();
+  if (!r[11].is_null()) {
+    h.purged_at = from_micros(r[11].as<long long>());
+  }
+  return h;
+}
+
 void prepare_console_resident_statements(pqxx::connection& conn) {
   conn.prepare("console_resident_exists", resident_exists_sql);
-  conn.prepare("console_resident_history", history_sql);
+  conn.prepare("console_resident_history",
+               std::string("SELECT ") + history_item_columns + history_item_joins + history_sql_tail);
   conn.prepare("console_resident_notes", notes_sql);
   conn.prepare("console_resident_note_insert", note_insert_sql);
   conn.prepare("console_resident_note_author", author_sql);
@@ -117,23 +144,7 @@ op_result<std::vector<history_item>> read_resident_history(pqxx::connection& con
   std::vector<history_item> items;
   for (const auto& r : tx.exec_prepared("console_resident_history", who.tenant_id, resident_id,
                                         static_cast<long long>(history_max_items))) {
-    history_item h;
-    h.consultation_id = r[0].as<std::string>();
-    h.state = r[1].as<std::string>();
-    h.opened_at = from_micros(r[2].as<long long>());
-    if (!r[3].is_null()) {
-      h.closed_at = from_micros(r[3].as<long long>());
-    }
-    h.counsellor_id = r[4].as<std::string>();
-    h.counsellor_name = r[5].as<std::string>();
-    h.categories = split_categories(r[6].as<std::string>());
-    h.age_band = r[7].as<std::string>();
-    h.urgent = r[8].as<bool>();
-    h.referral_stage = r[9].as<std::string>();
-    h.message_count = r[10].as<std::int64_t>();
-    if (!r[11].is_null()) {
-      h.purged_at = from_micros(r[11].as<long long>());
-    }
+    history_item h = history_item_from(r);
     items.push_back(std::move(h));
   }
   audit(tx, who.tenant_id, is_uuid(who.user_id) ? who.user_id : std::string(), "resident.history", "resident",

@@ -5,6 +5,7 @@
 #include "db/connection.hpp"
 #include "console/console_accounts.hpp"
 #include "console/console_consultations.hpp"
+#include "search/search_query.hpp"
 #include "console/console_listener.hpp"
 #include "console/console_totp.hpp"
 #include "db/worker_pool.hpp"
@@ -323,6 +324,14 @@ void console_store::set_resident_note(actor who, std::string resident_id, std::s
   run<resident_note>(submitter(), "resident note", std::move(done),
                      [this, who = std::move(who), id = std::move(resident_id), text = std::move(text)](
                          pqxx::connection& c) { return detail::add_resident_note(c, keys(), who, id, text); });
+}
+
+void console_store::search(actor who, search_request request,
+                           std::function<void(op_result<search_page>)> done) {
+  run<search_page>(submitter(), "search", std::move(done),
+                   [this, who = std::move(who), request = std::move(request)](pqxx::connection& c) {
+                     return detail::run_search(c, keys(), who, request);
+                   });
 }
 
 void console_store::close(actor who, std::string consultation_id,

@@ -141,4 +141,9 @@ std::string keyring::pseudonym(std::string_view channel_key, std::string_view li
   return out;
 }
 
+std::string keyring::search_key(std::string_view tenant_id) const {
+  // A label of its own, so that no search key equals a pseudonym (those start with a channel key).
+  return pseudonym("yorisoi search index", tenant_id);
+}
+
 }  // namespace yorisoi::storage

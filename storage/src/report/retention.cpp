@@ -114,6 +114,11 @@ DELETE FROM resident_note n
                     WHERE c.tenant_id = $1 AND c.resident_id = n.resident_id AND c.purged_at IS NULL)
 )sql";
 
+// The consultations' keyed search grams (017): nothing of their text stays findable.
+constexpr const char* search_grams_sql = R"sql(
+DELETE FROM search_gram WHERE tenant_id = $1 AND consultation_id = ANY($2::uuid[])
+)sql";
+
 constexpr const char* audit_sql = R"sql(
 INSERT INTO audit_event (tenant_id, actor_id, action, object_type, object_id, detail)
 VALUES ($1, NULL, 'retention.purge', 'tenant', $1, $2::jsonb)
@@ -138,6 +143,7 @@ bool purge_batch(pqxx::connection& conn, const std::string& tenant_id, std::chro
   const pqxx::row counts = tx.exec_params1(purge_sql, tenant_id, array, epoch_of(now));
   const auto outbox = tx.exec_params(outbox_sql, tenant_id, array).affected_rows();
   const auto resident_notes = tx.exec_params(resident_notes_sql, tenant_id, array).affected_rows();
+  tx.exec_params0(search_grams_sql, tenant_id, array);
   retention_counts batch;
   batch.messages = counts[0].as<std::size_t>();
   batch.notes = counts[1].as<std::size_t>() + resident_notes;  // consultation and resident notes

@@ -163,6 +163,7 @@ TEST(routes, permissions_follow_the_contract) {
       {"get_queue", permission::work_consultations},
       {"get_queue_counts", permission::work_consultations},
       {"get_queue_row", permission::work_consultations},
+      {"search_consultations", permission::work_consultations},
       {"get_consultation", permission::work_consultations},
       {"claim", permission::work_consultations},
       {"release", permission::work_consultations},

@@ -94,6 +94,12 @@ inline constexpr std::size_t min_password_chars = 12;
 // cursor=<next_cursor of the previous page> (malformed: 400 with reason bad_cursor). Previews are
 // decided by the caller.
 [[nodiscard]] parsed<storage::queue_request> parse_queue_request(std::string_view query);
+// The consultation search (api_search_json.cpp): SearchRequest with the tenant's labels and local
+// days (422 invalid with reason word_too_short, word_too_long, too_many_words, bad_date,
+// unknown_category, unknown_age_band, unknown_priority, unknown_state, unknown_stage; 400 with
+// search_limit_out_of_range or bad_cursor), and SearchPage.
+[[nodiscard]] parsed<storage::search_request> parse_search(std::string_view body, const config::tenant& tenant);
+[[nodiscard]] std::string search_page_json(const storage::search_page& page);
 // after=N, N >= 0; a successful result holds nullopt when the parameter is absent.
 [[nodiscard]] parsed<std::optional<std::int64_t>> parse_after(std::string_view query);
 

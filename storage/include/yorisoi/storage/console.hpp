@@ -284,6 +284,49 @@ struct line_chat {
   std::string line_user_id;  // typing_chat only
 };
 
+// A search of the tenant's consultations (storage/src/search/). Every criterion is optional; an empty
+// string is "any". Words are folded (routing/search_text.hpp) and must all occur in the consultation's
+// messages (the resident's and the counsellors', not automatic answers) or notes.
+struct search_request {
+  std::vector<std::u32string> words;  // folded, 2..50 characters each, at most 8
+  std::optional<time_point> opened_from;    // opened at or after
+  std::optional<time_point> opened_before;  // opened before
+  std::string category;
+  std::string age_band;
+  std::string priority;        // normal | urgent
+  std::string assignee;        // a user id (uuid), or "none" for consultations nobody holds
+  std::string state;           // waiting | assigned | closed
+  std::string referral_stage;  // the newest referral's stage
+  std::string resident_id;     // uuid
+  std::string after;           // next_cursor of the previous page
+  std::size_t limit = 20;
+};
+
+inline constexpr std::size_t search_max_limit = 50;
+// Consultations whose text one request opens at most to verify the words: a page may come back short
+// with a next_cursor (the client asks again) instead of opening without bound.
+inline constexpr std::size_t search_verify_budget = 200;
+
+struct search_hit {
+  history_item consultation;
+  std::string resident_id;
+  // Around the first match of the first word, when words were given.
+  std::string snippet_source;  // message | note | ""
+  std::optional<time_point> snippet_at;
+  std::string snippet_before;
+  std::string snippet_match;
+  std::string snippet_after;
+};
+
+struct search_page {
+  std::vector<search_hit> items;  // newest first (by opening)
+  std::string next_cursor;        // "" at the end
+  std::size_t examined = 0;       // candidates verified by opening their text
+};
+
+// A cursor as search() hands it out ("<micros>_<uuid>").
+[[nodiscard]] bool valid_search_cursor(std::string_view cursor) noexcept;
+
 // ---- live events -----------------------------------------------------------------------------------
 
 struct console_event {
@@ -402,6 +445,9 @@ class console_store {
   // otherwise); sealed like consultation notes; audited as resident_note.write.
   void set_resident_note(actor who, std::string resident_id, std::string text,
                          std::function<void(op_result<resident_note>)> done);
+  // -- search (same permission as the consultations): the tenant's consultations matching every
+  // criterion, newest first; audited as consultation.search with the criteria (words as their count).
+  void search(actor who, search_request request, std::function<void(op_result<search_page>)> done);
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);

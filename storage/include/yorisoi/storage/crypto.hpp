@@ -40,6 +40,11 @@ class keyring {
   // storing the LINE user id in clear.
   [[nodiscard]] std::string pseudonym(std::string_view channel_key, std::string_view line_user_id) const;
 
+  // The tenant's key of the keyed search index: HMAC-SHA256(pepper, "yorisoi search index" || 0x00 ||
+  // tenant_id), 32 bytes. It depends on the pepper only, so rotating the encryption keys keeps the
+  // index valid (changing the pepper would also change every pseudonym, and is not done).
+  [[nodiscard]] std::string search_key(std::string_view tenant_id) const;
+
  private:
   std::map<std::uint32_t, std::string> keys_;
   std::string pepper_;

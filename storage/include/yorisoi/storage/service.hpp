@@ -70,6 +70,9 @@ struct options {
   std::map<std::string, std::chrono::minutes> idle_close_after;  // by tenant id; absent or 0 = never
   // A reply token is used only this long after the event was received (LINE: about one minute).
   std::chrono::seconds reply_token_usable{50};
+  // How often the search indexer takes the texts written since (instances that apply events run it;
+  // 0 = never).
+  std::chrono::milliseconds search_index_every{2000};
   // Each tenant's on-call alert policy, by tenant id; a tenant absent here has no alerts.
   std::map<std::string, routing::alert_policy> alert_policies;
 };
