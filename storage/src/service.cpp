@@ -216,6 +216,9 @@ pool_stats service::stats() const {
   pool_stats s = impl_->pool.stats();
   s.ingest_queued = impl_->writer.queued_events();
   s.backlog = impl_->backlog_figures.load();
+  if (impl_->inbox) {
+    s.inbox = impl_->inbox->counters();
+  }
   return s;
 }
 

@@ -102,7 +102,7 @@ bool ingest_writer::take(std::vector<pending>& batch, std::vector<pending>& expi
 
 void ingest_writer::run() {
   db_connection conn(conninfo_, &ingest_batch::prepare);
-  ingest_batch writer(keys_);
+  ingest_batch writer(keys_, opts_.tenant_rules);
   std::vector<pending> batch;
   std::vector<const ingest_request*> requests;
   const std::vector<std::size_t> none;
