@@ -201,6 +201,10 @@ void service::ingest(ingest_request request, std::function<void(ingest_result)> 
   impl_->writer.submit(std::move(request), std::move(done));
 }
 
+void service::ingest_all(std::vector<ingest_request> requests, std::function<void(ingest_result)> done) {
+  impl_->writer.submit_all(std::move(requests), std::move(done));
+}
+
 void service::check_ready(std::function<void(readiness)> done) {
   auto job = [done](detail::db_connection& db) { done(probe(db)); };
   if (!impl_->pool.submit(std::move(job))) {

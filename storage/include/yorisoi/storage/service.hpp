@@ -240,6 +240,9 @@ class service {
   // COMMIT, `unavailable` (within about connect_timeout + statement_timeout) when the database cannot
   // take them. Before start() or after stop(), answers `unavailable` at once on the caller's thread.
   void ingest(ingest_request request, std::function<void(ingest_result)> done);
+  // Several requests in one commit, in order, never split: all stored or none (`done` gets the sums).
+  // The spool's replay hands over a run of records this way.
+  void ingest_all(std::vector<ingest_request> requests, std::function<void(ingest_result)> done);
   // Asks a general worker whether the database answers and holds this binary's schema. Before
   // start() or after stop(), answers "not ready" at once on the caller's thread.
   void check_ready(std::function<void(readiness)> done);
