@@ -102,7 +102,8 @@ TEST_F(lanes_pg, the_first_batch_holds_the_crisis_event_with_its_residents_earli
     events.push_back(text_at("C2", at + 21, "眠れない", "UC"));
     const std::vector<routing::line_event> more = ordinary(300, 2, "B");
     events.insert(events.end(), more.begin(), more.end());
-    events.push_back(text_at("C3", at + 30, "もう死にたい", "UC"));
+    // Off-hours, when a crisis message gets the crisis contacts.
+    events.push_back(text_at("C3", jst_ms(2023, 2, 20, 22, 0), "もう死にたい", "UC"));
     store(svc, events);
   }
   service svc(lane_opts(true), keys_);

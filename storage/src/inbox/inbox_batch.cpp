@@ -170,10 +170,20 @@ batch_outcome inbox_batch::run(pqxx::connection& conn, inbox_lane lane,
                                           row.tenant_id + "/inbox");
       const routing::line_event event = parse_stored_event(json);
       if (changes_domain(event.type) && with_savepoints) {
-        // A savepoint per event: a row the database rejects is rolled back alone.
-        pqxx::subtransaction sub(tx, "apply");
-        const bool wrote = apply_event(sub, context_for(row.tenant_id), row, event);
-        sub.commit();
+        // A savepoint per event: a row the database rejects is rolled back alone, and the batch's
+        // transaction goes on. (Plain statements: a pqxx::subtransaction left the transaction aborted
+        // after a failed statement.)
+        tx.exec0("SAVEPOINT apply");
+        bool wrote = false;
+        try {
+          wrote = apply_event(tx, context_for(row.tenant_id), row, event);
+        } catch (const pqxx::broken_connection&) {
+          throw;
+        } catch (...) {
+          tx.exec0("ROLLBACK TO SAVEPOINT apply");
+          throw;
+        }
+        tx.exec0("RELEASE SAVEPOINT apply");
         out.outbox_rows = out.outbox_rows || wrote;
       } else if (changes_domain(event.type)) {
         try {
