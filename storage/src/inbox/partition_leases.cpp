@@ -16,11 +16,13 @@ constexpr int partition_class = 72124610;
 
 constexpr const char* present_sql = "SELECT pg_try_advisory_lock_shared(7212461002)";
 
-// Backends holding the "present" lock, this one included (pg_locks splits a bigint key into its high
-// and low 32 bits).
+// Backends holding the "present" lock in this database, this one included (advisory locks belong to
+// their database, and other databases of the cluster may run other deployments; pg_locks splits a
+// bigint key into its high and low 32 bits).
 constexpr const char* workers_sql = R"sql(
 SELECT count(DISTINCT pid) FROM pg_locks
  WHERE locktype = 'advisory' AND granted AND objsubid = 1
+   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
    AND classid = (7212461002::bigint >> 32)::oid AND objid = (7212461002::bigint & 4294967295)::oid
 )sql";
 
