@@ -93,7 +93,7 @@ void read_messages(toml_reader& reader, messages& out) {
 
 channel read_channel(toml_reader& reader, const load_context& context) {
   reader.only({"key", "name", "secret_env", "secret_file", "access_token_env", "access_token_file",
-               "add_friend_url"});
+               "add_friend_url", "read_marks"});
   channel out;
   out.key = read_identifier(reader, "key");
   out.name = reader.required_string("name");
@@ -106,6 +106,12 @@ channel read_channel(toml_reader& reader, const load_context& context) {
     }
   }
   out.add_friend_url = read_url(reader, "add_friend_url");
+  const std::string marks = reader.string("read_marks").value_or("never");
+  if (marks == "on_open") {
+    out.read_marks = read_marks::on_open;
+  } else if (marks != "never") {
+    reader.fail("read_marks", "\"" + marks + "\" is not one of \"never\", \"on_open\"");
+  }
   reader.finish();
   return out;
 }

@@ -141,6 +141,32 @@ const expected = {
     other: [401, 404, 404, 403, 403, 403, 403],
     other_rev: [401, 404, 404, 403, 403, 403, 403],
   },
+  // The holder typing a reply (LINE's loading animation): allowed like a reply.
+  typing: {
+    route: 'POST /api/v1/consultations/{consultation_id}/typing',
+    own: [401, 204, 204, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  // The resident across consultations: readers of conversations only (admins and analysts read no text).
+  resident_history: {
+    route: 'GET /api/v1/residents/{resident_id}/consultations',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  resident_notes: {
+    route: 'GET /api/v1/residents/{resident_id}/notes',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  set_resident_note: {
+    route: 'POST /api/v1/residents/{resident_id}/notes',
+    own: [401, 201, 201, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
   list_events: { route: 'GET /api/v1/events', any: [401, 200, 200, 200, 200, 200, 200] },
   stream: { route: 'GET /api/v1/stream', any: [401, 101, 101, 101, 101, 101, 101] },
   // Referrals.
@@ -319,8 +345,8 @@ async function standingObjects(actors) {
   const objects = {};
   for (const tenant of ['yamagata', 'tendo']) {
     const worker = await actors.client(tenant, 'supervisor');
-    const { id } = await newConsultation(s, worker, tenant, '相談したいことがあります');
-    objects[tenant] = { consultation: id, staff: await actors.userId(tenant, 'counsellor2') };
+    const { id, item } = await newConsultation(s, worker, tenant, '相談したいことがあります');
+    objects[tenant] = { consultation: id, resident: item.resident_id, staff: await actors.userId(tenant, 'counsellor2') };
   }
   const make = referralMaker(actors);
   const y = units.yamagata;
@@ -390,7 +416,7 @@ async function freshConsultation(actors, name, client) {
     const answer = await who.post(consultationPath(id, action));
     assert.equal(answer.status, 200, `setting up ${name}: ${action} → ${answer.status} ${answer.text}`);
   };
-  if (['release', 'reply', 'set_tags', 'close', 'reopen'].includes(name)) {
+  if (['release', 'reply', 'set_tags', 'close', 'reopen', 'typing'].includes(name)) {
     await step(client, 'claim');
   }
   if (name === 'transfer') {
@@ -413,6 +439,7 @@ const consultationCalls = {
   add_note: ['POST', 'notes', async () => ({ text: '次回は家族のことを聞く' })],
   close: ['POST', 'close', null],
   reopen: ['POST', 'reopen', null],
+  typing: ['POST', 'typing', null],
 };
 
 const emergencyBasis = { legal_basis: 'appi_27_1_2', reason: '生命の危険があり本人の同意を得る時間がない' };
@@ -555,6 +582,12 @@ async function perform(actors, objects, name, role, scope, allowed) {
     }
     case 'list_assignees':
       return client.get('/api/v1/assignees');
+    case 'resident_history':
+      return client.get(`/api/v1/residents/${objects[objectTenant].resident}/consultations`);
+    case 'resident_notes':
+      return client.get(`/api/v1/residents/${objects[objectTenant].resident}/notes`);
+    case 'set_resident_note':
+      return client.post(`/api/v1/residents/${objects[objectTenant].resident}/notes`, { text: '夜に連絡が多い' });
     case 'report_summary':
       return client.get('/api/v1/reports/summary?from=2026-04-01&to=2027-03-31');
     case 'report_csv':

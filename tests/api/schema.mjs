@@ -13,6 +13,7 @@ const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 function makeAjv() {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   ajv.addFormat('date-time', { type: 'string', validate: (text) => rfc3339.test(text) && !Number.isNaN(Date.parse(text)) });
+  ajv.addFormat('uuid', { type: 'string', validate: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i });
   // The components become $defs of one schema, so that their $refs resolve inside it.
   const defs = JSON.parse(JSON.stringify(openapi.components.schemas).replaceAll('#/components/schemas/', 'yorisoi#/$defs/'));
   ajv.addSchema({ $id: 'yorisoi', $defs: defs });

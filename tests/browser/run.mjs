@@ -1,6 +1,7 @@
-// ctest entry of the browser tests: exits 77 (skipped) when something they need is missing — Debian's
-// chromium, this folder's node_modules (playwright-core), the yorisoi binary or a PostgreSQL cluster —
-// and otherwise runs the node:test files here, one at a time (each starts its own stack).
+// Runs browser test files under node:test for ctest: exits 77 (skipped) when something they need is
+// missing — Debian's chromium, this folder's node_modules (playwright-core), the yorisoi binary or a
+// PostgreSQL cluster. `node run.mjs FILE.test.mjs` runs one file (what each ctest entry does); without
+// an argument it runs every file here, one at a time (each starts its own stack).
 import { existsSync, readdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ import { missingPrerequisite } from '../support/harness/index.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 
 function skip(reason) {
-  console.log(`console_browser: SKIPPED: ${reason}`);
+  console.log(`browser tests: SKIPPED: ${reason}`);
   process.exit(77);
 }
 
@@ -26,8 +27,15 @@ if (missing) {
   skip(missing);
 }
 
-// Every *.test.mjs here, in name order: a new file cannot be forgotten.
-const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, f));
+// The named file, or every *.test.mjs here in name order.
+const named = process.argv[2];
+if (named && !existsSync(join(here, named))) {
+  console.error(`no such test file: ${named}`);
+  process.exit(2);
+}
+const files = named
+  ? [join(here, named)]
+  : readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, f));
 if (files.length === 0) {
   console.error(`no *.test.mjs in ${here}`);
   process.exit(1);

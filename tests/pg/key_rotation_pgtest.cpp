@@ -47,6 +47,7 @@ constexpr column_spec sealed_columns[] = {
     {"referral_unit.answer", "referral_unit", "referral_unit_id", "answer", "answer_key_id", "/referral",
      false},
     {"staff_totp.secret", "staff_totp", "user_id", "secret", "secret_key_id", "/totp", false},
+    {"resident_note.body", "resident_note", "note_id", "body", "body_key_id", "/resident_note", false},
 };
 
 // column -> (tenant, row id) -> plaintext

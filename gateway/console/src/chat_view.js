@@ -1,12 +1,13 @@
 // The open consultation: header with its state and actions (担当する / 担当を外す / 終了する / 再開する,
-// 担当替え for supervisors: a choice of assignees and a button), the transcript like a chat, the reply box
-// and the side panel. Inputs: consultation (null while loading), error, session, tenant, api,
+// 担当替え for supervisors: a choice of assignees and a button), the resident note (申し送り), the
+// transcript like a chat, the reply box and the side panel. Inputs: consultation (null while loading), error, session, tenant, api,
 // on_changed() to refetch, on_back(), transfer_targets ([{user_id, display_name, role}] from
 // GET /assignees, or null: no 担当替え), referral_version (bumped on this consultation's referral events).
 import { html } from './html.js';
 import { message_bubble } from './message_bubble.js';
 import { reply_box } from './reply_box.js';
 import { consultation_panel } from './consultation_panel.js';
+import { resident_note } from './resident_note.js';
 import { confirm_button } from './confirm_button.js';
 import { format_duration, format_time, role_labels, state_labels } from './format.js';
 import { use_now } from './use_now.js';
@@ -111,6 +112,12 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
     }
   });
 
+  // The resident sees LINE's loading animation; a refusal (the consultation changed meanwhile) or a
+  // failure is of no consequence to the counsellor and stays silent.
+  function typing() {
+    api.post(`${path}/typing`).catch(() => {});
+  }
+
   async function send(text) {
     try {
       await api.post(`${path}/messages`, { text });
@@ -152,12 +159,14 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
           </div>
         </header>
         ${action_error && html`<p class="error action-error" role="alert">${action_error}</p>`}
+        <${resident_note} consultation=${consultation} api=${api} on_changed=${on_changed} />
         <ol class="transcript" ref=${transcript} aria-label="やりとり" tabindex="0">
           ${consultation.messages.length === 0 && html`<li class="empty">メッセージはまだありません。</li>`}
           ${consultation.messages.map((m) => html`<${message_bubble} key=${m.message_id} message=${m} now=${now} />`)}
         </ol>
         <${reply_box} key=${id} templates=${tenant.templates} enabled=${mine && !closed}
-                      disabled_reason=${reply_disabled_reason(consultation, mine, session.user)} on_send=${send} />
+                      disabled_reason=${reply_disabled_reason(consultation, mine, session.user)} on_send=${send}
+                      on_typing=${typing} />
       </section>
       <${consultation_panel} consultation=${consultation} tenant=${tenant} session=${session} api=${api}
                              on_changed=${on_changed} referral_version=${referral_version} />

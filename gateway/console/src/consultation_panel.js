@@ -1,11 +1,12 @@
 // The side panel of an open consultation: referrals (紹介, referral_panel.js), categories and age band
-// (保存), and private notes.
+// (保存), private notes, and the resident's earlier consultations (これまでの相談, history_panel.js).
 // Inputs: consultation, tenant ({categories, age_bands, org_units}), session, api, on_changed() to refetch,
 // referral_version (bumped on `referral` events of this consultation).
 // Unsaved tag edits survive refetches (a live event must not undo what the counsellor is ticking).
 import { html } from './html.js';
 import { format_time } from './format.js';
 import { referral_panel } from './referral_panel.js';
+import { history_panel } from './history_panel.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import { use_submit } from './use_submit.js';
 
@@ -114,5 +115,6 @@ export function consultation_panel({ consultation, tenant, session, api, on_chan
                     api=${api} on_changed=${on_changed} />
       <${notes_section} key=${`notes-${consultation.consultation_id}`} consultation=${consultation}
                         api=${api} on_changed=${on_changed} />
+      <${history_panel} key=${`history-${consultation.consultation_id}`} consultation=${consultation} api=${api} />
     </aside>`;
 }

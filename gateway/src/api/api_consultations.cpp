@@ -1,9 +1,11 @@
 // The counsellors' work (work_consultations, transfer): queue, transcript, assignment, replies, tags,
-// notes, close and reopen. Labels are checked against the tenant's config here; the storage layer
-// limits every object to the caller's tenant.
+// notes, close and reopen, and LINE's chat signals (a read mark on opening, the typing animation).
+// Labels are checked against the tenant's config here; the storage layer limits every object to the
+// caller's tenant.
 #include "api/api_common.hpp"
 #include "api/api_handlers.hpp"
 #include "api/async_console.hpp"
+#include "line/line_signals.hpp"
 #include "yorisoi/routing/consultation_access.hpp"
 
 namespace yorisoi::gateway {
@@ -22,6 +24,22 @@ asio::awaitable<http_response> queue_item_call(handler_context& context, const a
   const auto result =
       co_await await_op<storage::queue_item>([&](auto done) { (console.*what)(who, id, std::move(done)); });
   co_return op_answer(result, 200, queue_item_json);
+}
+
+// A read mark for an open consultation a person has before them (read_marks = "on_open" only): the
+// token is asked of storage only for a tenant with such a channel, and LINE is called later
+// (line_signals), so the answer waits for one indexed read at most.
+asio::awaitable<void> mark_read(handler_context& context, const api_call& call, const std::string& consultation_id) {
+  if (context.chat_signals == nullptr || call.request.background || !line_signals::marks_read(*call.caller.tenant)) {
+    co_return;
+  }
+  auto& console = context.console;
+  const storage::actor& who = call.caller.session.who;
+  const auto chat = co_await await_op<storage::line_chat>(
+      [&](auto done) { console.read_mark_chat(who, consultation_id, std::move(done)); });
+  if (chat.status == storage::op_status::ok) {
+    (void)context.chat_signals->read(who.tenant_id, consultation_id, chat.value, true);
+  }
 }
 
 // Previews are resident text: shown when the tenant has them on and the role reads transcripts.
@@ -76,7 +94,27 @@ asio::awaitable<http_response> handle_get_consultation(handler_context& context,
   if (result.status != storage::op_status::ok) {
     co_return op_error_response(result.status);
   }
+  if (result.value.summary.state != "closed") {
+    co_await mark_read(context, call, consultation_id);
+  }
   co_return api_json(200, consultation_json(result.value));
+}
+
+asio::awaitable<http_response> handle_typing(handler_context& context, const api_call& call) {
+  auto& console = context.console;
+  const storage::actor& who = call.caller.session.who;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto chat = co_await await_op<storage::line_chat>(
+      [&](auto done) { console.typing_chat(who, consultation_id, std::move(done)); });
+  if (chat.status != storage::op_status::ok) {
+    co_return op_error_response(chat.status, chat.reason);
+  }
+  if (context.chat_signals != nullptr) {
+    // The holder answers what they have before them: it is read (on_open channels), and they type.
+    (void)context.chat_signals->read(who.tenant_id, consultation_id, chat.value, !call.request.background);
+    (void)context.chat_signals->typing(who.tenant_id, consultation_id, chat.value);
+  }
+  co_return no_content();
 }
 
 asio::awaitable<http_response> handle_claim(handler_context& context, const api_call& call) {

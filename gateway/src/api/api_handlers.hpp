@@ -48,6 +48,15 @@ using api_answer = boost::asio::awaitable<http_response>;
 [[nodiscard]] api_answer handle_add_note(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_close(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_reopen(handler_context& context, const api_call& call);
+// POST /consultations/{id}/typing: its holder is typing a reply. 204; LINE's loading animation starts
+// (at most once per 20 s per consultation) and, on read_marks = "on_open" channels, the newest message
+// is marked read. Refused like a reply (404 another tenant, 409 not_holder / consultation_closed).
+[[nodiscard]] api_answer handle_typing(handler_context& context, const api_call& call);
+
+// The resident across consultations (api_residents.cpp): history, and the resident note's versions.
+[[nodiscard]] api_answer handle_resident_history(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_resident_notes(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_set_resident_note(handler_context& context, const api_call& call);
 
 // GET /api/v1/events (api_events.cpp): what a console missed.
 [[nodiscard]] api_answer handle_list_events(handler_context& context, const api_call& call);

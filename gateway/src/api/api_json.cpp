@@ -80,6 +80,7 @@ json::object queue_item_object(const storage::queue_item& item) {
   json::object out;
   out["consultation_id"] = item.consultation_id;
   out["resident_label"] = item.resident_label;
+  out["resident_id"] = item.resident_id;
   out["state"] = item.state;
   out["urgent"] = item.urgent;
   out["arrival"] = string_or_null(item.arrival);
@@ -149,6 +150,8 @@ json::object event_object(const storage::console_event& e) {
   out["at"] = format_time(e.at);
   out["referral_id"] = string_or_null(e.referral_id);
   out["user_id"] = string_or_null(e.staff_user_id);
+  // A unit's row never names the resident, whatever path serialises it.
+  out["resident_id"] = e.unit.empty() ? string_or_null(e.resident_id) : json::value(nullptr);
   return out;
 }
 
@@ -286,6 +289,12 @@ std::string consultation_json(const storage::consultation_detail& detail) {
     notes.push_back(note_object(n));
   }
   out["notes"] = std::move(notes);
+  if (detail.about_resident) {
+    out["resident_note"] = json::parse(resident_note_json(*detail.about_resident));
+  } else {
+    out["resident_note"] = nullptr;
+  }
+  out["purged_at"] = time_or_null(detail.purged_at);
   return json::serialize(out);
 }
 

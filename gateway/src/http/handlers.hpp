@@ -19,6 +19,8 @@
 
 namespace yorisoi::gateway {
 
+class line_signals;
+
 // What handlers may use; owned by the server, outlives every session.
 struct handler_context {
   const config::settings& settings;
@@ -34,6 +36,9 @@ struct handler_context {
   boost::asio::thread_pool& spool_pool;
   // Tracked links: which client address has just had its click on a code counted (link_redirect.cpp).
   click_window& link_clicks;
+  // LINE's chat signals (line/line_signals.hpp): set by the server once it exists; null in handlers
+  // run without one, which then send none.
+  line_signals* chat_signals = nullptr;
 };
 
 // `console` next to the running binary: where the build copies the console.

@@ -76,6 +76,11 @@ struct metrics::impl {
   prometheus::Counter& alerts_sent = alert_sends.Add({{"outcome", "sent"}});
   prometheus::Counter& alerts_retried = alert_sends.Add({{"outcome", "retried"}});
   prometheus::Counter& alerts_failed = alert_sends.Add({{"outcome", "failed"}});
+  prometheus::Family<prometheus::Counter>& line_signals =
+      prometheus::BuildCounter()
+          .Name("yorisoi_line_signals_total")
+          .Help("LINE chat signals (read marks, loading animations), by signal and outcome")
+          .Register(*registry);
   prometheus::Family<prometheus::Counter>& link_clicks =
       prometheus::BuildCounter()
           .Name("yorisoi_link_clicks_total")
@@ -234,6 +239,10 @@ void metrics::observe_outbox_send_seconds(double seconds) {
 
 void metrics::count_alert_send(std::string_view outcome) {
   impl_->alert_sends.Add({{"outcome", std::string(outcome)}}).Increment();
+}
+
+void metrics::count_line_signal(std::string_view signal, std::string_view outcome) {
+  impl_->line_signals.Add({{"signal", std::string(signal)}, {"outcome", std::string(outcome)}}).Increment();
 }
 
 void metrics::count_link_click(std::string_view code, bool recorded) {

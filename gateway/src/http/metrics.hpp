@@ -45,6 +45,11 @@ class metrics {
   // One on-call alert attempt: outcome "sent" | "retried" | "failed".
   void count_alert_send(std::string_view outcome);
 
+  // One LINE chat signal: signal "read" | "typing"; outcome "sent" | "failed" (LINE refused it or did
+  // not answer; never retried) | "dropped" (too many in flight) | "skipped" (read: that message was
+  // marked already) | "throttled" (typing: the animation was started less than 20 s ago).
+  void count_line_signal(std::string_view signal, std::string_view outcome);
+
   // A tracked link's click (`code` is a configured code: bounded), counted in the database or not.
   void count_link_click(std::string_view code, bool recorded);
 

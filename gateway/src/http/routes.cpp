@@ -124,6 +124,14 @@ const std::vector<route>& routes() {
       {"POST", "/api/v1/consultations/{consultation_id}/notes", "add_note", bind<handle_add_note>, work},
       {"POST", "/api/v1/consultations/{consultation_id}/close", "close", bind<handle_close>, work},
       {"POST", "/api/v1/consultations/{consultation_id}/reopen", "reopen", bind<handle_reopen>, work},
+      // The holder types a reply: LINE's loading animation (throttled) and, on_open, a read mark.
+      {"POST", "/api/v1/consultations/{consultation_id}/typing", "typing", bind<handle_typing>, work},
+      // The resident across consultations: history and the resident note (申し送り).
+      {"GET", "/api/v1/residents/{resident_id}/consultations", "resident_history",
+       bind<handle_resident_history>, work},
+      {"GET", "/api/v1/residents/{resident_id}/notes", "resident_notes", bind<handle_resident_notes>, work},
+      {"POST", "/api/v1/residents/{resident_id}/notes", "set_resident_note", bind<handle_set_resident_note>,
+       work},
       {"GET", "/api/v1/events", "list_events", bind<handle_list_events>, own},
       {"GET", "/api/v1/stream", "stream", bind<handle_stream>, own},
       // Referrals. An emergency proposal also needs emergency_referral,

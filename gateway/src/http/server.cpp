@@ -4,6 +4,7 @@
 #include "http/handlers.hpp"
 #include "http/metrics.hpp"
 #include "send/outbox_sender.hpp"
+#include "line/line_signals.hpp"
 #include "http/session.hpp"
 #include "spool/spool.hpp"
 #include "spool/spool_ingest.hpp"
@@ -69,7 +70,9 @@ constexpr unsigned spool_append_threads = 4;
 struct server::impl {
   impl(const config::settings& s, storage::service& st, storage::console_store& c, storage::referral_store& r,
        storage::report_store& rp)
-      : settings(s), store(st), console(c), referrals(r), reports(rp) {}
+      : settings(s), store(st), console(c), referrals(r), reports(rp) {
+    handlers.chat_signals = &chat_signals;
+  }
 
   const config::settings& settings;
   storage::service& store;
@@ -111,6 +114,7 @@ struct server::impl {
   // After io: destroyed first, while the io_context its sockets and timers belong to still exists.
   outbox_sender sender{io, settings, store, metrics};
   alert_sender alerts{io, settings, store, metrics};
+  line_signals chat_signals{io, settings, metrics};
   bool sender_drained = false;  // control strand only
   bool alerts_drained = false;  // control strand only
 

@@ -40,4 +40,19 @@ boost::asio::awaitable<line_answer> line_client::push(const std::string& access_
                                 body_with_messages("to", to, messages_json), retry_key);
 }
 
+boost::asio::awaitable<line_answer> line_client::mark_as_read(const std::string& access_token,
+                                                              const std::string& read_token) {
+  json::object body;
+  body["markAsReadToken"] = read_token;
+  co_return co_await http_.post("/v2/bot/chat/markAsRead", access_token, json::serialize(body), "");
+}
+
+boost::asio::awaitable<line_answer> line_client::start_loading(const std::string& access_token,
+                                                               const std::string& chat_id, int seconds) {
+  json::object body;
+  body["chatId"] = chat_id;
+  body["loadingSeconds"] = seconds;
+  co_return co_await http_.post("/v2/bot/chat/loading/start", access_token, json::serialize(body), "");
+}
+
 }  // namespace yorisoi::gateway

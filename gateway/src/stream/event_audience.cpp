@@ -38,6 +38,7 @@ std::optional<storage::console_event> event_for(const storage::console_event& ev
   storage::console_event out = event;
   out.consultation_id.clear();
   out.message_id.clear();
+  out.resident_id.clear();
   return out;
 }
 

@@ -61,7 +61,8 @@ c.consultation_id::text, 'R-' || upper(left(c.resident_id::text, 6)), c.state, c
        (extract(epoch FROM c.closed_at) * 1000000)::bigint,
        coalesce(c.assigned_to::text, ''), coalesce(u.display_name, ''), coalesce(c.age_band, ''),
        coalesce((SELECT string_agg(cc.category, E'\x1f' ORDER BY cc.category) FROM consultation_category cc
-                  WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), '')
+                  WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), ''),
+       c.resident_id::text
 )sql";
 
 const char* const queue_item_joins = R"sql(
@@ -106,7 +107,9 @@ std::string json_object(std::initializer_list<std::pair<const char*, std::string
 const char* const console_event_columns =
     "event_id, tenant_id, kind, coalesce(consultation_id::text, ''), coalesce(message_id::text, ''), "
     "(extract(epoch FROM at) * 1000000)::bigint, coalesce(referral_id::text, ''), coalesce(unit, ''), "
-    "coalesce(staff_user_id::text, '')";
+    "coalesce(staff_user_id::text, ''), "
+    "coalesce((SELECT rc.resident_id::text FROM consultation rc WHERE rc.tenant_id = console_event.tenant_id "
+    "AND rc.consultation_id = console_event.consultation_id), '')";
 
 console_event console_event_from(const pqxx::row& r) {
   console_event e;
@@ -119,6 +122,7 @@ console_event console_event_from(const pqxx::row& r) {
   e.referral_id = r[6].as<std::string>();
   e.unit = r[7].as<std::string>();
   e.staff_user_id = r[8].as<std::string>();
+  e.resident_id = r[9].as<std::string>();
   return e;
 }
 
@@ -207,6 +211,7 @@ queue_item queue_item_from(const pqxx::row& r) {
     q.categories.push_back(joined.substr(start, end - start));
     start = end + 1;
   }
+  q.resident_id = r[14].as<std::string>();
   return q;
 }
 
@@ -219,6 +224,8 @@ void prepare_console_statements(pqxx::connection& conn) {
   prepare_console_read_statements(conn);
   prepare_console_work_statements(conn);
   prepare_queue_page_statements(conn);
+  prepare_console_resident_statements(conn);
+  prepare_console_signal_statements(conn);
 }
 
 }  // namespace yorisoi::storage::detail

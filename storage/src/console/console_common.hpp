@@ -35,7 +35,7 @@ void audit(pqxx::transaction_base& tx, const std::string& tenant_id, const std::
 // pg_notify('yorisoi_session', user_id): delivered at COMMIT, so sockets close only once it is true.
 void notify_session_ended(pqxx::transaction_base& tx, const std::string& user_id);
 
-// The columns of a queue_item (read by queue_item_from), and the FROM clause they need: consultation c
+// The columns of a queue_item (read by queue_item_from; 15 of them, the last the resident id), and the FROM clause they need: consultation c
 // LEFT JOIN staff_user u (the assignee). queue_item_select() is "SELECT <columns> <joins>".
 extern const char* const queue_item_columns;
 extern const char* const queue_item_joins;
@@ -50,8 +50,8 @@ extern const char* const staff_user_columns;
 // A JSON object of string fields, for audit details (values are escaped).
 [[nodiscard]] std::string json_object(std::initializer_list<std::pair<const char*, std::string>> fields);
 
-// "event_id, tenant_id, kind, consultation_id, message_id, at, referral_id, unit" of console_event,
-// read by console_event_from.
+// "event_id, tenant_id, kind, consultation_id, message_id, at, referral_id, unit, staff_user_id,
+// resident id (of the consultation)" of console_event (unaliased), read by console_event_from.
 extern const char* const console_event_columns;
 [[nodiscard]] console_event console_event_from(const pqxx::row& r);
 
@@ -62,6 +62,8 @@ void prepare_console_staff_statements(pqxx::connection& conn);
 void prepare_console_read_statements(pqxx::connection& conn);
 void prepare_console_work_statements(pqxx::connection& conn);
 void prepare_queue_page_statements(pqxx::connection& conn);
+void prepare_console_resident_statements(pqxx::connection& conn);
+void prepare_console_signal_statements(pqxx::connection& conn);
 
 template <typename T>
 [[nodiscard]] op_result<T> ok(T value) {

@@ -7,7 +7,9 @@
 #include "yorisoi/storage/crypto.hpp"
 
 #include <pqxx/connection>
+#include <pqxx/transaction_base>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,28 @@ inline constexpr std::size_t max_text_chars = 5000;
 [[nodiscard]] op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys,
                                                   const actor& who, const std::string& id,
                                                   const std::string& text);
+
+// console_resident.cpp: the resident's history and note (audited reads and writes).
+[[nodiscard]] op_result<std::vector<history_item>> read_resident_history(pqxx::connection& conn, const actor& who,
+                                                                         const std::string& resident_id);
+[[nodiscard]] op_result<std::vector<resident_note>> read_resident_notes(pqxx::connection& conn,
+                                                                        const keyring& keys, const actor& who,
+                                                                        const std::string& resident_id);
+[[nodiscard]] op_result<resident_note> add_resident_note(pqxx::connection& conn, const keyring& keys,
+                                                         const actor& who, const std::string& resident_id,
+                                                         const std::string& text);
+// The newest note of the resident (inside the caller's transaction), or none.
+[[nodiscard]] std::optional<resident_note> current_resident_note(pqxx::transaction_base& tx,
+                                                                 const keyring& keys,
+                                                                 const std::string& tenant_id,
+                                                                 const std::string& resident_id);
+
+// console_signals.cpp: what a read mark or the loading animation needs (line_chat); typing_chat
+// refuses like a reply would.
+[[nodiscard]] op_result<line_chat> read_mark_chat(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                                  const std::string& id);
+[[nodiscard]] op_result<line_chat> typing_chat(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                               const std::string& id);
 
 [[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
                                                                  const std::string& tenant_id,

@@ -19,6 +19,11 @@ ON CONFLICT (tenant_id, consultation_id, user_id)
 DO UPDATE SET seen_in = EXCLUDED.seen_in, read_at = now()
 )sql";
 
+constexpr const char* purged_sql = R"sql(
+SELECT (extract(epoch FROM purged_at) * 1000000)::bigint FROM consultation
+ WHERE tenant_id = $1 AND consultation_id = $2::uuid
+)sql";
+
 std::string item_sql() {
   return queue_item_select() + " WHERE c.tenant_id = $1 AND c.consultation_id = $2::uuid";
 }
@@ -77,6 +82,7 @@ void prepare_console_read_statements(pqxx::connection& conn) {
   conn.prepare("console_mark_read", mark_read_sql);
   conn.prepare("console_transcript", transcript_sql);
   conn.prepare("console_notes", notes_sql);
+  conn.prepare("console_purged_at", purged_sql);
   conn.prepare("console_events_since", events_sql());
 }
 
@@ -129,6 +135,12 @@ op_result<consultation_detail> read_consultation_once(pqxx::connection& conn, co
     n.created_at = from_micros(r[5].as<long long>());
     d.notes.push_back(std::move(n));
   }
+  const pqxx::field purged = tx.exec_prepared1("console_purged_at", who.tenant_id, id)[0];
+  if (!purged.is_null()) {
+    d.purged_at = from_micros(purged.as<long long>());
+  }
+  // The resident note is part of what a consultation shows (and of this audited read).
+  d.about_resident = current_resident_note(tx, keys, who.tenant_id, d.summary.resident_id);
   // Every transcript read is audited, and only a read that happened is: same transaction.
   audit(tx, who.tenant_id, is_uuid(who.user_id) ? who.user_id : std::string(), "consultation.read",
         "consultation", id);

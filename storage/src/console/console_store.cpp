@@ -286,6 +286,45 @@ void console_store::add_note(actor who, std::string consultation_id, std::string
                 pqxx::connection& c) { return detail::add_note(c, keys(), who, id, text); });
 }
 
+void console_store::resident_history(actor who, std::string resident_id,
+                                     std::function<void(op_result<std::vector<history_item>>)> done) {
+  run<std::vector<history_item>>(submitter(), "resident history", std::move(done),
+                                 [who = std::move(who), id = std::move(resident_id)](pqxx::connection& c) {
+                                   return detail::read_resident_history(c, who, id);
+                                 });
+}
+
+void console_store::read_mark_chat(actor who, std::string consultation_id,
+                                   std::function<void(op_result<line_chat>)> done) {
+  run<line_chat>(submitter(), "read mark", std::move(done),
+                 [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                   return detail::read_mark_chat(c, keys(), who, id);
+                 });
+}
+
+void console_store::typing_chat(actor who, std::string consultation_id,
+                                std::function<void(op_result<line_chat>)> done) {
+  run<line_chat>(submitter(), "typing", std::move(done),
+                 [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                   return detail::typing_chat(c, keys(), who, id);
+                 });
+}
+
+void console_store::resident_notes(actor who, std::string resident_id,
+                                   std::function<void(op_result<std::vector<resident_note>>)> done) {
+  run<std::vector<resident_note>>(submitter(), "resident notes", std::move(done),
+                                  [this, who = std::move(who), id = std::move(resident_id)](pqxx::connection& c) {
+                                    return detail::read_resident_notes(c, keys(), who, id);
+                                  });
+}
+
+void console_store::set_resident_note(actor who, std::string resident_id, std::string text,
+                                      std::function<void(op_result<resident_note>)> done) {
+  run<resident_note>(submitter(), "resident note", std::move(done),
+                     [this, who = std::move(who), id = std::move(resident_id), text = std::move(text)](
+                         pqxx::connection& c) { return detail::add_resident_note(c, keys(), who, id, text); });
+}
+
 void console_store::close(actor who, std::string consultation_id,
                           std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "close", std::move(done),

@@ -74,8 +74,8 @@ bool valid_queue_cursor(std::string_view cursor) noexcept {
 namespace detail {
 namespace {
 
-// The queue-only columns, after queue_item_columns: 14 key (not urgent), 15 due µs, 16 waiting µs,
-// 17 unread, 18 wrote back, 19 referral answered, 20 preview body, 21 its key id, 22 its message id.
+// The queue-only columns, after queue_item_columns: 15 key (not urgent), 16 due µs, 17 waiting µs,
+// 18 unread, 19 wrote back, 20 referral answered, 21 preview body, 22 its key id, 23 its message id.
 // $2 is the reader's user id ("" for none), $3 whether to read previews.
 constexpr const char* triage_columns = R"sql(,
        c.priority <> 'urgent',
@@ -188,16 +188,16 @@ std::string cut_preview(const std::string& text) {
 queue_item row_from(const pqxx::row& r, const keyring& keys, const std::string& tenant_id) {
   queue_item item = queue_item_from(r);
   queue_triage t;
-  t.queue_key = key_of(r[14].as<bool>(), r[15].as<long long>(), r[16].as<long long>(), item.consultation_id);
-  t.unread = r[17].as<std::int64_t>();
-  t.wrote_back = r[18].as<bool>();
-  t.referral_answered = r[19].as<bool>();
-  if (!r[20].is_null()) {
+  t.queue_key = key_of(r[15].as<bool>(), r[16].as<long long>(), r[17].as<long long>(), item.consultation_id);
+  t.unread = r[18].as<std::int64_t>();
+  t.wrote_back = r[19].as<bool>();
+  t.referral_answered = r[20].as<bool>();
+  if (!r[21].is_null()) {
     try {
-      t.preview = cut_preview(keys.open(sealed{r[21].as<std::uint32_t>(), pqxx::binarystring(r[20]).str()},
+      t.preview = cut_preview(keys.open(sealed{r[22].as<std::uint32_t>(), pqxx::binarystring(r[21]).str()},
                                         tenant_id + "/message"));
     } catch (const crypto_error&) {
-      spdlog::error("storage: sealed text of {} cannot be opened", r[22].as<std::string>());
+      spdlog::error("storage: sealed text of {} cannot be opened", r[23].as<std::string>());
     }
   }
   item.triage = std::move(t);

@@ -21,16 +21,18 @@ namespace {
 //   outbox.messages           outbox_write.cpp, console_work.cpp      <tenant>/outbox
 //   outbox.reply_token        outbox_write.cpp                        <tenant>/outbox
 //   consultation_note.body    console_work.cpp                        <tenant>/note
+//   resident_note.body        console_resident.cpp                    <tenant>/resident_note
 //   referral.summary, .reason, .emergency_reason   referral_ops.cpp   <tenant>/referral
 //   referral_unit.answer      referral_officer.cpp                    <tenant>/referral
 //   staff_totp.secret         console_totp.cpp                        <tenant>/totp
-constexpr std::array<sealed_column, 11> columns{{
+constexpr std::array<sealed_column, 12> columns{{
     {"inbox_event.payload", "inbox_event", "event_id", "payload", "key_id", "/inbox"},
     {"resident.line_user_id", "resident", "resident_id", "line_user_id", "line_user_key_id", "/resident"},
     {"message.body", "message", "message_id", "body", "body_key_id", "/message"},
     {"outbox.messages", "outbox", "outbox_id", "messages", "messages_key_id", "/outbox"},
     {"outbox.reply_token", "outbox", "outbox_id", "reply_token", "reply_token_key_id", "/outbox"},
     {"consultation_note.body", "consultation_note", "note_id", "body", "body_key_id", "/note"},
+    {"resident_note.body", "resident_note", "note_id", "body", "body_key_id", "/resident_note"},
     {"referral.summary", "referral", "referral_id", "summary", "summary_key_id", "/referral"},
     {"referral.reason", "referral", "referral_id", "reason", "reason_key_id", "/referral"},
     {"referral.emergency_reason", "referral", "referral_id", "emergency_reason", "emergency_reason_key_id",

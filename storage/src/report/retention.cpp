@@ -103,6 +103,17 @@ DELETE FROM outbox WHERE tenant_id = $1 AND consultation_id = ANY($2::uuid[])
    AND state IN ('sent', 'failed', 'cancelled')
 )sql";
 
+// The resident notes (申し送り) of residents this batch leaves with no unpurged consultation: a note is
+// about the resident's consultations and goes with the last of them (a resident who writes again starts
+// without one). After purge_sql in the same transaction, so the batch's own consultations count as purged.
+constexpr const char* resident_notes_sql = R"sql(
+DELETE FROM resident_note n
+ WHERE n.tenant_id = $1
+   AND n.resident_id IN (SELECT resident_id FROM consultation WHERE tenant_id = $1 AND consultation_id = ANY($2::uuid[]))
+   AND NOT EXISTS (SELECT 1 FROM consultation c
+                    WHERE c.tenant_id = $1 AND c.resident_id = n.resident_id AND c.purged_at IS NULL)
+)sql";
+
 constexpr const char* audit_sql = R"sql(
 INSERT INTO audit_event (tenant_id, actor_id, action, object_type, object_id, detail)
 VALUES ($1, NULL, 'retention.purge', 'tenant', $1, $2::jsonb)
@@ -126,9 +137,10 @@ bool purge_batch(pqxx::connection& conn, const std::string& tenant_id, std::chro
   const std::string array = id_array_literal(ids);
   const pqxx::row counts = tx.exec_params1(purge_sql, tenant_id, array, epoch_of(now));
   const auto outbox = tx.exec_params(outbox_sql, tenant_id, array).affected_rows();
+  const auto resident_notes = tx.exec_params(resident_notes_sql, tenant_id, array).affected_rows();
   retention_counts batch;
   batch.messages = counts[0].as<std::size_t>();
-  batch.notes = counts[1].as<std::size_t>();
+  batch.notes = counts[1].as<std::size_t>() + resident_notes;  // consultation and resident notes
   batch.inbox_events = counts[2].as<std::size_t>();
   batch.consultations = counts[3].as<std::size_t>();
   batch.referrals = counts[4].as<std::size_t>();

@@ -4,7 +4,7 @@
 
 const ids = require('./ids');
 const { read_body, send_json, parse_json } = require('./http_util');
-const { check_reply_body, check_push_body, check_loading_body } = require('./validate_messages');
+const { check_reply_body, check_push_body, check_loading_body, check_mark_as_read_body } = require('./validate_messages');
 
 const quotable_types = new Set(['text', 'textV2', 'sticker', 'image', 'video']);
 
@@ -113,8 +113,22 @@ function loading(state, ctx) {
   if (details.length > 0) {
     return schema_error(details);
   }
-  state.emit('loading', { channel: ctx.channel.key, userId: ctx.body.chatId, seconds: ctx.body.loadingSeconds || 20 });
+  state.start_loading(ctx.body.chatId, ctx.channel.key, ctx.body.loadingSeconds || 20);
   return { status: 202, body: {} };
+}
+
+function mark_as_read(state, ctx) {
+  if (ctx.retry_key !== undefined) {
+    return error(400, 'The X-Line-Retry-Key header is not supported by this endpoint');
+  }
+  const details = check_mark_as_read_body(ctx.body);
+  if (details.length > 0) {
+    return schema_error(details);
+  }
+  if (!state.mark_read(ctx.body.markAsReadToken, ctx.channel.key)) {
+    return error(400, 'Invalid markAsReadToken: it must come from a webhook of this channel');
+  }
+  return { status: 200, body: {} };
 }
 
 function profile(state, ctx) {
@@ -135,6 +149,7 @@ const routes = [
   { method: 'POST', pattern: /^\/v2\/bot\/message\/reply$/, handler: reply },
   { method: 'POST', pattern: /^\/v2\/bot\/message\/push$/, handler: push },
   { method: 'POST', pattern: /^\/v2\/bot\/chat\/loading\/start$/, handler: loading },
+  { method: 'POST', pattern: /^\/v2\/bot\/chat\/markAsRead$/, handler: mark_as_read },
   { method: 'GET', pattern: /^\/v2\/bot\/profile\/(?<userId>[^/]+)$/, handler: profile },
   { method: 'GET', pattern: /^\/v2\/bot\/info$/, handler: bot_info },
 ];

@@ -46,6 +46,11 @@ function quote_token() {
   return 'q' + crypto.randomBytes(24).toString('base64url');
 }
 
+// Opaque to the bot, like LINE's markAsReadToken.
+function read_token() {
+  return 'r' + crypto.randomBytes(24).toString('base64url');
+}
+
 function request_id() {
   return crypto.randomUUID();
 }
@@ -61,6 +66,7 @@ module.exports = {
   message_id,
   reply_token,
   quote_token,
+  read_token,
   request_id,
   uuid_pattern,
   user_id_pattern,

@@ -25,6 +25,7 @@ class fake_state {
     this.deliveries = [];
     this.webhooks = [];
     this.reply_tokens = new Map();
+    this.read_tokens = new Map();
     this.retry_keys = new Map();
     this.sent_events = new Map();
     this.behaviour = null;
@@ -69,6 +70,33 @@ class fake_state {
     return token;
   }
 
+  // A markAsReadToken for a message event of `user_id`; `seq` (its webhook record's) is set once recorded.
+  issue_read_token(channel_key, user_id) {
+    const token = ids.read_token();
+    this.read_tokens.set(token, { channel: channel_key, userId: user_id, seq: null });
+    return token;
+  }
+
+  // Marks the resident's messages read up to the one `token` came with; false for a token this
+  // channel never issued. An earlier token later on takes no mark back.
+  mark_read(token, channel_key) {
+    const entry = this.read_tokens.get(token);
+    if (!entry || entry.channel !== channel_key || entry.seq === null) {
+      return false;
+    }
+    const resident = this.resident(entry.userId, channel_key);
+    resident.readUpTo = Math.max(resident.readUpTo || 0, entry.seq);
+    this.emit('read', { userId: entry.userId, channel: channel_key, readUpTo: resident.readUpTo });
+    return true;
+  }
+
+  // The loading animation in the resident's chat until `seconds` from now or their next delivery.
+  start_loading(user_id, channel_key, seconds) {
+    const resident = this.resident(user_id, channel_key);
+    resident.loadingUntil = new Date(this.now() + seconds * 1000).toISOString();
+    this.emit('loading', { channel: channel_key, userId: user_id, seconds, until: resident.loadingUntil });
+  }
+
   // The reply token's entry when it belongs to `channel_key`, is unused and not expired; else null.
   usable_reply_token(token, channel_key) {
     const entry = this.reply_tokens.get(token);
@@ -103,6 +131,11 @@ class fake_state {
 
   record_delivery(delivery) {
     const entry = { seq: this.next_seq(), time: new Date(this.now()).toISOString(), ...delivery };
+    // As on LINE, the account's message ends the loading animation.
+    const resident = this.residents.get(delivery.to);
+    if (resident) {
+      resident.loadingUntil = null;
+    }
     this.deliveries.push(entry);
     this.emit('delivery', { delivery: entry });
     return entry;
@@ -115,9 +148,12 @@ class fake_state {
     return entry;
   }
 
-  // One resident's conversation: the webhooks sent for them and what was delivered to them, in order.
+  // One resident's conversation: the webhooks sent for them and what was delivered to them, in order;
+  // their messages with `read` (既読: marked read up to there).
   conversation(user_id) {
-    const inbound = this.webhooks.filter((w) => w.userId === user_id).map((w) => ({ direction: 'in', ...w }));
+    const read_up_to = this.residents.get(user_id)?.readUpTo || 0;
+    const inbound = this.webhooks.filter((w) => w.userId === user_id).map((w) => ({ direction: 'in', ...w,
+      ...(w.event === 'message' ? { read: w.seq <= read_up_to } : {}) }));
     const outbound = this.deliveries.filter((d) => d.to === user_id).map((d) => ({ direction: 'out', ...d }));
     return inbound.concat(outbound).sort((a, b) => a.seq - b.seq);
   }

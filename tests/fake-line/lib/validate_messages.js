@@ -208,4 +208,11 @@ function check_loading_body(body) {
   return errors;
 }
 
-module.exports = { check_reply_body, check_push_body, check_loading_body };
+// Body of POST /v2/bot/chat/markAsRead: the token a message event carried.
+function check_mark_as_read_body(body) {
+  const errors = [];
+  check_string(errors, 'markAsReadToken', body.markAsReadToken, { required: true, min: 1, max: 1000 });
+  return errors;
+}
+
+module.exports = { check_reply_body, check_push_body, check_loading_body, check_mark_as_read_body };

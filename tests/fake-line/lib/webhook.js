@@ -57,7 +57,8 @@ function build_event(state, r, resident) {
   }
   switch (r.event) {
     case 'message':
-      event.message = { id: r.messageId || ids.message_id(), type: 'text', text: r.text, quoteToken: ids.quote_token() };
+      event.message = { id: r.messageId || ids.message_id(), type: 'text', text: r.text, quoteToken: ids.quote_token(),
+        markAsReadToken: state.issue_read_token(r.channel, resident.userId) };
       break;
     case 'follow':
       event.follow = { isUnblocked: resident.blocked };
@@ -99,12 +100,17 @@ async function send_event(state, yorisoi, r) {
     text: event.message ? event.message.text : undefined, data: event.postback ? event.postback.data : undefined,
     messageId: event.message ? event.message.id : (event.unsend ? event.unsend.messageId : undefined),
     displayText: r.displayText, webhookEventId: event.webhookEventId, replyToken: event.replyToken,
+    markAsReadToken: event.message ? event.message.markAsReadToken : undefined,
     redelivery: event.deliveryContext.isRedelivery, status: null, error: null, pending: true });
+  const read_entry = record.markAsReadToken ? state.read_tokens.get(record.markAsReadToken) : undefined;
+  if (read_entry && read_entry.seq === null) {
+    read_entry.seq = record.seq;
+  }
   const outcome = await deliver_body(state, yorisoi, channel, body, null);
   Object.assign(record, { status: outcome.status ?? null, error: outcome.error ?? null, pending: false });
   state.emit('webhook', { webhook: record });
   const answer = { status: record.status, webhookEventId: event.webhookEventId, replyToken: event.replyToken,
-    messageId: record.messageId, userId: resident.userId, response: outcome.body, error: record.error };
+    messageId: record.messageId, markAsReadToken: record.markAsReadToken, userId: resident.userId, response: outcome.body, error: record.error };
   return { http_status: outcome.error ? 502 : 200, body: answer };
 }
 

@@ -162,7 +162,9 @@ function render_entry(entry) {
     } else {
       body = el('p', { className: 'system' }, inbound_texts[entry.event] || entry.event);
     }
-    const meta = el('div', { className: 'meta' }, time, ' ', webhook_status(entry),
+    const read = entry.event === 'message' && entry.seq <= (selected_resident()?.readUpTo || 0);
+    const meta = el('div', { className: 'meta' }, read ? el('span', { className: 'read' }, '既読') : null,
+      read ? ' ' : null, time, ' ', webhook_status(entry),
       entry.mode === 'standby' ? ' standby' : null, entry.redelivery ? ' 再送' : null);
     if (entry.event === 'message' && entry.messageId) {
       meta.append(' ', el('button', { type: 'button', className: 'link', title: 'unsend イベントを送ります',
@@ -209,10 +211,20 @@ function render_residents() {
     : 'まだ友だち追加していません（LINE では先に友だち追加します。このまま書くこともできます）。');
 }
 
+// LINE's loading animation (typing dots) until `until` (ISO time) or the account's next message.
+function show_typing(until) {
+  clearTimeout(page.typing_timer);
+  const left = until ? Date.parse(until) - Date.now() : 0;
+  $('typing').hidden = !(left > 0);
+  if (left > 0) {
+    page.typing_timer = setTimeout(() => { $('typing').hidden = true; }, left);
+  }
+}
+
 async function select_resident(user_id) {
   page.selected = user_id;
   page.entries.clear();
-  $('typing').hidden = true;
+  show_typing(page.residents.get(user_id)?.loadingUntil);
   render_residents();
   const { data } = await call('GET', `/_fake/conversation?userId=${encodeURIComponent(user_id)}`);
   if (page.selected === user_id) {
@@ -247,17 +259,30 @@ function on_change(change) {
     case 'delivery':
       if (change.delivery.to === page.selected) {
         page.entries.set(change.delivery.seq, { direction: 'out', ...change.delivery });
-        $('typing').hidden = true;
+        show_typing(null);
         render_conversation();
       }
       break;
-    case 'loading':
+    case 'loading': {
+      const resident = page.residents.get(change.userId);
+      if (resident) {
+        resident.loadingUntil = change.until;
+      }
       if (change.userId === page.selected) {
-        $('typing').hidden = false;
-        clearTimeout(page.typing_timer);
-        page.typing_timer = setTimeout(() => { $('typing').hidden = true; }, change.seconds * 1000);
+        show_typing(change.until || new Date(Date.now() + change.seconds * 1000).toISOString());
       }
       break;
+    }
+    case 'read': {
+      const resident = page.residents.get(change.userId);
+      if (resident) {
+        resident.readUpTo = change.readUpTo;
+        if (change.userId === page.selected) {
+          render_conversation();
+        }
+      }
+      break;
+    }
     default:
       break;
   }
@@ -265,7 +290,7 @@ function on_change(change) {
 
 function connect_events() {
   const source = new EventSource('/_fake/events');
-  for (const type of ['reset', 'resident', 'webhook', 'delivery', 'loading']) {
+  for (const type of ['reset', 'resident', 'webhook', 'delivery', 'loading', 'read']) {
     source.addEventListener(type, (event) => on_change(JSON.parse(event.data)));
   }
   source.onopen = () => {

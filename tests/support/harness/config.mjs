@@ -64,13 +64,19 @@ console_base_url = "${alert.consoleBaseUrl ?? 'http://127.0.0.1:8080'}"
 `;
 }
 
-function yamagataTenant(staffed) {
+// A channel's read_marks line for the `readMarks` option ({yamagata?, tendo?}: "on_open" | "never").
+function readMarksToml(readMarks, channel) {
+  return readMarks[channel] ? `read_marks = "${readMarks[channel]}"\n` : '';
+}
+
+function yamagataTenant(staffed, readMarks = {}) {
   const example = readFileSync(exampleConfig, 'utf8');
   const start = example.indexOf('\n[[tenant]]');
   if (start < 0) {
     throw new Error(`no [[tenant]] in ${exampleConfig}`);
   }
-  const tenant = example.slice(start + 1);
+  const friend = 'add_friend_url = "https://line.me/R/ti/p/@yorisoi-yamagata"\n';
+  const tenant = example.slice(start + 1).replace(friend, friend + readMarksToml(readMarks, 'yamagata'));
   if (staffed === 'example') {
     return tenant;
   }
@@ -83,7 +89,7 @@ function yamagataTenant(staffed) {
   return replaced;
 }
 
-function tendoTenant(staffed, tendoKeys = '') {
+function tendoTenant(staffed, tendoKeys = '', readMarks = {}) {
   return `
 [[tenant]]
 id = "tendo"
@@ -99,7 +105,7 @@ name = "てんどう相談チャット"
 secret_env = "TENDO_LINE_CHANNEL_SECRET"
 access_token_env = "TENDO_LINE_CHANNEL_ACCESS_TOKEN"
 add_friend_url = "https://line.me/R/ti/p/@yorisoi-tendo"
-
+${readMarksToml(readMarks, 'tendo')}
 [tenant.schedule]
 ${scheduleToml(staffed)}
 [tenant.messages]
@@ -138,9 +144,10 @@ channel = "tendo"
 // tendo [[tenant]] itself (e.g. "queue_preview = false"); `alert` ({url, on?, consoleBaseUrl?}) gives
 // yamagata an on-call alert. `plainHttp` (default true) serves plain HTTP on loopback: cookies without
 // Secure and no HSTS, as the tests talk to the server without TLS. `acceptStaleEvents` (default true)
-// stores events older than the retention period: the tests replay recorded 2023 events.
+// stores events older than the retention period: the tests replay recorded 2023 events. `readMarks`
+// ({yamagata?, tendo?}) sets the channels' read_marks.
 export function configToml({ databaseUrl, staffed = 'always', serverExtra = '', tendoKeys = '', alert = null,
-  plainHttp = true, acceptStaleEvents = true }) {
+  plainHttp = true, acceptStaleEvents = true, readMarks = {} }) {
   return `[server]
 listen = "127.0.0.1:0"
 plain_http_loopback = ${plainHttp ? 'true' : 'false'}
@@ -160,6 +167,6 @@ ingest_workers = 1
 keys_env = "APITEST_ENCRYPTION_KEYS"
 pepper_env = "APITEST_PSEUDONYM_PEPPER"
 
-${yamagataTenant(staffed)}${alertToml(alert)}
-${tendoTenant(staffed, tendoKeys)}`;
+${yamagataTenant(staffed, readMarks)}${alertToml(alert)}
+${tendoTenant(staffed, tendoKeys, readMarks)}`;
 }

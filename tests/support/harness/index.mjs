@@ -110,7 +110,7 @@ class Stack {
       databaseUrl: this.database.url, staffed: options.staffed ?? 'always', serverExtra: options.serverExtra ?? '',
       tendoKeys: options.tendoKeys ?? '',
       alert: options.alert ?? null, plainHttp: options.plainHttp ?? true,
-      acceptStaleEvents: options.acceptStaleEvents ?? true,
+      acceptStaleEvents: options.acceptStaleEvents ?? true, readMarks: options.readMarks ?? {},
     }));
     await this.startFake();
     // A webhook spool directory is locked by one process: each instance gets its own in the stack's

@@ -48,6 +48,7 @@ TEST(api_json, queue_item_nulls_and_assignment) {
   storage::queue_item item;
   item.consultation_id = "c1";
   item.resident_label = "R-3F9A";
+  item.resident_id = "3f9a0000-0000-4000-8000-000000000001";
   item.state = "waiting";
   item.urgent = true;
   item.opened_at = at(0);
@@ -55,7 +56,8 @@ TEST(api_json, queue_item_nulls_and_assignment) {
   item.waiting_since = at(60);
   EXPECT_EQ(
       queue_item_json(item),
-      R"({"consultation_id":"c1","resident_label":"R-3F9A","state":"waiting","urgent":true,"arrival":null,)"
+      R"({"consultation_id":"c1","resident_label":"R-3F9A","resident_id":"3f9a0000-0000-4000-8000-000000000001",)"
+      R"("state":"waiting","urgent":true,"arrival":null,)"
       R"("opened_at":"2026-11-25T12:00:00Z","last_message_at":"2026-11-25T12:01:00Z",)"
       R"("waiting_since":"2026-11-25T12:01:00Z","due_at":null,"closed_at":null,"assigned_to":null,)"
       R"("age_band":null,"categories":[]})");
@@ -167,16 +169,16 @@ TEST(api_json, consultation_messages_notes_and_events) {
   EXPECT_EQ(
       event_json(e),
       R"({"event_id":42,"kind":"queue","consultation_id":"c1","message_id":null,"at":"2026-11-25T12:00:00Z",)"
-      R"("referral_id":null,"user_id":null})");
+      R"("referral_id":null,"user_id":null,"resident_id":null})");
   storage::console_event staff{43, "yamagata", "staff", "", "", at(0), "", "", "u9"};
   EXPECT_EQ(
       event_json(staff),
       R"({"event_id":43,"kind":"staff","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z",)"
-      R"("referral_id":null,"user_id":"u9"})");
+      R"("referral_id":null,"user_id":"u9","resident_id":null})");
   EXPECT_EQ(
       resync_event_json(99, at(0)),
       R"({"event_id":99,"kind":"resync","consultation_id":null,"message_id":null,"at":"2026-11-25T12:00:00Z",)"
-      R"("referral_id":null,"user_id":null})");
+      R"("referral_id":null,"user_id":null,"resident_id":null})");
 }
 
 TEST(api_parse, login_and_password) {

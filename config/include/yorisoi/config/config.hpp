@@ -132,12 +132,18 @@ struct crypto_settings {
   friend bool operator==(const crypto_settings&, const crypto_settings&) = default;
 };
 
+// Whether yorisoi marks a resident's messages read on LINE (POST /v2/bot/chat/markAsRead): never (the
+// default: LINE shows 既読 as the account's own settings make it), or when a counsellor opens the
+// consultation. Read marks mean something only with the account's chat feature on.
+enum class read_marks { never, on_open };
+
 struct channel {
   std::string key;  // webhook path /webhook/line/{key}; unique across the whole file
   std::string name;
   std::string secret;        // resolved channel secret (never logged)
   std::string access_token;  // resolved channel access token (never logged)
   std::string add_friend_url;
+  config::read_marks read_marks = config::read_marks::never;
 
   friend bool operator==(const channel&, const channel&) = default;
 };

@@ -48,6 +48,10 @@ struct api_error {
 [[nodiscard]] std::string events_json(const std::vector<storage::console_event>& events);
 // The one event sent instead of a backlog too long to replay; `latest_id` lets the client resume.
 [[nodiscard]] std::string resync_event_json(std::int64_t latest_id, storage::time_point at);
+// The resident (api_resident_json.cpp): {items:[HistoryItem]}, ResidentNote, {items:[ResidentNote]}.
+[[nodiscard]] std::string history_json(const std::vector<storage::history_item>& items);
+[[nodiscard]] std::string resident_note_json(const storage::resident_note& note);
+[[nodiscard]] std::string resident_notes_json(const std::vector<storage::resident_note>& notes);
 
 template <typename T>
 struct parsed {

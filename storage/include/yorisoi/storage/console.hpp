@@ -180,6 +180,9 @@ struct queue_request {
 struct queue_item {
   std::string consultation_id;
   std::string resident_label;  // short, stable, meaningless label for the resident (e.g. "R-3F9A")
+  // The resident's id in the tenant (random uuid of the resident row: never derived from the LINE id
+  // or the pseudonym); the same for every consultation of that resident.
+  std::string resident_id;
   std::string state;           // waiting | assigned | closed
   bool urgent = false;
   std::string arrival;  // staffed | off_hours | ""
@@ -230,10 +233,55 @@ struct note {
   time_point created_at{};
 };
 
+// The resident note (申し送り): a short note about the resident, shown on each of their consultations.
+// Append-only: an edit adds a row; the newest row is the current note.
+struct resident_note {
+  std::string note_id;
+  std::string resident_id;
+  std::string author_id;
+  std::string author_name;
+  std::string text;
+  time_point created_at{};
+};
+
+inline constexpr std::size_t resident_note_max_chars = 1000;
+
 struct consultation_detail {
   queue_item summary;
   std::vector<transcript_message> messages;  // oldest first
   std::vector<note> notes;                   // oldest first
+  std::optional<storage::resident_note> about_resident;  // the resident note (its newest version), if any
+  // Retention purged its texts: messages and notes are gone, the dates and tallies stay.
+  std::optional<time_point> purged_at;
+};
+
+// One of a resident's consultations in their history: dates and tallies, never text.
+struct history_item {
+  std::string consultation_id;
+  std::string state;  // waiting | assigned | closed
+  time_point opened_at{};
+  std::optional<time_point> closed_at;
+  std::string counsellor_id;  // the assignee (at closure for closed ones), or ""
+  std::string counsellor_name;
+  std::vector<std::string> categories;
+  std::string age_band;
+  bool urgent = false;
+  std::string referral_stage;  // the newest referral's stage, or ""
+  std::int64_t message_count = 0;  // both directions, automatic answers included; kept after a purge
+  std::optional<time_point> purged_at;
+};
+
+inline constexpr std::size_t history_max_items = 200;
+
+// What LINE's chat signals (a read mark, the loading animation) need of a consultation: its channel,
+// whether it is open, the markAsReadToken of the newest resident message that is still shown (read
+// from that message's stored webhook event: "" when there is none, or the event is no longer kept)
+// and, for the loading animation only, the resident's LINE user id. Sensitive: never logged.
+struct line_chat {
+  std::string channel_key;
+  bool open = false;
+  std::string read_token;
+  std::string line_user_id;  // typing_chat only
 };
 
 // ---- live events -----------------------------------------------------------------------------------
@@ -250,6 +298,7 @@ struct console_event {
   // (one row per unit that can see the referral). Empty for every other kind.
   std::string unit;
   std::string staff_user_id;  // staff events (a raise asked, confirmed, cancelled): the account
+  std::string resident_id;    // the consultation's resident; empty without a consultation
 };
 
 // Whose events a listing is for, applied in the query (so that a page is never filled with rows the
@@ -341,9 +390,28 @@ class console_store {
   void add_note(actor who, std::string consultation_id, std::string text,
                 std::function<void(op_result<note>)> done);
   void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // -- the resident (same permission as the consultations). not_found for a resident of another tenant.
+  // Every consultation of the resident, newest first (at most history_max_items), as dates and
+  // tallies; audited as resident.history. Opening one is a consultation read (consultation()).
+  void resident_history(actor who, std::string resident_id,
+                        std::function<void(op_result<std::vector<history_item>>)> done);
+  // Every version of the resident note, newest first; audited as resident_note.read.
+  void resident_notes(actor who, std::string resident_id,
+                      std::function<void(op_result<std::vector<resident_note>>)> done);
+  // A new version of the note (1..resident_note_max_chars, not only spaces: invalid "text_length"
+  // otherwise); sealed like consultation notes; audited as resident_note.write.
+  void set_resident_note(actor who, std::string resident_id, std::string text,
+                         std::function<void(op_result<resident_note>)> done);
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // -- LINE's chat signals (console_signals.cpp; same permission). Not audited: nothing is read but a
+  // token, and the transcript read that goes with a read mark is audited itself.
+  // For a read mark: any consultation of the actor's tenant (not_found otherwise).
+  void read_mark_chat(actor who, std::string consultation_id, std::function<void(op_result<line_chat>)> done);
+  // For the loading animation while the actor types a reply: allowed exactly when a reply would be
+  // (routing::lifecycle_next, reply: conflict not_holder or consultation_closed).
+  void typing_chat(actor who, std::string consultation_id, std::function<void(op_result<line_chat>)> done);
 
   // -- live events
   // Events of the tenant after `after_id` that `filter` lets through (at most `limit`, oldest first):
