@@ -212,7 +212,7 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
                "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections",
                "max_connections_per_address", "max_sockets_per_user", "console_dir", "plain_http_loopback",
                "accept_stale_events_for_replay", "secure_cookies", "allowed_origins", "trusted_proxies",
-               "sessions", "spool"});
+               "inbox_partitions", "inbox_workers", "inbox_max_attempts", "sessions", "spool"});
   raw.listen = reader.string("listen").value_or(raw.listen);
   out.threads = static_cast<unsigned>(reader.integer("threads", 0, max_threads).value_or(out.threads));
   out.body_limit_bytes = static_cast<std::size_t>(
@@ -254,6 +254,11 @@ void read_server(toml_reader& reader, const load_context& context, server_settin
           read_proxy(reader, "trusted_proxies[" + std::to_string(i) + "]", (*proxies)[i]));
     }
   }
+  out.inbox_partitions =
+      static_cast<unsigned>(reader.integer("inbox_partitions", 1, 1024).value_or(out.inbox_partitions));
+  out.inbox_workers = static_cast<unsigned>(reader.integer("inbox_workers", 1, 64).value_or(out.inbox_workers));
+  out.inbox_max_attempts =
+      static_cast<unsigned>(reader.integer("inbox_max_attempts", 1, 1000).value_or(out.inbox_max_attempts));
   if (const toml::table* table = reader.table("sessions")) {
     toml_reader sessions(*table, reader.key_path("sessions"), reader.file());
     read_sessions(sessions, out.sessions);

@@ -21,6 +21,10 @@ const char* const usage = R"(usage:
                                                    purge closed consultations older than each tenant's
                                                    retention_days now (or as if at --now); prints the
                                                    counts; the server also runs this every hour
+  yorisoi inbox parked --config FILE               inbox events parked after too many rejections by the
+                                                   database (id, tenant, times, SQLSTATE, attempts)
+  yorisoi inbox retry ID --config FILE             put parked event ID back to be applied (exit 1: no
+                                                   parked event has that id)
   yorisoi routes                                   print the route table as JSON
   yorisoi --help
 

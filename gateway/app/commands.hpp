@@ -1,6 +1,6 @@
 #pragma once
 // The subcommands of the `yorisoi` executable, one file each (serve.cpp, migrate.cpp, user_add.cpp,
-// keys.cpp, retention.cpp); main.cpp picks one from the command line. Each answers the exit code: 0 done,
+// keys.cpp, retention.cpp, inbox.cpp); main.cpp picks one from the command line. Each answers the exit code: 0 done,
 // 1 failed, 2 bad usage (after printing why). A configuration error is thrown as config::error and
 // answered 2 by main.
 
@@ -29,5 +29,6 @@ int check_config(const command_line& cmd);
 int user_add(const std::vector<std::string>& args);
 int keys(const std::vector<std::string>& args);
 int retention_run(const std::vector<std::string>& args);
+int inbox(const std::vector<std::string>& args);
 
 }  // namespace yorisoi::app

@@ -54,6 +54,9 @@ int main(int argc, char** argv) {
   if (is("retention", "run")) {
     return guarded("retention run", [&] { return app::retention_run(args); });
   }
+  if (is("inbox")) {
+    return guarded("inbox", [&] { return app::inbox(args); });
+  }
   if (is("keys")) {
     return guarded("keys", [&] { return app::keys(args); });
   }

@@ -12,6 +12,9 @@ yorisoi::storage::options storage_options(const yorisoi::config::settings& setti
   opts.pool_size = settings.database.pool_size;
   opts.ingest_workers = settings.database.ingest_workers;
   opts.ingest_max_batch = settings.database.ingest_max_batch;
+  opts.inbox_partitions = settings.server.inbox_partitions;
+  opts.inbox_workers = settings.server.inbox_workers;
+  opts.inbox_max_attempts = settings.server.inbox_max_attempts;
   opts.tenant_rules = yorisoi::gateway::make_all_tenant_rules(settings);
   if (settings.idle_close) {
     for (const auto& tenant : settings.tenants) {

@@ -214,6 +214,10 @@ void service::ingest(ingest_request request, std::function<void(ingest_result)> 
   impl_->writer.submit(std::move(request), std::move(done));
 }
 
+void service::ingest_all(std::vector<ingest_request> requests, std::function<void(ingest_result)> done) {
+  impl_->writer.submit_all(std::move(requests), std::move(done));
+}
+
 void service::check_ready(std::function<void(readiness)> done) {
   auto job = [done](detail::db_connection& db) { done(probe(db)); };
   if (!impl_->pool.submit(std::move(job))) {
@@ -229,6 +233,9 @@ pool_stats service::stats() const {
   pool_stats s = impl_->pool.stats();
   s.ingest_queued = impl_->writer.queued_events();
   s.backlog = impl_->backlog_figures.load();
+  if (impl_->inbox) {
+    s.inbox = impl_->inbox->counters();
+  }
   return s;
 }
 

@@ -158,7 +158,10 @@ TEST_F(e2e_webhook, healthz_readyz_and_metrics) {
         "yorisoi_storage_pool_queued", "yorisoi_ingest_queued", "yorisoi_inbox_events{state=\"waiting\"}",
         "yorisoi_inbox_events{state=\"failed\"}", "yorisoi_inbox_oldest_waiting_seconds",
         "yorisoi_outbox_rows{state=\"pending\"}", "yorisoi_outbox_rows{state=\"sending\"}",
-        "yorisoi_outbox_oldest_due_seconds", "yorisoi_backlog_measured_seconds_ago"}) {
+        "yorisoi_outbox_oldest_due_seconds", "yorisoi_backlog_measured_seconds_ago",
+        "yorisoi_inbox_events{state=\"parked\"}", "yorisoi_inbox_applied_total{lane=\"ordinary\"}",
+        "yorisoi_inbox_applied_total{lane=\"crisis\"}", "yorisoi_inbox_parked_total",
+        "yorisoi_inbox_partitions{of=\"held\"}", "yorisoi_inbox_partitions{of=\"total\"} 16"}) {
     EXPECT_NE(metrics->body.find(name), std::string::npos) << name;
   }
 }

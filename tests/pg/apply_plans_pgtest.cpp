@@ -236,6 +236,7 @@ class apply_plans_pg : public storage_pg {
   options routing_opts() const {
     options o = opts(true);
     o.pool_size = 1;
+    o.inbox_workers = 1;  // one backend to read the plans of
     o.tenant_rules.emplace("yamagata", pilot_rules());
     o.alert_policies.emplace("yamagata", routing::alert_policy{routing::alert_on::any});
     return o;
@@ -409,13 +410,15 @@ TEST_F(apply_plans_pg, applying_events_reads_growing_tables_through_indexes_only
         ADD_FAILURE() << scan << " in:\n" << p.query;
       }
     }
-    // The plans read are the processor's and include the nested ones: its claim, the facts of a
-    // message, the triggers' statements and the foreign-key checks.
+    // The plans read are the processor's and include the nested ones: its takes (ordinary and crisis
+    // lane), the facts of a message, the triggers' statements and the foreign-key checks.
     const auto ran = [&](const std::string& fragment) {
       return std::any_of(seen.begin(), seen.end(),
                          [&](const std::string& q) { return q.find(fragment) != std::string::npos; });
     };
-    EXPECT_TRUE(ran("FOR UPDATE SKIP LOCKED")) << plans.size() << " plans logged";
+    EXPECT_TRUE(ran("ORDER BY xid, seq\n LIMIT $1\n   FOR UPDATE")) << plans.size() << " plans logged";
+    EXPECT_TRUE(ran("lane = 'crisis'"));
+    EXPECT_TRUE(ran("UPDATE inbox_event AS e"));
     EXPECT_TRUE(ran("EXISTS (SELECT 1 FROM consultation h"));
     EXPECT_TRUE(ran("UPDATE consultation SET messages_in = messages_in + 1"));
     EXPECT_TRUE(ran("INSERT INTO console_event"));

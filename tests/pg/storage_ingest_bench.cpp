@@ -1,7 +1,8 @@
 // Quick closed-loop ingest rate of the storage service alone (no HTTP): `clients` requests are kept
 // in flight, each answered request immediately submits the next. Not part of ctest.
 //   YORISOI_TEST_PG_URL=... storage_ingest_bench [events=100000] [clients=256] [events_per_request=1] [inbox]
-// With "inbox", the inbox processor then applies every event, and its rate is printed too.
+// With "inbox", the inbox processor then applies every event, and its rate is printed too
+// (YORISOI_BENCH_INBOX_WORKERS=N sets its worker threads).
 #include "yorisoi/storage/service.hpp"
 #include "yorisoi/test/scratch_database.hpp"
 
@@ -96,6 +97,9 @@ int main(int argc, char** argv) {
     // Applied afterwards, alone, so that its rate is not mixed with ingest's.
     opts.run_inbox_processor = true;
     opts.inbox_batch = 500;
+    if (const char* workers = std::getenv("YORISOI_BENCH_INBOX_WORKERS"); workers != nullptr && *workers != '\0') {
+      opts.inbox_workers = static_cast<unsigned>(std::atoi(workers));
+    }
     storage::service applier(opts, storage::keyring({{1, std::string(32, 'k')}}, std::string(32, 'p')));
     const auto apply_started = std::chrono::steady_clock::now();
     applier.start();
@@ -109,8 +113,8 @@ int main(int argc, char** argv) {
     }
     const double apply_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - apply_started).count();
-    std::printf("inbox applied %zu events in %.2f s = %.0f events/s\n", total, apply_seconds,
-                static_cast<double>(total) / apply_seconds);
+    std::printf("inbox applied %zu events in %.2f s = %.0f events/s (%u workers)\n", total, apply_seconds,
+                static_cast<double>(total) / apply_seconds, opts.inbox_workers);
   }
   std::printf(
       "events=%zu clients=%zu per_request=%zu seconds=%.2f events_per_s=%.0f commits=%zu failed=%zu\n", total,

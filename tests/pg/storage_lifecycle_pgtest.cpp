@@ -79,10 +79,13 @@ TEST_F(xid_guard_pg, a_row_is_not_applied_while_an_earlier_transaction_is_open) 
   const sealed payload = keys_.seal(event_of(follow).raw_json, "yamagata/inbox");
   pqxx::connection early(url());
   pqxx::work open_tx(early);
+  // With the resident's pseudonym, as ingest writes it: the resident's events share one partition.
   open_tx.exec_params(
       "INSERT INTO inbox_event (tenant_id, webhook_event_id, channel_key, event_type, mode, occurred_at, "
-      "payload, key_id) VALUES ('yamagata', 'X1', 'yamagata-line', 'follow', 'active', now(), $1, $2)",
-      pqxx::binarystring(payload.blob), static_cast<std::int32_t>(payload.key_id));
+      "payload, key_id, pseudonym) VALUES ('yamagata', 'X1', 'yamagata-line', 'follow', 'active', now(), $1, $2, "
+      "$3)",
+      pqxx::binarystring(payload.blob), static_cast<std::int32_t>(payload.key_id),
+      pqxx::binarystring(keys_.pseudonym("yamagata-line", follow.user_id)));
 
   // Then the unfollow is stored and committed through the service.
   event_spec unfollow;

@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <mutex>
 #include <string>
 
 namespace yorisoi::gateway {
@@ -145,6 +146,31 @@ struct metrics::impl {
           .Register(*registry);
   prometheus::Gauge& inbox_waiting = inbox_events.Add({{"state", "waiting"}});
   prometheus::Gauge& inbox_failed = inbox_events.Add({{"state", "failed"}});
+  prometheus::Gauge& inbox_parked = inbox_events.Add({{"state", "parked"}});
+  // This instance's inbox processor: events applied by lane (storage counts them; render adds what is
+  // new since the last render), and the partitions its workers hold.
+  prometheus::Family<prometheus::Counter>& inbox_applied =
+      prometheus::BuildCounter()
+          .Name("yorisoi_inbox_applied_total")
+          .Help("Inbox events applied by this instance, by the lane they were stored in")
+          .Register(*registry);
+  prometheus::Counter& applied_ordinary = inbox_applied.Add({{"lane", "ordinary"}});
+  prometheus::Counter& applied_crisis = inbox_applied.Add({{"lane", "crisis"}});
+  prometheus::Counter& parked_here =
+      prometheus::BuildCounter()
+          .Name("yorisoi_inbox_parked_total")
+          .Help("Inbox events this instance parked after too many rejections")
+          .Register(*registry)
+          .Add({});
+  prometheus::Family<prometheus::Gauge>& partitions =
+      prometheus::BuildGauge()
+          .Name("yorisoi_inbox_partitions")
+          .Help("Inbox partitions: held by this instance's workers (held), and in all (total)")
+          .Register(*registry);
+  prometheus::Gauge& partitions_held = partitions.Add({{"of", "held"}});
+  prometheus::Gauge& partitions_total = partitions.Add({{"of", "total"}});
+  std::mutex inbox_mutex;  // the last counts seen, for the counters' increments
+  storage::inbox_counters inbox_seen;
   prometheus::Gauge& inbox_oldest =
       prometheus::BuildGauge()
           .Name("yorisoi_inbox_oldest_waiting_seconds")
@@ -250,6 +276,23 @@ std::string metrics::render(const storage::pool_stats& stats, const spool_gauges
   const storage::backlog_stats& backlog = stats.backlog;
   impl_->inbox_waiting.Set(static_cast<double>(backlog.inbox_waiting));
   impl_->inbox_failed.Set(static_cast<double>(backlog.inbox_failed));
+  impl_->inbox_parked.Set(static_cast<double>(backlog.inbox_parked));
+  {
+    std::lock_guard lock(impl_->inbox_mutex);
+    const storage::inbox_counters& now = stats.inbox;
+    storage::inbox_counters& seen = impl_->inbox_seen;
+    const auto add = [](prometheus::Counter& counter, std::uint64_t value, std::uint64_t& last) {
+      if (value > last) {
+        counter.Increment(static_cast<double>(value - last));
+        last = value;
+      }
+    };
+    add(impl_->applied_ordinary, now.applied_ordinary, seen.applied_ordinary);
+    add(impl_->applied_crisis, now.applied_crisis, seen.applied_crisis);
+    add(impl_->parked_here, now.parked, seen.parked);
+    impl_->partitions_held.Set(now.partitions_held);
+    impl_->partitions_total.Set(now.partitions);
+  }
   impl_->inbox_oldest.Set(backlog.inbox_oldest_waiting_seconds);
   impl_->outbox_pending.Set(static_cast<double>(backlog.outbox_pending));
   impl_->outbox_sending.Set(static_cast<double>(backlog.outbox_sending));

@@ -55,10 +55,12 @@ spool_replayer_options replayer_options(const config::spool_settings& settings) 
   spool_replayer_options options;
   options.max_retry = std::chrono::seconds(5);
   options.quarantine_age = std::chrono::hours(24) * settings.quarantine_days;
+  // Runs of spooled webhooks share one ingest commit (the group commit's statement), in order.
+  options.batch = 500;
   return options;
 }
 
-// How long the replayer waits for one spooled webhook's ingest before trying again later.
+// How long the replayer waits for one run of spooled webhooks' ingest before trying again later.
 constexpr std::chrono::milliseconds spool_replay_timeout{5000};
 // Threads the spool's appends block on (fdatasync); concurrent appends share one fdatasync.
 constexpr unsigned spool_append_threads = 4;
@@ -79,7 +81,7 @@ struct server::impl {
   storage::report_store& reports;
   gateway::metrics metrics;
   std::unique_ptr<gateway::spool> webhook_spool = open_spool(settings);
-  spool_replayer replayer{*webhook_spool, make_spool_deliver(settings, store, spool_replay_timeout),
+  spool_replayer replayer{*webhook_spool, make_spool_batch_deliver(settings, store, spool_replay_timeout),
                           replayer_options(settings.server.spool),
                           [this](const spool_replay_result& result) { observe_replay(result); }};
   // After the spool: destroyed (joined) before it.

@@ -93,6 +93,10 @@ enum class spool_delivery {
 
 // Called on replay_once's thread with no spool lock held. Must not throw.
 using spool_deliver = std::function<spool_delivery(const spool_record&)>;
+// The same for a run of consecutive records, in append order: one answer per record, in order. The
+// answers after the first retry_later are not looked at (and may be left out), so a deliverer that
+// stores a run must store a prefix of it — never a later record without the earlier ones.
+using spool_batch_deliver = std::function<std::vector<spool_delivery>(const std::vector<const spool_record*>&)>;
 
 class spool {
  public:
@@ -113,6 +117,9 @@ class spool {
   // damaged (and rejected) records on the way; stops at the first retry_later. Progress is made durable at
   // the end of the pass (and every few dozen records), so a crash repeats at most those records.
   spool_replay_result replay_once(const spool_deliver& deliver);
+  // The same, handing over runs of up to `max_batch` consecutive whole records at once (a damaged
+  // stretch ends a run).
+  spool_replay_result replay_once(const spool_batch_deliver& deliver, std::size_t max_batch);
 
   // Deletes the quarantine files last modified before `cutoff` (time as a parameter: the caller's
   // clock); returns how many were deleted. Other files are never touched. I/O errors are logged and

@@ -53,7 +53,68 @@ struct pending_answer {
   std::optional<storage::ingest_result> result;
 };
 
+// Hands `requests` to storage in one commit and waits for the answer up to `timeout`.
+spool_delivery store_all(storage::service& store, std::vector<storage::ingest_request> requests,
+                         std::chrono::milliseconds timeout) {
+  auto answer = std::make_shared<pending_answer>();
+  try {
+    store.ingest_all(std::move(requests), [answer](storage::ingest_result result) {
+      std::lock_guard lock(answer->mutex);
+      answer->result = result;
+      answer->answered.notify_all();
+    });
+  } catch (const std::exception&) {
+    return spool_delivery::retry_later;
+  }
+  std::unique_lock lock(answer->mutex);
+  if (!answer->answered.wait_for(lock, timeout, [&] { return answer->result.has_value(); })) {
+    return spool_delivery::retry_later;
+  }
+  return answer->result->outcome == storage::ingest_outcome::stored ? spool_delivery::stored
+                                                                    : spool_delivery::retry_later;
+}
+
+void log_rejected(const config::settings& settings, const spool_record& record, std::string_view reason) {
+  // Ids only: the channel key is configuration, the reason a fixed word.
+  spdlog::error("spool: record of channel {} cannot be stored ({}): quarantined",
+                settings.find_channel(record.channel_key) != nullptr ? record.channel_key : "(unknown)",
+                reason);
+}
+
 }  // namespace
+
+spool_batch_deliver make_spool_batch_deliver(const config::settings& settings, storage::service& store,
+                                             std::chrono::milliseconds timeout) {
+  return [&settings, &store, timeout](const std::vector<const spool_record*>& records) {
+    std::vector<spool_delivery> out(records.size(), spool_delivery::retry_later);
+    std::vector<storage::ingest_request> requests;
+    std::vector<std::size_t> to_store;  // indexes of the records whose requests those are
+    try {
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        spool_ingest_plan plan = plan_spool_ingest(settings, *records[i]);
+        if (plan.what == spool_ingest_plan::kind::rejected) {
+          log_rejected(settings, *records[i], plan.reason);
+          out[i] = spool_delivery::rejected;
+        } else if (plan.what == spool_ingest_plan::kind::nothing_to_store) {
+          out[i] = spool_delivery::stored;
+        } else {
+          requests.push_back(std::move(plan.request));
+          to_store.push_back(i);
+        }
+      }
+    } catch (const std::exception&) {
+      // bad_alloc: nothing is wrong with the records themselves.
+      return std::vector<spool_delivery>(records.size(), spool_delivery::retry_later);
+    }
+    if (!requests.empty()) {
+      const spool_delivery stored = store_all(store, std::move(requests), timeout);
+      for (const std::size_t i : to_store) {
+        out[i] = stored;
+      }
+    }
+    return out;
+  };
+}
 
 spool_deliver make_spool_deliver(const config::settings& settings, storage::service& store,
                                  std::chrono::milliseconds timeout) {

@@ -36,4 +36,12 @@ struct spool_ingest_plan {
 [[nodiscard]] spool_deliver make_spool_deliver(const config::settings& settings, storage::service& store,
                                                std::chrono::milliseconds timeout);
 
+// The same for a run of records: their requests go to storage::service::ingest_all, one commit for
+// the whole run (all stored or none, so never a later record without an earlier one), each event
+// keeping its record's arrival time. Rejected records are answered rejected; the others stored, or
+// all retry_later.
+[[nodiscard]] spool_batch_deliver make_spool_batch_deliver(const config::settings& settings,
+                                                           storage::service& store,
+                                                           std::chrono::milliseconds timeout);
+
 }  // namespace yorisoi::gateway

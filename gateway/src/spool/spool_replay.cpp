@@ -121,6 +121,24 @@ std::error_code spool::retire_segment(std::uint64_t seq) {
 }
 
 spool_replay_result spool::replay_once(const spool_deliver& deliver) {
+  return replay_once(
+      [&deliver](const std::vector<const spool_record*>& records) {
+        std::vector<spool_delivery> out;
+        for (const spool_record* r : records) {
+          out.push_back(deliver(*r));
+          if (out.back() == spool_delivery::retry_later) {
+            break;
+          }
+        }
+        return out;
+      },
+      1);
+}
+
+spool_replay_result spool::replay_once(const spool_batch_deliver& deliver, std::size_t max_batch) {
+  if (max_batch == 0) {
+    max_batch = 1;
+  }
   std::lock_guard pass(replay_mutex_);
   spool_replay_result result;
   std::uint64_t unsaved = 0;  // records delivered since the cursor file was last written
@@ -184,34 +202,58 @@ spool_replay_result spool::replay_once(const spool_deliver& deliver) {
       break;
     }
 
+    // The cursor moves past one item (a record delivered or quarantined, or a damaged stretch).
     bool go_on = true;
-    for (std::size_t at = 0; go_on && at < bytes.size();) {
-      const spool_item item = next_spool_item(bytes, at);
-      const position here{seq, from + at};
-      const std::string_view stretch = std::string_view(bytes).substr(at, item.size);
-      std::optional<spool_record> opened;
-      if (item.damage == spool_damage::none) {
-        opened = open_spool_record(item.record, *options_.keys);
-      }
-      if (item.damage == spool_damage::none && !opened) {
-        // Its key is not in the keyring, or it was altered: kept for a human, never delivered.
-        if (quarantine(seq, here.offset, stretch, "unsealable")) {
-          result.io_error = true;
-          go_on = false;
-          break;
+    const auto moved_past = [&](std::size_t item_end, bool was_record) {
+      dirty = true;
+      const position advanced{seq, from + item_end};
+      {
+        std::lock_guard lock(mutex_);
+        cursor_ = advanced;
+        if (was_record && pending_records_ > 0) {
+          --pending_records_;
         }
-        ++result.corrupt;
-      } else if (item.damage == spool_damage::none) {
-        const spool_delivery delivery = deliver(*opened);
+      }
+      if (unsaved >= cursor_every && !save(advanced)) {
+        go_on = false;
+      }
+    };
+    // Quarantines a stretch; false (and the pass ends) when that failed.
+    const auto keep_aside = [&](std::size_t at, std::string_view stretch, std::string_view reason) {
+      if (quarantine(seq, from + at, stretch, reason)) {
+        result.io_error = true;
+        go_on = false;
+        return false;
+      }
+      return true;
+    };
+
+    // A run of consecutive whole records, delivered together, then settled one by one in order.
+    struct run_item {
+      std::size_t at;
+      std::size_t size;
+      spool_record record;
+    };
+    std::vector<run_item> run;
+    std::vector<const spool_record*> run_records;
+    const auto deliver_run = [&] {
+      if (run.empty()) {
+        return;
+      }
+      run_records.clear();
+      for (const run_item& r : run) {
+        run_records.push_back(&r.record);
+      }
+      const std::vector<spool_delivery> outcomes = deliver(run_records);
+      for (std::size_t i = 0; go_on && i < run.size(); ++i) {
+        const spool_delivery delivery = i < outcomes.size() ? outcomes[i] : spool_delivery::retry_later;
         if (delivery == spool_delivery::retry_later) {
           result.stopped = true;
           go_on = false;
           break;
         }
         if (delivery == spool_delivery::rejected) {
-          if (quarantine(seq, here.offset, stretch, "rejected")) {
-            result.io_error = true;
-            go_on = false;
+          if (!keep_aside(run[i].at, std::string_view(bytes).substr(run[i].at, run[i].size), "rejected")) {
             break;
           }
           ++result.rejected;
@@ -219,28 +261,49 @@ spool_replay_result spool::replay_once(const spool_deliver& deliver) {
           ++result.replayed;
           ++unsaved;
         }
+        moved_past(run[i].at + run[i].size, true);
+      }
+      run.clear();
+    };
+
+    for (std::size_t at = 0; go_on && at < bytes.size();) {
+      spool_item item = next_spool_item(bytes, at);
+      const std::string_view stretch = std::string_view(bytes).substr(at, item.size);
+      std::optional<spool_record> opened;
+      if (item.damage == spool_damage::none) {
+        opened = open_spool_record(item.record, *options_.keys);
+      }
+      if (opened) {
+        run.push_back(run_item{at, item.size, std::move(*opened)});
+        at += item.size;
+        if (run.size() >= max_batch) {
+          deliver_run();
+        }
+        continue;
+      }
+      // Whatever precedes a stretch that is quarantined is settled first: the cursor moves in order.
+      deliver_run();
+      if (!go_on) {
+        break;
+      }
+      if (item.damage == spool_damage::none) {
+        // Its key is not in the keyring, or it was altered: kept for a human, never delivered.
+        if (!keep_aside(at, stretch, "unsealable")) {
+          break;
+        }
+        ++result.corrupt;
       } else {
         // The bad bytes are kept before the cursor can move past them: nothing is dropped silently.
-        if (quarantine(seq, here.offset, stretch, to_string(item.damage))) {
-          result.io_error = true;
-          go_on = false;
+        if (!keep_aside(at, stretch, to_string(item.damage))) {
           break;
         }
         ++result.corrupt;
       }
       at += item.size;
-      dirty = true;
-      const position advanced{seq, from + at};
-      {
-        std::lock_guard lock(mutex_);
-        cursor_ = advanced;
-        if (item.damage == spool_damage::none && pending_records_ > 0) {
-          --pending_records_;
-        }
-      }
-      if (unsaved >= cursor_every && !save(advanced)) {
-        go_on = false;
-      }
+      moved_past(at, item.damage == spool_damage::none);
+    }
+    if (go_on) {
+      deliver_run();
     }
     if (!go_on) {
       break;

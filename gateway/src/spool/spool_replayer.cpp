@@ -12,6 +12,12 @@ spool_replayer::spool_replayer(spool& target, spool_deliver deliver, spool_repla
   thread_.wake(appended);  // the first pass runs at once: a restart may have left records behind
 }
 
+spool_replayer::spool_replayer(spool& target, spool_batch_deliver deliver, spool_replayer_options options,
+                               std::function<void(const spool_replay_result&)> observe)
+    : spool_(target), batch_deliver_(std::move(deliver)), options_(options), observe_(std::move(observe)) {
+  thread_.wake(appended);
+}
+
 spool_replayer::~spool_replayer() {
   stop();
 }
@@ -49,7 +55,8 @@ void spool_replayer::run() {
       backing_off = false;  // a fresh start: a failure now waits first_retry again
       backoff = options_.first_retry;
     }
-    const spool_replay_result result = spool_.replay_once(deliver_);
+    const spool_replay_result result =
+        batch_deliver_ ? spool_.replay_once(batch_deliver_, options_.batch) : spool_.replay_once(deliver_);
     if (observe_) {
       observe_(result);
     }

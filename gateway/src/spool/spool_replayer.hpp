@@ -26,6 +26,7 @@ struct spool_replayer_options {
   std::chrono::milliseconds max_retry{30'000};   // the backoff doubles up to this
   std::chrono::milliseconds idle_check{60'000};  // a pass now and then even if nobody woke us
   std::chrono::hours quarantine_age{14 * 24};    // after each pass, older quarantine files go
+  std::size_t batch = 1;                         // records per delivery (batch deliverer only)
 };
 
 class spool_replayer {
@@ -33,6 +34,9 @@ class spool_replayer {
   // `target` must outlive the replayer. `observe` (optional) sees every pass's result on the
   // replayer's thread (for metrics and logs).
   spool_replayer(spool& target, spool_deliver deliver, spool_replayer_options options = {},
+                 std::function<void(const spool_replay_result&)> observe = {});
+  // Delivers runs of up to options.batch records at once (spool::replay_once's batch form).
+  spool_replayer(spool& target, spool_batch_deliver deliver, spool_replayer_options options = {},
                  std::function<void(const spool_replay_result&)> observe = {});
   ~spool_replayer();  // stop()s
   spool_replayer(const spool_replayer&) = delete;
@@ -50,7 +54,8 @@ class spool_replayer {
   void run();
 
   spool& spool_;
-  const spool_deliver deliver_;
+  const spool_deliver deliver_;  // one record at a time, or:
+  const spool_batch_deliver batch_deliver_;
   const spool_replayer_options options_;
   const std::function<void(const spool_replay_result&)> observe_;
 

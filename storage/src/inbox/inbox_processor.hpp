@@ -1,34 +1,35 @@
 #pragma once
-// The transactional inbox's consumer: one thread that applies stored webhook events in arrival order.
+// The transactional inbox's consumer: worker threads that apply stored webhook events, each on its
+// own connection, each over the partitions it holds (partition_leases.hpp).
 //
-// Woken after each ingest commit, and every `poll` anyway (events written by other instances, or
-// held back until an older transaction finished). Each event is decided by the tenant's routing rules
+// Woken after each ingest commit, and every `poll` anyway (events written by other instances, held
+// back until an older transaction finished, or partitions freed by a dead instance). Before each
+// ordinary batch a worker applies its partitions' crisis lane (inbox_batch.hpp), so crisis contacts
+// wait for one batch at most, not for the backlog. Each event is decided by the tenant's routing rules
 // and its automatic answers are written to the outbox in the same transaction; after a commit that
-// wrote outbox rows, `on_outbox` runs (on the processor's thread) so a sender can wake at once.
-// Only one instance applies events at a time (a transaction-scoped advisory lock), so a resident's
-// events are never applied out of order by two processes. A payload that cannot be opened or parsed,
-// or that the database rejects, is marked with process_error and never blocks the queue.
+// wrote outbox rows, `on_outbox` runs (on a worker's thread) so a sender can wake at once.
 //
-// Thread-safety: poke() from any thread; start()/stop() from one.
+// Thread-safety: poke() and counters() from any thread; start()/stop() from one.
 
-#include "inbox/inbox_apply.hpp"
 #include "yorisoi/storage/crypto.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include "yorisoi/storage/job_thread.hpp"
 
+#include <atomic>
 #include <chrono>
-#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace yorisoi::storage::detail {
 
-class db_connection;
-
 class inbox_processor {
  public:
-  // `opts` and `keys` must outlive the processor (poll, batch, rules and reply-token time come from opts).
+  // `opts` and `keys` must outlive the processor (poll, batch, partitions, workers, attempts, rules and
+  // reply-token time come from opts).
   inbox_processor(const options& opts, const keyring& keys, std::string conninfo,
                   std::function<void()> on_outbox);
   ~inbox_processor();
@@ -36,27 +37,25 @@ class inbox_processor {
   inbox_processor& operator=(const inbox_processor&) = delete;
 
   void start();
-  // Finishes the batch in progress (if any) and joins; unprocessed rows wait for the next start.
+  // Finishes the batches in progress (if any) and joins; unprocessed rows wait for the next start.
   void stop();
   void poke();
 
+  // Applied since start, by lane, and the partitions this instance's workers hold now.
+  [[nodiscard]] inbox_counters counters() const;
+
  private:
-  void run();
-  // Applies up to batch_ events in one transaction; returns how many rows it took.
-  // Applies one batch. Optimistically without a savepoint per event (two round trips each); when the
-  // database rejects an event, the batch is rolled back and applied again with savepoints, so that
-  // only the rejected event is recorded as failed.
-  std::size_t process_batch(db_connection& conn);
-  std::size_t process_batch(db_connection& conn, bool with_savepoints);
-  [[nodiscard]] apply_context context_for(const std::string& tenant_id) const;
+  struct worker;
+  void run(worker& w);
 
   const options& opts_;
   const keyring& keys_;
   std::string conninfo_;
-  std::chrono::milliseconds poll_;
-  std::size_t batch_;
   std::function<void()> on_outbox_;
-  job_thread thread_;
+  std::atomic<std::uint64_t> applied_ordinary_{0};
+  std::atomic<std::uint64_t> applied_crisis_{0};
+  std::atomic<std::uint64_t> parked_{0};
+  std::vector<std::unique_ptr<worker>> workers_;
 };
 
 }  // namespace yorisoi::storage::detail

@@ -10,11 +10,12 @@ constexpr const char* insert_name = "ingest_insert";
 // ON CONFLICT DO NOTHING makes redeliveries no-ops; RETURNING names the rows that were new.
 constexpr const char* insert_sql = R"sql(
 INSERT INTO inbox_event (tenant_id, webhook_event_id, channel_key, event_type, mode, occurred_at,
-                         redelivery, pseudonym, payload, key_id, received_at)
+                         redelivery, pseudonym, payload, key_id, received_at, lane)
 SELECT t, w, c, ty, m, timestamptz 'epoch' + ts * interval '1 millisecond', r, p, pl, k,
-       coalesce(timestamptz 'epoch' + rcv * interval '1 millisecond', now())
+       coalesce(timestamptz 'epoch' + rcv * interval '1 millisecond', now()), l
   FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::bool[],
-              $8::bytea[], $9::bytea[], $10::int4[], $11::int8[]) AS u(t, w, c, ty, m, ts, r, p, pl, k, rcv)
+              $8::bytea[], $9::bytea[], $10::int4[], $11::int8[], $12::text[])
+       AS u(t, w, c, ty, m, ts, r, p, pl, k, rcv, l)
 ON CONFLICT (tenant_id, webhook_event_id) DO NOTHING
 RETURNING tenant_id, webhook_event_id
 )sql";
@@ -39,9 +40,17 @@ void ingest_batch::prepare(pqxx::connection& conn) {
   conn.prepare(insert_name, insert_sql);
 }
 
+std::string_view ingest_batch::lane_of(const std::string& tenant_id, const routing::line_event& ev) const {
+  if (ev.type != routing::line_event_type::message || ev.message_type != "text" || ev.source_user_id.empty()) {
+    return "ordinary";
+  }
+  const auto rules = rules_.find(tenant_id);
+  return rules != rules_.end() && rules->second.risk.matches(ev.text) ? "crisis" : "ordinary";
+}
+
 void ingest_batch::clear() {
   for (binary_array* a : {&tenant_, &webhook_event_id_, &channel_key_, &event_type_, &mode_, &timestamp_ms_,
-                          &redelivery_, &pseudonym_, &payload_, &key_id_, &received_ms_}) {
+                          &redelivery_, &pseudonym_, &payload_, &key_id_, &received_ms_, &lane_}) {
     a->clear();
   }
   first_.clear();
@@ -80,6 +89,7 @@ const std::vector<std::size_t>& ingest_batch::write(pqxx::connection& conn,
       } else {
         received_ms_.add_null();
       }
+      lane_.add(lane_of(req.tenant_id, ev));
     }
   }
   if (first_.empty()) {
@@ -93,7 +103,7 @@ const std::vector<std::size_t>& ingest_batch::write(pqxx::connection& conn,
       pqxx::binarystring(mode_.bytes()), pqxx::binarystring(timestamp_ms_.bytes()),
       pqxx::binarystring(redelivery_.bytes()), pqxx::binarystring(pseudonym_.bytes()),
       pqxx::binarystring(payload_.bytes()), pqxx::binarystring(key_id_.bytes()),
-      pqxx::binarystring(received_ms_.bytes()));
+      pqxx::binarystring(received_ms_.bytes()), pqxx::binarystring(lane_.bytes()));
   for (const auto& row : rows) {
     const event_key key{std::string_view(row[0].c_str(), row[0].size()),
                         std::string_view(row[1].c_str(), row[1].size())};

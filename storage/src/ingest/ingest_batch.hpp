@@ -1,6 +1,8 @@
 #pragma once
 // One group-commit transaction: many requests' events written by a single INSERT … SELECT FROM
-// unnest(…) with every column bound as one binary array.
+// unnest(…) with every column bound as one binary array. Each event gets its lane here: 'crisis' for a
+// text message whose folded text matches its tenant's risk expressions (routing::risk_matcher), so
+// that the processor applies it ahead of the ordinary backlog.
 //
 // Not thread-safe: each writer thread owns one ingest_batch and reuses its buffers.
 
@@ -12,6 +14,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,7 +24,9 @@ namespace yorisoi::storage::detail {
 
 class ingest_batch {
  public:
-  explicit ingest_batch(const keyring& keys) : keys_(keys) {}
+  // `rules` (by tenant id) must outlive the batch; a tenant without rules has no crisis lane.
+  ingest_batch(const keyring& keys, const std::map<std::string, routing::tenant_rules>& rules)
+      : keys_(keys), rules_(rules) {}
 
   // Prepares the statement on a fresh connection.
   static void prepare(pqxx::connection& conn);
@@ -47,8 +52,10 @@ class ingest_batch {
   };
 
   void clear();
+  [[nodiscard]] std::string_view lane_of(const std::string& tenant_id, const routing::line_event& ev) const;
 
   const keyring& keys_;
+  const std::map<std::string, routing::tenant_rules>& rules_;
   binary_array tenant_{pg_oid::text};
   binary_array webhook_event_id_{pg_oid::text};
   binary_array channel_key_{pg_oid::text};
@@ -60,6 +67,7 @@ class ingest_batch {
   binary_array payload_{pg_oid::bytea};
   binary_array received_ms_{pg_oid::int8};
   binary_array key_id_{pg_oid::int4};
+  binary_array lane_{pg_oid::text};
   // First request (index) carrying each event of the batch; later copies are duplicates.
   std::unordered_map<event_key, std::size_t, event_key_hash> first_;
   std::vector<std::size_t> inserted_;

@@ -59,11 +59,21 @@ void ingest_writer::stop() {
 }
 
 void ingest_writer::submit(ingest_request request, callback done) {
+  std::vector<ingest_request> one;
+  one.push_back(std::move(request));
+  submit_all(std::move(one), std::move(done));
+}
+
+void ingest_writer::submit_all(std::vector<ingest_request> requests, callback done) {
+  std::size_t events = 0;
+  for (const ingest_request& r : requests) {
+    events += r.events.size();
+  }
   {
     std::lock_guard lock(mutex_);
     if (running_ && !stopping_) {
-      queued_events_ += request.events.size();
-      queue_.push_back(pending{std::move(request), std::move(done), std::chrono::steady_clock::now()});
+      queued_events_ += events;
+      queue_.push_back(pending{std::move(requests), events, std::move(done), std::chrono::steady_clock::now()});
       wake_.notify_one();
       return;
     }
@@ -82,7 +92,7 @@ bool ingest_writer::take(std::vector<pending>& batch, std::vector<pending>& expi
   // Queued since before the deadline: the caller's answer would come too late to matter.
   const auto deadline = std::chrono::steady_clock::now() - opts_.ingest_max_wait;
   while (!queue_.empty() && queue_.front().queued_at < deadline) {
-    queued_events_ -= queue_.front().request.events.size();
+    queued_events_ -= queue_.front().events;
     expired.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
@@ -92,17 +102,17 @@ bool ingest_writer::take(std::vector<pending>& batch, std::vector<pending>& expi
   // Everything queued, bounded by the batch size; an oversized request still goes alone.
   std::size_t events = 0;
   do {
-    events += queue_.front().request.events.size();
+    events += queue_.front().events;
     batch.push_back(std::move(queue_.front()));
     queue_.pop_front();
-  } while (!queue_.empty() && events + queue_.front().request.events.size() <= opts_.ingest_max_batch);
+  } while (!queue_.empty() && events + queue_.front().events <= opts_.ingest_max_batch);
   queued_events_ -= events;
   return true;
 }
 
 void ingest_writer::run() {
   db_connection conn(conninfo_, &ingest_batch::prepare);
-  ingest_batch writer(keys_);
+  ingest_batch writer(keys_, opts_.tenant_rules);
   std::vector<pending> batch;
   std::vector<const ingest_request*> requests;
   const std::vector<std::size_t> none;
@@ -123,17 +133,24 @@ void ingest_writer::run() {
     requests.clear();
     std::size_t events = 0;
     for (const pending& p : batch) {
-      requests.push_back(&p.request);
-      events += p.request.events.size();
+      for (const ingest_request& r : p.requests) {
+        requests.push_back(&r);
+      }
+      events += p.events;
     }
     bool committed = false;
     try {
       // Only empty requests (LINE's verification call): nothing to make durable, no round trip.
       const std::vector<std::size_t>& inserted = events == 0 ? none : writer.write(conn.get(), requests);
       committed = true;
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const std::size_t n = events == 0 ? 0 : inserted[i];
-        answer(batch[i].done, ingest_result{ingest_outcome::stored, n, batch[i].request.events.size() - n});
+      std::size_t at = 0;  // index of the pending's first request in `requests`
+      for (const pending& p : batch) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < p.requests.size(); ++i) {
+          n += events == 0 ? 0 : inserted[at + i];
+        }
+        at += p.requests.size();
+        answer(p.done, ingest_result{ingest_outcome::stored, n, p.events - n});
       }
     } catch (const std::exception& e) {
       spdlog::warn("storage: ingest batch of {} requests / {} events not stored: {}", batch.size(), events,
@@ -148,7 +165,7 @@ void ingest_writer::run() {
     }
     if (observer_) {
       batch_report report;
-      report.requests = batch.size();
+      report.requests = requests.size();
       report.events = events;
       report.duration =
           std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);

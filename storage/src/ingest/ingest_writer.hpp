@@ -43,12 +43,17 @@ class ingest_writer {
 
   // After stop(), answers `unavailable` at once, on the caller's thread.
   void submit(ingest_request request, callback done);
+  // The requests go into one commit together (never split across two), in order: all are stored or
+  // none; `done` gets the sums. For the spool's replay, which must not store a later record while an
+  // earlier one failed.
+  void submit_all(std::vector<ingest_request> requests, callback done);
 
   [[nodiscard]] std::size_t queued_events() const;
 
  private:
   struct pending {
-    ingest_request request;
+    std::vector<ingest_request> requests;  // usually one
+    std::size_t events = 0;
     callback done;
     std::chrono::steady_clock::time_point queued_at;
   };

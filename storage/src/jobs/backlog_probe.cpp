@@ -7,16 +7,17 @@
 namespace yorisoi::storage::detail {
 namespace {
 
-// Waiting: stored, not yet applied (index inbox_event_waiting); failed: applied with process_error
-// (index inbox_event_failed). The outbox's rows still to send are those of outbox_due; a row is due
+// Waiting: stored, not yet applied nor parked (index inbox_event_waiting); failed: applied with
+// process_error (index inbox_event_failed); parked: rejected too often (index inbox_event_parked). The outbox's rows still to send are those of outbox_due; a row is due
 // once next_attempt_at has passed (a `sending` row's lease has then run out), so the oldest due row is
 // the smallest next_attempt_at, when it is in the past.
 constexpr const char* measure_sql = R"sql(
-SELECT w.n, f.n, w.age, o.pending, o.sending, o.due_age
+SELECT w.n, f.n, w.age, o.pending, o.sending, o.due_age, p.n
   FROM (SELECT count(*) AS n,
                coalesce(greatest(extract(epoch FROM now() - min(received_at)), 0), 0)::float8 AS age
-          FROM inbox_event WHERE processed_at IS NULL) AS w,
+          FROM inbox_event WHERE processed_at IS NULL AND parked_at IS NULL) AS w,
        (SELECT count(*) AS n FROM inbox_event WHERE process_error IS NOT NULL) AS f,
+       (SELECT count(*) AS n FROM inbox_event WHERE parked_at IS NOT NULL) AS p,
        (SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
                count(*) FILTER (WHERE state = 'sending') AS sending,
                coalesce(greatest(extract(epoch FROM now() - min(next_attempt_at)), 0), 0)::float8 AS due_age
@@ -54,6 +55,7 @@ backlog_stats measure_backlog(pqxx::connection& conn) {
   s.outbox_pending = r[3].as<std::uint64_t>();
   s.outbox_sending = r[4].as<std::uint64_t>();
   s.outbox_oldest_due_seconds = r[5].as<double>();
+  s.inbox_parked = r[6].as<std::uint64_t>();
   return s;
 }
 

@@ -1,4 +1,5 @@
-// [server.spool]: the webhook spool's folder and bounds, and YORISOI_SPOOL_DIR.
+// [server.spool]: the webhook spool's folder and bounds, and YORISOI_SPOOL_DIR; [server]'s inbox
+// partitions, workers and attempts.
 #include "test_support.hpp"
 
 namespace yorisoi::config::test {
@@ -75,6 +76,35 @@ INSTANTIATE_TEST_SUITE_P(
         bad_spool{"directory_not_string", "directory = 5\n", "server.spool.directory", "must be a string"},
         bad_spool{"unknown_key", "dir = \"x\"\n", "server.spool.dir", "unknown key"}),
     [](const ::testing::TestParamInfo<bad_spool>& param) { return param.param.name; });
+
+TEST(inbox_settings, defaults_and_values) {
+  const fake_env env;
+  const auto d = load_from_string(minimal_document(), test_label, env.lookup());
+  EXPECT_EQ(d.server.inbox_partitions, 16U);
+  EXPECT_EQ(d.server.inbox_workers, 2U);
+  EXPECT_EQ(d.server.inbox_max_attempts, 5U);
+  const auto s = load_from_string(with_server("inbox_partitions = 32\ninbox_workers = 4\ninbox_max_attempts = 3\n"),
+                                  test_label, env.lookup());
+  EXPECT_EQ(s.server.inbox_partitions, 32U);
+  EXPECT_EQ(s.server.inbox_workers, 4U);
+  EXPECT_EQ(s.server.inbox_max_attempts, 3U);
+}
+
+TEST(inbox_settings, out_of_range_values_are_refused_with_their_key) {
+  const fake_env env;
+  for (const auto& [text, key] : std::vector<std::pair<std::string, std::string>>{
+           {"inbox_partitions = 0\n", "server.inbox_partitions"},
+           {"inbox_partitions = 5000\n", "server.inbox_partitions"},
+           {"inbox_workers = 0\n", "server.inbox_workers"},
+           {"inbox_max_attempts = 0\n", "server.inbox_max_attempts"}}) {
+    try {
+      (void)load_from_string(with_server(text), test_label, env.lookup());
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const error& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
+}
 
 }  // namespace
 }  // namespace yorisoi::config::test

@@ -148,6 +148,60 @@ TEST(spool_damage, a_rejected_record_is_quarantined_and_the_replay_goes_on) {
   EXPECT_EQ(read_all(quarantined[0]), whole.substr(record_size(0), record_size(1)));
 }
 
+// Replay in runs: consecutive records are handed over together, a damaged stretch ends a run (it is
+// quarantined after the records before it are settled), a rejected record inside a run is quarantined
+// and the run goes on, and a retry_later inside a run stops the pass there, the next pass resuming at
+// that very record.
+TEST(spool_damage, runs_of_records_are_delivered_together_in_order_and_settled_one_by_one) {
+  temp_dir dir;
+  const auto segment = spool_of(dir, 9);
+  std::string damaged = read_all(segment);
+  damaged[record_size(0) + record_size(1) + record_size(2) + 20] ^= 0x01;  // record 3
+  write_all(segment, damaged);
+  auto s = spool::open(options_for(dir));
+  std::vector<std::vector<spool_record>> runs;
+  bool refuse_record_7 = true;
+  const auto deliver = [&](const std::vector<const spool_record*>& records) {
+    std::vector<spool_delivery> out;
+    runs.emplace_back();
+    for (const spool_record* r : records) {
+      runs.back().push_back(*r);
+      if (*r == make_record(1)) {
+        out.push_back(spool_delivery::rejected);
+      } else if (*r == make_record(7) && refuse_record_7) {
+        out.push_back(spool_delivery::retry_later);
+      } else {
+        out.push_back(spool_delivery::stored);
+      }
+    }
+    return out;
+  };
+  spool_replay_result first = s->replay_once(deliver, 4);
+  EXPECT_TRUE(first.stopped);
+  EXPECT_EQ(first.replayed, 5U);  // 0 and 2 (1 rejected), then 4, 5, 6 until 7 was refused
+  ASSERT_EQ(runs.size(), 2U);
+  ASSERT_EQ(runs[0].size(), 3U);  // 0, 1, 2: record 3 is damaged and ends the run
+  EXPECT_EQ(runs[0][0], make_record(0));
+  EXPECT_EQ(runs[0][2], make_record(2));
+  ASSERT_EQ(runs[1].size(), 4U);  // 4, 5, 6, 7
+  EXPECT_EQ(runs[1][0], make_record(4));
+  EXPECT_EQ(first.rejected, 1U);
+  EXPECT_EQ(first.corrupt, 1U);
+  EXPECT_EQ(first.remaining, 2U);
+
+  refuse_record_7 = false;
+  runs.clear();
+  spool_replay_result second = s->replay_once(deliver, 4);
+  EXPECT_FALSE(second.stopped);
+  EXPECT_EQ(second.replayed, 2U);
+  ASSERT_EQ(runs.size(), 1U);
+  ASSERT_EQ(runs[0].size(), 2U);
+  EXPECT_EQ(runs[0][0], make_record(7));
+  EXPECT_EQ(runs[0][1], make_record(8));
+  EXPECT_TRUE(s->empty());
+  EXPECT_EQ(files_named(dir.path(), "quarantine-").size(), 2U);
+}
+
 TEST(spool_format, records_round_trip_and_every_byte_of_a_walk_is_accounted_for) {
   const spool_record empty_fields{"", "", -5, ""};
   for (const spool_record& r : {make_record(1), empty_fields}) {

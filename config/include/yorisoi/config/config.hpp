@@ -91,6 +91,13 @@ struct server_settings {
   // ("127.0.0.1", "::1"). A request from one of them is attributed (login throttle) to the last hop
   // its header names that is not itself a trusted proxy; any other peer is taken as the client.
   std::vector<std::string> trusted_proxies;
+  // The inbox is split by resident into this many partitions, each applied by one worker at a time
+  // across every instance (so each resident's events stay in order); every instance must use the same
+  // number. Workers: inbox worker threads of this instance. An event the database rejects
+  // inbox_max_attempts times is parked (`yorisoi inbox parked`).
+  unsigned inbox_partitions = 16;
+  unsigned inbox_workers = 2;
+  unsigned inbox_max_attempts = 5;
   session_settings sessions;
   spool_settings spool;
 

@@ -54,6 +54,11 @@ struct options {
   bool run_inbox_processor = true;             // apply stored events (resident, consultation, message)
   std::chrono::milliseconds inbox_poll{1000};  // also look for work written by other instances
   std::size_t inbox_batch = 200;               // inbox events applied per transaction
+  // The inbox is split by resident into this many partitions; each is applied by one worker at a time
+  // (of any instance), which keeps each resident's order. Every instance must use the same number.
+  unsigned inbox_partitions = 16;
+  unsigned inbox_workers = 2;       // inbox worker threads (and connections) of this instance
+  unsigned inbox_max_attempts = 5;  // an event the database rejects this often is parked
   // How often the backlog (backlog_stats, for the metrics) is measured; 0 = never.
   std::chrono::milliseconds backlog_every{5000};
   // Bounds on every storage operation, so that a webhook can answer 503 within LINE's 2 s when the
@@ -180,10 +185,20 @@ struct backlog_stats {
   std::chrono::milliseconds measured_ago{0};  // age of the figures (grows while the database is away)
   std::uint64_t inbox_waiting = 0;            // stored, not yet applied
   std::uint64_t inbox_failed = 0;             // applied with an error (never retried; kept for the record)
+  std::uint64_t inbox_parked = 0;             // rejected by the database too often: waiting for `inbox retry`
   double inbox_oldest_waiting_seconds = 0;    // since the oldest waiting event reached us; 0 when none
   std::uint64_t outbox_pending = 0;           // messages to LINE not yet sent (due now or retrying later)
   std::uint64_t outbox_sending = 0;           // claimed by a sender (leased)
   double outbox_oldest_due_seconds = 0;       // how long the longest-due row has been due; 0 when none
+};
+
+// This instance's inbox processor since it started.
+struct inbox_counters {
+  std::uint64_t applied_ordinary = 0;  // events applied (marked processed), by the lane they came in
+  std::uint64_t applied_crisis = 0;
+  std::uint64_t parked = 0;         // events this instance parked
+  unsigned partitions_held = 0;     // inbox partitions its workers hold now
+  unsigned partitions = 0;          // of this many
 };
 
 struct pool_stats {
@@ -192,6 +207,7 @@ struct pool_stats {
   std::size_t queued = 0;         // general jobs waiting
   std::size_t ingest_queued = 0;  // events waiting for the next group commit
   backlog_stats backlog;
+  inbox_counters inbox;  // zeros when this instance runs no inbox processor
 };
 
 // Called on a storage thread after each ingest COMMIT (or failure) — for metrics.
@@ -227,6 +243,9 @@ class service {
   // COMMIT, `unavailable` (within about connect_timeout + statement_timeout) when the database cannot
   // take them. Before start() or after stop(), answers `unavailable` at once on the caller's thread.
   void ingest(ingest_request request, std::function<void(ingest_result)> done);
+  // Several requests in one commit, in order, never split: all stored or none (`done` gets the sums).
+  // The spool's replay hands over a run of records this way.
+  void ingest_all(std::vector<ingest_request> requests, std::function<void(ingest_result)> done);
   // Asks a general worker whether the database answers and holds this binary's schema. Before
   // start() or after stop(), answers "not ready" at once on the caller's thread.
   void check_ready(std::function<void(readiness)> done);
