@@ -160,6 +160,17 @@ const expected = {
     other: [401, 404, 404, 403, 403, 403, 403],
     other_rev: [401, 404, 404, 403, 403, 403, 403],
   },
+  // On shift: one's presence (readers of conversations), the whole shift (supervisors), a person's
+  // capacity (supervisors and admins; officers and analysts get none of it).
+  get_presence: { route: 'GET /api/v1/me/presence', any: [401, 200, 200, 403, 403, 403, 403] },
+  set_presence: { route: 'PUT /api/v1/me/presence', any: [401, 200, 200, 403, 403, 403, 403] },
+  get_shift: { route: 'GET /api/v1/shift', any: [401, 403, 200, 403, 403, 403, 403] },
+  set_capacity: {
+    route: 'PUT /api/v1/staff/{user_id}/capacity',
+    own: [401, 403, 200, 403, 403, 403, 200],
+    other: [401, 403, 404, 403, 403, 403, 404],
+    other_rev: [401, 403, 404, 403, 403, 403, 404],
+  },
   list_events: { route: 'GET /api/v1/events', any: [401, 200, 200, 200, 200, 200, 200] },
   stream: { route: 'GET /api/v1/stream', any: [401, 101, 101, 101, 101, 101, 101] },
   // Referrals.
@@ -574,6 +585,15 @@ async function perform(actors, objects, name, role, scope, allowed) {
     }
     case 'list_assignees':
       return client.get('/api/v1/assignees');
+    case 'get_presence':
+      return client.get('/api/v1/me/presence');
+    case 'set_presence':
+      return client.put('/api/v1/me/presence', { status: 'away' });
+    case 'get_shift':
+      return client.get('/api/v1/shift');
+    // Back to the tenant's default: the matrix leaves no limit behind.
+    case 'set_capacity':
+      return client.put(`/api/v1/staff/${objects[objectTenant].staff}/capacity`, { capacity: null });
     case 'resident_history':
       return client.get(`/api/v1/residents/${objects[objectTenant].resident}/consultations`);
     case 'resident_notes':

@@ -3,7 +3,8 @@
 // banner outside staffed hours (hours_banner.js; screens that pass `api` and whose role works
 // consultations), the live stream's state (screens without a stream pass none), who is signed in (the
 // name, and the role unless the name already says it; an officer by their unit's kind) and ログアウト,
-// which also forgets this tab's unsent drafts.
+// which also forgets this tab's unsent drafts. Counsellors and supervisors choose their presence
+// (presence_control.js: 対応可 / 離席 / 終了).
 // アカウント (account_page.js) is linked beside the other places, and from the user's name for roles
 // without links.
 // Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports' | 'staff' | 'account'), api?, units?
@@ -13,6 +14,7 @@ import { role_label } from './format.js';
 import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
 import { clear_drafts } from './drafts.js';
 import { hours_banner } from './hours_banner.js';
+import { presence_control } from './presence_control.js';
 
 function nav_links(role, place) {
   const links = [];
@@ -54,6 +56,7 @@ export function header_bar({ session, stream_state, on_logout, place = 'queue', 
       </div>
       ${show_banner && html`<${hours_banner} api=${api} />`}
       <div class="top-right">
+        ${show_banner && html`<${presence_control} api=${api} />`}
         ${stream_state ? html`
           <span class=${`live ${stream_state}`} role="status" title="リアルタイム更新の状態">
             ${live_text[stream_state] ?? ''}

@@ -79,8 +79,15 @@ asio::awaitable<http_response> handle_get_consultation(handler_context& context,
   co_return api_json(200, consultation_json(result.value));
 }
 
+// A counsellor holding their capacity is refused (409 over_capacity); the tenant's default comes from
+// the config.
 asio::awaitable<http_response> handle_claim(handler_context& context, const api_call& call) {
-  co_return co_await queue_item_call(context, call, &storage::console_store::claim);
+  auto& console = context.console;
+  const std::string id = call.param("consultation_id");
+  const std::optional<unsigned> capacity = call.caller.tenant->shift.capacity;
+  const auto result = co_await await_op<storage::queue_item>(
+      [&](auto done) { console.claim(call.caller.session.who, id, capacity, std::move(done)); });
+  co_return op_answer(result, 200, queue_item_json);
 }
 
 asio::awaitable<http_response> handle_release(handler_context& context, const api_call& call) {

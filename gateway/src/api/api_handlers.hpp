@@ -49,6 +49,12 @@ using api_answer = boost::asio::awaitable<http_response>;
 [[nodiscard]] api_answer handle_close(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_reopen(handler_context& context, const api_call& call);
 
+// On shift (api_shift.cpp): one's own presence (対応可 / 離席 / 終了), the whole shift, a person's capacity.
+[[nodiscard]] api_answer handle_get_presence(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_set_presence(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_get_shift(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_set_capacity(handler_context& context, const api_call& call);
+
 // The resident across consultations (api_residents.cpp): history, and the resident note's versions.
 [[nodiscard]] api_answer handle_resident_history(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_resident_notes(handler_context& context, const api_call& call);

@@ -225,6 +225,7 @@ void prepare_console_statements(pqxx::connection& conn) {
   prepare_console_work_statements(conn);
   prepare_queue_page_statements(conn);
   prepare_console_resident_statements(conn);
+  prepare_console_shift_statements(conn);
 }
 
 }  // namespace yorisoi::storage::detail

@@ -63,6 +63,7 @@ void prepare_console_read_statements(pqxx::connection& conn);
 void prepare_console_work_statements(pqxx::connection& conn);
 void prepare_queue_page_statements(pqxx::connection& conn);
 void prepare_console_resident_statements(pqxx::connection& conn);
+void prepare_console_shift_statements(pqxx::connection& conn);
 
 template <typename T>
 [[nodiscard]] op_result<T> ok(T value) {

@@ -9,6 +9,7 @@
 #include <pqxx/connection>
 #include <pqxx/transaction_base>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ inline constexpr std::size_t max_text_chars = 5000;
                                                                const actor& who, const std::string& id);
 
 [[nodiscard]] op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std::string& id);
+// The claim with the capacity rule (routing::may_take_another): conflict over_capacity.
+[[nodiscard]] op_result<queue_item> claim_within(pqxx::connection& conn, const actor& who, const std::string& id,
+                                                 std::optional<unsigned> default_capacity);
 [[nodiscard]] op_result<queue_item> release(pqxx::connection& conn, const actor& who, const std::string& id);
 [[nodiscard]] op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const std::string& id,
                                              const std::string& to_user_id);
@@ -57,6 +61,28 @@ inline constexpr std::size_t max_text_chars = 5000;
                                                                  const keyring& keys,
                                                                  const std::string& tenant_id,
                                                                  const std::string& resident_id);
+
+// console_shift.cpp: presence and capacity. `idle` is the session policy's idle limit (a session idle
+// longer is not alive).
+[[nodiscard]] op_result<presence_entry> read_presence(pqxx::connection& conn, const actor& who,
+                                                      std::chrono::seconds idle, std::optional<unsigned> default_capacity);
+[[nodiscard]] op_result<presence_outcome> change_presence(pqxx::connection& conn, const keyring& keys,
+                                                          const actor& who, routing::presence to,
+                                                          const std::string& handover_note,
+                                                          std::chrono::seconds idle, std::optional<unsigned> default_capacity);
+[[nodiscard]] op_result<std::vector<presence_entry>> read_shift(pqxx::connection& conn, const actor& who,
+                                                                std::chrono::seconds idle,
+                                                                std::optional<unsigned> default_capacity);
+[[nodiscard]] op_result<presence_entry> change_capacity(pqxx::connection& conn, const actor& who,
+                                                        const std::string& user_id,
+                                                        std::optional<unsigned> capacity,
+                                                        std::chrono::seconds idle, std::optional<unsigned> default_capacity);
+// The capacity check of a claim inside the caller's transaction: the refusal's reason or "" (locks the
+// actor's account row so that two claims of one person are counted one after the other).
+[[nodiscard]] std::string capacity_refusal_of(pqxx::transaction_base& tx, const actor& who,
+                                              std::optional<unsigned> default_capacity);
+// Sets the user's presence off (logout) and announces it; nothing when it was off already.
+void presence_off(pqxx::transaction_base& tx, const std::string& tenant_id, const std::string& user_id);
 
 [[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
                                                                  const std::string& tenant_id,

@@ -232,6 +232,25 @@ op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std:
   });
 }
 
+op_result<queue_item> claim_within(pqxx::connection& conn, const actor& who, const std::string& id,
+                                   std::optional<unsigned> default_capacity) {
+  return work_on(conn, who, id, "consultation.claim", [&](pqxx::work& tx, const locked& c) -> refusal {
+    auto decided = decide(who, routing::lifecycle_action::claim, c);
+    if (auto* refused = std::get_if<op_result<queue_item>>(&decided)) {
+      return std::move(*refused);
+    }
+    const auto& next = std::get<routing::lifecycle_step>(decided);
+    // Only a claim that takes the consultation counts against the capacity (not one already held).
+    if (next.holder == routing::next_holder::actor) {
+      if (std::string why = capacity_refusal_of(tx, who, default_capacity); !why.empty()) {
+        return refuse<queue_item>(op_status::conflict, std::move(why));
+      }
+    }
+    apply(tx, who, id, c, next);
+    return std::nullopt;
+  });
+}
+
 op_result<queue_item> release(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.release", [&](pqxx::work& tx, const locked& c) -> refusal {
     return step(tx, who, id, routing::lifecycle_action::release, c);

@@ -11,6 +11,7 @@
 
 #include "yorisoi/routing/access.hpp"
 #include "yorisoi/routing/login_delay.hpp"
+#include "yorisoi/routing/shift.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <chrono>
@@ -273,6 +274,27 @@ struct history_item {
 
 inline constexpr std::size_t history_max_items = 200;
 
+// ---- on shift (routing/shift.hpp) ------------------------------------------------------------------
+
+// One counsellor or supervisor of the tenant on the shift.
+struct presence_entry {
+  std::string user_id;
+  std::string display_name;
+  routing::staff_role role = routing::staff_role::counsellor;
+  // available | away | off. Off also whenever the account has no live session that began before the
+  // status was set (logged out, the session ended, or a new sign-in that has not chosen yet).
+  std::string status = "off";
+  std::optional<time_point> since;  // when that status was chosen; none for an off without a choice
+  std::int64_t load = 0;            // open consultations the person holds
+  std::optional<unsigned> own_capacity;  // the person's own capacity; none = the tenant's default
+  std::optional<unsigned> capacity;  // the one that counts; none = no limit
+};
+
+struct presence_outcome {
+  presence_entry entry;
+  std::vector<std::string> returned;  // consultations returned to the queue by going off
+};
+
 // ---- live events -----------------------------------------------------------------------------------
 
 struct console_event {
@@ -361,6 +383,10 @@ class console_store {
                     std::function<void(op_result<consultation_detail>)> done);
   // Takes an unassigned open consultation (conflict when someone else holds it; ok when it is already mine).
   void claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // The same, refused (conflict over_capacity) when a counsellor already holds their capacity
+  // (routing::may_take_another; `default_capacity` is the tenant's, the person's own one wins).
+  void claim(actor who, std::string consultation_id, std::optional<unsigned> default_capacity,
+             std::function<void(op_result<queue_item>)> done);
   // close, release and reopen follow routing::lifecycle_check (a counsellor acts only on what they hold
   // or nobody holds; supervisors on any): a refusal is conflict with the rule's code as reason.
   void release(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
@@ -394,6 +420,22 @@ class console_store {
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+
+  // -- on shift (counsellors and supervisors: work_consultations; the whole shift: supervise_shift)
+  // `default_capacity` is the tenant's (config); presence counts only while a session lives.
+  void my_presence(actor who, std::optional<unsigned> default_capacity, std::function<void(op_result<presence_entry>)> done);
+  // routing::presence_next on the actor's open consultations: going off while holding any needs a
+  // handover note (conflict handover_note_required); with one, each goes back to the queue with the note
+  // as a consultation note (audited consultation.handover). Audited presence.set; a 'presence' event.
+  void set_presence(actor who, routing::presence to, std::string handover_note, std::optional<unsigned> default_capacity,
+                    std::function<void(op_result<presence_outcome>)> done);
+  // Every enabled counsellor and supervisor of the tenant, by display name.
+  void shift(actor who, std::optional<unsigned> default_capacity,
+             std::function<void(op_result<std::vector<presence_entry>>)> done);
+  // A person's own capacity (1..50; none = the tenant's default). not_found for an unknown account,
+  // invalid not_a_counsellor_here for one that takes no consultations. Audited staff.capacity.
+  void set_capacity(actor who, std::string user_id, std::optional<unsigned> capacity, std::optional<unsigned> default_capacity,
+                    std::function<void(op_result<presence_entry>)> done);
 
   // -- live events
   // Events of the tenant after `after_id` that `filter` lets through (at most `limit`, oldest first):
