@@ -178,6 +178,10 @@ function workspace({ api, session, on_unauthenticated, on_logout: logout }) {
       return read;
     }),
     on_event: (event, { schedule: refetch, open_id: shown_id }) => {
+      // Someone's presence or capacity: nothing of the queue (hand-backs come as their own events).
+      if (event.kind === 'presence') {
+        return;
+      }
       const concerns_open = !event.consultation_id || event.consultation_id === shown_id;
       if (event.kind === 'referral' || event.kind === 'resync') {
         if (concerns_open) {

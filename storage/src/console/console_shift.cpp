@@ -71,8 +71,9 @@ SELECT count(*)::bigint FROM consultation WHERE tenant_id = $1 AND assigned_to =
 constexpr const char* capacity_target_sql = R"sql(
 SELECT role FROM staff_user WHERE tenant_id = $1 AND user_id = $2::uuid AND NOT disabled FOR NO KEY UPDATE
 )sql";
+// $3 = 0: no capacity of one's own (the tenant's default counts).
 constexpr const char* capacity_set_sql =
-    "UPDATE staff_user SET capacity = $3 WHERE tenant_id = $1 AND user_id = $2::uuid";
+    "UPDATE staff_user SET capacity = NULLIF($3::integer, 0) WHERE tenant_id = $1 AND user_id = $2::uuid";
 
 presence_entry entry_from(const pqxx::row& r, std::optional<unsigned> default_capacity) {
   presence_entry e;
@@ -210,11 +211,7 @@ op_result<presence_entry> change_capacity(pqxx::connection& conn, const actor& w
   if (!role || !routing::allows(*role, routing::permission::work_consultations)) {
     return refuse<presence_entry>(op_status::invalid, "not_a_counsellor_here");
   }
-  if (capacity) {
-    tx.exec_prepared0("console_capacity_set", who.tenant_id, user_id, static_cast<int>(*capacity));
-  } else {
-    tx.exec_prepared0("console_capacity_set", who.tenant_id, user_id, std::optional<int>());
-  }
+  tx.exec_prepared0("console_capacity_set", who.tenant_id, user_id, static_cast<int>(capacity.value_or(0)));
   audit(tx, who.tenant_id, is_uuid(who.user_id) ? who.user_id : std::string(), "staff.capacity", "staff_user",
         user_id, json_object({{"capacity", capacity ? std::to_string(*capacity) : std::string("default")}}));
   presence_event(tx, who.tenant_id, user_id);
