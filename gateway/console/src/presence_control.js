@@ -38,11 +38,22 @@ export function presence_control({ api }) {
     }
   }
 
-  function on_change(event) {
+  // What one holds changes with every claim: ask it afresh before going off.
+  async function on_change(event) {
     const status = event.currentTarget.value;
-    if (status === 'off' && presence?.load > 0) {
-      set_handover('');
-      return;
+    if (status === 'off') {
+      set_error('');
+      try {
+        const now = await api.get('/me/presence');
+        set_presence(now);
+        if (now.load > 0) {
+          set_handover('');
+          return;
+        }
+      } catch (failure) {
+        set_error(refusal_message(failure));
+        return;
+      }
     }
     choose(status);
   }
