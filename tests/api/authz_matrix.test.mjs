@@ -141,6 +141,19 @@ const expected = {
     other: [401, 404, 404, 403, 403, 403, 403],
     other_rev: [401, 404, 404, 403, 403, 403, 403],
   },
+  // Risk levels: readers of conversations only.
+  set_risk: {
+    route: 'PUT /api/v1/consultations/{consultation_id}/risk',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  risk_history: {
+    route: 'GET /api/v1/consultations/{consultation_id}/risk',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
   // The resident across consultations: readers of conversations only (admins and analysts read no text).
   resident_history: {
     route: 'GET /api/v1/residents/{resident_id}/consultations',
@@ -441,6 +454,8 @@ const consultationCalls = {
   reply: ['POST', 'messages', async () => ({ text: 'お話ししてくださってありがとうございます。' })],
   set_tags: ['PUT', 'tags', async () => ({ categories: ['家族関係'], age_band: null })],
   add_note: ['POST', 'notes', async () => ({ text: '次回は家族のことを聞く' })],
+  set_risk: ['PUT', 'risk', async () => ({ level: 'medium', reason: '眠れない日が続いている' })],
+  risk_history: ['GET', 'risk', null],
   close: ['POST', 'close', null],
   reopen: ['POST', 'reopen', null],
 };

@@ -49,6 +49,10 @@ using api_answer = boost::asio::awaitable<http_response>;
 [[nodiscard]] api_answer handle_close(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_reopen(handler_context& context, const api_call& call);
 
+// Risk levels (api_risk.cpp): PUT sets one with a reason (200 the consultation row), GET the history.
+[[nodiscard]] api_answer handle_set_risk(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_risk_history(handler_context& context, const api_call& call);
+
 // On shift (api_shift.cpp): one's own presence (対応可 / 離席 / 終了), the whole shift, a person's capacity.
 [[nodiscard]] api_answer handle_get_presence(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_set_presence(handler_context& context, const api_call& call);

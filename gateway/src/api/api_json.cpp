@@ -100,6 +100,10 @@ json::object queue_item_object(const storage::queue_item& item) {
     categories.emplace_back(c);
   }
   out["categories"] = std::move(categories);
+  out["risk"] = string_or_null(item.risk);
+  out["risk_source"] = string_or_null(item.risk_source);
+  out["risk_set"] = string_or_null(item.risk_set);
+  out["risk_lowered"] = item.risk_lowered;
   if (item.triage) {
     // Queue rows only: what the reader needs to triage.
     const storage::queue_triage& t = *item.triage;

@@ -130,6 +130,9 @@ const std::vector<route>& routes() {
       {"GET", "/api/v1/residents/{resident_id}/notes", "resident_notes", bind<handle_resident_notes>, work},
       {"POST", "/api/v1/residents/{resident_id}/notes", "set_resident_note", bind<handle_set_resident_note>,
        work},
+      // Risk levels (低 / 中 / 高 / 緊急) with their history.
+      {"PUT", "/api/v1/consultations/{consultation_id}/risk", "set_risk", bind<handle_set_risk>, work},
+      {"GET", "/api/v1/consultations/{consultation_id}/risk", "risk_history", bind<handle_risk_history>, work},
       // On shift: one's presence, the whole shift (the supervisor's board), a person's capacity.
       {"GET", "/api/v1/me/presence", "get_presence", bind<handle_get_presence>, work},
       {"PUT", "/api/v1/me/presence", "set_presence", bind<handle_set_presence>, work},

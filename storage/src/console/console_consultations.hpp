@@ -84,6 +84,13 @@ inline constexpr std::size_t max_text_chars = 5000;
 // Sets the user's presence off (logout) and announces it; nothing when it was off already.
 void presence_off(pqxx::transaction_base& tx, const std::string& tenant_id, const std::string& user_id);
 
+// console_risk.cpp: risk levels (routing/risk.hpp) and their history.
+[[nodiscard]] op_result<queue_item> set_risk(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                             const std::string& id, routing::risk_level level,
+                                             const std::string& reason);
+[[nodiscard]] op_result<std::vector<risk_change>> read_risk_history(pqxx::connection& conn, const keyring& keys,
+                                                                    const actor& who, const std::string& id);
+
 [[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
                                                                  const std::string& tenant_id,
                                                                  std::int64_t after_id, std::size_t limit,

@@ -328,6 +328,23 @@ void console_store::add_note(actor who, std::string consultation_id, std::string
                 pqxx::connection& c) { return detail::add_note(c, keys(), who, id, text); });
 }
 
+void console_store::set_risk(actor who, std::string consultation_id, routing::risk_level level, std::string reason,
+                             std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(submitter(), "risk", std::move(done),
+                  [this, who = std::move(who), id = std::move(consultation_id), level,
+                   reason = std::move(reason)](pqxx::connection& c) {
+                    return detail::set_risk(c, keys(), who, id, level, reason);
+                  });
+}
+
+void console_store::risk_history(actor who, std::string consultation_id,
+                                 std::function<void(op_result<std::vector<risk_change>>)> done) {
+  run<std::vector<risk_change>>(submitter(), "risk history", std::move(done),
+                                [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                                  return detail::read_risk_history(c, keys(), who, id);
+                                });
+}
+
 void console_store::resident_history(actor who, std::string resident_id,
                                      std::function<void(op_result<std::vector<history_item>>)> done) {
   run<std::vector<history_item>>(submitter(), "resident history", std::move(done),

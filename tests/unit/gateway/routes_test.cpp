@@ -175,6 +175,8 @@ TEST(routes, permissions_follow_the_contract) {
       {"resident_history", permission::work_consultations},
       {"resident_notes", permission::work_consultations},
       {"set_resident_note", permission::work_consultations},
+      {"set_risk", permission::work_consultations},
+      {"risk_history", permission::work_consultations},
       {"get_presence", permission::work_consultations},
       {"set_presence", permission::work_consultations},
       {"get_shift", permission::supervise_shift},

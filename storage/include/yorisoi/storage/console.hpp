@@ -11,6 +11,7 @@
 
 #include "yorisoi/routing/access.hpp"
 #include "yorisoi/routing/login_delay.hpp"
+#include "yorisoi/routing/risk.hpp"
 #include "yorisoi/routing/shift.hpp"
 #include "yorisoi/storage/service.hpp"
 
@@ -196,6 +197,13 @@ struct queue_item {
   std::string assigned_name;
   std::string age_band;
   std::vector<std::string> categories;
+  // The risk level that counts (routing::effective_risk_of): low | medium | high | critical | "" (none);
+  // where it comes from: counsellor | keyword | ""; and the newest level a counsellor set ("" = never)
+  // with whether it was a lowering.
+  std::string risk;
+  std::string risk_source;
+  std::string risk_set;
+  bool risk_lowered = false;
   std::optional<queue_triage> triage;  // queue rows only (list and single row), for the reader
 };
 
@@ -254,6 +262,17 @@ struct consultation_detail {
   std::optional<storage::resident_note> about_resident;  // the resident note (its newest version), if any
   // Retention purged its texts: messages and notes are gone, the dates and tallies stay.
   std::optional<time_point> purged_at;
+};
+
+// One change of a consultation's risk level (the history is kept: every change is a row).
+struct risk_change {
+  std::string risk_id;
+  std::string level;  // low | medium | high | critical
+  bool lowered = false;  // set below 高 on an urgent consultation: it wins over the urgency
+  std::optional<std::string> reason;  // none once retention cleared it
+  std::string author_id;
+  std::string author_name;
+  time_point set_at{};
 };
 
 // One of a resident's consultations in their history: dates and tallies, never text.
@@ -417,6 +436,15 @@ class console_store {
   // otherwise); sealed like consultation notes; audited as resident_note.write.
   void set_resident_note(actor who, std::string resident_id, std::string text,
                          std::function<void(op_result<resident_note>)> done);
+  // -- risk levels (routing/risk.hpp; same permission). A new level with its reason (1..200 characters,
+  // not only spaces: invalid "reason_length"); conflict "consultation_closed" on a closed one. Below 高
+  // on an urgent consultation it is a lowering (it then wins over the urgency). Sealed reason; audited
+  // consultation.risk (level and whether lowered, never the reason); a 'queue' event.
+  void set_risk(actor who, std::string consultation_id, routing::risk_level level, std::string reason,
+                std::function<void(op_result<queue_item>)> done);
+  // Every change, newest first; audited consultation.risk_read.
+  void risk_history(actor who, std::string consultation_id,
+                    std::function<void(op_result<std::vector<risk_change>>)> done);
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
