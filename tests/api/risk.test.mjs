@@ -109,3 +109,20 @@ test('refusals: malformed bodies, reasons out of length, closed consultations, r
   // The history stays readable after closure.
   assert.equal((await counsellor.get(path(id, 'risk'))).json.items.length, 1);
 });
+
+test('the report counts this file\'s consultations by the highest level reached (JSON and CSV)', async (t) => {
+  if (skipUnlessReady(t)) return;
+  const analyst = await as(stack(), 'yamagata', 'analyst');
+  // Today in Japan (the tenant's offset), as the report's local dates.
+  const today = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
+  const report = await analyst.get(`/api/v1/reports/summary?from=${today}&to=${today}`);
+  assert.equal(report.status, 200, report.text);
+  // Above: critical (medium, then critical), critical (set), high (set), high (urgent; lowered to low
+  // and raised again: 高 was reached either way), low (set, then closed).
+  assert.deepEqual(report.json.consultations_by_risk, [
+    { label: 'critical', count: 2 }, { label: 'high', count: 2 }, { label: 'medium', count: 0 },
+    { label: 'low', count: 1 }, { label: '', count: 0 }]);
+  const csv = await analyst.get(`/api/v1/reports/summary.csv?from=${today}&to=${today}`);
+  assert.equal(csv.status, 200);
+  assert.match(csv.text, /"危険度別の相談件数[^"]*"\r\n"危険度","件数"\r\n"緊急",2\r\n"高",2\r\n"中",0\r\n"低",1\r\n"未設定",0\r\n$/);
+});
