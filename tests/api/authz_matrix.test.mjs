@@ -178,6 +178,13 @@ const expected = {
   get_presence: { route: 'GET /api/v1/me/presence', any: [401, 200, 200, 403, 403, 403, 403] },
   set_presence: { route: 'PUT /api/v1/me/presence', any: [401, 200, 200, 403, 403, 403, 403] },
   get_shift: { route: 'GET /api/v1/shift', any: [401, 403, 200, 403, 403, 403, 403] },
+  // The supervisor's whisper to the assigned counsellor: supervisors only.
+  whisper: {
+    route: 'POST /api/v1/consultations/{consultation_id}/whisper',
+    own: [401, 403, 201, 403, 403, 403, 403],
+    other: [401, 403, 404, 403, 403, 403, 403],
+    other_rev: [401, 403, 404, 403, 403, 403, 403],
+  },
   set_capacity: {
     route: 'PUT /api/v1/staff/{user_id}/capacity',
     own: [401, 403, 200, 403, 403, 403, 200],
@@ -436,7 +443,7 @@ async function freshConsultation(actors, name, client) {
   if (['release', 'reply', 'set_tags', 'close', 'reopen'].includes(name)) {
     await step(client, 'claim');
   }
-  if (name === 'transfer') {
+  if (name === 'transfer' || name === 'whisper') {
     await step(await actors.client('yamagata', 'counsellor'), 'claim');
   }
   if (name === 'reopen') {
@@ -454,6 +461,7 @@ const consultationCalls = {
   reply: ['POST', 'messages', async () => ({ text: 'お話ししてくださってありがとうございます。' })],
   set_tags: ['PUT', 'tags', async () => ({ categories: ['家族関係'], age_band: null })],
   add_note: ['POST', 'notes', async () => ({ text: '次回は家族のことを聞く' })],
+  whisper: ['POST', 'whisper', async () => ({ text: '次は安全確認を' })],
   set_risk: ['PUT', 'risk', async () => ({ level: 'medium', reason: '眠れない日が続いている' })],
   risk_history: ['GET', 'risk', null],
   close: ['POST', 'close', null],

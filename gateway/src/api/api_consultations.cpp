@@ -155,4 +155,18 @@ asio::awaitable<http_response> handle_add_note(handler_context& context, const a
   co_return op_answer(result, 201, note_json);
 }
 
+// A supervisor's whisper to the assigned counsellor (a note only they and supervisors see).
+asio::awaitable<http_response> handle_whisper(handler_context& context, const api_call& call) {
+  auto text = parse_json_body(call.request, parse_text);
+  if (!text.value) {
+    co_return api_error_response(text.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::note>([&](auto done) {
+    console.whisper(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+  });
+  co_return op_answer(result, 201, note_json);
+}
+
 }  // namespace yorisoi::gateway

@@ -46,6 +46,7 @@ using api_answer = boost::asio::awaitable<http_response>;
 [[nodiscard]] api_answer handle_reply(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_set_tags(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_add_note(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_whisper(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_close(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_reopen(handler_context& context, const api_call& call);
 

@@ -142,6 +142,7 @@ json::object note_object(const storage::note& n) {
   out["author"] = json::object{{"user_id", n.author_id}, {"display_name", n.author_name}};
   out["text"] = n.text;
   out["created_at"] = format_time(n.created_at);
+  out["whisper_to"] = string_or_null(n.whisper_to);
   return out;
 }
 

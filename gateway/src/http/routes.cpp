@@ -137,6 +137,8 @@ const std::vector<route>& routes() {
       {"GET", "/api/v1/me/presence", "get_presence", bind<handle_get_presence>, work},
       {"PUT", "/api/v1/me/presence", "set_presence", bind<handle_set_presence>, work},
       {"GET", "/api/v1/shift", "get_shift", bind<handle_get_shift>, permission::supervise_shift},
+      {"POST", "/api/v1/consultations/{consultation_id}/whisper", "whisper", bind<handle_whisper>,
+       permission::supervise_shift},
       {"PUT", "/api/v1/staff/{user_id}/capacity", "set_capacity", bind<handle_set_capacity>,
        permission::set_capacity},
       {"GET", "/api/v1/events", "list_events", bind<handle_list_events>, own},

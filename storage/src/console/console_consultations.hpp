@@ -42,6 +42,9 @@ inline constexpr std::size_t max_text_chars = 5000;
                                              const std::string& age_band);
 [[nodiscard]] op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const actor& who,
                                        const std::string& id, const std::string& text);
+// A note addressed to the assigned counsellor (conflict "not_assigned" when nobody holds it).
+[[nodiscard]] op_result<note> whisper(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                      const std::string& id, const std::string& text);
 // ok: the outbox row and the message are committed; the caller then wakes the sender.
 [[nodiscard]] op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys,
                                                   const actor& who, const std::string& id,

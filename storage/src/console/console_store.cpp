@@ -328,6 +328,13 @@ void console_store::add_note(actor who, std::string consultation_id, std::string
                 pqxx::connection& c) { return detail::add_note(c, keys(), who, id, text); });
 }
 
+void console_store::whisper(actor who, std::string consultation_id, std::string text,
+                            std::function<void(op_result<note>)> done) {
+  run<note>(submitter(), "whisper", std::move(done),
+            [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](
+                pqxx::connection& c) { return detail::whisper(c, keys(), who, id, text); });
+}
+
 void console_store::set_risk(actor who, std::string consultation_id, routing::risk_level level, std::string reason,
                              std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "risk", std::move(done),

@@ -180,6 +180,7 @@ TEST(routes, permissions_follow_the_contract) {
       {"get_presence", permission::work_consultations},
       {"set_presence", permission::work_consultations},
       {"get_shift", permission::supervise_shift},
+      {"whisper", permission::supervise_shift},
       {"set_capacity", permission::set_capacity},
       {"list_events", permission::own_account},
       {"stream", permission::own_account},

@@ -240,6 +240,7 @@ struct note {
   std::string author_name;
   std::string text;
   time_point created_at{};
+  std::string whisper_to;  // a whisper: the counsellor it is addressed to (uuid); empty for a plain note
 };
 
 // The resident note (申し送り): a short note about the resident, shown on each of their consultations.
@@ -423,6 +424,11 @@ class console_store {
                 std::string age_band, std::function<void(op_result<queue_item>)> done);
   void add_note(actor who, std::string consultation_id, std::string text,
                 std::function<void(op_result<note>)> done);
+  // A supervisor's whisper to the assigned counsellor: a note only they (and supervisors) see, announced
+  // as a queue event so the counsellor's open conversation reloads. conflict "not_assigned" when nobody
+  // holds the consultation.
+  void whisper(actor who, std::string consultation_id, std::string text,
+               std::function<void(op_result<note>)> done);
   void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
   // -- the resident (same permission as the consultations). not_found for a resident of another tenant.
   // Every consultation of the resident, newest first (at most history_max_items), as dates and
