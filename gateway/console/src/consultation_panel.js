@@ -9,6 +9,7 @@ import { format_time } from './format.js';
 import { referral_panel } from './referral_panel.js';
 import { history_panel } from './history_panel.js';
 import { risk_panel } from './risk_panel.js';
+import { supervisor_panel } from './supervisor_panel.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import { use_submit } from './use_submit.js';
 
@@ -93,7 +94,8 @@ function notes_section({ consultation, api, on_changed }) {
         ? html`<p class="empty small">メモはまだありません。</p>`
         : html`<ul class="note-list">
             ${consultation.notes.map((note) => html`
-              <li key=${note.note_id}>
+              <li key=${note.note_id} class=${note.whisper_to ? 'whisper' : ''}>
+                ${note.whisper_to && html`<span class="badge whisper-badge">ささやき</span>`}
                 <p class="note-text">${note.text}</p>
                 <p class="note-meta">${note.author.display_name}・${format_time(note.created_at)}</p>
               </li>`)}
@@ -111,6 +113,8 @@ function notes_section({ consultation, api, on_changed }) {
 export function consultation_panel({ consultation, tenant, session, api, on_changed, referral_version }) {
   return html`
     <aside class="side-panel" aria-label="紹介・分類・メモ">
+      <${supervisor_panel} key=${`supervisor-${consultation.consultation_id}`} consultation=${consultation}
+                           session=${session} api=${api} on_changed=${on_changed} />
       <${risk_panel} key=${`risk-${consultation.consultation_id}`} consultation=${consultation} api=${api}
                      on_changed=${on_changed} />
       <${referral_panel} key=${`referrals-${consultation.consultation_id}`} consultation=${consultation}
