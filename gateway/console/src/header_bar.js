@@ -7,11 +7,12 @@
 // (presence_control.js: 対応可 / 離席 / 終了).
 // アカウント (account_page.js) is linked beside the other places, and from the user's name for roles
 // without links.
-// Inputs: session, stream_state?, on_logout(), place ('queue' | 'reports' | 'staff' | 'account'), api?, units?
+// 監督ボード (board_page.js) is linked for supervisors.
+// Inputs: session, stream_state?, on_logout(), place ('queue' | 'board' | 'reports' | 'staff' | 'account'), api?, units?
 // (the tenant's org_units, for an officer's label).
 import { html } from './html.js';
 import { role_label } from './format.js';
-import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
+import { can_manage_staff, can_read_reports, can_supervise_shift, can_work_consultations } from './roles.js';
 import { clear_drafts } from './drafts.js';
 import { hours_banner } from './hours_banner.js';
 import { presence_control } from './presence_control.js';
@@ -20,6 +21,9 @@ function nav_links(role, place) {
   const links = [];
   if (can_read_reports(role) && can_work_consultations(role)) {
     links.push({ href: '#/', text: '相談一覧', here: place === 'queue' });
+  }
+  if (can_supervise_shift(role)) {
+    links.push({ href: '#/board', text: '監督ボード', here: place === 'board' });
   }
   if (can_read_reports(role)) {
     links.push({ href: '#/reports', text: '集計', here: place === 'reports' });

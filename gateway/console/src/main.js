@@ -24,7 +24,8 @@ import { role_labels } from './format.js';
 import { header_bar } from './header_bar.js';
 import { officer_area } from './officer_area.js';
 import { reports_page } from './reports_page.js';
-import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
+import { can_manage_staff, can_read_reports, can_supervise_shift, can_work_consultations } from './roles.js';
+import { board_page } from './board_page.js';
 import { is_reports_hash } from './report_dates.js';
 import { staff_page } from './staff_page.js';
 import { use_list_detail } from './use_list_detail.js';
@@ -333,6 +334,9 @@ function app() {
   const role = session.user.role;
   if (can_manage_staff(role) && /^#\/staff\b/.test(hash)) {
     return html`<${staff_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
+  }
+  if (can_supervise_shift(role) && /^#\/board\b/.test(hash)) {
+    return html`<${board_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
   }
   if (can_read_reports(role) && (is_reports_hash(hash) || !can_work_consultations(role))) {
     return html`<${reports_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
