@@ -18,7 +18,8 @@ test('the board updates live when a consultation arrives', { timeout: 90_000 }, 
   const { page, problems, context } = await open_page(browser);
   const boss = stack.user('yamagata', 'supervisor');
   const api = await stack.loggedIn('yamagata', 'supervisor');
-  await log_in(page, stack.baseUrl, boss, '#/board');
+  await log_in(page, stack.baseUrl, boss);
+  await page.getByRole('link', { name: '監督ボード' }).click();
   await page.getByRole('heading', { name: '監督ボード' }).waitFor();
   await page.getByRole('heading', { name: 'シフト中の職員' }).waitFor();
 
