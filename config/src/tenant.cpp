@@ -169,7 +169,7 @@ auto read_each(toml_reader& reader, std::string_view key, Read read_one) {
 tenant read_tenant(toml_reader& reader, const load_context& context) {
   reader.only({"id", "name", "time_zone", "channel", "schedule", "service", "messages", "template", "categories",
                "age_bands", "risk_keywords", "idle_close_hours", "retention_days", "org_unit", "referrals", "link",
-               "queue_preview", "alert", "console"});
+               "queue_preview", "alert", "console", "shift"});
   tenant out;
   out.id = read_identifier(reader, "id");
   out.name = reader.required_string("name");
@@ -248,6 +248,14 @@ tenant read_tenant(toml_reader& reader, const load_context& context) {
                           "\"" + factor + "\" is not one of \"optional\", \"required_for_readers\"");
     }
     console_reader.finish();
+  }
+  if (const toml::table* shift_table = reader.table("shift")) {
+    toml_reader shift_reader(*shift_table, reader.key_path("shift"), reader.file());
+    shift_reader.only({"capacity"});
+    if (const auto capacity = shift_reader.integer("capacity", 1, 50)) {
+      out.shift.capacity = static_cast<unsigned>(*capacity);
+    }
+    shift_reader.finish();
   }
   if (const toml::table* alert_table = reader.table("alert")) {
     toml_reader alert_reader(*alert_table, reader.key_path("alert"), reader.file());

@@ -23,6 +23,11 @@ bool allows(staff_role role, permission what) noexcept {
     case permission::emergency_referral:
       // Disclosure without consent is a supervisor's decision, never a counsellor's alone.
       return role == staff_role::supervisor;
+    case permission::supervise_shift:
+      return role == staff_role::supervisor;
+    case permission::set_capacity:
+      // An account setting (admins) and a shift decision (supervisors); neither reads conversations.
+      return role == staff_role::supervisor || role == staff_role::admin;
   }
   return false;
 }

@@ -1,6 +1,7 @@
 #include "yorisoi/routing/report.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -86,6 +87,7 @@ void tally_consultations(const report_settings& settings, const std::vector<cons
   std::unordered_map<std::string, resident_state> residents;
   std::vector<double> clock_waits;
   std::vector<double> staffed_waits;
+  std::array<std::int64_t, 5> by_risk{};  // critical, high, medium, low, none
 
   for (const consultation_fact& f : facts) {
     if (!in_range(rules, out.range, f.opened_at)) {
@@ -119,6 +121,8 @@ void tally_consultations(const report_settings& settings, const std::vector<cons
     if (f.urgent) {
       ++out.urgent;
     }
+    const std::optional<risk_level> reached = highest_reached(f.highest_risk_set, f.urgent);
+    ++by_risk[reached ? 3 - static_cast<std::size_t>(*reached) : 4];
     if (f.first_answer_at) {
       const instant answered = std::max(*f.first_answer_at, f.opened_at);
       ++out.waiting.answered;
@@ -146,6 +150,11 @@ void tally_consultations(const report_settings& settings, const std::vector<cons
   out.consulters_by_age_band = in_config_order(settings.age_bands, bands);
   out.consulters_by_age_band.push_back({"", unknown_band});
   out.consultations_by_category = in_config_order(settings.categories, categories);
+  out.consultations_by_risk.clear();
+  for (const risk_level level : {risk_level::critical, risk_level::high, risk_level::medium, risk_level::low}) {
+    out.consultations_by_risk.push_back({std::string(to_string(level)), by_risk[3 - static_cast<std::size_t>(level)]});
+  }
+  out.consultations_by_risk.push_back({"", by_risk[4]});
   out.waiting.clock_median_minutes = nearest_rank(clock_waits, 50);
   out.waiting.clock_p90_minutes = nearest_rank(clock_waits, 90);
   out.waiting.staffed_median_minutes = nearest_rank(staffed_waits, 50);

@@ -170,6 +170,14 @@ void consent_table(csv_writer& w, const report& r) {
   w.text("同意待ち").number(c.pending).end_row();
 }
 
+void risk_table(csv_writer& w, const report& r) {
+  w.table("危険度別の相談件数（相談中に達した最も高い危険度、緊急キーワードは「高」以上）", {"危険度", "件数"});
+  for (const label_count& row : r.consultations_by_risk) {
+    const std::optional<risk_level> level = parse_risk(row.label);
+    w.text(level ? risk_label(*level) : std::string_view("未設定")).number(row.count).end_row();
+  }
+}
+
 void link_table_csv(csv_writer& w, const report& r) {
   w.table("広報媒体別アクセス数（リンクのクリック数）", {"コード", "媒体", "クリック数"});
   std::int64_t total = 0;
@@ -262,6 +270,8 @@ std::string render_report_csv(const report& r, std::string_view tenant_name) {
   consent_table(w, r);
   w.blank_line();
   link_table_csv(w, r);
+  w.blank_line();
+  risk_table(w, r);
   return w.take();
 }
 

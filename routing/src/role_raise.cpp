@@ -8,10 +8,11 @@ bool is_role_raise(std::optional<staff_role> before, staff_role after) noexcept 
   if (!allows(after, permission::work_consultations)) {
     return false;
   }
-  constexpr std::array<permission, 7> all{permission::own_account,       permission::work_consultations,
+  constexpr std::array<permission, 9> all{permission::own_account,       permission::work_consultations,
                                           permission::transfer,          permission::manage_staff,
                                           permission::read_reports,      permission::officer_inbox,
-                                          permission::emergency_referral};
+                                          permission::emergency_referral, permission::supervise_shift,
+                                          permission::set_capacity};
   for (const permission p : all) {
     if (allows(after, p) && !(before && allows(*before, p))) {
       return true;

@@ -148,6 +148,19 @@ const expected = {
     other: [401, 404, 404, 403, 403, 403, 403],
     other_rev: [401, 404, 404, 403, 403, 403, 403],
   },
+  // Risk levels: readers of conversations only.
+  set_risk: {
+    route: 'PUT /api/v1/consultations/{consultation_id}/risk',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
+  risk_history: {
+    route: 'GET /api/v1/consultations/{consultation_id}/risk',
+    own: [401, 200, 200, 403, 403, 403, 403],
+    other: [401, 404, 404, 403, 403, 403, 403],
+    other_rev: [401, 404, 404, 403, 403, 403, 403],
+  },
   // The resident across consultations: readers of conversations only (admins and analysts read no text).
   resident_history: {
     route: 'GET /api/v1/residents/{resident_id}/consultations',
@@ -169,6 +182,24 @@ const expected = {
   },
   // The search: readers of conversations only, always within the caller's tenant.
   search_consultations: { route: 'POST /api/v1/consultations/search', any: [401, 200, 200, 403, 403, 403, 403] },
+  // On shift: one's presence (readers of conversations), the whole shift (supervisors), a person's
+  // capacity (supervisors and admins; officers and analysts get none of it).
+  get_presence: { route: 'GET /api/v1/me/presence', any: [401, 200, 200, 403, 403, 403, 403] },
+  set_presence: { route: 'PUT /api/v1/me/presence', any: [401, 200, 200, 403, 403, 403, 403] },
+  get_shift: { route: 'GET /api/v1/shift', any: [401, 403, 200, 403, 403, 403, 403] },
+  // The supervisor's whisper to the assigned counsellor: supervisors only.
+  whisper: {
+    route: 'POST /api/v1/consultations/{consultation_id}/whisper',
+    own: [401, 403, 201, 403, 403, 403, 403],
+    other: [401, 403, 404, 403, 403, 403, 403],
+    other_rev: [401, 403, 404, 403, 403, 403, 403],
+  },
+  set_capacity: {
+    route: 'PUT /api/v1/staff/{user_id}/capacity',
+    own: [401, 403, 200, 403, 403, 403, 200],
+    other: [401, 403, 404, 403, 403, 403, 404],
+    other_rev: [401, 403, 404, 403, 403, 403, 404],
+  },
   list_events: { route: 'GET /api/v1/events', any: [401, 200, 200, 200, 200, 200, 200] },
   stream: { route: 'GET /api/v1/stream', any: [401, 101, 101, 101, 101, 101, 101] },
   // Referrals.
@@ -421,7 +452,7 @@ async function freshConsultation(actors, name, client) {
   if (['release', 'reply', 'set_tags', 'close', 'reopen', 'typing'].includes(name)) {
     await step(client, 'claim');
   }
-  if (name === 'transfer') {
+  if (name === 'transfer' || name === 'whisper') {
     await step(await actors.client('yamagata', 'counsellor'), 'claim');
   }
   if (name === 'reopen') {
@@ -439,6 +470,9 @@ const consultationCalls = {
   reply: ['POST', 'messages', async () => ({ text: 'お話ししてくださってありがとうございます。' })],
   set_tags: ['PUT', 'tags', async () => ({ categories: ['家族関係'], age_band: null })],
   add_note: ['POST', 'notes', async () => ({ text: '次回は家族のことを聞く' })],
+  whisper: ['POST', 'whisper', async () => ({ text: '次は安全確認を' })],
+  set_risk: ['PUT', 'risk', async () => ({ level: 'medium', reason: '眠れない日が続いている' })],
+  risk_history: ['GET', 'risk', null],
   close: ['POST', 'close', null],
   reopen: ['POST', 'reopen', null],
   typing: ['POST', 'typing', null],
@@ -584,6 +618,15 @@ async function perform(actors, objects, name, role, scope, allowed) {
     }
     case 'list_assignees':
       return client.get('/api/v1/assignees');
+    case 'get_presence':
+      return client.get('/api/v1/me/presence');
+    case 'set_presence':
+      return client.put('/api/v1/me/presence', { status: 'away' });
+    case 'get_shift':
+      return client.get('/api/v1/shift');
+    // Back to the tenant's default: the matrix leaves no limit behind.
+    case 'set_capacity':
+      return client.put(`/api/v1/staff/${objects[objectTenant].staff}/capacity`, { capacity: null });
     case 'resident_history':
       return client.get(`/api/v1/residents/${objects[objectTenant].resident}/consultations`);
     case 'resident_notes':

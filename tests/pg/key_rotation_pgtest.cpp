@@ -48,6 +48,7 @@ constexpr column_spec sealed_columns[] = {
      false},
     {"staff_totp.secret", "staff_totp", "user_id", "secret", "secret_key_id", "/totp", false},
     {"resident_note.body", "resident_note", "note_id", "body", "body_key_id", "/resident_note", false},
+    {"consultation_risk.reason", "consultation_risk", "risk_id", "reason", "reason_key_id", "/risk", false},
 };
 
 // column -> (tenant, row id) -> plaintext

@@ -1,4 +1,5 @@
-// The side panel of an open consultation: referrals (紹介, referral_panel.js), categories and age band
+// The side panel of an open consultation: the risk level (危険度, risk_panel.js), referrals (紹介,
+// referral_panel.js), categories and age band
 // (保存), private notes, and the resident's earlier consultations (これまでの相談, history_panel.js).
 // Inputs: consultation, tenant ({categories, age_bands, org_units}), session, api, on_changed() to refetch,
 // referral_version (bumped on `referral` events of this consultation).
@@ -7,6 +8,8 @@ import { html } from './html.js';
 import { format_time } from './format.js';
 import { referral_panel } from './referral_panel.js';
 import { history_panel } from './history_panel.js';
+import { risk_panel } from './risk_panel.js';
+import { supervisor_panel } from './supervisor_panel.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import { use_submit } from './use_submit.js';
 
@@ -91,7 +94,8 @@ function notes_section({ consultation, api, on_changed }) {
         ? html`<p class="empty small">メモはまだありません。</p>`
         : html`<ul class="note-list">
             ${consultation.notes.map((note) => html`
-              <li key=${note.note_id}>
+              <li key=${note.note_id} class=${note.whisper_to ? 'whisper' : ''}>
+                ${note.whisper_to && html`<span class="badge whisper-badge">ささやき</span>`}
                 <p class="note-text">${note.text}</p>
                 <p class="note-meta">${note.author.display_name}・${format_time(note.created_at)}</p>
               </li>`)}
@@ -109,6 +113,10 @@ function notes_section({ consultation, api, on_changed }) {
 export function consultation_panel({ consultation, tenant, session, api, on_changed, referral_version }) {
   return html`
     <aside class="side-panel" aria-label="紹介・分類・メモ">
+      <${supervisor_panel} key=${`supervisor-${consultation.consultation_id}`} consultation=${consultation}
+                           session=${session} api=${api} on_changed=${on_changed} />
+      <${risk_panel} key=${`risk-${consultation.consultation_id}`} consultation=${consultation} api=${api}
+                     on_changed=${on_changed} />
       <${referral_panel} key=${`referrals-${consultation.consultation_id}`} consultation=${consultation}
                          tenant=${tenant} session=${session} api=${api} version=${referral_version} />
       <${tags_form} key=${consultation.consultation_id} consultation=${consultation} tenant=${tenant}

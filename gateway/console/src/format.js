@@ -174,3 +174,7 @@ export function format_date_time(iso, now = Date.now()) {
 export function unit_name(units, id) {
   return units?.find((u) => u.id === id)?.name ?? id;
 }
+
+// Risk levels (低 / 中 / 高 / 緊急) as the console and the reports name them; '' = none.
+export const risk_labels = { low: '低', medium: '中', high: '高', critical: '緊急' };
+export const risk_label = (level) => risk_labels[level] ?? '未設定';

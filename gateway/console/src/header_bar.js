@@ -4,22 +4,28 @@
 // banner outside staffed hours (hours_banner.js; screens that pass `api` and whose role works
 // consultations), the live stream's state (screens without a stream pass none), who is signed in (the
 // name, and the role unless the name already says it; an officer by their unit's kind) and ログアウト,
-// which also forgets this tab's unsent drafts.
+// which also forgets this tab's unsent drafts. Counsellors and supervisors choose their presence
+// (presence_control.js: 対応可 / 離席 / 終了).
 // アカウント (account_page.js) is linked beside the other places, and from the user's name for roles
 // without links.
-// Inputs: session, stream_state?, on_logout(), place ('queue' | 'search' | 'reports' | 'staff' | 'account'), api?, units?
+// 監督ボード (board_page.js) is linked for supervisors.
+// Inputs: session, stream_state?, on_logout(), place ('queue' | 'search' | 'board' | 'reports' | 'staff' | 'account'), api?, units?
 // (the tenant's org_units, for an officer's label).
 import { html } from './html.js';
 import { role_label } from './format.js';
-import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
+import { can_manage_staff, can_read_reports, can_supervise_shift, can_work_consultations } from './roles.js';
 import { clear_drafts } from './drafts.js';
 import { hours_banner } from './hours_banner.js';
+import { presence_control } from './presence_control.js';
 
 function nav_links(role, place) {
   const links = [];
   if (can_work_consultations(role)) {
     links.push({ href: '#/', text: '相談一覧', here: place === 'queue' });
     links.push({ href: '#/search', text: '検索', here: place === 'search' });
+  }
+  if (can_supervise_shift(role)) {
+    links.push({ href: '#/board', text: '監督ボード', here: place === 'board' });
   }
   if (can_read_reports(role)) {
     links.push({ href: '#/reports', text: '集計', here: place === 'reports' });
@@ -56,6 +62,7 @@ export function header_bar({ session, stream_state, on_logout, place = 'queue', 
       </div>
       ${show_banner && html`<${hours_banner} api=${api} />`}
       <div class="top-right">
+        ${show_banner && html`<${presence_control} api=${api} />`}
         ${stream_state ? html`
           <span class=${`live ${stream_state}`} role="status" title="リアルタイム更新の状態">
             ${live_text[stream_state] ?? ''}

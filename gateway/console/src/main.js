@@ -25,7 +25,8 @@ import { role_labels } from './format.js';
 import { header_bar } from './header_bar.js';
 import { officer_area } from './officer_area.js';
 import { reports_page } from './reports_page.js';
-import { can_manage_staff, can_read_reports, can_work_consultations } from './roles.js';
+import { can_manage_staff, can_read_reports, can_supervise_shift, can_work_consultations } from './roles.js';
+import { board_page } from './board_page.js';
 import { is_reports_hash } from './report_dates.js';
 import { search_page } from './search_page.js';
 import { staff_page } from './staff_page.js';
@@ -180,6 +181,10 @@ function workspace({ api, session, on_unauthenticated, on_logout: logout }) {
       return read;
     }),
     on_event: (event, { schedule: refetch, open_id: shown_id }) => {
+      // Someone's presence or capacity: nothing of the queue (hand-backs come as their own events).
+      if (event.kind === 'presence') {
+        return;
+      }
       const concerns_open = !event.consultation_id || event.consultation_id === shown_id;
       if (event.kind === 'referral' || event.kind === 'resync') {
         if (concerns_open) {
@@ -334,6 +339,9 @@ function app() {
   }
   if (can_work_consultations(role) && /^#\/search\b/.test(hash)) {
     return html`<${search_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
+  }
+  if (can_supervise_shift(role) && /^#\/board\b/.test(hash)) {
+    return html`<${board_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;
   }
   if (can_read_reports(role) && (is_reports_hash(hash) || !can_work_consultations(role))) {
     return html`<${reports_page} key=${session.user.user_id} api=${api} session=${session} on_logout=${logout} />`;

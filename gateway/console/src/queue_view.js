@@ -9,6 +9,7 @@
 import { html } from './html.js';
 import { format_duration, format_time, state_labels } from './format.js';
 import { use_now } from './use_now.js';
+import { risk_badge } from './risk_panel.js';
 
 export const queue_tabs = [
   { id: 'waiting', label: '待機中' },
@@ -41,6 +42,7 @@ function queue_row({ item, selected, now, show_arrival }) {
         <span class="row-top">
           <span class="resident">${item.resident_label}</span>
           ${item.urgent && html`<span class="badge urgent-badge">緊急</span>`}
+          <${risk_badge} item=${item} />
           ${show_arrival && item.arrival === 'off_hours' && html`<span class="badge quiet">時間外</span>`}
           ${unread > 0 && html`<span class="badge unread-badge" aria-label=${`未読 ${unread}件`}>${unread}</span>`}
           ${item.wrote_back && html`<span class="badge mark-badge wrote-back">返信あり</span>`}

@@ -5,7 +5,7 @@ import { html } from './html.js';
 import { report_table, format_minutes, text_cell, sum } from './report_table.js';
 import { report_heatmap, arrivals_by_hour } from './report_heatmap.js';
 import { report_chart } from './report_chart.js';
-import { referral_stage_labels } from './format.js';
+import { referral_stage_labels, risk_label } from './format.js';
 
 // A referral's stage in the console's one vocabulary (format.js; report_csv.cpp uses the same words);
 // a cancellation's cause as the city's tables name it.
@@ -77,6 +77,13 @@ function arrivals_section(r) {
       labels=${by_hour.map((_, h) => `${h}時`)} values=${by_hour} />` });
 }
 
+function risk_section(r) {
+  const rows = (r.consultations_by_risk ?? []).map((row) => [risk_label(row.label), row.count]);
+  return section({ id: 'r-risk', title: '危険度別', children: report_table({
+    caption: '危険度別の相談件数', note: '相談中に達した最も高い危険度で数えています（緊急キーワードの相談は「高」以上）。',
+    head: ['危険度', '件数'], rows, total: ['合計', sum(rows.map((row) => row[1]))] }) });
+}
+
 function waiting_section(r) {
   const w = r.waiting;
   return section({ id: 'r-waiting', title: '初回応答までの待ち時間', children: html`
@@ -144,6 +151,7 @@ export function report_sections({ report }) {
       ${consulters_section(report)}
       ${age_section(report)}
       ${category_section(report)}
+      ${risk_section(report)}
       ${waiting_section(report)}
       ${arrivals_section(report)}
       ${referral_section(report)}

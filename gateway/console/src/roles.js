@@ -12,6 +12,11 @@ export function can_read_reports(role) {
   return report_roles.has(role);
 }
 
+// supervise_shift: the supervisor's board (監督ボード).
+export function can_supervise_shift(role) {
+  return role === 'supervisor';
+}
+
 export function can_manage_staff(role) {
   return staff_roles.has(role);
 }

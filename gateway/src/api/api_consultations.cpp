@@ -117,8 +117,15 @@ asio::awaitable<http_response> handle_typing(handler_context& context, const api
   co_return no_content();
 }
 
+// A counsellor holding their capacity is refused (409 over_capacity); the tenant's default comes from
+// the config.
 asio::awaitable<http_response> handle_claim(handler_context& context, const api_call& call) {
-  co_return co_await queue_item_call(context, call, &storage::console_store::claim);
+  auto& console = context.console;
+  const std::string id = call.param("consultation_id");
+  const std::optional<unsigned> capacity = call.caller.tenant->shift.capacity;
+  const auto result = co_await await_op<storage::queue_item>(
+      [&](auto done) { console.claim(call.caller.session.who, id, capacity, std::move(done)); });
+  co_return op_answer(result, 200, queue_item_json);
 }
 
 asio::awaitable<http_response> handle_release(handler_context& context, const api_call& call) {
@@ -182,6 +189,20 @@ asio::awaitable<http_response> handle_add_note(handler_context& context, const a
   const std::string consultation_id = call.param("consultation_id");
   const auto result = co_await await_op<storage::note>([&](auto done) {
     console.add_note(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+  });
+  co_return op_answer(result, 201, note_json);
+}
+
+// A supervisor's whisper to the assigned counsellor (a note only they and supervisors see).
+asio::awaitable<http_response> handle_whisper(handler_context& context, const api_call& call) {
+  auto text = parse_json_body(call.request, parse_text);
+  if (!text.value) {
+    co_return api_error_response(text.error);
+  }
+  auto& console = context.console;
+  const std::string consultation_id = call.param("consultation_id");
+  const auto result = co_await await_op<storage::note>([&](auto done) {
+    console.whisper(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
   });
   co_return op_answer(result, 201, note_json);
 }

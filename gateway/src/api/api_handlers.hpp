@@ -46,12 +46,23 @@ using api_answer = boost::asio::awaitable<http_response>;
 [[nodiscard]] api_answer handle_reply(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_set_tags(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_add_note(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_whisper(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_close(handler_context& context, const api_call& call);
 [[nodiscard]] api_answer handle_reopen(handler_context& context, const api_call& call);
 // POST /consultations/{id}/typing: its holder is typing a reply. 204; LINE's loading animation starts
 // (at most once per 20 s per consultation) and, on read_marks = "on_open" channels, the newest message
 // is marked read. Refused like a reply (404 another tenant, 409 not_holder / consultation_closed).
 [[nodiscard]] api_answer handle_typing(handler_context& context, const api_call& call);
+
+// Risk levels (api_risk.cpp): PUT sets one with a reason (200 the consultation row), GET the history.
+[[nodiscard]] api_answer handle_set_risk(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_risk_history(handler_context& context, const api_call& call);
+
+// On shift (api_shift.cpp): one's own presence (対応可 / 離席 / 終了), the whole shift, a person's capacity.
+[[nodiscard]] api_answer handle_get_presence(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_set_presence(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_get_shift(handler_context& context, const api_call& call);
+[[nodiscard]] api_answer handle_set_capacity(handler_context& context, const api_call& call);
 
 // The resident across consultations (api_residents.cpp): history, and the resident note's versions.
 [[nodiscard]] api_answer handle_resident_history(handler_context& context, const api_call& call);

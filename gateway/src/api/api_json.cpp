@@ -100,6 +100,10 @@ json::object queue_item_object(const storage::queue_item& item) {
     categories.emplace_back(c);
   }
   out["categories"] = std::move(categories);
+  out["risk"] = string_or_null(item.risk);
+  out["risk_source"] = string_or_null(item.risk_source);
+  out["risk_set"] = string_or_null(item.risk_set);
+  out["risk_lowered"] = item.risk_lowered;
   if (item.triage) {
     // Queue rows only: what the reader needs to triage.
     const storage::queue_triage& t = *item.triage;
@@ -138,6 +142,7 @@ json::object note_object(const storage::note& n) {
   out["author"] = json::object{{"user_id", n.author_id}, {"display_name", n.author_name}};
   out["text"] = n.text;
   out["created_at"] = format_time(n.created_at);
+  out["whisper_to"] = string_or_null(n.whisper_to);
   return out;
 }
 

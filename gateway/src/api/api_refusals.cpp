@@ -40,6 +40,11 @@ constexpr std::pair<std::string_view, std::string_view> refusal_messages[] = {
     {"not_hub_officer", "窓口担当課の職員のみ行えます。"},
     {"not_recipient_officer", "連携先の職員のみ行えます。"},
     {"returned_by_system", "この回答は自動で相談に戻されます。"},
+    // On shift.
+    {"over_capacity", "担当できる相談の上限に達しています。ほかの相談を終了するか、スーパーバイザーに依頼してください。"},
+    {"handover_note_required", "担当中の相談があります。引き継ぎメモを書いてから終了してください。"},
+    {"capacity_out_of_range", "担当上限は1〜50件で指定してください。"},
+    {"reason_length", "理由を1〜200文字で入力してください。"},
     // Staff: raises to roles that read conversations.
     {"nothing_pending", "確認を待っている役割の変更はありません。"},
     {"same_admin", "役割の変更は、変更した人とは別の管理者が確認してください。"},

@@ -145,6 +145,11 @@ std::string report_json(const routing::report& r, const config::tenant& tenant) 
   out["arrivals_unknown"] = r.arrivals_unknown;
   out["waiting"] = waiting_object(r.waiting);
   out["urgent"] = r.urgent;
+  json::array risks;
+  for (const auto& row : r.consultations_by_risk) {
+    risks.push_back(json::object{{"label", row.label}, {"count", row.count}});
+  }
+  out["consultations_by_risk"] = std::move(risks);
   out["referrals"] = referrals_object(r.referrals);
   out["consents"] = consents_object(r.consents);
   json::array links;

@@ -134,6 +134,17 @@ const std::vector<route>& routes() {
       {"GET", "/api/v1/residents/{resident_id}/notes", "resident_notes", bind<handle_resident_notes>, work},
       {"POST", "/api/v1/residents/{resident_id}/notes", "set_resident_note", bind<handle_set_resident_note>,
        work},
+      // Risk levels (低 / 中 / 高 / 緊急) with their history.
+      {"PUT", "/api/v1/consultations/{consultation_id}/risk", "set_risk", bind<handle_set_risk>, work},
+      {"GET", "/api/v1/consultations/{consultation_id}/risk", "risk_history", bind<handle_risk_history>, work},
+      // On shift: one's presence, the whole shift (the supervisor's board), a person's capacity.
+      {"GET", "/api/v1/me/presence", "get_presence", bind<handle_get_presence>, work},
+      {"PUT", "/api/v1/me/presence", "set_presence", bind<handle_set_presence>, work},
+      {"GET", "/api/v1/shift", "get_shift", bind<handle_get_shift>, permission::supervise_shift},
+      {"POST", "/api/v1/consultations/{consultation_id}/whisper", "whisper", bind<handle_whisper>,
+       permission::supervise_shift},
+      {"PUT", "/api/v1/staff/{user_id}/capacity", "set_capacity", bind<handle_set_capacity>,
+       permission::set_capacity},
       {"GET", "/api/v1/events", "list_events", bind<handle_list_events>, own},
       {"GET", "/api/v1/stream", "stream", bind<handle_stream>, own},
       // Referrals. An emergency proposal also needs emergency_referral,
@@ -184,6 +195,10 @@ std::string_view to_string(routing::permission what) noexcept {
       return "officer_inbox";
     case routing::permission::emergency_referral:
       return "emergency_referral";
+    case routing::permission::supervise_shift:
+      return "supervise_shift";
+    case routing::permission::set_capacity:
+      return "set_capacity";
   }
   return "unknown";
 }

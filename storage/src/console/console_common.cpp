@@ -62,7 +62,7 @@ c.consultation_id::text, 'R-' || upper(left(c.resident_id::text, 6)), c.state, c
        coalesce(c.assigned_to::text, ''), coalesce(u.display_name, ''), coalesce(c.age_band, ''),
        coalesce((SELECT string_agg(cc.category, E'\x1f' ORDER BY cc.category) FROM consultation_category cc
                   WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), ''),
-       c.resident_id::text
+       c.resident_id::text, coalesce(c.risk_level, ''), c.risk_lowered
 )sql";
 
 const char* const queue_item_joins = R"sql(
@@ -183,6 +183,16 @@ void notify_session_ended(pqxx::transaction_base& tx, const std::string& user_id
   tx.exec_prepared("console_notify_session", user_id);
 }
 
+void set_risk_of(queue_item& item, std::optional<routing::risk_level> set, bool lowered) {
+  const routing::effective_risk e = routing::effective_risk_of(set, lowered, item.urgent);
+  item.risk = e.level ? std::string(routing::to_string(*e.level)) : std::string();
+  item.risk_source = e.source == routing::risk_source::counsellor ? "counsellor"
+                     : e.source == routing::risk_source::keyword  ? "keyword"
+                                                                  : "";
+  item.risk_set = set ? std::string(routing::to_string(*set)) : std::string();
+  item.risk_lowered = set && lowered;
+}
+
 queue_item queue_item_from(const pqxx::row& r) {
   queue_item q;
   q.consultation_id = r[0].as<std::string>();
@@ -212,6 +222,7 @@ queue_item queue_item_from(const pqxx::row& r) {
     start = end + 1;
   }
   q.resident_id = r[14].as<std::string>();
+  set_risk_of(q, routing::parse_risk(r[15].as<std::string>()), r[16].as<bool>());
   return q;
 }
 
@@ -226,6 +237,8 @@ void prepare_console_statements(pqxx::connection& conn) {
   prepare_queue_page_statements(conn);
   prepare_console_resident_statements(conn);
   prepare_console_signal_statements(conn);
+  prepare_console_shift_statements(conn);
+  prepare_console_risk_statements(conn);
 }
 
 }  // namespace yorisoi::storage::detail

@@ -35,12 +35,14 @@ void audit(pqxx::transaction_base& tx, const std::string& tenant_id, const std::
 // pg_notify('yorisoi_session', user_id): delivered at COMMIT, so sockets close only once it is true.
 void notify_session_ended(pqxx::transaction_base& tx, const std::string& user_id);
 
-// The columns of a queue_item (read by queue_item_from; 15 of them, the last the resident id), and the FROM clause they need: consultation c
+// The columns of a queue_item (read by queue_item_from; 17 of them: … 14 the resident id, 15 the set risk level, 16 lowered), and the FROM clause they need: consultation c
 // LEFT JOIN staff_user u (the assignee). queue_item_select() is "SELECT <columns> <joins>".
 extern const char* const queue_item_columns;
 extern const char* const queue_item_joins;
 [[nodiscard]] std::string queue_item_select();
 [[nodiscard]] queue_item queue_item_from(const pqxx::row& r);
+// Fills the item's risk fields from the set level and whether it was lowered (its `urgent` already set).
+void set_risk_of(queue_item& item, std::optional<routing::risk_level> set, bool lowered);
 
 // "tenant_id, user_id, login, display_name, role, org_unit, disabled, created_at" of staff_user u,
 // read by staff_user_from starting at column `first`.
@@ -64,6 +66,8 @@ void prepare_console_work_statements(pqxx::connection& conn);
 void prepare_queue_page_statements(pqxx::connection& conn);
 void prepare_console_resident_statements(pqxx::connection& conn);
 void prepare_console_signal_statements(pqxx::connection& conn);
+void prepare_console_shift_statements(pqxx::connection& conn);
+void prepare_console_risk_statements(pqxx::connection& conn);
 
 template <typename T>
 [[nodiscard]] op_result<T> ok(T value) {

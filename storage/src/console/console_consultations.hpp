@@ -10,6 +10,7 @@
 #include <pqxx/row>
 #include <pqxx/transaction_base>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ inline constexpr std::size_t max_text_chars = 5000;
                                                                const actor& who, const std::string& id);
 
 [[nodiscard]] op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std::string& id);
+// The claim with the capacity rule (routing::may_take_another): conflict over_capacity.
+[[nodiscard]] op_result<queue_item> claim_within(pqxx::connection& conn, const actor& who, const std::string& id,
+                                                 std::optional<unsigned> default_capacity);
 [[nodiscard]] op_result<queue_item> release(pqxx::connection& conn, const actor& who, const std::string& id);
 [[nodiscard]] op_result<queue_item> transfer(pqxx::connection& conn, const actor& who, const std::string& id,
                                              const std::string& to_user_id);
@@ -39,6 +43,9 @@ inline constexpr std::size_t max_text_chars = 5000;
                                              const std::string& age_band);
 [[nodiscard]] op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const actor& who,
                                        const std::string& id, const std::string& text);
+// A note addressed to the assigned counsellor (conflict "not_assigned" when nobody holds it).
+[[nodiscard]] op_result<note> whisper(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                      const std::string& id, const std::string& text);
 // ok: the outbox row and the message are committed; the caller then wakes the sender.
 [[nodiscard]] op_result<transcript_message> reply(pqxx::connection& conn, const keyring& keys,
                                                   const actor& who, const std::string& id,
@@ -70,6 +77,34 @@ extern const char* const history_item_joins;
                                                   const std::string& id);
 [[nodiscard]] op_result<line_chat> typing_chat(pqxx::connection& conn, const keyring& keys, const actor& who,
                                                const std::string& id);
+// console_shift.cpp: presence and capacity. `idle` is the session policy's idle limit (a session idle
+// longer is not alive).
+[[nodiscard]] op_result<presence_entry> read_presence(pqxx::connection& conn, const actor& who,
+                                                      std::chrono::seconds idle, std::optional<unsigned> default_capacity);
+[[nodiscard]] op_result<presence_outcome> change_presence(pqxx::connection& conn, const keyring& keys,
+                                                          const actor& who, routing::presence to,
+                                                          const std::string& handover_note,
+                                                          std::chrono::seconds idle, std::optional<unsigned> default_capacity);
+[[nodiscard]] op_result<std::vector<presence_entry>> read_shift(pqxx::connection& conn, const actor& who,
+                                                                std::chrono::seconds idle,
+                                                                std::optional<unsigned> default_capacity);
+[[nodiscard]] op_result<presence_entry> change_capacity(pqxx::connection& conn, const actor& who,
+                                                        const std::string& user_id,
+                                                        std::optional<unsigned> capacity,
+                                                        std::chrono::seconds idle, std::optional<unsigned> default_capacity);
+// The capacity check of a claim inside the caller's transaction: the refusal's reason or "" (locks the
+// actor's account row so that two claims of one person are counted one after the other).
+[[nodiscard]] std::string capacity_refusal_of(pqxx::transaction_base& tx, const actor& who,
+                                              std::optional<unsigned> default_capacity);
+// Sets the user's presence off (logout) and announces it; nothing when it was off already.
+void presence_off(pqxx::transaction_base& tx, const std::string& tenant_id, const std::string& user_id);
+
+// console_risk.cpp: risk levels (routing/risk.hpp) and their history.
+[[nodiscard]] op_result<queue_item> set_risk(pqxx::connection& conn, const keyring& keys, const actor& who,
+                                             const std::string& id, routing::risk_level level,
+                                             const std::string& reason);
+[[nodiscard]] op_result<std::vector<risk_change>> read_risk_history(pqxx::connection& conn, const keyring& keys,
+                                                                    const actor& who, const std::string& id);
 
 [[nodiscard]] op_result<std::vector<console_event>> events_since(pqxx::connection& conn,
                                                                  const std::string& tenant_id,

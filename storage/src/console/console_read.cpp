@@ -46,10 +46,12 @@ SELECT m.message_id::text, m.direction,
 
 constexpr const char* notes_sql = R"sql(
 SELECT n.note_id::text, n.author_id::text, coalesce(a.display_name, ''), n.body, n.body_key_id,
-       (extract(epoch FROM n.created_at) * 1000000)::bigint
+       (extract(epoch FROM n.created_at) * 1000000)::bigint, coalesce(n.whisper_to::text, '')
   FROM consultation_note n
   LEFT JOIN staff_user a ON a.tenant_id = n.tenant_id AND a.user_id = n.author_id
  WHERE n.tenant_id = $1 AND n.consultation_id = $2::uuid
+   -- A whisper shows to its addressee, its author and supervisors ($4) only.
+   AND (n.whisper_to IS NULL OR $4 OR n.whisper_to = NULLIF($3, '')::uuid OR n.author_id = NULLIF($3, '')::uuid)
  ORDER BY n.created_at, n.note_id
 )sql";
 
@@ -126,13 +128,15 @@ op_result<consultation_detail> read_consultation_once(pqxx::connection& conn, co
     d.messages.push_back(std::move(m));
   }
   const std::string note_context = who.tenant_id + "/note";
-  for (const auto& r : tx.exec_prepared("console_notes", who.tenant_id, id)) {
+  const bool sees_whispers = routing::allows(who.role, routing::permission::supervise_shift);
+  for (const auto& r : tx.exec_prepared("console_notes", who.tenant_id, id, is_uuid(who.user_id) ? who.user_id : std::string(), sees_whispers)) {
     note n;
     n.note_id = r[0].as<std::string>();
     n.author_id = r[1].as<std::string>();
     n.author_name = r[2].as<std::string>();
     n.text = open_text(keys, r[3], r[4], note_context, n.note_id).value_or(std::string());
     n.created_at = from_micros(r[5].as<long long>());
+    n.whisper_to = r[6].as<std::string>();
     d.notes.push_back(std::move(n));
   }
   const pqxx::field purged = tx.exec_prepared1("console_purged_at", who.tenant_id, id)[0];

@@ -1,6 +1,7 @@
 // Login (with throttling), session lookup, logout, and the user's own password.
 #include "console/console_accounts.hpp"
 #include "console/console_common.hpp"
+#include "console/console_consultations.hpp"
 #include "console/console_totp.hpp"
 #include "console/password.hpp"
 
@@ -295,6 +296,7 @@ op_result<nothing> logout(pqxx::connection& conn, const std::string& token) {
     const std::string tenant_id = rows[0][0].as<std::string>();
     const std::string user_id = rows[0][1].as<std::string>();
     notify_session_ended(tx, user_id);
+    presence_off(tx, tenant_id, user_id);
     audit(tx, tenant_id, user_id, "session.logout", "staff_user", user_id);
   }
   tx.commit();

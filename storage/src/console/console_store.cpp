@@ -242,6 +242,48 @@ void console_store::claim(actor who, std::string consultation_id,
                   });
 }
 
+void console_store::claim(actor who, std::string consultation_id, std::optional<unsigned> default_capacity,
+                          std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(submitter(), "claim", std::move(done),
+                  [who = std::move(who), id = std::move(consultation_id), default_capacity](pqxx::connection& c) {
+                    return detail::claim_within(c, who, id, default_capacity);
+                  });
+}
+
+void console_store::my_presence(actor who, std::optional<unsigned> default_capacity,
+                                std::function<void(op_result<presence_entry>)> done) {
+  run<presence_entry>(submitter(), "presence", std::move(done),
+                      [this, who = std::move(who), default_capacity](pqxx::connection& c) {
+                        return detail::read_presence(c, who, policy_.idle, default_capacity);
+                      });
+}
+
+void console_store::set_presence(actor who, routing::presence to, std::string handover_note,
+                                 std::optional<unsigned> default_capacity, std::function<void(op_result<presence_outcome>)> done) {
+  run<presence_outcome>(
+      submitter(), "presence change", std::move(done),
+      [this, who = std::move(who), to, note = std::move(handover_note), default_capacity](pqxx::connection& c) {
+        return detail::change_presence(c, keys(), who, to, note, policy_.idle, default_capacity);
+      });
+}
+
+void console_store::shift(actor who, std::optional<unsigned> default_capacity,
+                          std::function<void(op_result<std::vector<presence_entry>>)> done) {
+  run<std::vector<presence_entry>>(submitter(), "shift", std::move(done),
+                                   [this, who = std::move(who), default_capacity](pqxx::connection& c) {
+                                     return detail::read_shift(c, who, policy_.idle, default_capacity);
+                                   });
+}
+
+void console_store::set_capacity(actor who, std::string user_id, std::optional<unsigned> capacity,
+                                 std::optional<unsigned> default_capacity, std::function<void(op_result<presence_entry>)> done) {
+  run<presence_entry>(submitter(), "capacity change", std::move(done),
+                      [this, who = std::move(who), id = std::move(user_id), capacity,
+                       default_capacity](pqxx::connection& c) {
+                        return detail::change_capacity(c, who, id, capacity, policy_.idle, default_capacity);
+                      });
+}
+
 void console_store::release(actor who, std::string consultation_id,
                             std::function<void(op_result<queue_item>)> done) {
   run<queue_item>(submitter(), "release", std::move(done),
@@ -285,6 +327,30 @@ void console_store::add_note(actor who, std::string consultation_id, std::string
   run<note>(submitter(), "note", std::move(done),
             [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](
                 pqxx::connection& c) { return detail::add_note(c, keys(), who, id, text); });
+}
+
+void console_store::whisper(actor who, std::string consultation_id, std::string text,
+                            std::function<void(op_result<note>)> done) {
+  run<note>(submitter(), "whisper", std::move(done),
+            [this, who = std::move(who), id = std::move(consultation_id), text = std::move(text)](
+                pqxx::connection& c) { return detail::whisper(c, keys(), who, id, text); });
+}
+
+void console_store::set_risk(actor who, std::string consultation_id, routing::risk_level level, std::string reason,
+                             std::function<void(op_result<queue_item>)> done) {
+  run<queue_item>(submitter(), "risk", std::move(done),
+                  [this, who = std::move(who), id = std::move(consultation_id), level,
+                   reason = std::move(reason)](pqxx::connection& c) {
+                    return detail::set_risk(c, keys(), who, id, level, reason);
+                  });
+}
+
+void console_store::risk_history(actor who, std::string consultation_id,
+                                 std::function<void(op_result<std::vector<risk_change>>)> done) {
+  run<std::vector<risk_change>>(submitter(), "risk history", std::move(done),
+                                [this, who = std::move(who), id = std::move(consultation_id)](pqxx::connection& c) {
+                                  return detail::read_risk_history(c, keys(), who, id);
+                                });
 }
 
 void console_store::resident_history(actor who, std::string resident_id,

@@ -62,6 +62,11 @@ INSERT INTO consultation_note (tenant_id, consultation_id, author_id, body, body
 VALUES ($1, $2::uuid, $3::uuid, $4, $5)
 RETURNING note_id::text, (extract(epoch FROM created_at) * 1000000)::bigint
 )sql";
+constexpr const char* whisper_insert_sql = R"sql(
+INSERT INTO consultation_note (tenant_id, consultation_id, author_id, body, body_key_id, whisper_to)
+VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6::uuid)
+RETURNING note_id::text, (extract(epoch FROM created_at) * 1000000)::bigint
+)sql";
 constexpr const char* author_name_sql =
     "SELECT coalesce((SELECT display_name FROM staff_user WHERE tenant_id = $1 AND user_id = NULLIF($2, "
     "'')::uuid), '')";
@@ -220,6 +225,7 @@ void prepare_console_work_statements(pqxx::connection& conn) {
   conn.prepare("console_resident_age_band", resident_age_band_sql);
   conn.prepare("console_emit_queue", emit_queue_sql);
   conn.prepare("console_note_insert", note_insert_sql);
+  conn.prepare("console_whisper_insert", whisper_insert_sql);
   conn.prepare("console_author_name", author_name_sql);
   conn.prepare("console_reply_outbox", reply_outbox_sql);
   conn.prepare("console_reply_message", reply_message_sql);
@@ -229,6 +235,25 @@ void prepare_console_work_statements(pqxx::connection& conn) {
 op_result<queue_item> claim(pqxx::connection& conn, const actor& who, const std::string& id) {
   return work_on(conn, who, id, "consultation.claim", [&](pqxx::work& tx, const locked& c) -> refusal {
     return step(tx, who, id, routing::lifecycle_action::claim, c);
+  });
+}
+
+op_result<queue_item> claim_within(pqxx::connection& conn, const actor& who, const std::string& id,
+                                   std::optional<unsigned> default_capacity) {
+  return work_on(conn, who, id, "consultation.claim", [&](pqxx::work& tx, const locked& c) -> refusal {
+    auto decided = decide(who, routing::lifecycle_action::claim, c);
+    if (auto* refused = std::get_if<op_result<queue_item>>(&decided)) {
+      return std::move(*refused);
+    }
+    const auto& next = std::get<routing::lifecycle_step>(decided);
+    // Only a claim that takes the consultation counts against the capacity (not one already held).
+    if (next.holder == routing::next_holder::actor) {
+      if (std::string why = capacity_refusal_of(tx, who, default_capacity); !why.empty()) {
+        return refuse<queue_item>(op_status::conflict, std::move(why));
+      }
+    }
+    apply(tx, who, id, c, next);
+    return std::nullopt;
   });
 }
 
@@ -335,6 +360,38 @@ op_result<note> add_note(pqxx::connection& conn, const keyring& keys, const acto
   n.text = text;
   audit(tx, who.tenant_id, who.user_id, "consultation.note", "consultation", id,
         json_object({{"note_id", n.note_id}}));
+  tx.commit();
+  return ok(std::move(n));
+}
+
+op_result<note> whisper(pqxx::connection& conn, const keyring& keys, const actor& who, const std::string& id,
+                        const std::string& text) {
+  if (!text_acceptable(text)) {
+    return refuse<note>(op_status::invalid, "text_length");
+  }
+  pqxx::work tx(conn, "console_whisper");
+  const std::optional<locked> c = lock(tx, who, id);
+  if (!c || !is_uuid(who.user_id)) {
+    return refuse<note>(op_status::not_found);
+  }
+  if (c->assigned_to.empty() || c->state == "closed") {
+    return refuse<note>(op_status::conflict, "not_assigned");
+  }
+  const sealed body = keys.seal(text, who.tenant_id + "/note");
+  const pqxx::row r =
+      tx.exec_prepared1("console_whisper_insert", who.tenant_id, id, who.user_id, pqxx::binarystring(body.blob),
+                        static_cast<std::int32_t>(body.key_id), c->assigned_to);
+  note n;
+  n.note_id = r[0].as<std::string>();
+  n.created_at = from_micros(r[1].as<long long>());
+  n.author_id = who.user_id;
+  n.author_name = tx.exec_prepared1("console_author_name", who.tenant_id, who.user_id)[0].as<std::string>();
+  n.text = text;
+  n.whisper_to = c->assigned_to;
+  // The counsellor's open conversation reloads on the queue event and shows the whisper.
+  tx.exec_prepared("console_emit_queue", who.tenant_id, id);
+  audit(tx, who.tenant_id, who.user_id, "consultation.whisper", "consultation", id,
+        json_object({{"note_id", n.note_id}, {"to", n.whisper_to}}));
   tx.commit();
   return ok(std::move(n));
 }

@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -20,13 +21,13 @@ namespace yorisoi::storage {
 namespace {
 
 struct cursor_parts {
-  bool not_urgent = false;
+  int rank = 2;  // routing::queue_rank
   long long due_us = 0;
   long long waiting_us = 0;
   std::string id;
 };
 
-// "<u>-<due>-<waiting>-<id>": u is 0 for urgent, 1 otherwise; due and waiting are microseconds since
+// "<r>-<due>-<waiting>-<id>": r is the risk rank (0 緊急, 1 高 or urgent, 2 the rest); due and waiting are microseconds since
 // the epoch in 20 digits; id is the lowercase uuid. Fixed width, so that comparing two keys as strings
 // compares the rows in queue order (the console places a changed row with it).
 std::optional<cursor_parts> parse_cursor(std::string_view cursor) {
@@ -34,12 +35,12 @@ std::optional<cursor_parts> parse_cursor(std::string_view cursor) {
   if (cursor.size() != 1 + 1 + digits + 1 + digits + 1 + 36) {
     return std::nullopt;
   }
-  if ((cursor[0] != '0' && cursor[0] != '1') || cursor[1] != '-' || cursor[2 + digits] != '-' ||
+  if (cursor[0] < '0' || cursor[0] > '2' || cursor[1] != '-' || cursor[2 + digits] != '-' ||
       cursor[3 + 2 * digits] != '-') {
     return std::nullopt;
   }
   cursor_parts out;
-  out.not_urgent = cursor[0] == '1';
+  out.rank = cursor[0] - '0';
   for (auto [first, value] :
        {std::pair{std::size_t{2}, &out.due_us}, std::pair{3 + digits, &out.waiting_us}}) {
     const char* begin = cursor.data() + first;
@@ -74,11 +75,11 @@ bool valid_queue_cursor(std::string_view cursor) noexcept {
 namespace detail {
 namespace {
 
-// The queue-only columns, after queue_item_columns: 15 key (not urgent), 16 due µs, 17 waiting µs,
-// 18 unread, 19 wrote back, 20 referral answered, 21 preview body, 22 its key id, 23 its message id.
+// The queue-only columns, after queue_item_columns: 17 key (risk rank), 18 due µs, 19 waiting µs,
+// 20 unread, 21 wrote back, 22 referral answered, 23 preview body, 24 its key id, 25 its message id.
 // $2 is the reader's user id ("" for none), $3 whether to read previews.
 constexpr const char* triage_columns = R"sql(,
-       c.priority <> 'urgent',
+       c.risk_rank::integer,
        (extract(epoch FROM coalesce(c.due_at, c.opened_at)) * 1000000)::bigint,
        (extract(epoch FROM coalesce(c.waiting_since, c.opened_at)) * 1000000)::bigint,
        greatest(c.messages_in - coalesce(r.seen_in, 0), 0),
@@ -111,10 +112,10 @@ constexpr const char* view_filter = R"sql(
                ELSE true END
 )sql";
 
-// Rows after the cursor ($6 not urgent, $7 due µs, $8 waiting µs, $9 id), in the index's order.
+// Rows after the cursor ($6 risk rank, $7 due µs, $8 waiting µs, $9 id), in the index's order.
 std::string after_cursor() {
   return std::string("\n   AND (") + queue_order_key + R"sql()
-     > ($6::boolean, timestamptz 'epoch' + $7::bigint * interval '1 microsecond',
+     > ($6::smallint, timestamptz 'epoch' + $7::bigint * interval '1 microsecond',
         timestamptz 'epoch' + $8::bigint * interval '1 microsecond', $9::uuid)
 )sql";
 }
@@ -145,9 +146,9 @@ const char* view_name(queue_view view) {
   return "open";
 }
 
-std::string key_of(bool not_urgent, long long due_us, long long waiting_us, const std::string& id) {
+std::string key_of(int rank, long long due_us, long long waiting_us, const std::string& id) {
   std::array<char, 64> buffer{};
-  std::snprintf(buffer.data(), buffer.size(), "%c-%020lld-%020lld-", not_urgent ? '1' : '0',
+  std::snprintf(buffer.data(), buffer.size(), "%c-%020lld-%020lld-", static_cast<char>('0' + std::clamp(rank, 0, 2)),
                 due_us < 0 ? 0LL : due_us, waiting_us < 0 ? 0LL : waiting_us);
   std::string key(buffer.data());
   for (char c : id) {
@@ -188,16 +189,16 @@ std::string cut_preview(const std::string& text) {
 queue_item row_from(const pqxx::row& r, const keyring& keys, const std::string& tenant_id) {
   queue_item item = queue_item_from(r);
   queue_triage t;
-  t.queue_key = key_of(r[15].as<bool>(), r[16].as<long long>(), r[17].as<long long>(), item.consultation_id);
-  t.unread = r[18].as<std::int64_t>();
-  t.wrote_back = r[19].as<bool>();
-  t.referral_answered = r[20].as<bool>();
-  if (!r[21].is_null()) {
+  t.queue_key = key_of(r[17].as<int>(), r[18].as<long long>(), r[19].as<long long>(), item.consultation_id);
+  t.unread = r[20].as<std::int64_t>();
+  t.wrote_back = r[21].as<bool>();
+  t.referral_answered = r[22].as<bool>();
+  if (!r[23].is_null()) {
     try {
-      t.preview = cut_preview(keys.open(sealed{r[22].as<std::uint32_t>(), pqxx::binarystring(r[21]).str()},
+      t.preview = cut_preview(keys.open(sealed{r[24].as<std::uint32_t>(), pqxx::binarystring(r[23]).str()},
                                         tenant_id + "/message"));
     } catch (const crypto_error&) {
-      spdlog::error("storage: sealed text of {} cannot be opened", r[23].as<std::string>());
+      spdlog::error("storage: sealed text of {} cannot be opened", r[25].as<std::string>());
     }
   }
   item.triage = std::move(t);
@@ -246,7 +247,7 @@ op_result<queue_page> list_queue_page(pqxx::connection& conn, const keyring& key
   if (request.after.empty()) {
     rows = tx.exec_prepared("queue_page_first", who.tenant_id, me, previews, view, fetch);
   } else {
-    rows = tx.exec_prepared("queue_page_after", who.tenant_id, me, previews, view, fetch, after->not_urgent,
+    rows = tx.exec_prepared("queue_page_after", who.tenant_id, me, previews, view, fetch, after->rank,
                             after->due_us, after->waiting_us, after->id);
   }
   for (const auto& r : rows) {

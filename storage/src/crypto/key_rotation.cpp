@@ -22,10 +22,11 @@ namespace {
 //   outbox.reply_token        outbox_write.cpp                        <tenant>/outbox
 //   consultation_note.body    console_work.cpp                        <tenant>/note
 //   resident_note.body        console_resident.cpp                    <tenant>/resident_note
+//   consultation_risk.reason  console_risk.cpp                        <tenant>/risk
 //   referral.summary, .reason, .emergency_reason   referral_ops.cpp   <tenant>/referral
 //   referral_unit.answer      referral_officer.cpp                    <tenant>/referral
 //   staff_totp.secret         console_totp.cpp                        <tenant>/totp
-constexpr std::array<sealed_column, 12> columns{{
+constexpr std::array<sealed_column, 13> columns{{
     {"inbox_event.payload", "inbox_event", "event_id", "payload", "key_id", "/inbox"},
     {"resident.line_user_id", "resident", "resident_id", "line_user_id", "line_user_key_id", "/resident"},
     {"message.body", "message", "message_id", "body", "body_key_id", "/message"},
@@ -33,6 +34,7 @@ constexpr std::array<sealed_column, 12> columns{{
     {"outbox.reply_token", "outbox", "outbox_id", "reply_token", "reply_token_key_id", "/outbox"},
     {"consultation_note.body", "consultation_note", "note_id", "body", "body_key_id", "/note"},
     {"resident_note.body", "resident_note", "note_id", "body", "body_key_id", "/resident_note"},
+    {"consultation_risk.reason", "consultation_risk", "risk_id", "reason", "reason_key_id", "/risk"},
     {"referral.summary", "referral", "referral_id", "summary", "summary_key_id", "/referral"},
     {"referral.reason", "referral", "referral_id", "reason", "reason_key_id", "/referral"},
     {"referral.emergency_reason", "referral", "referral_id", "emergency_reason", "emergency_reason_key_id",

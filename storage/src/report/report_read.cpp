@@ -2,6 +2,7 @@
 
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -13,7 +14,8 @@ namespace {
 // Categories travel as one string joined by the unit separator (labels are the tenant's own, never it).
 // Both lookups are set operations over the tenant's index ranges rather than one probe per consultation
 // (twice as fast on a tenant-year of the benchmark): the residents with a consultation before the range
-// (a hashed subplan), and the tenant's categories grouped by consultation (a hash join).
+// (a hashed subplan), and the tenant's categories grouped by consultation (a hash join); the same for
+// the highest risk level ever set (0 low … 3 critical, routing::risk_level's order).
 constexpr const char* facts_sql = R"sql(
 SELECT c.resident_id::text,
        floor(extract(epoch FROM c.opened_at))::bigint,
@@ -25,11 +27,16 @@ SELECT c.resident_id::text,
        c.messages_out,
        c.resident_id IN (SELECT p.resident_id FROM consultation p
                           WHERE p.tenant_id = $1 AND p.opened_at < to_timestamp($2::bigint)),
-       k.categories
+       k.categories,
+       rk.top
   FROM consultation c
   LEFT JOIN (SELECT cc.consultation_id, string_agg(cc.category, chr(31) ORDER BY cc.category) AS categories
                FROM consultation_category cc WHERE cc.tenant_id = $1
               GROUP BY cc.consultation_id) k ON k.consultation_id = c.consultation_id
+  LEFT JOIN (SELECT r.consultation_id,
+                    max(CASE r.level WHEN 'low' THEN 0 WHEN 'medium' THEN 1 WHEN 'high' THEN 2 ELSE 3 END) AS top
+               FROM consultation_risk r WHERE r.tenant_id = $1
+              GROUP BY r.consultation_id) rk ON rk.consultation_id = c.consultation_id
  WHERE c.tenant_id = $1 AND c.opened_at >= to_timestamp($2::bigint) AND c.opened_at < to_timestamp($3::bigint)
 )sql";
 
@@ -115,6 +122,9 @@ std::vector<routing::consultation_fact> read_facts(pqxx::transaction_base& tx, c
     f.resident_returning = row[8].as<bool>();
     if (!row[9].is_null()) {
       f.categories = split_categories(row[9].c_str());
+    }
+    if (!row[10].is_null()) {
+      f.highest_risk_set = static_cast<routing::risk_level>(std::clamp(row[10].as<int>(), 0, 3));
     }
     facts.push_back(std::move(f));
   }

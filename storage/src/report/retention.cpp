@@ -30,7 +30,8 @@ SELECT consultation_id::text FROM consultation
 
 // What holds the purged text besides the message rows: the raw webhook events the inbound messages
 // came from (only once applied), the settled outbox rows of the consultation, and its referrals'
-// texts (summary, reason, emergency reason, the units' answers: cleared, the rows kept for the tallies).
+// texts (summary, reason, emergency reason, the units' answers: cleared, the rows kept for the tallies)
+// and the reasons of its risk levels (cleared; the levels stay for the reports).
 constexpr const char* purge_sql = R"sql(
 WITH ids AS (SELECT unnest($2::uuid[]) AS id),
 sources AS (
@@ -41,6 +42,9 @@ gone_messages AS (
   DELETE FROM message WHERE tenant_id = $1 AND consultation_id IN (SELECT id FROM ids) RETURNING 1),
 gone_notes AS (
   DELETE FROM consultation_note WHERE tenant_id = $1 AND consultation_id IN (SELECT id FROM ids) RETURNING 1),
+gone_risk_reasons AS (
+  UPDATE consultation_risk SET reason = NULL, reason_key_id = NULL
+   WHERE tenant_id = $1 AND consultation_id IN (SELECT id FROM ids) AND reason IS NOT NULL RETURNING 1),
 gone_events AS (
   DELETE FROM inbox_event WHERE tenant_id = $1 AND event_id IN (SELECT event_id FROM sources)
      AND processed_at IS NOT NULL RETURNING 1),
@@ -114,7 +118,7 @@ DELETE FROM resident_note n
                     WHERE c.tenant_id = $1 AND c.resident_id = n.resident_id AND c.purged_at IS NULL)
 )sql";
 
-// The consultations' keyed search grams (017): nothing of their text stays findable.
+// The consultations' keyed search grams (016): nothing of their text stays findable.
 constexpr const char* search_grams_sql = R"sql(
 DELETE FROM search_gram WHERE tenant_id = $1 AND consultation_id = ANY($2::uuid[])
 )sql";

@@ -54,13 +54,15 @@ TEST(api_json, queue_item_nulls_and_assignment) {
   item.opened_at = at(0);
   item.last_message_at = at(60);
   item.waiting_since = at(60);
+  item.risk = "high";  // urgent: a crisis keyword reads as 高
+  item.risk_source = "keyword";
   EXPECT_EQ(
       queue_item_json(item),
       R"({"consultation_id":"c1","resident_label":"R-3F9A","resident_id":"3f9a0000-0000-4000-8000-000000000001",)"
       R"("state":"waiting","urgent":true,"arrival":null,)"
       R"("opened_at":"2026-11-25T12:00:00Z","last_message_at":"2026-11-25T12:01:00Z",)"
       R"("waiting_since":"2026-11-25T12:01:00Z","due_at":null,"closed_at":null,"assigned_to":null,)"
-      R"("age_band":null,"categories":[]})");
+      R"("age_band":null,"categories":[],"risk":"high","risk_source":"keyword","risk_set":null,"risk_lowered":false})");
   item.assigned_to = "u1";
   item.assigned_name = "佐藤";
   item.arrival = "staffed";
@@ -281,9 +283,11 @@ TEST(api_parse, queue_pages) {
       "0-00000001764000000000000-00000001764000000000001-8f9c1e52-3b1d-4c8e-9a7f-2d6b5e4c3a21";
   const std::string good = "0-00001764000000000000-00001764000000000001-8f9c1e52-3b1d-4c8e-9a7f-2d6b5e4c3a21";
   ASSERT_TRUE(parse_queue_request("cursor=" + good).value);
+  // The first character is the risk rank: 0 緊急, 1 高 (or urgent), 2 the rest.
+  ASSERT_TRUE(parse_queue_request("cursor=2" + good.substr(1)).value);
   EXPECT_EQ(parse_queue_request("cursor=" + good).value->after, good);
   for (const std::string& bad :
-       {std::string("abc"), too_long, "2" + good.substr(1), good.substr(0, good.size() - 1) + "G",
+       {std::string("abc"), too_long, "3" + good.substr(1), good.substr(0, good.size() - 1) + "G",
         "1-" + std::string(20, '9') + good.substr(22)}) {
     const auto refused = parse_queue_request("cursor=" + bad);
     EXPECT_FALSE(refused.value) << bad;

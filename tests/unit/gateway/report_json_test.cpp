@@ -69,6 +69,7 @@ TEST(report_json, has_the_contract_s_names_and_shapes) {
   r.referrals.by_unit = {{"kenko", "健康増進課", 1, 1, 0}};
   r.consents.requested = 1;
   r.link_clicks = {{"web-ads", "Web広告", 7}};
+  r.consultations_by_risk = {{"critical", 0}, {"high", 2}, {"medium", 0}, {"low", 1}, {"", 4}};
   const auto v = json::parse(report_json(r, tenant));
   const auto& o = v.as_object();
   EXPECT_EQ(o.at("tenant"), (json::object{{"id", "yamagata"}, {"name", "山形市"}}));
@@ -95,7 +96,9 @@ TEST(report_json, has_the_contract_s_names_and_shapes) {
   EXPECT_EQ(o.at("consents").as_object().size(), 6u);
   EXPECT_EQ(o.at("link_clicks").as_array().at(0),
             (json::object{{"code", "web-ads"}, {"label", "Web広告"}, {"clicks", 7}}));
-  EXPECT_EQ(o.size(), 22u);  // every name of the contract, nothing else
+  EXPECT_EQ(o.at("consultations_by_risk").as_array().size(), 5u);
+  EXPECT_EQ(o.at("consultations_by_risk").as_array().at(1), (json::object{{"label", "high"}, {"count", 2}}));
+  EXPECT_EQ(o.size(), 23u);  // every name of the contract, nothing else
 }
 
 TEST(report_json, csv_file_name) {

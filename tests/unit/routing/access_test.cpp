@@ -27,6 +27,8 @@ const std::vector<row> expected{
     {p::read_reports, {r::admin, r::supervisor, r::analyst}},
     {p::officer_inbox, {r::officer}},
     {p::emergency_referral, {r::supervisor}},
+    {p::supervise_shift, {r::supervisor}},
+    {p::set_capacity, {r::admin, r::supervisor}},
 };
 
 TEST(access, every_role_and_permission_as_tabled) {

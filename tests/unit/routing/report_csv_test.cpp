@@ -41,6 +41,7 @@ report sample() {
   r.referrals.by_unit = {{"kenko", "健康増進課", 1, 1, 0}};
   r.consents = {1, 1, 0, 0, 0, 0};
   r.link_clicks = {{"web-ads", "Web広告", 5}, {"flyer", "チラシ \"A\"", 2}};
+  r.consultations_by_risk = {{"critical", 0}, {"high", 1}, {"medium", 1}, {"low", 0}, {"", 1}};
   return r;
 }
 
@@ -118,7 +119,15 @@ TEST(report_csv, exact_bytes) {
       "\"コード\",\"媒体\",\"クリック数\"\r\n"
       "\"web-ads\",\"Web広告\",5\r\n"
       "\"flyer\",\"チラシ \"\"A\"\"\",2\r\n"
-      "\"合計\",\"\",7\r\n";
+      "\"合計\",\"\",7\r\n"
+      "\r\n"
+      "\"危険度別の相談件数（相談中に達した最も高い危険度、緊急キーワードは「高」以上）\"\r\n"
+      "\"危険度\",\"件数\"\r\n"
+      "\"緊急\",0\r\n"
+      "\"高\",1\r\n"
+      "\"中\",1\r\n"
+      "\"低\",0\r\n"
+      "\"未設定\",1\r\n";
   EXPECT_EQ(render_report_csv(sample(), "山形市"), expected);
 }
 

@@ -132,6 +132,27 @@ TEST(report_tally, categories_are_multi_valued) {
   EXPECT_EQ(r.consultations_without_category, 1);
 }
 
+TEST(report_tally, consultations_by_the_highest_risk_level_reached) {
+  report r;
+  r.range = {civil_date{2023, 2, 1}, civil_date{2023, 2, 28}};
+  auto none = fact("a", jst(2023, 2, 10, 19));
+  auto keyword = fact("b", jst(2023, 2, 10, 19));
+  keyword.urgent = true;  // a crisis keyword: 高 reached even if lowered later
+  auto lowered = fact("c", jst(2023, 2, 10, 19));
+  lowered.urgent = true;
+  lowered.highest_risk_set = risk_level::low;
+  auto critical = fact("d", jst(2023, 2, 10, 19));
+  critical.urgent = true;
+  critical.highest_risk_set = risk_level::critical;
+  auto medium = fact("e", jst(2023, 2, 10, 19));
+  medium.highest_risk_set = risk_level::medium;
+  auto low = fact("f", jst(2023, 2, 10, 19));
+  low.highest_risk_set = risk_level::low;
+  tally_consultations(settings(), {none, keyword, lowered, critical, medium, low}, r);
+  const std::vector<label_count> expected{{"critical", 1}, {"high", 2}, {"medium", 1}, {"low", 1}, {"", 1}};
+  EXPECT_EQ(r.consultations_by_risk, expected);
+}
+
 TEST(report_tally, waiting_times_in_clock_and_staffed_minutes) {
   report r;
   r.range = {civil_date{2023, 2, 1}, civil_date{2023, 2, 28}};

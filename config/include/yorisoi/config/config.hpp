@@ -238,6 +238,15 @@ struct alert_settings {
   friend bool operator==(const alert_settings&, const alert_settings&) = default;
 };
 
+// [tenant.shift]: the shift's limits.
+struct shift_settings {
+  // How many open consultations a counsellor may hold (1..50) unless their own capacity says otherwise;
+  // claiming beyond it is refused, a supervisor may assign beyond it. None (the default): no limit.
+  std::optional<unsigned> capacity;
+
+  friend bool operator==(const shift_settings&, const shift_settings&) = default;
+};
+
 struct tracked_link {
   std::string code;  // GET /l/{code}
   std::string label;
@@ -270,6 +279,7 @@ struct tenant {
   // [tenant.console] second_factor: "optional" (default) or "required_for_readers" (counsellors and
   // supervisors must enrol a second factor before they may read anything).
   bool second_factor_required_for_readers = false;
+  shift_settings shift;
 
   friend bool operator==(const tenant&, const tenant&) = default;
 };

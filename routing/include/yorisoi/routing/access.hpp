@@ -18,6 +18,8 @@ enum class permission {
   read_reports,        // tallies and exports (reports issue)
   officer_inbox,       // referrals sent to one's own unit (referral issue)
   emergency_referral,  // send a referral without the resident's consent (APPI art. 27(1)(ii))
+  supervise_shift,     // the shift: everyone's presence and load (the supervisor's board)
+  set_capacity,        // a counsellor's own capacity (how many open consultations they may hold)
 };
 
 [[nodiscard]] bool allows(staff_role role, permission what) noexcept;

@@ -7,6 +7,7 @@
 // consultation) counts the consultations opened in [from, to]; link clicks count by the click's local day.
 // Nothing here reads a clock: the range and the facts are parameters.
 
+#include "yorisoi/routing/risk.hpp"
 #include "yorisoi/routing/schedule.hpp"
 
 #include <array>
@@ -53,6 +54,7 @@ struct consultation_fact {
   std::int64_t messages_in = 0;
   std::int64_t messages_out = 0;
   bool resident_returning = false;  // the resident had a consultation opened before `from`
+  std::optional<risk_level> highest_risk_set;  // the highest level a counsellor ever set on it; none: never
 };
 
 struct label_count {
@@ -127,6 +129,9 @@ struct report {
   std::int64_t arrivals_unknown = 0;  // tenants without routing rules record none
   wait_figures waiting;
   std::int64_t urgent = 0;
+  // Consultations by the highest risk level they reached (routing::highest_reached: urgency counts as
+  // 高): always five rows, critical, high, medium, low, then "" (none reached).
+  std::vector<label_count> consultations_by_risk;
   referral_figures referrals;
   consent_figures consents;
   std::vector<link_figures> link_clicks;  // the tenant's links in order (zeros included), then others

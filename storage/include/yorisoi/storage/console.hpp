@@ -11,6 +11,8 @@
 
 #include "yorisoi/routing/access.hpp"
 #include "yorisoi/routing/login_delay.hpp"
+#include "yorisoi/routing/risk.hpp"
+#include "yorisoi/routing/shift.hpp"
 #include "yorisoi/storage/service.hpp"
 
 #include <chrono>
@@ -195,6 +197,13 @@ struct queue_item {
   std::string assigned_name;
   std::string age_band;
   std::vector<std::string> categories;
+  // The risk level that counts (routing::effective_risk_of): low | medium | high | critical | "" (none);
+  // where it comes from: counsellor | keyword | ""; and the newest level a counsellor set ("" = never)
+  // with whether it was a lowering.
+  std::string risk;
+  std::string risk_source;
+  std::string risk_set;
+  bool risk_lowered = false;
   std::optional<queue_triage> triage;  // queue rows only (list and single row), for the reader
 };
 
@@ -231,6 +240,7 @@ struct note {
   std::string author_name;
   std::string text;
   time_point created_at{};
+  std::string whisper_to;  // a whisper: the counsellor it is addressed to (uuid); empty for a plain note
 };
 
 // The resident note (申し送り): a short note about the resident, shown on each of their consultations.
@@ -253,6 +263,17 @@ struct consultation_detail {
   std::optional<storage::resident_note> about_resident;  // the resident note (its newest version), if any
   // Retention purged its texts: messages and notes are gone, the dates and tallies stay.
   std::optional<time_point> purged_at;
+};
+
+// One change of a consultation's risk level (the history is kept: every change is a row).
+struct risk_change {
+  std::string risk_id;
+  std::string level;  // low | medium | high | critical
+  bool lowered = false;  // set below 高 on an urgent consultation: it wins over the urgency
+  std::optional<std::string> reason;  // none once retention cleared it
+  std::string author_id;
+  std::string author_name;
+  time_point set_at{};
 };
 
 // One of a resident's consultations in their history: dates and tallies, never text.
@@ -326,6 +347,27 @@ struct search_page {
 
 // A cursor as search() hands it out ("<micros>_<uuid>").
 [[nodiscard]] bool valid_search_cursor(std::string_view cursor) noexcept;
+
+// ---- on shift (routing/shift.hpp) ------------------------------------------------------------------
+
+// One counsellor or supervisor of the tenant on the shift.
+struct presence_entry {
+  std::string user_id;
+  std::string display_name;
+  routing::staff_role role = routing::staff_role::counsellor;
+  // available | away | off. Off also whenever the account has no live session that began before the
+  // status was set (logged out, the session ended, or a new sign-in that has not chosen yet).
+  std::string status = "off";
+  std::optional<time_point> since;  // when that status was chosen; none for an off without a choice
+  std::int64_t load = 0;            // open consultations the person holds
+  std::optional<unsigned> own_capacity;  // the person's own capacity; none = the tenant's default
+  std::optional<unsigned> capacity;  // the one that counts; none = no limit
+};
+
+struct presence_outcome {
+  presence_entry entry;
+  std::vector<std::string> returned;  // consultations returned to the queue by going off
+};
 
 // ---- live events -----------------------------------------------------------------------------------
 
@@ -415,6 +457,10 @@ class console_store {
                     std::function<void(op_result<consultation_detail>)> done);
   // Takes an unassigned open consultation (conflict when someone else holds it; ok when it is already mine).
   void claim(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
+  // The same, refused (conflict over_capacity) when a counsellor already holds their capacity
+  // (routing::may_take_another; `default_capacity` is the tenant's, the person's own one wins).
+  void claim(actor who, std::string consultation_id, std::optional<unsigned> default_capacity,
+             std::function<void(op_result<queue_item>)> done);
   // close, release and reopen follow routing::lifecycle_check (a counsellor acts only on what they hold
   // or nobody holds; supervisors on any): a refusal is conflict with the rule's code as reason.
   void release(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
@@ -432,6 +478,11 @@ class console_store {
                 std::string age_band, std::function<void(op_result<queue_item>)> done);
   void add_note(actor who, std::string consultation_id, std::string text,
                 std::function<void(op_result<note>)> done);
+  // A supervisor's whisper to the assigned counsellor: a note only they (and supervisors) see, announced
+  // as a queue event so the counsellor's open conversation reloads. conflict "not_assigned" when nobody
+  // holds the consultation.
+  void whisper(actor who, std::string consultation_id, std::string text,
+               std::function<void(op_result<note>)> done);
   void close(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
   // -- the resident (same permission as the consultations). not_found for a resident of another tenant.
   // Every consultation of the resident, newest first (at most history_max_items), as dates and
@@ -448,6 +499,15 @@ class console_store {
   // -- search (same permission as the consultations): the tenant's consultations matching every
   // criterion, newest first; audited as consultation.search with the criteria (words as their count).
   void search(actor who, search_request request, std::function<void(op_result<search_page>)> done);
+  // -- risk levels (routing/risk.hpp; same permission). A new level with its reason (1..200 characters,
+  // not only spaces: invalid "reason_length"); conflict "consultation_closed" on a closed one. Below 高
+  // on an urgent consultation it is a lowering (it then wins over the urgency). Sealed reason; audited
+  // consultation.risk (level and whether lowered, never the reason); a 'queue' event.
+  void set_risk(actor who, std::string consultation_id, routing::risk_level level, std::string reason,
+                std::function<void(op_result<queue_item>)> done);
+  // Every change, newest first; audited consultation.risk_read.
+  void risk_history(actor who, std::string consultation_id,
+                    std::function<void(op_result<std::vector<risk_change>>)> done);
   // The one who reopens it holds it. conflict (resident_has_open_consultation) when the resident
   // already has another open consultation.
   void reopen(actor who, std::string consultation_id, std::function<void(op_result<queue_item>)> done);
@@ -458,6 +518,22 @@ class console_store {
   // For the loading animation while the actor types a reply: allowed exactly when a reply would be
   // (routing::lifecycle_next, reply: conflict not_holder or consultation_closed).
   void typing_chat(actor who, std::string consultation_id, std::function<void(op_result<line_chat>)> done);
+
+  // -- on shift (counsellors and supervisors: work_consultations; the whole shift: supervise_shift)
+  // `default_capacity` is the tenant's (config); presence counts only while a session lives.
+  void my_presence(actor who, std::optional<unsigned> default_capacity, std::function<void(op_result<presence_entry>)> done);
+  // routing::presence_next on the actor's open consultations: going off while holding any needs a
+  // handover note (conflict handover_note_required); with one, each goes back to the queue with the note
+  // as a consultation note (audited consultation.handover). Audited presence.set; a 'presence' event.
+  void set_presence(actor who, routing::presence to, std::string handover_note, std::optional<unsigned> default_capacity,
+                    std::function<void(op_result<presence_outcome>)> done);
+  // Every enabled counsellor and supervisor of the tenant, by display name.
+  void shift(actor who, std::optional<unsigned> default_capacity,
+             std::function<void(op_result<std::vector<presence_entry>>)> done);
+  // A person's own capacity (1..50; none = the tenant's default). not_found for an unknown account,
+  // invalid not_a_counsellor_here for one that takes no consultations. Audited staff.capacity.
+  void set_capacity(actor who, std::string user_id, std::optional<unsigned> capacity, std::optional<unsigned> default_capacity,
+                    std::function<void(op_result<presence_entry>)> done);
 
   // -- live events
   // Events of the tenant after `after_id` that `filter` lets through (at most `limit`, oldest first):

@@ -1,4 +1,4 @@
--- 017: the keyed search index of consultations. Message text and notes stay sealed; the index holds,
+-- 016: the keyed search index of consultations. Message text and notes stay sealed; the index holds,
 -- per consultation, the distinct character bigrams of its folded text, each as the first 8 bytes of
 -- HMAC-SHA256 under a per-tenant search key derived from the pseudonym pepper (never stored). Without
 -- that key a gram says nothing about the text; with the database alone one learns only how many
