@@ -257,6 +257,8 @@ TEST_F(lanes_pg, an_event_the_database_keeps_rejecting_is_parked_and_can_be_retr
   sql(url(), "DROP TRIGGER refuse_poison ON message");
   EXPECT_TRUE(retry_parked_event(url(), parked[0].event_id));
   EXPECT_FALSE(retry_parked_event(url(), parked[0].event_id));  // no longer parked
+  // Nothing of the resident is parked any more: their consultation loses its mark.
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE inbox_parked_at IS NOT NULL"), 0);
   processor.poke_inbox();
   ASSERT_TRUE(eventually([&] {
     return count(url(), "SELECT count(*) FROM message WHERE line_message_id = 'm-P2'") == 1;

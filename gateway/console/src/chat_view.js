@@ -159,6 +159,9 @@ export function chat_view({ consultation, error, session, tenant, api, on_change
           </div>
         </header>
         ${action_error && html`<p class="error action-error" role="alert">${action_error}</p>`}
+        ${consultation.inbox_parked_at && html`<p class="parked-notice" role="status">
+          この相談者から届いたLINEのイベントの一つを処理できず、保留しています。メッセージが欠けているかもしれません。
+          運用担当者に連絡してください（<code>yorisoi inbox parked</code> で確認し、再処理できます）。</p>`}
         <${resident_note} consultation=${consultation} api=${api} on_changed=${on_changed} />
         <ol class="transcript" ref=${transcript} aria-label="やりとり" tabindex="0">
           ${consultation.messages.length === 0 && html`<li class="empty">メッセージはまだありません。</li>`}

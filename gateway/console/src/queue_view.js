@@ -47,6 +47,8 @@ function queue_row({ item, selected, now, show_arrival }) {
           ${unread > 0 && html`<span class="badge unread-badge" aria-label=${`未読 ${unread}件`}>${unread}</span>`}
           ${item.wrote_back && html`<span class="badge mark-badge wrote-back">返信あり</span>`}
           ${item.referral_answered && html`<span class="badge mark-badge referral-answered">紹介回答あり</span>`}
+          ${item.inbox_parked_at && html`<span class="badge parked-badge"
+            title="この相談者から届いたLINEのイベントの一つを処理できず、保留しています">受信保留</span>`}
           <span class="row-when">
             ${waiting
               ? html`<span class=${overdue ? 'waiting overdue' : 'waiting'}>${format_duration(item.waiting_since, now)}待ち</span>`

@@ -104,6 +104,7 @@ json::object queue_item_object(const storage::queue_item& item) {
   out["risk_source"] = string_or_null(item.risk_source);
   out["risk_set"] = string_or_null(item.risk_set);
   out["risk_lowered"] = item.risk_lowered;
+  out["inbox_parked_at"] = time_or_null(item.inbox_parked_at);
   if (item.triage) {
     // Queue rows only: what the reader needs to triage.
     const storage::queue_triage& t = *item.triage;

@@ -62,7 +62,8 @@ c.consultation_id::text, 'R-' || upper(left(c.resident_id::text, 6)), c.state, c
        coalesce(c.assigned_to::text, ''), coalesce(u.display_name, ''), coalesce(c.age_band, ''),
        coalesce((SELECT string_agg(cc.category, E'\x1f' ORDER BY cc.category) FROM consultation_category cc
                   WHERE cc.tenant_id = c.tenant_id AND cc.consultation_id = c.consultation_id), ''),
-       c.resident_id::text, coalesce(c.risk_level, ''), c.risk_lowered
+       c.resident_id::text, coalesce(c.risk_level, ''), c.risk_lowered,
+       (extract(epoch FROM c.inbox_parked_at) * 1000000)::bigint
 )sql";
 
 const char* const queue_item_joins = R"sql(
@@ -223,6 +224,9 @@ queue_item queue_item_from(const pqxx::row& r) {
   }
   q.resident_id = r[14].as<std::string>();
   set_risk_of(q, routing::parse_risk(r[15].as<std::string>()), r[16].as<bool>());
+  if (!r[17].is_null()) {
+    q.inbox_parked_at = from_micros(r[17].as<long long>());
+  }
   return q;
 }
 

@@ -35,7 +35,7 @@ void audit(pqxx::transaction_base& tx, const std::string& tenant_id, const std::
 // pg_notify('yorisoi_session', user_id): delivered at COMMIT, so sockets close only once it is true.
 void notify_session_ended(pqxx::transaction_base& tx, const std::string& user_id);
 
-// The columns of a queue_item (read by queue_item_from; 17 of them: … 14 the resident id, 15 the set risk level, 16 lowered), and the FROM clause they need: consultation c
+// The columns of a queue_item (read by queue_item_from; 18 of them: … 14 the resident id, 15 the set risk level, 16 lowered, 17 inbox parked at), and the FROM clause they need: consultation c
 // LEFT JOIN staff_user u (the assignee). queue_item_select() is "SELECT <columns> <joins>".
 extern const char* const queue_item_columns;
 extern const char* const queue_item_joins;

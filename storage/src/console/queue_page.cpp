@@ -75,8 +75,8 @@ bool valid_queue_cursor(std::string_view cursor) noexcept {
 namespace detail {
 namespace {
 
-// The queue-only columns, after queue_item_columns: 17 key (risk rank), 18 due µs, 19 waiting µs,
-// 20 unread, 21 wrote back, 22 referral answered, 23 preview body, 24 its key id, 25 its message id.
+// The queue-only columns, after queue_item_columns: 18 key (risk rank), 19 due µs, 20 waiting µs,
+// 21 unread, 22 wrote back, 23 referral answered, 24 preview body, 25 its key id, 26 its message id.
 // $2 is the reader's user id ("" for none), $3 whether to read previews.
 constexpr const char* triage_columns = R"sql(,
        c.risk_rank::integer,
@@ -189,16 +189,16 @@ std::string cut_preview(const std::string& text) {
 queue_item row_from(const pqxx::row& r, const keyring& keys, const std::string& tenant_id) {
   queue_item item = queue_item_from(r);
   queue_triage t;
-  t.queue_key = key_of(r[17].as<int>(), r[18].as<long long>(), r[19].as<long long>(), item.consultation_id);
-  t.unread = r[20].as<std::int64_t>();
-  t.wrote_back = r[21].as<bool>();
-  t.referral_answered = r[22].as<bool>();
-  if (!r[23].is_null()) {
+  t.queue_key = key_of(r[18].as<int>(), r[19].as<long long>(), r[20].as<long long>(), item.consultation_id);
+  t.unread = r[21].as<std::int64_t>();
+  t.wrote_back = r[22].as<bool>();
+  t.referral_answered = r[23].as<bool>();
+  if (!r[24].is_null()) {
     try {
-      t.preview = cut_preview(keys.open(sealed{r[24].as<std::uint32_t>(), pqxx::binarystring(r[23]).str()},
+      t.preview = cut_preview(keys.open(sealed{r[25].as<std::uint32_t>(), pqxx::binarystring(r[24]).str()},
                                         tenant_id + "/message"));
     } catch (const crypto_error&) {
-      spdlog::error("storage: sealed text of {} cannot be opened", r[25].as<std::string>());
+      spdlog::error("storage: sealed text of {} cannot be opened", r[26].as<std::string>());
     }
   }
   item.triage = std::move(t);

@@ -18,11 +18,22 @@ SELECT tenant_id, event_id::text,
  ORDER BY received_at, event_id
 )sql";
 
-// The processor takes it again at its place in (xid, seq) order; the resident's consultation keeps
-// its mark until a counsellor has looked (the mark says an event was parked, not that it still is).
+// The processor takes it again at its place in (xid, seq) order. The resident's consultations lose
+// their mark once none of the resident's events is parked any more: should the event fail again, it
+// is parked and marks them anew.
 constexpr const char* retry_sql = R"sql(
 UPDATE inbox_event SET parked_at = NULL, attempts = 0
  WHERE event_id = $1::uuid AND parked_at IS NOT NULL AND processed_at IS NULL
+RETURNING tenant_id, pseudonym
+)sql";
+
+constexpr const char* unmark_sql = R"sql(
+UPDATE consultation AS c SET inbox_parked_at = NULL
+  FROM resident AS r
+ WHERE r.tenant_id = $1 AND r.pseudonym = $2 AND c.tenant_id = r.tenant_id AND c.resident_id = r.resident_id
+   AND c.inbox_parked_at IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM inbox_event e WHERE e.tenant_id = $1 AND e.pseudonym = $2 AND e.processed_at IS NULL
+                      AND e.parked_at IS NOT NULL)
 )sql";
 
 }  // namespace
@@ -65,8 +76,11 @@ bool retry_parked_event(const std::string& url, const std::string& event_id) {
     pqxx::connection conn(url);
     pqxx::work tx(conn, "inbox-retry");
     const pqxx::result r = tx.exec_params(retry_sql, event_id);
+    if (r.size() == 1 && !r[0][1].is_null()) {
+      tx.exec_params(unmark_sql, r[0][0].as<std::string>(), pqxx::binarystring(r[0][1]));
+    }
     tx.commit();
-    return r.affected_rows() == 1;
+    return r.size() == 1;
   } catch (const pqxx::failure& e) {
     throw storage_error(std::string("inbox retry: ") + e.what());
   }

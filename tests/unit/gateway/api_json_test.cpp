@@ -62,12 +62,14 @@ TEST(api_json, queue_item_nulls_and_assignment) {
       R"("state":"waiting","urgent":true,"arrival":null,)"
       R"("opened_at":"2026-11-25T12:00:00Z","last_message_at":"2026-11-25T12:01:00Z",)"
       R"("waiting_since":"2026-11-25T12:01:00Z","due_at":null,"closed_at":null,"assigned_to":null,)"
-      R"("age_band":null,"categories":[],"risk":"high","risk_source":"keyword","risk_set":null,"risk_lowered":false})");
+      R"("age_band":null,"categories":[],"risk":"high","risk_source":"keyword","risk_set":null,"risk_lowered":false,"inbox_parked_at":null})");
   item.assigned_to = "u1";
   item.assigned_name = "佐藤";
   item.arrival = "staffed";
   item.categories = {"介護"};
+  item.inbox_parked_at = at(120);  // one of the resident's LINE events could not be applied
   const auto json = queue_item_json(item);
+  EXPECT_NE(json.find(R"("inbox_parked_at":"2026-11-25T12:02:00Z")"), std::string::npos);
   EXPECT_NE(json.find(R"("assigned_to":{"user_id":"u1","display_name":"佐藤"})"), std::string::npos);
   EXPECT_NE(json.find(R"("arrival":"staffed")"), std::string::npos);
   EXPECT_NE(json.find(R"("categories":["介護"])"), std::string::npos);

@@ -204,6 +204,9 @@ struct queue_item {
   std::string risk_source;
   std::string risk_set;
   bool risk_lowered = false;
+  // Since when one of the resident's LINE events could not be applied (the database kept rejecting
+  // it: `yorisoi inbox parked`), so a message may be missing here; none once it is retried.
+  std::optional<time_point> inbox_parked_at;
   std::optional<queue_triage> triage;  // queue rows only (list and single row), for the reader
 };
 
