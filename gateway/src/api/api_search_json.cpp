@@ -2,6 +2,7 @@
 // its answer (SearchPage) serialised. Dates are the tenant's local days; `opened_to` is inclusive.
 #include "yorisoi/gateway/api_json.hpp"
 #include "yorisoi/gateway/api_report_json.hpp"
+#include "api/json_values.hpp"
 
 #include "api/api_resident_json.hpp"
 #include "api/json_body.hpp"
@@ -39,10 +40,6 @@ bool one_of(const std::vector<std::string>& labels, const std::string& value) {
 // The start of the tenant's local day as a UTC time.
 storage::time_point local_midnight(routing::civil_date date, int utc_offset_minutes) {
   return storage::time_point(routing::to_sys_days(date)) - std::chrono::minutes(utc_offset_minutes);
-}
-
-json::value time_or_null(const std::optional<storage::time_point>& at) {
-  return at ? json::value(format_time(*at)) : json::value(nullptr);
 }
 
 }  // namespace
