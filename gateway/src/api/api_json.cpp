@@ -1,5 +1,6 @@
 // Serialisation of the storage values to the console API's schemas, and the error bodies.
 #include "yorisoi/gateway/api_json.hpp"
+#include "api/json_values.hpp"
 
 #include "yorisoi/gateway/account_gate.hpp"
 
@@ -36,20 +37,6 @@ constexpr std::array<known_error, 13> known_errors{{
     {"unavailable", 503, "ただいま処理できません。しばらく待ってからお試しください。"},
     {"internal", 500, "予期しないエラーが発生しました。"},
 }};
-
-json::value time_or_null(const std::optional<storage::time_point>& at) {
-  if (!at) {
-    return nullptr;
-  }
-  return json::value(format_time(*at));
-}
-
-json::value string_or_null(const std::string& text) {
-  if (text.empty()) {
-    return nullptr;
-  }
-  return json::value(text);
-}
 
 json::object user_object(const storage::staff_user& user) {
   json::object out;

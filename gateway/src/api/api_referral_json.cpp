@@ -1,6 +1,7 @@
 // Serialisation of referrals (the counsellors' and the officers' views) and the parsing of the
 // referral routes' request bodies.
 #include "yorisoi/gateway/api_referral_json.hpp"
+#include "api/json_values.hpp"
 
 #include "api/json_body.hpp"
 
@@ -13,14 +14,6 @@ namespace yorisoi::gateway {
 namespace json = boost::json;
 
 namespace {
-
-json::value time_or_null(const std::optional<storage::time_point>& at) {
-  return at ? json::value(format_time(*at)) : json::value(nullptr);
-}
-
-json::value string_or_null(const std::string& text) {
-  return text.empty() ? json::value(nullptr) : json::value(text);
-}
 
 json::array strings(const std::vector<std::string>& values) {
   json::array out;

@@ -3,23 +3,12 @@
 #include "yorisoi/gateway/api_json.hpp"
 
 #include "api/api_resident_json.hpp"
+#include "api/json_values.hpp"
 
 #include <boost/json.hpp>
 
 namespace yorisoi::gateway {
 namespace json = boost::json;
-
-namespace {
-
-json::value time_or_null(const std::optional<storage::time_point>& at) {
-  return at ? json::value(format_time(*at)) : json::value(nullptr);
-}
-
-json::value string_or_null(const std::string& text) {
-  return text.empty() ? json::value(nullptr) : json::value(text);
-}
-
-}  // namespace
 
 json::object detail::history_object(const storage::history_item& h) {
   json::object out;

@@ -2,6 +2,7 @@
 // its answer (SearchPage) serialised. Dates are the tenant's local days; `opened_to` is inclusive.
 #include "yorisoi/gateway/api_json.hpp"
 #include "yorisoi/gateway/api_report_json.hpp"
+#include "api/json_values.hpp"
 
 #include "api/api_resident_json.hpp"
 #include "api/json_body.hpp"
@@ -36,13 +37,15 @@ bool one_of(const std::vector<std::string>& labels, const std::string& value) {
   return std::find(labels.begin(), labels.end(), value) != labels.end();
 }
 
+// Dates a search may name: a time_point counts nanoseconds and ends in 2262, so a far year would
+// overflow it; no consultation is older than the service or centuries ahead.
+bool searchable(routing::civil_date date) {
+  return date.year >= 1970 && date.year <= 2200;
+}
+
 // The start of the tenant's local day as a UTC time.
 storage::time_point local_midnight(routing::civil_date date, int utc_offset_minutes) {
   return storage::time_point(routing::to_sys_days(date)) - std::chrono::minutes(utc_offset_minutes);
-}
-
-json::value time_or_null(const std::optional<storage::time_point>& at) {
-  return at ? json::value(format_time(*at)) : json::value(nullptr);
 }
 
 }  // namespace
@@ -88,10 +91,10 @@ parsed<storage::search_request> parse_search(std::string_view body, const config
   out.words = std::move(cut.words);
   std::optional<routing::civil_date> from_date;
   std::optional<routing::civil_date> to_date;
-  if (!from.empty() && !(from_date = parse_iso_date(from))) {
+  if (!from.empty() && (!(from_date = parse_iso_date(from)) || !searchable(*from_date))) {
     return refuse("bad_date");
   }
-  if (!to.empty() && !(to_date = parse_iso_date(to))) {
+  if (!to.empty() && (!(to_date = parse_iso_date(to)) || !searchable(*to_date))) {
     return refuse("bad_date");
   }
   if (from_date && to_date && routing::to_sys_days(*to_date) < routing::to_sys_days(*from_date)) {

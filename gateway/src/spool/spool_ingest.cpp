@@ -126,31 +126,19 @@ spool_deliver make_spool_deliver(const config::settings& settings, storage::serv
       return spool_delivery::retry_later;  // bad_alloc: nothing is wrong with the record itself
     }
     if (plan.what == spool_ingest_plan::kind::rejected) {
-      // Ids only: the channel key is configuration, the reason a fixed word.
-      spdlog::error("spool: record of channel {} cannot be stored ({}): quarantined",
-                    settings.find_channel(record.channel_key) != nullptr ? record.channel_key : "(unknown)",
-                    plan.reason);
+      log_rejected(settings, record, plan.reason);
       return spool_delivery::rejected;
     }
     if (plan.what == spool_ingest_plan::kind::nothing_to_store) {
       return spool_delivery::stored;
     }
-    auto answer = std::make_shared<pending_answer>();
+    std::vector<storage::ingest_request> one;
     try {
-      store.ingest(std::move(plan.request), [answer](storage::ingest_result result) {
-        std::lock_guard lock(answer->mutex);
-        answer->result = result;
-        answer->answered.notify_all();
-      });
+      one.push_back(std::move(plan.request));
     } catch (const std::exception&) {
       return spool_delivery::retry_later;
     }
-    std::unique_lock lock(answer->mutex);
-    if (!answer->answered.wait_for(lock, timeout, [&] { return answer->result.has_value(); })) {
-      return spool_delivery::retry_later;
-    }
-    return answer->result->outcome == storage::ingest_outcome::stored ? spool_delivery::stored
-                                                                      : spool_delivery::retry_later;
+    return store_all(store, std::move(one), timeout);
   };
 }
 

@@ -166,8 +166,9 @@ TEST(api_json, consultation_messages_notes_and_events) {
   EXPECT_NE(json.find(R"("text":"はい")"), std::string::npos);
   EXPECT_NE(
       json.find(R"("notes":[{"note_id":"n1","author":{"user_id":"u1","display_name":"佐藤"},"text":"メモ",)"
-                R"("created_at":"2026-11-25T12:00:02Z"}])"),
-      std::string::npos);
+                R"("created_at":"2026-11-25T12:00:02Z","whisper_to":null}])"),
+      std::string::npos)
+      << json;
 
   storage::console_event e{42, "yamagata", "queue", "c1", "", at(0), "", ""};
   EXPECT_EQ(

@@ -47,6 +47,9 @@ TEST(search_json, refusals_name_their_reason) {
       {R"({"words":"a b"})", 422, "word_too_short"},
       {R"({"words":"aa bb cc dd ee ff gg hh ii"})", 422, "too_many_words"},
       {R"({"opened_from":"2026-13-01"})", 422, "bad_date"},
+      // Beyond what a time can hold (the fuzzer's find: 4052 overflowed the conversion).
+      {R"({"opened_from":"2026-04-01","opened_to":"4052-04-30"})", 422, "bad_date"},
+      {R"({"opened_from":"1969-12-31"})", 422, "bad_date"},
       {R"({"opened_from":"2026-04-02","opened_to":"2026-04-01"})", 422, "bad_date"},
       {R"({"category":"宇宙"})", 422, "unknown_category"},
       {R"({"age_band":"90代"})", 422, "unknown_age_band"},
