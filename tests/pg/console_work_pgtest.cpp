@@ -5,7 +5,11 @@
 #include "console_pg_support.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 namespace yorisoi::storage::pgtest {
 namespace {
@@ -120,6 +124,52 @@ TEST_F(console_work_pg, queue_views_and_counts) {
   // Closed ones leave the queue.
   ASSERT_EQ(close(kana_, a).status, op_status::ok);
   EXPECT_EQ(queue(kana_).value.counts.open, 2U);
+}
+
+// Capacity is counted under a lock on the claimer's account: two claims of one counsellor sent at
+// once, with room for one more, take one consultation; the other is refused with its reason. A
+// supervisor is never held to a capacity.
+TEST_F(console_work_pg, claims_beyond_capacity_are_refused_even_when_sent_at_once) {
+  const std::string held = resident_writes("CAP1", "one");
+  const std::string a = resident_writes("CAP2", "two");
+  const std::string b = resident_writes("CAP3", "three");
+  const std::optional<unsigned> capacity = 2;
+  ASSERT_EQ(call<op_result<queue_item>>([&](auto d) { console_->claim(kana_, held, capacity, d); }).status,
+            op_status::ok);
+
+  std::mutex m;
+  std::condition_variable answered;
+  std::vector<op_result<queue_item>> results;
+  for (const std::string& id : {a, b}) {
+    console_->claim(kana_, id, capacity, [&](op_result<queue_item> r) {
+      std::lock_guard lock(m);
+      results.push_back(std::move(r));
+      answered.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(m);
+    ASSERT_TRUE(answered.wait_for(lock, std::chrono::seconds(30), [&] { return results.size() == 2; }));
+  }
+  const auto ok = std::count_if(results.begin(), results.end(),
+                                [](const auto& r) { return r.status == op_status::ok; });
+  const auto refused = std::count_if(results.begin(), results.end(), [](const auto& r) {
+    return r.status == op_status::conflict && r.reason == "over_capacity";
+  });
+  EXPECT_EQ(ok, 1);
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(count(url(), "SELECT count(*) FROM consultation WHERE assigned_to = '" + kana_.user_id + "'"), 2);
+
+  // The supervisor takes the one left beyond the same capacity.
+  const std::string left = results[0].status == op_status::ok ? (results[0].value.consultation_id == a ? b : a)
+                                                              : (results[1].value.consultation_id == a ? b : a);
+  const std::string more = resident_writes("CAP4", "four");
+  EXPECT_EQ(call<op_result<queue_item>>([&](auto d) { console_->claim(boss_, left, std::optional<unsigned>(1), d); })
+                .status,
+            op_status::ok);
+  EXPECT_EQ(call<op_result<queue_item>>([&](auto d) { console_->claim(boss_, more, std::optional<unsigned>(1), d); })
+                .status,
+            op_status::ok);
 }
 
 TEST_F(console_work_pg, claim_release_transfer_close_reopen_follow_the_state_rules) {
