@@ -9,6 +9,15 @@ import { format_date_time, referral_stage_labels, state_labels } from './format.
 import { message_bubble } from './message_bubble.js';
 import { useEffect, useRef, useState } from '../vendor/hooks.module.js';
 
+// What past_consultation shows of one consultation: the audited transcript read and its referrals.
+export async function read_past_consultation(api, id) {
+  const [record, referrals] = await Promise.all([
+    api.get(`/consultations/${encodeURIComponent(id)}`),
+    api.get(`/consultations/${encodeURIComponent(id)}/referrals`),
+  ]);
+  return { record, referrals: referrals.items };
+}
+
 export function past_consultation({ record, referrals, on_close }) {
   const dialog = useRef(null);
   useEffect(() => {
@@ -58,11 +67,7 @@ export function history_panel({ consultation, api }) {
 
   async function open(id) {
     try {
-      const [record, referrals] = await Promise.all([
-        api.get(`/consultations/${encodeURIComponent(id)}`),
-        api.get(`/consultations/${encodeURIComponent(id)}/referrals`),
-      ]);
-      set_opened({ record, referrals: referrals.items });
+      set_opened(await read_past_consultation(api, id));
     } catch (failure) {
       set_error(failure.message);
     }

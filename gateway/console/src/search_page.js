@@ -10,7 +10,7 @@ import { html } from './html.js';
 import { useEffect, useState } from '../vendor/hooks.module.js';
 import { format_date_time, referral_stage_labels, state_labels } from './format.js';
 import { header_bar } from './header_bar.js';
-import { past_consultation } from './history_panel.js';
+import { past_consultation, read_past_consultation } from './history_panel.js';
 
 const empty_form = {
   words: '', opened_from: '', opened_to: '', category: '', age_band: '', priority: '', state: '', assignee: '',
@@ -79,11 +79,7 @@ export function search_page({ api, session, on_logout }) {
 
   async function open(id) {
     try {
-      const [record, referrals] = await Promise.all([
-        api.get(`/consultations/${encodeURIComponent(id)}`),
-        api.get(`/consultations/${encodeURIComponent(id)}/referrals`),
-      ]);
-      set_opened({ record, referrals: referrals.items });
+      set_opened(await read_past_consultation(api, id));
     } catch (failure) {
       set_error(failure.message);
     }
