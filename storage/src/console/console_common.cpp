@@ -194,6 +194,17 @@ void set_risk_of(queue_item& item, std::optional<routing::risk_level> set, bool 
   item.risk_lowered = set && lowered;
 }
 
+std::vector<std::string> split_categories(const std::string& joined) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    const std::size_t end = std::min(joined.find('\x1f', start), joined.size());
+    out.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 queue_item queue_item_from(const pqxx::row& r) {
   queue_item q;
   q.consultation_id = r[0].as<std::string>();
@@ -215,13 +226,7 @@ queue_item queue_item_from(const pqxx::row& r) {
   q.assigned_to = r[10].as<std::string>();
   q.assigned_name = r[11].as<std::string>();
   q.age_band = r[12].as<std::string>();
-  const std::string joined = r[13].as<std::string>();
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t end = std::min(joined.find('\x1f', start), joined.size());
-    q.categories.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
+  q.categories = split_categories(r[13].as<std::string>());
   q.resident_id = r[14].as<std::string>();
   set_risk_of(q, routing::parse_risk(r[15].as<std::string>()), r[16].as<bool>());
   if (!r[17].is_null()) {

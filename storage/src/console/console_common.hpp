@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace yorisoi::storage::detail {
 
@@ -41,6 +42,8 @@ extern const char* const queue_item_columns;
 extern const char* const queue_item_joins;
 [[nodiscard]] std::string queue_item_select();
 [[nodiscard]] queue_item queue_item_from(const pqxx::row& r);
+// A consultation's categories as the queries join them (string_agg with U+001F; "" is none).
+[[nodiscard]] std::vector<std::string> split_categories(const std::string& joined);
 // Fills the item's risk fields from the set level and whether it was lowered (its `urgent` already set).
 void set_risk_of(queue_item& item, std::optional<routing::risk_level> set, bool lowered);
 

@@ -3,6 +3,7 @@
 // and write is audited in its own transaction; a resident of another tenant is not_found.
 #include "console/console_common.hpp"
 #include "console/console_consultations.hpp"
+#include "console/password.hpp"
 
 #include <pqxx/pqxx>
 
@@ -42,27 +43,11 @@ RETURNING note_id::text, (extract(epoch FROM created_at) * 1000000)::bigint
 constexpr const char* author_sql = "SELECT display_name FROM staff_user WHERE tenant_id = $1 AND user_id = $2::uuid";
 
 
-std::size_t utf8_chars(const std::string& text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
-}
-
 bool note_acceptable(const std::string& text) {
   const std::size_t n = utf8_chars(text);
   return n >= 1 && n <= resident_note_max_chars && std::any_of(text.begin(), text.end(), [](char c) {
            return std::isspace(static_cast<unsigned char>(c)) == 0;
          });
-}
-
-std::vector<std::string> split_categories(const std::string& joined) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t end = std::min(joined.find('\x1f', start), joined.size());
-    out.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 resident_note note_from(const keyring& keys, const pqxx::row& r, const std::string& tenant_id,
