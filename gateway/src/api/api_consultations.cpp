@@ -180,7 +180,13 @@ asio::awaitable<http_response> handle_set_tags(handler_context& context, const a
   co_return op_answer(result, 200, queue_item_json);
 }
 
-asio::awaitable<http_response> handle_add_note(handler_context& context, const api_call& call) {
+namespace {
+
+// A note's text from the body, written by `write` (add_note or whisper) to the consultation of the path.
+using note_writer = void (storage::console_store::*)(storage::actor, std::string, std::string,
+                                                      std::function<void(storage::op_result<storage::note>)>);
+
+asio::awaitable<http_response> write_note(handler_context& context, const api_call& call, note_writer write) {
   auto text = parse_json_body(call.request, parse_text);
   if (!text.value) {
     co_return api_error_response(text.error);
@@ -188,23 +194,20 @@ asio::awaitable<http_response> handle_add_note(handler_context& context, const a
   auto& console = context.console;
   const std::string consultation_id = call.param("consultation_id");
   const auto result = co_await await_op<storage::note>([&](auto done) {
-    console.add_note(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
+    (console.*write)(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
   });
   co_return op_answer(result, 201, note_json);
 }
 
+}  // namespace
+
+asio::awaitable<http_response> handle_add_note(handler_context& context, const api_call& call) {
+  co_return co_await write_note(context, call, &storage::console_store::add_note);
+}
+
 // A supervisor's whisper to the assigned counsellor (a note only they and supervisors see).
 asio::awaitable<http_response> handle_whisper(handler_context& context, const api_call& call) {
-  auto text = parse_json_body(call.request, parse_text);
-  if (!text.value) {
-    co_return api_error_response(text.error);
-  }
-  auto& console = context.console;
-  const std::string consultation_id = call.param("consultation_id");
-  const auto result = co_await await_op<storage::note>([&](auto done) {
-    console.whisper(call.caller.session.who, consultation_id, std::move(*text.value), std::move(done));
-  });
-  co_return op_answer(result, 201, note_json);
+  co_return co_await write_note(context, call, &storage::console_store::whisper);
 }
 
 }  // namespace yorisoi::gateway
